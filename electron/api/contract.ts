@@ -1,0 +1,90 @@
+/**
+ * The one API between the admin UI (or CLI) and the host. Every method and
+ * event is declared here with zod schemas; the host implements it once and the
+ * transports (Electron IPC, loopback HTTP) carry it without adding channels.
+ * This file is shared with the renderer, so it imports nothing but zod.
+ */
+import { z } from 'zod';
+
+export const ListenerStateSchema = z.object({
+  port: z.number().int(),
+  address: z.string(),
+  encryption: z.enum(['none']),
+  status: z.enum(['listening', 'error']),
+  error: z.string().optional(),
+});
+export type ListenerState = z.infer<typeof ListenerStateSchema>;
+
+export const RelayStateSchema = z.object({
+  status: z.enum(['starting', 'running', 'restarting', 'stopping', 'stopped']),
+  listeners: z.array(ListenerStateSchema),
+  queued: z.number().int().nonnegative(),
+  /** The last thing that went wrong with the relay process, in plain words. */
+  problem: z.string().optional(),
+});
+export type RelayState = z.infer<typeof RelayStateSchema>;
+
+const NoInput = z.object({}).strict();
+
+export const methods = {
+  'relay.status': { input: NoInput, output: RelayStateSchema },
+} as const;
+
+export const events = {
+  'relay.state': RelayStateSchema,
+} as const;
+
+export type MethodName = keyof typeof methods;
+export type EventName = keyof typeof events;
+export type MethodInput<M extends MethodName> = z.input<(typeof methods)[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.infer<(typeof methods)[M]['output']>;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(methods, name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(events, name);
+}
+
+/** What the host implements, once, for every transport. */
+export type ApiImplementation = {
+  [M in MethodName]: (input: z.infer<(typeof methods)[M]['input']>) => Promise<MethodOutput<M>>;
+};
+
+/** Errors cross every transport in this shape: a stable code and a human message. */
+export const ApiErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** For invalid input: which field, so a form can show the message beside it. */
+  field: z.string().optional(),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorSchema>;
+
+export const CallResultSchema = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: ApiErrorSchema }),
+]);
+export type CallResult = z.infer<typeof CallResultSchema>;
+
+export const EventEnvelopeSchema = z.object({ event: z.string(), payload: z.unknown() });
+export type EventEnvelope = z.infer<typeof EventEnvelopeSchema>;
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  toBody(): ApiErrorBody {
+    return this.field ? { code: this.code, message: this.message, field: this.field } : { code: this.code, message: this.message };
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * The host side of the contract: validates every input, runs the
+ * implementation, validates the output, and turns any failure into the
+ * contract's error shape. Both transports call exactly this.
+ */
+import { ApiError, isMethodName, methods, type ApiImplementation, type CallResult } from './contract.js';
+
+export type Dispatch = (method: string, input: unknown) => Promise<CallResult>;
+
+export function createDispatcher(impl: ApiImplementation, onInternalError: (err: unknown) => void): Dispatch {
+  return async (method, input) => {
+    if (!isMethodName(method)) {
+      return { ok: false, error: { code: 'unknown_method', message: `There is no API method named "${method}".` } };
+    }
+    const spec = methods[method];
+    const parsed = spec.input.safeParse(input ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.join('.') || undefined;
+      const message = issue ? `${field ? `${field}: ` : ''}${issue.message}` : 'The input is not valid.';
+      return { ok: false, error: new ApiError('invalid_input', message, field).toBody() };
+    }
+    try {
+      const value: unknown = await impl[method](parsed.data);
+      return { ok: true, value: spec.output.parse(value) };
+    } catch (err) {
+      if (err instanceof ApiError) return { ok: false, error: err.toBody() };
+      onInternalError(err);
+      return { ok: false, error: { code: 'internal', message: 'Something went wrong in Relay Desk; the details are in its log.' } };
+    }
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * The seam between the supervisor and the way a child process is made:
+ * child_process.fork in plain Node, utilityProcess.fork in Electron
+ * (see ../main.ts). The supervisor sees only this interface.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface RelayChild {
+  readonly pid: number | undefined;
+  send(message: unknown): void;
+  onMessage(listener: (message: unknown) => void): void;
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+  kill(signal: NodeJS.Signals): void;
+}
+
+export type LaunchRelay = () => RelayChild;
+
+/** The built relay entry, next to this file's own build output. */
+export const relayEntry = fileURLToPath(new URL('../../relay/main.js', import.meta.url));
+
+export const launchWithNodeFork: LaunchRelay = () => {
+  // The environment carries no secrets and the configuration goes over IPC,
+  // so the child gets only what Node itself needs.
+  const child = fork(relayEntry, [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'json',
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: process.env.NODE_ENV ?? 'production' },
+  });
+  return {
+    pid: child.pid,
+    send: (message) => {
+      if (child.connected) child.send(message as object);
+    },
+    onMessage: (listener) => child.on('message', listener),
+    onExit: (listener) => child.on('exit', (code, signal) => listener(code, signal)),
+    kill: (signal) => child.kill(signal),
+  };
+};

@@ -1,0 +1,18 @@
+/** Picks the transport the page was opened with; the rest of the UI never knows which. */
+import { createApiClient, type ApiClient } from '../../../electron/api/client.js';
+import { createHttpTransport, readAdminToken } from './http-transport.js';
+import { createIpcTransport } from './ipc-transport.js';
+
+export type Connection = { client: ApiClient } | { problem: string };
+
+export function connect(): Connection {
+  if (window.relayDesk) return { client: createApiClient(createIpcTransport(window.relayDesk)) };
+  const token = readAdminToken();
+  if (!token) {
+    return {
+      problem:
+        'This page needs the admin token. Open the full address that `relay-desk serve` printed in its terminal (it ends in #token=…).',
+    };
+  }
+  return { client: createApiClient(createHttpTransport(token)) };
+}

@@ -1,0 +1,30 @@
+import Chip from '@mui/material/Chip';
+import type { RelayState } from '../../../electron/api/contract.js';
+
+/** The relay's state in a few words, always visible in the app bar. */
+export function RelayStatusChip({ state }: { state: RelayState | null }) {
+  if (!state) return <Chip label="Connecting…" size="small" />;
+  const listening = state.listeners.filter((l) => l.status === 'listening');
+  const failed = state.listeners.filter((l) => l.status === 'error');
+  if (state.status === 'running' && failed.length === 0 && listening.length > 0) {
+    return (
+      <Chip
+        color="success"
+        size="small"
+        label={`Listening on ${listening.map((l) => l.port).join(', ')}`}
+        aria-label="relay status"
+      />
+    );
+  }
+  if (state.status === 'running' && failed.length > 0) {
+    return <Chip color="error" size="small" label={`Port ${failed.map((l) => l.port).join(', ')} unavailable`} aria-label="relay status" />;
+  }
+  const words: Record<RelayState['status'], string> = {
+    starting: 'Starting…',
+    running: 'No ports configured',
+    restarting: 'Restarting…',
+    stopping: 'Stopping…',
+    stopped: 'Stopped',
+  };
+  return <Chip color="warning" size="small" label={words[state.status]} aria-label="relay status" />;
+}
