@@ -3,6 +3,7 @@
  * and what it does with a message once the client has sent it.
  */
 import type { SMTPServerOptions } from 'smtp-server';
+import './smtp-reply-codes.js';
 import type { Spool, SpooledMessage } from './spool.js';
 
 /** Open sessions get this long to finish when the relay stops or a port closes. */

@@ -4,7 +4,7 @@
  * for this tab only, and travels as a bearer header.
  */
 import type { ApiTransport } from '../../../electron/api/client.js';
-import { EventEnvelopeSchema } from '../../../electron/api/contract.js';
+import { readEventStream } from '../../../electron/api/event-stream.js';
 
 const TOKEN_KEY = 'relay-desk-admin-token';
 
@@ -50,26 +50,7 @@ async function streamEvents(
       const res = await fetch('api/events', { headers, signal });
       if (!res.ok || !res.body) throw new Error(`events: HTTP ${res.status}`);
       delay = 500;
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = frame
-            .split('\n')
-            .filter((line) => line.startsWith('data: '))
-            .map((line) => line.slice(6))
-            .join('\n');
-          if (!data) continue;
-          const parsed = EventEnvelopeSchema.safeParse(JSON.parse(data));
-          if (parsed.success) listener(parsed.data.event, parsed.data.payload);
-        }
-      }
+      for await (const envelope of readEventStream(res.body)) listener(envelope.event, envelope.payload);
     } catch {
       // Dropped or refused: reconnect after the delay below, unless aborted.
     }

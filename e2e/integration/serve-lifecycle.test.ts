@@ -1,0 +1,87 @@
+/**
+ * `relay-desk serve` as a user runs it: no configuration needed, Ctrl-C stops
+ * everything, a crashed relay comes back, a busy port is explained.
+ */
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { test } from 'node:test';
+import { cliEntry } from '../fixtures/paths.js';
+import { freePort } from '../fixtures/ports.js';
+import { spawnProcess } from '../fixtures/process.js';
+import { isRunning, startRelayDesk } from '../fixtures/relay-desk.js';
+import { tempDir } from '../fixtures/temp.js';
+import { waitUntil } from '../fixtures/wait.js';
+
+test('serve with no options starts the relay on port 2525 and prints the admin URL', async (t) => {
+  const home = await tempDir(t, 'home');
+  // A fresh user: no data folder, no flags, default ports (skipped only if this machine already uses them).
+  const proc = spawnProcess(process.execPath, [cliEntry, 'serve'], {
+    env: { ...process.env, HOME: home, XDG_DATA_HOME: `${home}/.local/share` },
+  });
+  t.after(() => proc.stop('SIGINT'));
+  const admin = await proc.waitForLine(/^Relay Desk admin: /);
+  assert.match(admin, /^Relay Desk admin: http:\/\/127\.0\.0\.1:7025\/#token=[\w-]{43}$/);
+  await proc.waitForLine(/^SMTP relay listening on 127\.0\.0\.1:2525$/);
+  assert.ok(proc.lines.includes(`Data folder: ${home}/.local/share/relay-desk`));
+});
+
+test('Ctrl-C stops the host and the relay child, leaving no orphan', async (t) => {
+  const relay = await startRelayDesk(t);
+  const relayPid = await relay.relayPid();
+  assert.ok(relayPid && isRunning(relayPid), 'the relay child runs');
+  const exit = await relay.interrupt();
+  assert.deepEqual(exit, { code: 0, signal: null });
+  assert.ok(relay.proc.lines.includes('Relay Desk stopped.'));
+  assert.equal(isRunning(relayPid), false, 'the relay child is gone');
+});
+
+test('if the host is killed outright, the relay child notices and exits', async (t) => {
+  const relay = await startRelayDesk(t);
+  const relayPid = await relay.relayPid();
+  assert.ok(relayPid);
+  relay.proc.child.kill('SIGKILL');
+  await relay.proc.exited;
+  await waitUntil('the orphaned relay exits', () => !isRunning(relayPid));
+});
+
+test('a killed relay is restarted and reports its ports again', async (t) => {
+  const relay = await startRelayDesk(t);
+  const first = await relay.relayPid();
+  assert.ok(first);
+  process.kill(first, 'SIGKILL');
+  const restarting = await relay.waitForRelayState((s) => s.status === 'restarting');
+  assert.match(restarting.problem ?? '', /stopped by signal SIGKILL; restarting/);
+  const running = await relay.waitForRelayState((s) => s.status === 'running');
+  assert.equal(running.listeners[0]?.status, 'listening');
+  assert.equal(running.listeners[0]?.port, relay.smtpPort);
+  const second = await relay.relayPid();
+  assert.ok(second && second !== first, 'a new relay process runs');
+});
+
+test('a port already in use is reported in plain words and the admin UI still works', async (t) => {
+  const port = await freePort();
+  const squatter = createServer();
+  await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
+  const relay = await startRelayDesk(t, { smtpPort: port });
+  await relay.proc.waitForLine(new RegExp(`could not listen on port ${port}: Port ${port} is already used by another program`));
+  const status = await relay.call('relay.status');
+  assert.equal(status.status, 200);
+  const listener = (status.body as { value: { listeners: { status: string; error?: string }[] } }).value.listeners[0];
+  assert.equal(listener?.status, 'error');
+  assert.match(listener?.error ?? '', /Stop that program or choose another port/);
+});
+
+test('bad options get a one-line reason and a non-zero exit', async () => {
+  for (const [args, reason] of [
+    [['--smtp-port', '8080'], /--smtp-port must be 25, 80, 465, 587 or between 1025 and 5000, got 8080/],
+    [['--upstream', 'nohost'], /--upstream must be HOST:PORT/],
+    [['--bogus'], /Unknown option '--bogus'/],
+  ] as const) {
+    const proc = spawnProcess(process.execPath, [cliEntry, 'serve', ...args]);
+    const exit = await proc.exited;
+    assert.equal(exit.code, 2);
+    assert.equal(proc.lines.length, 1, proc.lines.join('\n'));
+    assert.match(proc.lines[0] ?? '', reason);
+  }
+});

@@ -1,0 +1,45 @@
+/**
+ * The admin page in a real browser (Debian's Chromium) against a real host
+ * and relay: it shows the relay listening, keeps up with changes live, and
+ * tells a user who lost the token what to do.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openPage, screenshot } from '../fixtures/browser.js';
+import { startRelayDesk } from '../fixtures/relay-desk.js';
+
+test('the admin page shows the relay listening on its port', async (t) => {
+  const relay = await startRelayDesk(t);
+  const page = await openPage(t);
+  await page.goto(relay.adminUrl);
+  const status = page.getByLabel('relay status');
+  await status.getByText(`Listening on ${relay.smtpPort}`).waitFor();
+  const row = page.getByRole('table', { name: 'listening ports' }).getByRole('row').nth(1);
+  assert.equal(await row.getByRole('cell').nth(0).textContent(), String(relay.smtpPort));
+  assert.equal(await row.getByRole('cell').nth(1).textContent(), '127.0.0.1');
+  assert.equal(await row.getByRole('cell').nth(3).textContent(), 'Listening');
+  assert.equal(new URL(page.url()).hash, '', 'the token is taken out of the address bar');
+  await screenshot(page, 'relay-status-listening');
+});
+
+test('the page follows the relay live: a crash shows as restarting, then listening again', async (t) => {
+  const relay = await startRelayDesk(t);
+  const page = await openPage(t, { colorScheme: 'dark' });
+  await page.goto(relay.adminUrl);
+  await page.getByLabel('relay status').getByText(`Listening on ${relay.smtpPort}`).waitFor();
+  const pid = await relay.relayPid();
+  assert.ok(pid);
+  process.kill(pid, 'SIGKILL');
+  await page.getByText(/The relay process was stopped by signal SIGKILL; restarting/).waitFor();
+  await screenshot(page, 'relay-status-restarting-dark');
+  await page.getByLabel('relay status').getByText(`Listening on ${relay.smtpPort}`).waitFor();
+  assert.equal(await page.getByText(/restarting/).count(), 0);
+});
+
+test('opening the page without the token explains where to find it', async (t) => {
+  const relay = await startRelayDesk(t);
+  const page = await openPage(t);
+  await page.goto(relay.baseUrl);
+  await page.getByText(/Open the full address that `relay-desk serve` printed/).waitFor();
+  await screenshot(page, 'relay-status-no-token');
+});

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ApiError, type ApiImplementation, type RelayState } from '../api/contract.js';
+import { createDispatcher } from '../api/dispatcher.js';
+
+const state: RelayState = { status: 'running', listeners: [], queued: 0 };
+
+function dispatcherWith(status: ApiImplementation['relay.status']) {
+  const internal: unknown[] = [];
+  return { dispatch: createDispatcher({ 'relay.status': status }, (e) => internal.push(e)), internal };
+}
+
+test('a valid call returns the implementation\'s value', async () => {
+  const { dispatch } = dispatcherWith(() => Promise.resolve(state));
+  assert.deepEqual(await dispatch('relay.status', {}), { ok: true, value: state });
+});
+
+test('an unknown method is refused by name', async () => {
+  const { dispatch } = dispatcherWith(() => Promise.resolve(state));
+  const result = await dispatch('users.dropAll', {});
+  assert.equal(result.ok, false);
+  assert.equal(!result.ok && result.error.code, 'unknown_method');
+  assert.equal(await dispatch('__proto__', {}).then((r) => !r.ok && r.error.code), 'unknown_method');
+});
+
+test('unexpected input fields are refused, naming the field', async () => {
+  const { dispatch } = dispatcherWith(() => Promise.resolve(state));
+  const result = await dispatch('relay.status', { sneaky: true });
+  assert.equal(result.ok, false);
+  assert.equal(!result.ok && result.error.code, 'invalid_input');
+});
+
+test('an output that breaks the contract never reaches the caller', async () => {
+  const { dispatch, internal } = dispatcherWith(() => Promise.resolve({ ...state, secret: 'x', status: 'bogus' } as unknown as RelayState));
+  const result = await dispatch('relay.status', {});
+  assert.deepEqual(result, { ok: false, error: { code: 'internal', message: 'Something went wrong in Relay Desk; the details are in its log.' } });
+  assert.equal(internal.length, 1);
+});
+
+test('an ApiError keeps its code and message; other errors are hidden', async () => {
+  const known = dispatcherWith(() => Promise.reject(new ApiError('relay_down', 'The relay is not running.')));
+  assert.deepEqual(await known.dispatch('relay.status', {}), { ok: false, error: { code: 'relay_down', message: 'The relay is not running.' } });
+  const unknown = dispatcherWith(() => Promise.reject(new Error('EACCES /secret/path')));
+  const result = await unknown.dispatch('relay.status', {});
+  assert.equal(!result.ok && result.error.code, 'internal');
+  assert.doesNotMatch(JSON.stringify(result), /secret/);
+});

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ControlMessageSchema, isAllowedPort } from '../protocol.js';
+
+test('only the seed\'s ports plus 465 and 587 are allowed', () => {
+  for (const port of [25, 80, 465, 587, 1025, 2525, 5000]) assert.equal(isAllowedPort(port), true, String(port));
+  for (const port of [0, 24, 81, 443, 1024, 5001, 8025, 65535]) assert.equal(isAllowedPort(port), false, String(port));
+});
+
+test('a configuration with a port outside the allowed set is refused with the reason', () => {
+  const result = ControlMessageSchema.safeParse({
+    type: 'configure',
+    config: {
+      hostname: 'relay.test',
+      spoolDir: '/tmp/spool',
+      maxMessageBytes: 1000,
+      listeners: [{ port: 8080, address: '127.0.0.1', encryption: 'none' }],
+      upstream: null,
+    },
+  });
+  assert.equal(result.success, false);
+  assert.match(result.error?.issues[0]?.message ?? '', /25, 80, 465, 587 or between 1025 and 5000/);
+});
+
+test('unknown control messages are refused', () => {
+  assert.equal(ControlMessageSchema.safeParse({ type: 'explode' }).success, false);
+  assert.equal(ControlMessageSchema.safeParse(null).success, false);
+});

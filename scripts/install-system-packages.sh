@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests need: a real keychain (gnome-keyring
+# on D-Bus), a DNS server (dnsmasq), SMTP peers no one here wrote (swaks,
+# aiosmtpd) and a browser (Chromium). Does nothing when all are present.
+set -euo pipefail
+packages=(
+  chromium
+  gnome-keyring dbus libsecret-1-dev
+  dnsmasq-base
+  swaks python3-aiosmtpd
+  procps
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
