@@ -9,8 +9,10 @@ import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 
 const ENHANCED_CODE = /^[245]\.\d{1,3}\.\d{1,3} /;
 
-const originalSend = SMTPConnection.prototype.send;
-SMTPConnection.prototype.send = function send(this: SMTPConnection, code, data, context) {
+const proto = SMTPConnection.prototype;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(this) below
+const originalSend = proto.send;
+proto.send = function send(this: SMTPConnection, code, data, context) {
   const ownCode = typeof data === 'string' && ENHANCED_CODE.test(data);
   originalSend.call(this, code, data, ownCode ? false : context);
 };

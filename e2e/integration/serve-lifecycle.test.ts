@@ -53,7 +53,7 @@ test('a killed relay is restarted and reports its ports again', async (t) => {
   assert.match(restarting.problem ?? '', /stopped by signal SIGKILL; restarting/);
   const running = await relay.waitForRelayState((s) => s.status === 'running');
   assert.equal(running.listeners[0]?.status, 'listening');
-  assert.equal(running.listeners[0]?.port, relay.smtpPort);
+  assert.equal(running.listeners[0].port, relay.smtpPort);
   const second = await relay.relayPid();
   assert.ok(second && second !== first, 'a new relay process runs');
 });
@@ -69,7 +69,7 @@ test('a port already in use is reported in plain words and the admin UI still wo
   assert.equal(status.status, 200);
   const listener = (status.body as { value: { listeners: { status: string; error?: string }[] } }).value.listeners[0];
   assert.equal(listener?.status, 'error');
-  assert.match(listener?.error ?? '', /Stop that program or choose another port/);
+  assert.match(listener.error ?? '', /Stop that program or choose another port/);
 });
 
 test('bad options get a one-line reason and a non-zero exit', async () => {

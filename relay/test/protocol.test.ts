@@ -19,7 +19,7 @@ test('a configuration with a port outside the allowed set is refused with the re
     },
   });
   assert.equal(result.success, false);
-  assert.match(result.error?.issues[0]?.message ?? '', /25, 80, 465, 587 or between 1025 and 5000/);
+  assert.match(result.error.issues[0]?.message ?? '', /25, 80, 465, 587 or between 1025 and 5000/);
 });
 
 test('unknown control messages are refused', () => {

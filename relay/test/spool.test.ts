@@ -24,7 +24,7 @@ test('a written message is listed with its envelope and its exact bytes', async 
   const listed = await spool.list();
   assert.deepEqual(listed.map((m) => m.id), [written.id]);
   assert.deepEqual(listed[0]?.envelope.to, envelope.to);
-  assert.equal(listed[0]?.envelope.size, Buffer.byteLength(body));
+  assert.equal(listed[0].envelope.size, Buffer.byteLength(body));
   const chunks: Buffer[] = [];
   for await (const chunk of spool.openBody(written.id)) chunks.push(chunk as Buffer);
   assert.equal(Buffer.concat(chunks).toString(), body);
