@@ -1,0 +1,104 @@
+/**
+ * The Electron shell: one window onto the host, with the relay as a utility
+ * process. Everything with logic lives in host/ and runs in plain Node too;
+ * this file only wires Electron to it and applies the security checklist.
+ */
+import { app, BrowserWindow, dialog, net, protocol, session } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { createDispatcher } from './api/dispatcher.js';
+import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.js';
+import { createHost } from './host/host.js';
+import { launchWithUtilityProcess } from './host/relay-process-electron.js';
+import { windowOptions } from './security.js';
+import { registerIpcTransport } from './transport/ipc.js';
+
+const RENDERER_DIR = fileURLToPath(new URL('../renderer', import.meta.url));
+const PRELOAD_PATH = fileURLToPath(new URL('preload.cjs', import.meta.url));
+/** Until the settings screens exist, the relay listens only on this machine. */
+const SMTP_PORT = 2525;
+const SMTP_ADDRESS = '127.0.0.1';
+
+if (!app.requestSingleInstanceLock()) {
+  // Two hosts would fight over the data folder and the SMTP ports.
+  app.quit();
+} else {
+  // Both must happen before 'ready', so not after any await.
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+  app.enableSandbox();
+  runShell();
+}
+
+function runShell(): void {
+  const host = createHost({
+    dataDir: app.getPath('userData'),
+    launch: launchWithUtilityProcess,
+    smtpPort: SMTP_PORT,
+    smtpAddress: SMTP_ADDRESS,
+    upstream: null,
+  });
+  const dispatch = createDispatcher(host.api, (err) => console.error('relay-desk: internal error:', err));
+  let window: BrowserWindow | null = null;
+
+  // Every web contents, including any the page might try to open: no new
+  // windows, no navigation away from the app (so no openExternal either).
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-navigate', (event) => event.preventDefault());
+  });
+
+  const createWindow = () => {
+    const win = new BrowserWindow(windowOptions(PRELOAD_PATH));
+    window = win;
+    const disposeIpc = registerIpcTransport({ dispatch, events: host.events, window: win });
+    win.once('ready-to-show', () => win.show());
+    win.on('closed', () => {
+      disposeIpc();
+      window = null;
+    });
+    win.loadURL(APP_ENTRY_URL).catch((err: unknown) => console.error('relay-desk: the admin UI did not load:', err));
+  };
+
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+
+  let stopped = false;
+  let stopping = false;
+  app.on('before-quit', (event) => {
+    if (stopped) return;
+    // Quit only once the relay has closed its listeners and spool.
+    event.preventDefault();
+    if (stopping) return;
+    stopping = true;
+    host
+      .stop()
+      .catch((err: unknown) => console.error('relay-desk: the relay did not stop cleanly:', err))
+      .finally(() => {
+        stopped = true;
+        app.quit();
+      });
+  });
+
+  // macOS apps stay running without windows; the relay keeps relaying.
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (!window && app.isReady()) createWindow();
+  });
+
+  app
+    .whenReady()
+    .then(async () => {
+      session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+      protocol.handle(APP_SCHEME, createAppProtocolHandler(RENDERER_DIR, (url) => net.fetch(url)));
+      await host.start();
+      createWindow();
+    })
+    .catch((err: unknown) => {
+      dialog.showErrorBox('Relay Desk could not start', err instanceof Error ? err.message : String(err));
+      app.quit();
+    });
+}
