@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createDispatcher } from './api/dispatcher.js';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.js';
 import { createHost } from './host/host.js';
+import { defaultDataDir } from './host/paths.js';
 import { launchWithUtilityProcess } from './host/relay-process-electron.js';
 import { windowOptions } from './security.js';
 import { registerIpcTransport } from './transport/ipc.js';
@@ -30,7 +31,8 @@ if (!app.requestSingleInstanceLock()) {
 
 function runShell(): void {
   const host = createHost({
-    dataDir: app.getPath('userData'),
+    // The same folder `relay-desk serve` uses, so both see one installation.
+    dataDir: defaultDataDir(),
     launch: launchWithUtilityProcess,
     smtpPort: SMTP_PORT,
     smtpAddress: SMTP_ADDRESS,

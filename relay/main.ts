@@ -4,6 +4,7 @@
  * restarting, and reports everything that happens as events.
  */
 import { Delivery } from './delivery.js';
+import { connectToParent } from './parent-channel.js';
 import { ListenerSet } from './listeners.js';
 import {
   ControlMessageSchema,
@@ -13,13 +14,14 @@ import {
 import { smtpOptions } from './smtp-options.js';
 import { Spool } from './spool.js';
 
-if (!process.send) {
+const parent = connectToParent();
+if (!parent) {
   console.error('The relay runs as a child of the Relay Desk host: start it with `relay-desk serve`.');
   process.exit(2);
 }
 
 function emit(event: RelayEvent): void {
-  process.send?.(event);
+  parent?.send(event);
 }
 
 let config: RelayConfig | null = null;
@@ -89,7 +91,7 @@ async function stop(): Promise<void> {
 
 // Messages are handled one at a time so that configurations apply in order.
 let chain: Promise<void> = Promise.resolve();
-process.on('message', (raw: unknown) => {
+parent.onMessage((raw) => {
   const parsed = ControlMessageSchema.safeParse(raw);
   if (!parsed.success) {
     emit({ type: 'config-rejected', reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
@@ -104,7 +106,7 @@ process.on('message', (raw: unknown) => {
 });
 
 // The host is gone (crashed or killed): never linger as an orphan.
-process.on('disconnect', () => void stop());
+parent.onHostGone(() => void stop());
 process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());
 

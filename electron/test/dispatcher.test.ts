@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ApiError, type ApiImplementation, type RelayState } from '../api/contract.js';
+import { ApiError, type ApiImplementation, type CallResult, type RelayState } from '../api/contract.js';
 import { createDispatcher } from '../api/dispatcher.js';
+
+function codeOf(result: CallResult): string | null {
+  return result.ok ? null : result.error.code;
+}
 
 const state: RelayState = { status: 'running', listeners: [], queued: 0 };
 
@@ -17,17 +21,15 @@ test('a valid call returns the implementation\'s value', async () => {
 
 test('an unknown method is refused by name', async () => {
   const { dispatch } = dispatcherWith(() => Promise.resolve(state));
-  const result = await dispatch('users.dropAll', {});
-  assert.equal(result.ok, false);
-  assert.equal(!result.ok && result.error.code, 'unknown_method');
-  assert.equal(await dispatch('__proto__', {}).then((r) => !r.ok && r.error.code), 'unknown_method');
+  assert.equal(codeOf(await dispatch('users.dropAll', {})), 'unknown_method');
+  assert.equal(codeOf(await dispatch('__proto__', {})), 'unknown_method');
 });
 
 test('unexpected input fields are refused, naming the field', async () => {
   const { dispatch } = dispatcherWith(() => Promise.resolve(state));
   const result = await dispatch('relay.status', { sneaky: true });
-  assert.equal(result.ok, false);
-  assert.equal(!result.ok && result.error.code, 'invalid_input');
+  assert.equal(codeOf(result), 'invalid_input');
+  assert.match(result.ok ? '' : result.error.message, /sneaky/);
 });
 
 test('an output that breaks the contract never reaches the caller', async () => {
@@ -42,6 +44,6 @@ test('an ApiError keeps its code and message; other errors are hidden', async ()
   assert.deepEqual(await known.dispatch('relay.status', {}), { ok: false, error: { code: 'relay_down', message: 'The relay is not running.' } });
   const unknown = dispatcherWith(() => Promise.reject(new Error('EACCES /secret/path')));
   const result = await unknown.dispatch('relay.status', {});
-  assert.equal(!result.ok && result.error.code, 'internal');
+  assert.equal(codeOf(result), 'internal');
   assert.doesNotMatch(JSON.stringify(result), /secret/);
 });
