@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need: a real keychain (gnome-keyring
 # on D-Bus), a DNS server (dnsmasq), SMTP peers no one here wrote (swaks,
-# aiosmtpd) and a browser (Chromium). Does nothing when all are present.
+# aiosmtpd), a DKIM verifier no one here wrote (dkimpy, with dnspython to
+# fetch keys) and a browser (Chromium). Does nothing when all are present.
 set -euo pipefail
 packages=(
   chromium
   gnome-keyring dbus libsecret-1-dev
   dnsmasq-base
   swaks python3-aiosmtpd
+  python3-dkim python3-dnspython
   procps
 )
 missing=()

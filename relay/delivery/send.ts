@@ -1,0 +1,77 @@
+/**
+ * One SMTP transaction for a job, shared by the smarthost and MX deliverers:
+ * the message goes as spooled (`raw`), with an envelope built only from the
+ * queue's addresses, so no parameter a client supplied (NOTIFY, ORCPT, SIZE,
+ * BODY…) is ever copied upstream (GHSA-c7w3-x93f-qmm8); DKIM-signed when a
+ * key for the From domain is configured. nodemailer's data stream turns bare
+ * CR and LF into CRLF and dot-stuffs, so no `\n.\n` in a body can end the
+ * message early upstream (SMTP smuggling).
+ */
+import { domainToASCII, domainToUnicode } from 'node:url';
+import type { SendMailOptions, SMTPPoolOptions, SMTPPoolSentMessageInfo, Transporter } from 'nodemailer';
+import type { DkimKey } from '../protocol.js';
+import { isVerdict, resultsFromError, resultsFromInfo } from './outcome.js';
+import type { DeliveryJob, RecipientResult } from './types.js';
+
+export type Pool = Transporter<SMTPPoolSentMessageInfo, SMTPPoolOptions>;
+
+export interface Attempt {
+  results: RecipientResult[];
+  /** false when no server judged the message (no connection, TLS or greeting failed, timeout). */
+  answered: boolean;
+}
+
+/** The domain as DNS and nodemailer spell it: A-labels, lower case. */
+export function asciiDomain(domain: string): string {
+  return domainToASCII(domain) || domain.toLowerCase();
+}
+
+/**
+ * The address as nodemailer will put it on the wire and report it back in
+ * info.accepted: it lower-cases the domain and punycodes it unless the local
+ * part needs SMTPUTF8. Results are matched on this form.
+ */
+export function wireAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at < 0) return address;
+  const local = address.slice(0, at);
+  const ascii = asciiDomain(address.slice(at + 1));
+  // eslint-disable-next-line no-control-regex -- the test is for anything outside ASCII
+  return /[^\x00-\x7f]/.test(local) ? `${local}@${domainToUnicode(ascii) || ascii}` : `${local}@${ascii}`;
+}
+
+export function dkimKeyFor(job: DeliveryJob, keys: DkimKey[]): DkimKey | undefined {
+  if (!job.fromDomain) return undefined;
+  const domain = asciiDomain(job.fromDomain);
+  return keys.find((k) => asciiDomain(k.domain) === domain);
+}
+
+function mailOptions(job: DeliveryJob, to: string[], dkim: DkimKey | undefined): SendMailOptions {
+  return {
+    envelope: {
+      // false is the null reverse-path (MAIL FROM:<>) that bounces are sent with.
+      from: job.from === '' ? false : job.from,
+      to,
+      // The spooled bytes may hold 8-bit text; BODY=8BITMIME (sent only where the server offers it) is right for 7-bit mail too.
+      use8BitMime: true,
+    },
+    raw: job.body(),
+    ...(dkim ? { dkim: { domainName: dkim.domain, keySelector: dkim.selector, privateKey: dkim.privateKey } } : {}),
+  };
+}
+
+/**
+ * Sends the job to `recipients` through `pool` and maps the outcome per
+ * recipient, in the order given. `context` names the server in words for
+ * errors that carry no reply of their own.
+ */
+export async function sendJob(pool: Pool, job: DeliveryJob, recipients: string[], dkim: DkimKey[], context: string): Promise<Attempt> {
+  const wire = recipients.map(wireAddress);
+  const restore = (results: RecipientResult[]) => results.map((r, i) => ({ ...r, recipient: recipients[i] ?? r.recipient }));
+  try {
+    const info = await pool.sendMail(mailOptions(job, wire, dkimKeyFor(job, dkim)));
+    return { results: restore(resultsFromInfo(wire, info)), answered: true };
+  } catch (err) {
+    return { results: restore(resultsFromError(wire, err, context)), answered: isVerdict(err) };
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * What the queue asks of delivery, and what it gets back: one result per
+ * recipient, so a message can be partly delivered, partly retried and partly
+ * bounced.
+ */
+import type { Readable } from 'node:stream';
+
+export interface DeliveryJob {
+  /** Queue id, for logs and the upstream's Received header. */
+  id: string;
+  /** Envelope sender; '' for bounces (the null reverse-path). */
+  from: string;
+  recipients: string[];
+  /** A fresh stream of the whole message (headers and body) as spooled, each call. */
+  body: () => Readable;
+  /** Domain of the From header: the message is DKIM-signed when a key for it is configured. */
+  fromDomain: string | null;
+}
+
+export type RecipientStatus = 'delivered' | 'deferred' | 'failed';
+
+export interface RecipientResult {
+  recipient: string;
+  status: RecipientStatus;
+  /** The SMTP reply code that decided it, when there was one. */
+  code?: number;
+  /** The upstream's reply or the local reason, in its own words. */
+  response: string;
+}
+
+export interface Deliverer {
+  deliver(job: DeliveryJob): Promise<RecipientResult[]>;
+  /** Closes pooled connections. */
+  close(): Promise<void>;
+}
