@@ -36,7 +36,7 @@ function runShell(): void {
     launch: launchWithUtilityProcess,
     smtpPort: SMTP_PORT,
     smtpAddress: SMTP_ADDRESS,
-    upstream: null,
+    delivery: null,
   });
   const dispatch = createDispatcher(host.api, (err) => console.error('relay-desk: internal error:', err));
   let window: BrowserWindow | null = null;

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { isAllowedPort } from '../relay/protocol.js';
-import type { UpstreamConfig } from '../relay/protocol.js';
+import type { DeliveryConfig } from '../relay/protocol.js';
 import { createDispatcher } from './api/dispatcher.js';
 import { createHost } from './host/host.js';
 import { defaultDataDir } from './host/paths.js';
@@ -16,7 +16,7 @@ export interface ServeOptions {
   dataDir: string;
   adminPort: number;
   smtpPort: number;
-  upstream: UpstreamConfig | null;
+  delivery: DeliveryConfig | null;
 }
 
 export class ServeOptionsError extends Error {}
@@ -38,18 +38,19 @@ export function parseServeOptions(values: Record<string, string | boolean | unde
   if (!isAllowedPort(smtpPort)) {
     throw new ServeOptionsError(`--smtp-port must be 25, 80, 465, 587 or between 1025 and 5000, got ${smtpPort}`);
   }
-  let upstream: UpstreamConfig | null = null;
+  let delivery: DeliveryConfig | null = null;
   const upstreamText = text('upstream');
   if (upstreamText !== undefined) {
     const match = /^(.+):(\d+)$/.exec(upstreamText);
     if (!match?.[1] || !match[2]) throw new ServeOptionsError(`--upstream must be HOST:PORT, got "${upstreamText}"`);
-    upstream = { host: match[1], port: parsePort(match[2], '--upstream port') };
+    const port = parsePort(match[2], '--upstream port');
+    delivery = { mode: 'smarthost', host: match[1], port, security: 'none', auth: null, rejectUnauthorized: true };
   }
   return {
     dataDir: text('data-dir') ?? defaultDataDir(),
     adminPort: parsePort(text('admin-port') ?? String(DEFAULT_ADMIN_PORT), '--admin-port'),
     smtpPort,
-    upstream,
+    delivery,
   };
 }
 
@@ -59,7 +60,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     launch: launchWithNodeFork,
     smtpPort: options.smtpPort,
     smtpAddress: '127.0.0.1',
-    upstream: options.upstream,
+    delivery: options.delivery,
   });
   const dispatch = createDispatcher(host.api, (err) => console.error('relay-desk: internal error:', err));
   const token = randomBytes(32).toString('base64url');

@@ -1,9 +1,11 @@
 /**
  * One smtp-server per configured listener, opened and closed by difference so
- * that a new configuration never drops sessions on ports that stay.
+ * that a new configuration never drops sessions on ports that stay. A new
+ * certificate is swapped into running servers without reopening them.
  */
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import type { ListenerConfig, ListenerState } from './protocol.js';
+import type { ListenerState } from './events.js';
+import type { ListenerConfig, TlsConfig } from './protocol.js';
 
 interface OpenListener {
   config: ListenerConfig;
@@ -12,7 +14,7 @@ interface OpenListener {
 }
 
 function keyOf(c: ListenerConfig): string {
-  return `${c.address}|${c.port}|${c.encryption}`;
+  return `${c.address}|${c.port}|${c.encryption}|${c.requireTlsForAuth}`;
 }
 
 /** Turns a bind failure into words an office admin can act on. */
@@ -29,43 +31,70 @@ export function describeBindError(port: number, err: NodeJS.ErrnoException): str
   }
 }
 
+/**
+ * smtp-server options for one listener's encryption. AUTH before TLS is let
+ * through to the relay's own check (session/smtp-session.ts), which answers
+ * with a proper enhanced status code.
+ */
+export function encryptionOptions(listener: ListenerConfig, tls: TlsConfig | null): SMTPServerOptions | string {
+  if (listener.encryption === 'none') return { secure: false, disabledCommands: ['STARTTLS'], allowInsecureAuth: true };
+  if (!tls) return `Port ${listener.port} needs a TLS certificate, and none is configured. Generate or import one under Server.`;
+  const keys = { key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' as const };
+  switch (listener.encryption) {
+    case 'starttls':
+    case 'starttls-required':
+      return { ...keys, secure: false, allowInsecureAuth: true };
+    case 'tls':
+      return { ...keys, secure: true };
+  }
+}
+
 export class ListenerSet {
   private readonly open = new Map<string, OpenListener>();
+  private tls: TlsConfig | null = null;
 
-  constructor(private readonly serverOptions: () => SMTPServerOptions) {}
+  constructor(private readonly baseOptions: (listener: ListenerConfig) => SMTPServerOptions) {}
 
   states(): ListenerState[] {
     return [...this.open.values()].map((l) => l.state);
   }
 
-  async apply(configs: ListenerConfig[]): Promise<void> {
+  async apply(configs: ListenerConfig[], tls: TlsConfig | null): Promise<void> {
+    const tlsChanged = JSON.stringify(tls) !== JSON.stringify(this.tls);
+    this.tls = tls;
     const wanted = new Map(configs.map((c) => [keyOf(c), c]));
-    const closing = [...this.open.entries()].filter(([key]) => !wanted.has(key));
+    // A port that failed (busy, no certificate) is tried again with every configuration.
+    const closing = [...this.open.entries()].filter(([key, l]) => !wanted.has(key) || !l.server);
     for (const [key] of closing) this.open.delete(key);
+    if (tlsChanged && tls) {
+      for (const l of this.open.values()) if (l.config.encryption !== 'none') l.server?.updateSecureContext({ key: tls.key, cert: tls.cert });
+    }
     const opening = [...wanted.entries()].filter(([key]) => !this.open.has(key));
-    await Promise.all([
-      ...closing.map(([, l]) => closeServer(l.server)),
-      ...opening.map(([key, config]) => this.listen(key, config)),
-    ]);
+    await Promise.all(closing.map(([, l]) => closeServer(l.server)));
+    await Promise.all(opening.map(([key, config]) => this.listen(key, config)));
   }
 
   private async listen(key: string, config: ListenerConfig): Promise<void> {
-    const server = new SMTPServer(this.serverOptions());
-    const entry: OpenListener = {
-      config,
-      server,
-      state: { port: config.port, address: config.address, encryption: config.encryption, status: 'listening' },
-    };
+    const state: ListenerState = { port: config.port, address: config.address, encryption: config.encryption, status: 'listening' };
+    const encryption = encryptionOptions(config, this.tls);
+    if (typeof encryption === 'string') {
+      this.open.set(key, { config, server: null, state: { ...state, status: 'error', error: encryption } });
+      return;
+    }
+    const server = new SMTPServer({ ...this.baseOptions(config), ...encryption });
+    const entry: OpenListener = { config, server, state };
     this.open.set(key, entry);
     await new Promise<void>((resolve) => {
       const onError = (err: NodeJS.ErrnoException) => {
         entry.server = null;
-        entry.state = { ...entry.state, status: 'error', error: describeBindError(config.port, err) };
+        entry.state = { ...state, status: 'error', error: describeBindError(config.port, err) };
         resolve();
       };
       server.once('error', onError);
       server.listen(config.port, config.address, () => {
         server.off('error', onError);
+        // Errors of single connections are the session's business, not the listener's.
+        server.on('error', () => undefined);
         resolve();
       });
     });

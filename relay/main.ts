@@ -1,18 +1,26 @@
 /**
  * The relay child process. It takes its whole configuration from the host
  * over the IPC channel (never argv or env), validates it, applies it without
- * restarting, and reports everything that happens as events.
+ * restarting or dropping sessions, and reports what happens as batched events.
  */
-import { Delivery } from './delivery.js';
-import { connectToParent } from './parent-channel.js';
+import { createDeliverer } from './delivery/index.js';
+import type { Deliverer } from './delivery/types.js';
+import type { RelayEvent } from './events.js';
 import { ListenerSet } from './listeners.js';
-import {
-  ControlMessageSchema,
-  type RelayConfig,
-  type RelayEvent,
-} from './protocol.js';
-import { smtpOptions } from './smtp-options.js';
-import { Spool } from './spool.js';
+import { connectToParent } from './parent-channel.js';
+import { ControlMessageSchema, type RelayConfig } from './protocol.js';
+import { Scheduler } from './queue/scheduler.js';
+import { Spool } from './queue/spool.js';
+import { AuthFailureLimiter, Authenticator } from './session/auth.js';
+import { TrustedClients } from './session/policy.js';
+import { RateLimiter } from './session/rate-limit.js';
+import { createSessionHooks } from './session/smtp-session.js';
+import './smtp-server-patches.js';
+
+/** Open sessions get this long to finish when the relay stops or a port closes. */
+const CLOSE_TIMEOUT_MS = 10_000;
+/** Messages delivered at the same time. */
+const DELIVERY_CONCURRENCY = 20;
 
 const parent = connectToParent();
 if (!parent) {
@@ -20,72 +28,104 @@ if (!parent) {
   process.exit(2);
 }
 
+// Events of one tick travel as one IPC message.
+let batch: RelayEvent[] = [];
 function emit(event: RelayEvent): void {
-  parent?.send(event);
+  if (batch.length === 0) setImmediate(flushEvents);
+  batch.push(event);
+}
+function flushEvents(): void {
+  const events = batch;
+  batch = [];
+  if (events.length) parent?.send({ events });
 }
 
 let config: RelayConfig | null = null;
 let spool: Spool | null = null;
-let delivery: Delivery | null = null;
-let queued = 0;
+let scheduler: Scheduler | null = null;
+let deliverer: Deliverer | null = null;
+let deliveryKey = '';
+let trusted = new TrustedClients([]);
+let listeners: ListenerSet | null = null;
 let stopping = false;
+const auth = new Authenticator();
+const authLimiter = new AuthFailureLimiter({ max: 10, windowSeconds: 600, blockSeconds: 900 });
+const rateLimiter = new RateLimiter();
 
-function setQueued(n: number): void {
-  queued = Math.max(0, n);
-  emit({ type: 'queue', queued });
+function current(): RelayConfig {
+  if (!config) throw new Error('relay used before it was configured');
+  return config;
 }
 
-const listeners = new ListenerSet(() =>
-  smtpOptions(() => {
-    if (!config || !spool) throw new Error('relay used before it was configured');
-    return {
-      hostname: config.hostname,
-      maxMessageBytes: config.maxMessageBytes,
-      spool,
-      onAccepted(message) {
-        emit({
-          type: 'accepted',
-          id: message.id,
-          size: message.envelope.size,
-          envelope: { from: message.envelope.from, to: message.envelope.to },
-        });
-        setQueued(queued + 1);
-        void delivery?.deliver(message);
-      },
-    };
-  }),
-);
+async function start(first: RelayConfig): Promise<void> {
+  spool = new Spool(first.spoolDir);
+  const stored = await spool.init();
+  const activeSpool = spool;
+  scheduler = new Scheduler({
+    spool: activeSpool,
+    retry: () => current().retry,
+    hostname: () => current().hostname,
+    deliverer: () => deliverer,
+    emit,
+    concurrency: DELIVERY_CONCURRENCY,
+  });
+  for (const message of stored) scheduler.add(message);
+  const hooks = createSessionHooks({
+    config: current,
+    auth,
+    authLimiter,
+    trusted: () => trusted,
+    rateLimiter,
+    spool: activeSpool,
+    emit,
+    accepted: (message) => scheduler?.add(message),
+  });
+  listeners = new ListenerSet((listener) => ({
+    name: current().hostname,
+    banner: 'Relay Desk ESMTP',
+    size: current().limits.maxMessageBytes,
+    // Reverse lookups add a DNS round trip to every connection and decide nothing here.
+    disableReverseLookup: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    // Trusted devices send without AUTH; everyone else is refused at MAIL/RCPT.
+    authOptional: true,
+    maxClients: current().limits.maxConnections,
+    closeTimeout: CLOSE_TIMEOUT_MS,
+    ...hooks(listener),
+  }));
+}
 
 async function configure(next: RelayConfig): Promise<void> {
   if (config && config.spoolDir !== next.spoolDir) {
     emit({ type: 'config-rejected', reason: 'the spool directory cannot change while the relay runs' });
     return;
   }
-  if (!spool) {
-    spool = new Spool(next.spoolDir);
-    await spool.init();
-    delivery = new Delivery(spool, {
-      delivered: (id, response) => {
-        emit({ type: 'delivered', id, response });
-        setQueued(queued - 1);
-      },
-      deferred: (id, error) => emit({ type: 'deferred', id, error }),
-      queueSize: setQueued,
-    });
-  }
+  const first = config === null;
   config = next;
-  delivery?.configure(next.upstream);
-  await listeners.apply(next.listeners);
-  emit({ type: 'listeners', listeners: listeners.states() });
+  auth.setUsers(next.users);
+  authLimiter.setLimits(next.limits.authFailures);
+  trusted = new TrustedClients(next.users);
+  if (first) await start(next);
+  const key = JSON.stringify([next.delivery, next.dkim, next.hostname]);
+  if (key !== deliveryKey) {
+    deliveryKey = key;
+    const old = deliverer;
+    deliverer = next.delivery ? createDeliverer(next.delivery, { hostname: next.hostname, dkim: next.dkim }) : null;
+    await old?.close();
+  }
+  scheduler?.kick();
+  await listeners?.apply(next.listeners, next.tls);
+  emit({ type: 'listeners', listeners: listeners?.states() ?? [] });
 }
 
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
-  await listeners.closeAll();
-  delivery?.stop();
+  await listeners?.closeAll();
+  await scheduler?.stop();
+  await deliverer?.close();
   emit({ type: 'stopped' });
-  if (process.connected) process.disconnect();
+  flushEvents();
   process.exit(0);
 }
 

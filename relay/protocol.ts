@@ -1,7 +1,9 @@
 /**
  * The contract between the admin host and the relay child process.
  * Everything that crosses the process boundary is described here with zod
- * and validated on arrival, in both directions.
+ * and validated on arrival, in both directions. Secrets (password verifiers,
+ * the upstream password, TLS and DKIM keys) travel only this way: never in
+ * argv or the environment.
  */
 import { z } from 'zod';
 
@@ -10,27 +12,117 @@ export function isAllowedPort(port: number): boolean {
   return port === 25 || port === 80 || port === 465 || port === 587 || (port >= 1025 && port <= 5000);
 }
 
-export const ListenerConfigSchema = z.object({
-  port: z.number().int().refine(isAllowedPort, {
-    error: 'port must be 25, 80, 465, 587 or between 1025 and 5000',
-  }),
-  address: z.union([z.ipv4(), z.ipv6()]),
-  encryption: z.enum(['none']),
-});
+const PortNumber = z.number().int().min(1).max(65535);
+
+/**
+ * none: plain SMTP, AUTH in the clear (old devices); starttls: TLS offered;
+ * starttls-required: nothing but EHLO/STARTTLS before TLS; tls: implicit TLS (465).
+ */
+export const EncryptionSchema = z.enum(['none', 'starttls', 'starttls-required', 'tls']);
+export type Encryption = z.infer<typeof EncryptionSchema>;
+
+export const ListenerConfigSchema = z
+  .object({
+    port: z.number().int().refine(isAllowedPort, { error: 'port must be 25, 80, 465, 587 or between 1025 and 5000' }),
+    address: z.union([z.ipv4(), z.ipv6()]),
+    encryption: EncryptionSchema,
+    /** With STARTTLS offered: refuse AUTH until the client has switched to TLS. */
+    requireTlsForAuth: z.boolean().default(false),
+  })
+  .refine((l) => !(l.encryption === 'none' && l.requireTlsForAuth), {
+    error: 'a port without encryption cannot require TLS before AUTH',
+    path: ['requireTlsForAuth'],
+  });
 export type ListenerConfig = z.infer<typeof ListenerConfigSchema>;
 
-export const UpstreamConfigSchema = z.object({
-  host: z.string().min(1),
-  port: z.number().int().min(1).max(65535),
+export const TlsConfigSchema = z.object({ key: z.string().min(1), cert: z.string().min(1) });
+export type TlsConfig = z.infer<typeof TlsConfigSchema>;
+
+export const SenderSchema = z.object({
+  kind: z.enum(['domain', 'address']),
+  /** Lower-case domain ("company.com") or address ("info@company.com"). */
+  value: z.string().min(1),
+  /** Only verified senders authorize anything; unverified ones are kept to explain a refusal. */
+  verified: z.boolean(),
 });
-export type UpstreamConfig = z.infer<typeof UpstreamConfigSchema>;
+export type Sender = z.infer<typeof SenderSchema>;
+
+export const RelayUserSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
+  active: z.boolean(),
+  /** A password verifier made by ./verifier.ts; the password itself never reaches the relay. */
+  verifier: z.string().min(1),
+  priority: z.number().int().min(1).max(5),
+  list: z.string(),
+  senders: z.array(SenderSchema),
+  /** IPs or CIDRs of devices that may send as this user without AUTH. */
+  trustedClients: z.array(z.string()),
+  /** Messages per hour; null for no limit. */
+  rateLimitPerHour: z.number().int().positive().nullable(),
+});
+export type RelayUser = z.infer<typeof RelayUserSchema>;
+
+export const LimitsSchema = z.object({
+  maxMessageBytes: z.number().int().positive(),
+  maxRecipients: z.number().int().positive(),
+  maxConnections: z.number().int().positive(),
+  /** After this many failed logins from one address within the window, its logins are refused for blockSeconds. */
+  authFailures: z.object({
+    max: z.number().int().positive(),
+    windowSeconds: z.number().positive(),
+    blockSeconds: z.number().positive(),
+  }),
+});
+export type Limits = z.infer<typeof LimitsSchema>;
+
+export const DeliveryConfigSchema = z.discriminatedUnion('mode', [
+  /** A smarthost: the provider's or the company's SMTP server. */
+  z.object({
+    mode: z.literal('smarthost'),
+    host: z.string().min(1),
+    port: PortNumber,
+    security: z.enum(['none', 'starttls', 'tls']),
+    auth: z.object({ user: z.string().min(1), password: z.string() }).nullable(),
+    /** false only for a smarthost with a self-signed certificate the admin chose to trust. */
+    rejectUnauthorized: z.boolean(),
+  }),
+  /** Straight to each recipient domain's MX hosts. */
+  z.object({
+    mode: z.literal('mx'),
+    /** "host:port" resolvers; empty for the system's. */
+    dnsServers: z.array(z.string()),
+    port: PortNumber,
+  }),
+]);
+export type DeliveryConfig = z.infer<typeof DeliveryConfigSchema>;
+
+export const RetryConfigSchema = z.object({
+  /** Delay before each retry; the last one repeats. */
+  delaysMs: z.array(z.number().int().nonnegative()).min(1),
+  /** After this long in the queue, a message is bounced. */
+  maxLifetimeMs: z.number().int().positive(),
+});
+export type RetryConfig = z.infer<typeof RetryConfigSchema>;
+
+export const DkimKeySchema = z.object({
+  domain: z.string().min(1),
+  selector: z.string().min(1),
+  privateKey: z.string().min(1),
+});
+export type DkimKey = z.infer<typeof DkimKeySchema>;
 
 export const RelayConfigSchema = z.object({
+  /** The name the relay greets with and writes in Received headers. */
   hostname: z.string().min(1),
   spoolDir: z.string().min(1),
-  maxMessageBytes: z.number().int().positive(),
   listeners: z.array(ListenerConfigSchema),
-  upstream: UpstreamConfigSchema.nullable(),
+  tls: TlsConfigSchema.nullable(),
+  users: z.array(RelayUserSchema),
+  limits: LimitsSchema,
+  /** null: no upstream yet; mail waits in the queue. */
+  delivery: DeliveryConfigSchema.nullable(),
+  retry: RetryConfigSchema,
+  dkim: z.array(DkimKeySchema),
 });
 export type RelayConfig = z.infer<typeof RelayConfigSchema>;
 
@@ -40,28 +132,3 @@ export const ControlMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stop') }),
 ]);
 export type ControlMessage = z.infer<typeof ControlMessageSchema>;
-
-const EnvelopeSchema = z.object({ from: z.string(), to: z.array(z.string()) });
-
-export const ListenerStateSchema = z.object({
-  port: z.number().int(),
-  address: z.string(),
-  encryption: ListenerConfigSchema.shape.encryption,
-  status: z.enum(['listening', 'error']),
-  /** Plain-words reason a port could not be opened. */
-  error: z.string().optional(),
-});
-export type ListenerState = z.infer<typeof ListenerStateSchema>;
-
-/** Relay → host. */
-export const RelayEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('listeners'), listeners: z.array(ListenerStateSchema) }),
-  z.object({ type: z.literal('config-rejected'), reason: z.string() }),
-  z.object({ type: z.literal('accepted'), id: z.string(), size: z.number(), envelope: EnvelopeSchema }),
-  z.object({ type: z.literal('delivered'), id: z.string(), response: z.string() }),
-  z.object({ type: z.literal('deferred'), id: z.string(), error: z.string() }),
-  z.object({ type: z.literal('queue'), queued: z.number().int() }),
-  z.object({ type: z.literal('stopped') }),
-]);
-export type RelayEvent = z.infer<typeof RelayEventSchema>;

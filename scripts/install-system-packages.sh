@@ -8,7 +8,7 @@ packages=(
   chromium
   gnome-keyring dbus libsecret-1-dev
   dnsmasq-base
-  swaks python3-aiosmtpd
+  swaks libnet-ssleay-perl libio-socket-ssl-perl libauthen-sasl-perl python3-aiosmtpd
   python3-dkim python3-dnspython
   procps
 )

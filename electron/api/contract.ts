@@ -9,7 +9,7 @@ import { z } from 'zod';
 export const ListenerStateSchema = z.object({
   port: z.number().int(),
   address: z.string(),
-  encryption: z.enum(['none']),
+  encryption: z.enum(['none', 'starttls', 'starttls-required', 'tls']),
   status: z.enum(['listening', 'error']),
   error: z.string().optional(),
 });

@@ -7,9 +7,10 @@ import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { RelayConfig, UpstreamConfig } from '../../relay/protocol.js';
+import type { DeliveryConfig, RelayConfig } from '../../relay/protocol.js';
 import type { ApiImplementation, EventEnvelope } from '../api/contract.js';
 import type { LaunchRelay } from './relay-process.js';
+import { DEFAULT_LIMITS, DEFAULT_RETRY } from './relay-defaults.js';
 import { RelaySupervisor } from './relay-supervisor.js';
 
 export interface HostOptions {
@@ -18,11 +19,8 @@ export interface HostOptions {
   smtpPort: number;
   /** Until AUTH lands the relay only listens where nobody else can reach it. */
   smtpAddress: string;
-  upstream: UpstreamConfig | null;
-  maxMessageBytes?: number;
+  delivery: DeliveryConfig | null;
 }
-
-export const DEFAULT_MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
 
 export interface Host {
   readonly api: ApiImplementation;
@@ -37,9 +35,13 @@ export function createHost(options: HostOptions): Host {
   const relayConfig = (): RelayConfig => ({
     hostname: hostname(),
     spoolDir: join(options.dataDir, 'spool'),
-    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-    listeners: [{ port: options.smtpPort, address: options.smtpAddress, encryption: 'none' }],
-    upstream: options.upstream,
+    listeners: [{ port: options.smtpPort, address: options.smtpAddress, encryption: 'none', requireTlsForAuth: false }],
+    tls: null,
+    users: [],
+    limits: DEFAULT_LIMITS,
+    delivery: options.delivery,
+    retry: DEFAULT_RETRY,
+    dkim: [],
   });
   const supervisor = new RelaySupervisor({ launch: options.launch, config: relayConfig });
   const events = new EventEmitter<{ event: [EventEnvelope] }>();

@@ -5,7 +5,8 @@
  * UI shows as "relay status".
  */
 import { EventEmitter } from 'node:events';
-import { RelayEventSchema, type RelayConfig, type RelayEvent } from '../../relay/protocol.js';
+import { RelayBatchSchema, type RelayEvent } from '../../relay/events.js';
+import type { RelayConfig } from '../../relay/protocol.js';
 import type { RelayState } from '../api/contract.js';
 import type { LaunchRelay, RelayChild } from './relay-process.js';
 
@@ -77,9 +78,15 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
   }
 
   private onChildMessage(raw: unknown): void {
-    const parsed = RelayEventSchema.safeParse(raw);
-    if (!parsed.success) return;
-    const event = parsed.data;
+    const parsed = RelayBatchSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.update({ problem: 'The relay sent a message the host does not understand; it may be a different version.' });
+      return;
+    }
+    for (const event of parsed.data.events) this.onRelayEvent(event);
+  }
+
+  private onRelayEvent(event: RelayEvent): void {
     switch (event.type) {
       case 'ready':
         this.reconfigure();

@@ -11,7 +11,12 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import type { RelayState } from '../../../electron/api/contract.js';
 
-const ENCRYPTION_WORDS = { none: 'None' } as const;
+const ENCRYPTION_WORDS = {
+  none: 'None',
+  starttls: 'STARTTLS offered',
+  'starttls-required': 'STARTTLS required',
+  tls: 'TLS (implicit)',
+} as const;
 
 /** What the relay is doing right now: its ports and its queue. */
 export function RelayScreen({ state }: { state: RelayState }) {

@@ -1,0 +1,92 @@
+/**
+ * Relay → host: everything a status page, the message journal or an alert
+ * needs. Events are sent in batches (one IPC message per tick) so that a busy
+ * relay does not pay one IPC round per event. Event payloads never carry
+ * passwords, verifiers or keys.
+ */
+import { z } from 'zod';
+import { EncryptionSchema } from './protocol.js';
+
+export const ListenerStateSchema = z.object({
+  port: z.number().int(),
+  address: z.string(),
+  encryption: EncryptionSchema,
+  status: z.enum(['listening', 'error']),
+  /** Plain-words reason a port could not be opened. */
+  error: z.string().optional(),
+});
+export type ListenerState = z.infer<typeof ListenerStateSchema>;
+
+const EnvelopeSchema = z.object({ from: z.string(), to: z.array(z.string()) });
+const Timestamp = z.string();
+
+export const RelayEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('listeners'), listeners: z.array(ListenerStateSchema) }),
+  z.object({ type: z.literal('config-rejected'), reason: z.string() }),
+  z.object({
+    type: z.literal('session-opened'),
+    session: z.string(),
+    remoteAddress: z.string(),
+    port: z.number().int(),
+    tls: z.boolean(),
+  }),
+  z.object({ type: z.literal('session-closed'), session: z.string() }),
+  z.object({
+    type: z.literal('auth'),
+    session: z.string(),
+    remoteAddress: z.string(),
+    user: z.string(),
+    ok: z.boolean(),
+    reason: z.string().optional(),
+  }),
+  z.object({ type: z.literal('auth-blocked'), remoteAddress: z.string(), until: Timestamp }),
+  z.object({
+    type: z.literal('accepted'),
+    id: z.string(),
+    session: z.string(),
+    user: z.string(),
+    /** How the client was identified: by AUTH, or by a trusted address. */
+    via: z.enum(['auth', 'trusted']),
+    envelope: EnvelopeSchema,
+    from: z.string(),
+    subject: z.string(),
+    size: z.number().int(),
+    tls: z.boolean(),
+    priority: z.number().int(),
+    campaign: z.object({ name: z.string().optional(), code: z.string().optional() }).nullable(),
+  }),
+  z.object({
+    type: z.literal('rejected'),
+    session: z.string(),
+    remoteAddress: z.string(),
+    user: z.string().nullable(),
+    stage: z.enum(['connect', 'auth', 'mail', 'rcpt', 'data']),
+    code: z.number().int(),
+    reply: z.string(),
+  }),
+  z.object({ type: z.literal('delivered'), id: z.string(), recipients: z.array(z.string()), response: z.string() }),
+  z.object({
+    type: z.literal('deferred'),
+    id: z.string(),
+    recipients: z.array(z.string()),
+    error: z.string(),
+    attempts: z.number().int(),
+    nextAttemptAt: Timestamp,
+  }),
+  z.object({
+    type: z.literal('bounced'),
+    id: z.string(),
+    recipients: z.array(z.string()),
+    reason: z.string(),
+    /** The queue id of the bounce sent to the sender; null when there is no one to tell (null sender). */
+    bounceId: z.string().nullable(),
+  }),
+  z.object({ type: z.literal('queue'), queued: z.number().int(), deferred: z.number().int() }),
+  z.object({ type: z.literal('stopped') }),
+]);
+export type RelayEvent = z.infer<typeof RelayEventSchema>;
+
+/** One IPC message from the relay: the events of one tick, in order. */
+export const RelayBatchSchema = z.object({ events: z.array(RelayEventSchema) });
+export type RelayBatch = z.infer<typeof RelayBatchSchema>;

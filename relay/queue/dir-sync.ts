@@ -1,0 +1,35 @@
+/**
+ * fsync of the spool directory, shared: a rename is durable only once its
+ * directory is synced, and when many messages commit at once one sync can
+ * cover all of them. Callers that arrive while a sync runs wait for the next
+ * one (theirs may have been renamed after the running sync started).
+ */
+import { open } from 'node:fs/promises';
+
+export class DirSync {
+  private running: Promise<void> | null = null;
+  private next: Promise<void> | null = null;
+
+  constructor(private readonly dir: string) {}
+
+  sync(): Promise<void> {
+    if (!this.running) {
+      this.running = this.syncOnce().finally(() => (this.running = null));
+      return this.running;
+    }
+    this.next ??= this.running.then(() => {
+      this.next = null;
+      return this.sync();
+    });
+    return this.next;
+  }
+
+  private async syncOnce(): Promise<void> {
+    const handle = await open(this.dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Checks SMTP logins. A device that logs in for every message would pay the
+ * scrypt cost each time, so a successful login is remembered as a keyed
+ * digest of the password (never the password) for as long as the user's
+ * verifier stays the same. Failed logins are counted per client address.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Limits, RelayUser } from '../protocol.js';
+import { verifyPassword } from '../verifier.js';
+
+export type LoginResult =
+  | { ok: true; user: RelayUser }
+  | { ok: false; reason: 'unknown-user' | 'wrong-password' | 'inactive' };
+
+interface CachedLogin {
+  verifier: string;
+  digest: Buffer;
+}
+
+export class Authenticator {
+  /** Lives only in this process's memory and dies with it. */
+  private readonly key = randomBytes(32);
+  private readonly cache = new Map<string, CachedLogin>();
+  private users = new Map<string, RelayUser>();
+
+  setUsers(users: RelayUser[]): void {
+    this.users = new Map(users.map((u) => [u.name, u]));
+    for (const [name, cached] of this.cache) {
+      if (this.users.get(name)?.verifier !== cached.verifier) this.cache.delete(name);
+    }
+  }
+
+  user(name: string): RelayUser | undefined {
+    return this.users.get(name);
+  }
+
+  async login(name: string, password: string): Promise<LoginResult> {
+    const user = this.users.get(name);
+    if (!user) return { ok: false, reason: 'unknown-user' };
+    const digest = createHmac('sha256', this.key).update(name).update('\0').update(password).digest();
+    const cached = this.cache.get(name);
+    const known = cached?.verifier === user.verifier && timingSafeEqual(cached.digest, digest);
+    if (!known) {
+      if (!(await verifyPassword(user.verifier, password))) return { ok: false, reason: 'wrong-password' };
+      // The user may have changed while scrypt ran.
+      if (this.users.get(name)?.verifier !== user.verifier) return { ok: false, reason: 'wrong-password' };
+      this.cache.set(name, { verifier: user.verifier, digest });
+    }
+    // Only a right password learns that the user is inactive.
+    if (!user.active) return { ok: false, reason: 'inactive' };
+    return { ok: true, user };
+  }
+}
+
+/** Refuses logins for a while from an address that failed too often. */
+export class AuthFailureLimiter {
+  private readonly failures = new Map<string, number[]>();
+  private readonly blocked = new Map<string, number>();
+
+  constructor(private limits: Limits['authFailures']) {}
+
+  setLimits(limits: Limits['authFailures']): void {
+    this.limits = limits;
+  }
+
+  /** When the address is blocked, the time its block ends. */
+  blockedUntil(address: string, now = Date.now()): number | null {
+    const until = this.blocked.get(address);
+    if (until === undefined) return null;
+    if (until > now) return until;
+    this.blocked.delete(address);
+    return null;
+  }
+
+  /** Records a failure; returns the end of a block that it started, if it did. */
+  fail(address: string, now = Date.now()): number | null {
+    const windowStart = now - this.limits.windowSeconds * 1000;
+    const recent = (this.failures.get(address) ?? []).filter((t) => t > windowStart);
+    recent.push(now);
+    if (recent.length >= this.limits.max) {
+      this.failures.delete(address);
+      const until = now + this.limits.blockSeconds * 1000;
+      this.blocked.set(address, until);
+      return until;
+    }
+    this.failures.set(address, recent);
+    return null;
+  }
+
+  succeed(address: string): void {
+    this.failures.delete(address);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * What the relay reads from and writes into a message's header block:
+ * the From and Sender addresses for the sender policy, the subject and the
+ * X-SMTPAPI campaign for statistics (that header is an instruction to us and
+ * is removed), and the headers every relayed message gets: Received,
+ * X-Priority and Importance from the user's priority, Message-ID and Date
+ * when the client left them out.
+ */
+import addressparser from 'nodemailer/lib/addressparser';
+import type Headers from 'mailsplit/lib/headers.js';
+import { splitAddress } from './policy.js';
+
+export interface Campaign {
+  name?: string;
+  code?: string;
+}
+
+export interface InspectedHeaders {
+  /** Every address in every From header. */
+  from: string[];
+  /** Every address in every Sender header. */
+  sender: string[];
+  /** The first From header as written, for display. */
+  fromText: string;
+  subject: string;
+  campaign: Campaign | null;
+}
+
+export interface RewriteContext {
+  queueId: string;
+  hostname: string;
+  user: string;
+  via: 'auth' | 'trusted';
+  priority: number;
+  clientHostname: string;
+  remoteAddress: string;
+  tls: { protocol: string; cipher: string } | null;
+  now: Date;
+}
+
+const MAX_SUBJECT = 998;
+
+function valueOf(line: string): string {
+  return line.slice(line.indexOf(':') + 1).replace(/\r\n[ \t]/g, ' ').trim();
+}
+
+function addressesIn(headers: Headers, key: string): string[] {
+  return headers
+    .get(key)
+    .flatMap((line) => addressparser(valueOf(line), { flatten: true }))
+    .map((a) => a.address.trim())
+    .filter((a) => a !== '');
+}
+
+function parseCampaign(headers: Headers): Campaign | null {
+  const lines = headers.get('x-smtpapi');
+  if (lines.length === 0) return null;
+  let campaign: Campaign | null = null;
+  for (const line of lines) {
+    try {
+      const data = JSON.parse(valueOf(line)) as Record<string, unknown>;
+      const name = data.CampaignName;
+      const code = data.CampaignCode;
+      const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v).slice(0, 200) : undefined);
+      const found: Campaign = {};
+      if (text(name) !== undefined) found.name = text(name);
+      if (text(code) !== undefined) found.code = text(code);
+      if (found.name !== undefined || found.code !== undefined) campaign = found;
+    } catch {
+      // Not JSON: the header is dropped all the same, as it was meant for us.
+    }
+  }
+  return campaign;
+}
+
+export function inspectHeaders(headers: Headers): InspectedHeaders {
+  return {
+    from: addressesIn(headers, 'from'),
+    sender: addressesIn(headers, 'sender'),
+    fromText: valueOf(headers.get('from')[0] ?? '').slice(0, MAX_SUBJECT),
+    subject: headers.getFirst('subject').slice(0, MAX_SUBJECT),
+    campaign: parseCampaign(headers),
+  };
+}
+
+export function fromDomainOf(inspected: InspectedHeaders): string | null {
+  const first = inspected.from[0];
+  return first ? (splitAddress(first)?.domain ?? null) : null;
+}
+
+const PRIORITY_WORDS: Record<number, [string, string]> = {
+  1: ['1 (Highest)', 'high'],
+  2: ['2 (High)', 'high'],
+  3: ['3 (Normal)', 'normal'],
+  4: ['4 (Low)', 'low'],
+  5: ['5 (Lowest)', 'low'],
+};
+
+/** RFC 5322 date-time, e.g. "Thu, 26 Nov 2026 10:00:00 +0000". */
+export function rfc5322Date(date: Date): string {
+  return date.toUTCString().replace(/GMT$/, '+0000');
+}
+
+/** Strips what must not reach a header line from client-supplied text. */
+function safe(text: string): string {
+  return text.replace(/[^\x21-\x7e]/g, '').slice(0, 255);
+}
+
+export function rewriteHeaders(headers: Headers, ctx: RewriteContext): void {
+  headers.remove('x-smtpapi');
+  const [xPriority, importance] = PRIORITY_WORDS[ctx.priority] ?? ['3 (Normal)', 'normal'];
+  headers.update('X-Priority', xPriority);
+  headers.update('Importance', importance);
+  const end = headers.getList().length;
+  if (!headers.hasHeader('message-id')) headers.add('Message-ID', `<${ctx.queueId}@${ctx.hostname}>`, end);
+  if (!headers.hasHeader('date')) headers.add('Date', rfc5322Date(ctx.now), end + 1);
+
+  const protocol = `ESMTP${ctx.tls ? 'S' : ''}${ctx.via === 'auth' ? 'A' : ''}`;
+  const tlsNote = ctx.tls ? ` (${safe(ctx.tls.protocol)}:${safe(ctx.tls.cipher)})` : '';
+  const who = ctx.via === 'auth' ? `authenticated as ${ctx.user}` : `trusted device of ${ctx.user}`;
+  headers.add(
+    'Received',
+    `from ${safe(ctx.clientHostname) || 'unknown'} ([${safe(ctx.remoteAddress)}]) by ${ctx.hostname} (Relay Desk) with ${protocol}${tlsNote} id ${ctx.queueId} (${who}); ${rfc5322Date(ctx.now)}`,
+  );
+}

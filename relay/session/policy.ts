@@ -1,0 +1,88 @@
+/**
+ * Who may send as whom. A sender address is authorized for a user when it is
+ * one of the user's verified addresses, or at one of the user's verified
+ * domains or a subdomain of one ("company.com" covers
+ * "marketing.company.com" but never "evil-company.com").
+ */
+import { domainToASCII } from 'node:url';
+import ipaddr from 'ipaddr.js';
+import type { RelayUser } from '../protocol.js';
+
+export type SenderVerdict = { ok: true } | { ok: false; reason: 'invalid' | 'not-authorized' | 'not-verified' };
+
+/** Lower-cases and converts an IDN domain to its ASCII form so look-alikes compare as what they are. */
+export function normalizeDomain(domain: string): string {
+  return domainToASCII(domain.trim().replace(/\.$/, '').toLowerCase());
+}
+
+export function splitAddress(address: string): { local: string; domain: string } | null {
+  const at = address.lastIndexOf('@');
+  if (at <= 0 || at === address.length - 1) return null;
+  const domain = normalizeDomain(address.slice(at + 1));
+  if (!domain) return null;
+  return { local: address.slice(0, at), domain };
+}
+
+function covers(authorizedDomain: string, domain: string): boolean {
+  return domain === authorizedDomain || domain.endsWith(`.${authorizedDomain}`);
+}
+
+export function checkSender(address: string, user: RelayUser): SenderVerdict {
+  const parts = splitAddress(address);
+  if (!parts) return { ok: false, reason: 'invalid' };
+  const normalized = `${parts.local.toLowerCase()}@${parts.domain}`;
+  const matching = user.senders.filter((s) =>
+    s.kind === 'domain' ? covers(normalizeDomain(s.value), parts.domain) : s.value.toLowerCase() === normalized,
+  );
+  if (matching.some((s) => s.verified)) return { ok: true };
+  return { ok: false, reason: matching.length > 0 ? 'not-verified' : 'not-authorized' };
+}
+
+/** Explains a refusal in words the troubleshooting page can quote. */
+export function describeSenderRefusal(what: string, address: string, userName: string, reason: Exclude<SenderVerdict, { ok: true }>['reason']): string {
+  switch (reason) {
+    case 'invalid':
+      return `${what} <${address}> is not a valid address`;
+    case 'not-verified':
+      return `${what} <${address}> is authorized for SMTP user ${userName} but not verified yet; verify it in Relay Desk under Senders`;
+    case 'not-authorized':
+      return `${what} <${address}> is not authorized for SMTP user ${userName}; add its domain (e.g. company.com, not www.company.com) or the address to the user's authorized senders`;
+  }
+}
+
+type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/** Maps a client address to the user whose trusted devices include it. */
+export class TrustedClients {
+  private readonly entries: { user: string; ranges: Range[] }[];
+
+  constructor(users: RelayUser[]) {
+    this.entries = users
+      .filter((u) => u.trustedClients.length > 0)
+      .map((u) => ({ user: u.name, ranges: u.trustedClients.flatMap(parseRange) }));
+  }
+
+  userFor(remoteAddress: string): string | null {
+    let address: ipaddr.IPv4 | ipaddr.IPv6;
+    try {
+      address = ipaddr.process(remoteAddress);
+    } catch {
+      return null;
+    }
+    for (const entry of this.entries) {
+      if (entry.ranges.some(([net, bits]) => net.kind() === address.kind() && address.match([net, bits] as never))) return entry.user;
+    }
+    return null;
+  }
+}
+
+function parseRange(text: string): Range[] {
+  try {
+    if (text.includes('/')) return [ipaddr.parseCIDR(text)];
+    const single = ipaddr.process(text);
+    return [[single, single.kind() === 'ipv4' ? 32 : 128]];
+  } catch {
+    // The host validates trusted addresses; one that slips through authorizes nothing.
+    return [];
+  }
+}

@@ -1,0 +1,285 @@
+/**
+ * The relay's SMTP hooks: who is connecting, who logs in, who may send as
+ * whom, and what happens to a message from DATA to the 250 that carries its
+ * queue id. One instance serves every listener; listener differences (TLS)
+ * live in ../listeners.ts.
+ */
+import { pipeline } from 'node:stream/promises';
+import type { SMTPServerAuthentication, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
+import type { RelayEvent } from '../events.js';
+import type { ListenerConfig, RelayConfig, RelayUser } from '../protocol.js';
+import { metaLine, newQueueId, type MessageMeta, type Spool, type StoredMessage, initialState } from '../queue/spool.js';
+import type { AuthFailureLimiter, Authenticator } from './auth.js';
+import { fromDomainOf, inspectHeaders, rewriteHeaders, type InspectedHeaders } from './message-headers.js';
+import { MessageStream } from './message-stream.js';
+import { checkSender, describeSenderRefusal, type TrustedClients } from './policy.js';
+import type { RateLimiter } from './rate-limit.js';
+import { replies, smtpError, type SmtpReply } from './replies.js';
+
+/** Large enough for any real header block, small enough to hold in memory. */
+const MAX_HEADER_BYTES = 1024 * 1024;
+
+export interface SessionServices {
+  config(): RelayConfig;
+  auth: Authenticator;
+  authLimiter: AuthFailureLimiter;
+  trusted(): TrustedClients;
+  rateLimiter: RateLimiter;
+  spool: Spool;
+  emit(event: RelayEvent): void;
+  accepted(message: StoredMessage): void;
+}
+
+type Hooks = Pick<SMTPServerOptions, 'onConnect' | 'onClose' | 'onAuth' | 'onMailFrom' | 'onRcptTo' | 'onData'>;
+type Stage = Extract<RelayEvent, { type: 'rejected' }>['stage'];
+
+export function createSessionHooks(services: SessionServices): (listener: ListenerConfig) => Hooks {
+  const open = new Map<string, { trustedUser: string | null }>();
+
+  const refuse = (session: SMTPServerSession, stage: Stage, reply: SmtpReply) => {
+    services.emit({
+      type: 'rejected',
+      session: session.id,
+      remoteAddress: session.remoteAddress,
+      user: identityOf(session),
+      stage,
+      code: reply.code,
+      reply: `${reply.code} ${reply.text}`,
+    });
+    return smtpError(reply);
+  };
+
+  const identityOf = (session: SMTPServerSession): string | null =>
+    typeof session.user === 'string' ? session.user : (open.get(session.id)?.trustedUser ?? null);
+
+  /** The active user this session sends as, or the reply that says why there is none. */
+  const senderOf = (session: SMTPServerSession): RelayUser | SmtpReply => {
+    const name = identityOf(session);
+    if (name === null) return replies.authRequired();
+    const user = services.auth.user(name);
+    if (!user) return replies.authRequired();
+    if (!user.active) return replies.userInactive(user.name);
+    return user;
+  };
+
+  return (listener) => ({
+    onConnect(session, callback) {
+      if (open.size >= services.config().limits.maxConnections) {
+        callback(refuse(session, 'connect', replies.tooManyConnections()));
+        return;
+      }
+      open.set(session.id, { trustedUser: services.trusted().userFor(session.remoteAddress) });
+      services.emit({
+        type: 'session-opened',
+        session: session.id,
+        remoteAddress: session.remoteAddress,
+        port: listener.port,
+        tls: session.secure,
+      });
+      callback();
+    },
+
+    onClose(session) {
+      if (open.delete(session.id)) services.emit({ type: 'session-closed', session: session.id });
+    },
+
+    onAuth(auth: SMTPServerAuthentication, session, callback) {
+      if (!session.secure && requiresTlsForAuth(listener)) {
+        callback(refuse(session, 'auth', replies.tlsRequiredForAuth()));
+        return;
+      }
+      const address = session.remoteAddress;
+      const blockedUntil = services.authLimiter.blockedUntil(address);
+      if (blockedUntil !== null) {
+        callback(refuse(session, 'auth', replies.authBlocked(address, new Date(blockedUntil))));
+        return;
+      }
+      const name = auth.username ?? '';
+      services.auth.login(name, auth.password ?? '').then(
+        (result) => {
+          if (result.ok) {
+            services.authLimiter.succeed(address);
+            services.emit({ type: 'auth', session: session.id, remoteAddress: address, user: name, ok: true });
+            callback(null, { user: name });
+            return;
+          }
+          services.emit({ type: 'auth', session: session.id, remoteAddress: address, user: name, ok: false, reason: result.reason });
+          const blockStarted = services.authLimiter.fail(address);
+          if (blockStarted !== null) services.emit({ type: 'auth-blocked', remoteAddress: address, until: new Date(blockStarted).toISOString() });
+          callback(refuse(session, 'auth', result.reason === 'inactive' ? replies.userInactive(name) : replies.authFailed()));
+        },
+        () => callback(refuse(session, 'auth', replies.authFailed())),
+      );
+    },
+
+    onMailFrom(address, session, callback) {
+      if (listener.encryption === 'starttls-required' && !session.secure) {
+        callback(refuse(session, 'mail', replies.tlsRequired()));
+        return;
+      }
+      const user = senderOf(session);
+      if ('code' in user) {
+        callback(refuse(session, 'mail', user));
+        return;
+      }
+      const verdict = checkSender(address.address, user);
+      if (!verdict.ok) {
+        callback(refuse(session, 'mail', replies.senderRefused(describeSenderRefusal('Sender', address.address, user.name, verdict.reason))));
+        return;
+      }
+      callback();
+    },
+
+    onRcptTo(_address, session, callback) {
+      const user = senderOf(session);
+      if ('code' in user) {
+        callback(refuse(session, 'rcpt', user));
+        return;
+      }
+      const max = services.config().limits.maxRecipients;
+      if (session.envelope.rcptTo.length >= max) {
+        callback(refuse(session, 'rcpt', replies.tooManyRecipients(max)));
+        return;
+      }
+      callback();
+    },
+
+    onData(stream, session, callback) {
+      receiveMessage(services, session, identityOf(session), stream).then(
+        (outcome) => {
+          if (typeof outcome === 'string') callback(null, outcome);
+          else callback(refuse(session, 'data', outcome));
+        },
+        () => callback(refuse(session, 'data', replies.storeFailed())),
+      );
+    },
+  });
+}
+
+function requiresTlsForAuth(listener: ListenerConfig): boolean {
+  return listener.encryption === 'starttls-required' || (listener.encryption === 'starttls' && listener.requireTlsForAuth);
+}
+
+type DataStream = Parameters<NonNullable<SMTPServerOptions['onData']>>[0];
+
+/** Streams one message into the spool; resolves with the 250 text, or the refusal. */
+async function receiveMessage(
+  services: SessionServices,
+  session: SMTPServerSession,
+  identity: string | null,
+  stream: DataStream,
+): Promise<string | SmtpReply> {
+  // session.envelope is reset after DATA: capture it now.
+  const envelope = {
+    from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+    to: session.envelope.rcptTo.map((r) => r.address),
+  };
+  const user = identity === null ? undefined : services.auth.user(identity);
+  if (!user) return replies.authRequired();
+  const config = services.config();
+  const id = newQueueId();
+  const now = new Date();
+  let refusal: SmtpReply | null = null;
+  let meta: MessageMeta | null = null;
+
+  const message = new MessageStream({
+    maxHeaderBytes: MAX_HEADER_BYTES,
+    discard: () => stream.sizeExceeded || refusal !== null,
+    onHeaders: (headers) => {
+      const inspected = inspectHeaders(headers);
+      refusal = headerRefusal(inspected, user);
+      if (refusal) return null;
+      const tls = session.tlsOptions ? { protocol: session.tlsOptions.version, cipher: session.tlsOptions.name } : null;
+      rewriteHeaders(headers, {
+        queueId: id,
+        hostname: config.hostname,
+        user: user.name,
+        via: typeof session.user === 'string' ? 'auth' : 'trusted',
+        priority: user.priority,
+        clientHostname: session.hostNameAppearsAs,
+        remoteAddress: session.remoteAddress,
+        tls,
+        now,
+      });
+      meta = {
+        v: 1,
+        id,
+        envelope,
+        user: user.name,
+        via: typeof session.user === 'string' ? 'auth' : 'trusted',
+        priority: user.priority,
+        acceptedAt: now.getTime(),
+        from: inspected.fromText,
+        subject: inspected.subject,
+        fromDomain: fromDomainOf(inspected),
+        campaign: inspected.campaign,
+        tls: session.secure,
+      };
+      return metaLine(meta);
+    },
+  });
+
+  const spooled = services.spool.create(id);
+  try {
+    await pipeline(stream, message, spooled.stream);
+  } catch (err) {
+    await spooled.abort();
+    throw err;
+  }
+  const decided = decide(stream.sizeExceeded, message.headerTooLarge, refusal, meta, config);
+  if ('code' in decided) {
+    await spooled.abort();
+    return decided;
+  }
+  if (!services.rateLimiter.take(user.name, user.rateLimitPerHour)) {
+    await spooled.abort();
+    return replies.rateLimited(user.name, user.rateLimitPerHour ?? 0);
+  }
+  await spooled.commit();
+  const size = spooled.stream.bytesWritten - metaLine(decided).length;
+  const stored: StoredMessage = { meta: decided, bodyOffset: metaLine(decided).length, state: initialState(decided) };
+  services.emit({
+    type: 'accepted',
+    id,
+    session: session.id,
+    user: user.name,
+    via: decided.via === 'auth' ? 'auth' : 'trusted',
+    envelope,
+    from: decided.from,
+    subject: decided.subject,
+    size,
+    tls: decided.tls,
+    priority: decided.priority,
+    campaign: decided.campaign,
+  });
+  services.accepted(stored);
+  return replies.queued(id);
+}
+
+function decide(
+  sizeExceeded: boolean,
+  headerTooLarge: boolean,
+  refusal: SmtpReply | null,
+  meta: MessageMeta | null,
+  config: RelayConfig,
+): MessageMeta | SmtpReply {
+  if (sizeExceeded) return replies.messageTooBig(config.limits.maxMessageBytes);
+  if (headerTooLarge) return replies.headerTooBig(MAX_HEADER_BYTES);
+  if (refusal) return refusal;
+  return meta ?? replies.noFromHeader();
+}
+
+/** The From and Sender headers must each name only authorized, verified senders. */
+function headerRefusal(inspected: InspectedHeaders, user: RelayUser): SmtpReply | null {
+  if (inspected.from.length === 0) return replies.noFromHeader();
+  for (const [what, addresses] of [
+    ['From header address', inspected.from],
+    ['Sender header address', inspected.sender],
+  ] as const) {
+    for (const address of addresses) {
+      const verdict = checkSender(address, user);
+      if (!verdict.ok) return replies.headerSenderRefused(describeSenderRefusal(what, address, user.name, verdict.reason));
+    }
+  }
+  return null;
+}

@@ -1,0 +1,44 @@
+/**
+ * Two deliberate departures from smtp-server's defaults, applied once at
+ * import to the library's connection class:
+ *
+ * 1. Replies the relay writes carry their own precise enhanced status code
+ *    (550 5.7.1 for a sender policy refusal); smtp-server would otherwise
+ *    prefix a code guessed from the basic code alone (5.1.1 for any 550).
+ * 2. No 100 ms hold before the greeting. smtp-server waits that long to catch
+ *    spammers who talk before the banner; office devices send one message
+ *    per connection, so the hold would cap a device at ten messages a second
+ *    and costs a LAN relay far more than it protects (see ENGINEERING.md).
+ */
+import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+
+const ENHANCED_CODE = /^[245]\.\d{1,3}\.\d{1,3} /;
+
+interface ConnectionInternals {
+  _server: { options: { maxClients?: number }; connections: Set<unknown> };
+  _setListeners(callback: () => void): void;
+  name: string;
+}
+
+const proto = SMTPConnection.prototype;
+
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(this) below
+const originalSend = proto.send;
+proto.send = function send(this: SMTPConnection, code, data, context) {
+  const ownCode = typeof data === 'string' && ENHANCED_CODE.test(data);
+  originalSend.call(this, code, data, ownCode ? false : context);
+};
+
+// The library's init() with the greeting timer taken out; the connection
+// limit check is kept as it was.
+proto.init = function init(this: SMTPConnection) {
+  const self = this as unknown as ConnectionInternals & SMTPConnection;
+  self._setListeners(() => {
+    const { maxClients } = self._server.options;
+    if (maxClients && self._server.connections.size > maxClients) {
+      self.send(421, `${self.name} Too many connected clients, try again in a moment`, false);
+      return;
+    }
+    self.connectionReady();
+  });
+};
