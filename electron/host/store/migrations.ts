@@ -1,0 +1,49 @@
+/**
+ * Settings files written by older versions are brought up to the current
+ * schema step by step, each step a pure function of the previous shape.
+ */
+import { STORE_VERSION } from './schema.js';
+
+type Raw = Record<string, unknown>;
+
+/**
+ * Version 1 kept a user's authorized senders as one ";"-separated string and
+ * had no trusted devices or DNS server setting.
+ */
+function v1ToV2(data: Raw): Raw {
+  const users = Array.isArray(data.users) ? (data.users as Raw[]) : [];
+  return {
+    ...data,
+    version: 2,
+    users: users.map(({ senders, ...user }) => {
+      const entries = typeof senders === 'string' ? senders.split(';').map((s) => s.trim().toLowerCase()).filter(Boolean) : [];
+      return {
+        ...user,
+        domains: entries.filter((e) => !e.includes('@')),
+        addresses: entries.filter((e) => e.includes('@')),
+        trustedClients: [],
+      };
+    }),
+    dnsServers: [],
+  };
+}
+
+const steps: Record<number, (data: Raw) => Raw> = { 1: v1ToV2 };
+
+export class StoreVersionError extends Error {}
+
+/** Returns data at the current version, or throws when it cannot be brought there. */
+export function migrate(data: Raw): Raw {
+  let current = data;
+  let version = typeof current.version === 'number' ? current.version : NaN;
+  if (version > STORE_VERSION) {
+    throw new StoreVersionError(`the settings were written by a newer Relay Desk (format ${version}; this one reads up to ${STORE_VERSION})`);
+  }
+  while (version < STORE_VERSION) {
+    const step = steps[version];
+    if (!step) throw new StoreVersionError(`the settings have an unknown format version (${String(data.version)})`);
+    current = step(current);
+    version = current.version as number;
+  }
+  return current;
+}

@@ -1,0 +1,96 @@
+/**
+ * The settings store: everything the admin configures, and nothing secret.
+ * Passwords, verifiers, keys and tokens live in the OS keychain (../secrets.ts);
+ * this file may be read by anyone who can read the data folder.
+ */
+import { z } from 'zod';
+
+export const STORE_VERSION = 2;
+
+const Timestamp = z.string();
+
+export const ListSchema = z.object({ name: z.string().min(1).max(100), createdAt: Timestamp });
+
+export const UserSchema = z.object({
+  /** s<accountId>_<n>; n is never reused. */
+  name: z.string(),
+  list: z.string(),
+  active: z.boolean(),
+  priority: z.number().int().min(1).max(5),
+  note: z.string().max(1000),
+  domains: z.array(z.string()),
+  addresses: z.array(z.string()),
+  trustedClients: z.array(z.string()),
+  rateLimitPerHour: z.number().int().positive().nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type StoredUser = z.infer<typeof UserSchema>;
+
+export const SenderDomainSchema = z.object({
+  domain: z.string(),
+  /** Published as a TXT record to prove the admin controls the domain. */
+  token: z.string(),
+  status: z.enum(['pending', 'verified']),
+  addedAt: Timestamp,
+  verifiedAt: Timestamp.nullable(),
+  method: z.literal('dns-txt').nullable(),
+  /** DKIM selector of the domain's key (the private key is in the keychain). */
+  dkimSelector: z.string().nullable(),
+  dkimPublicKey: z.string().nullable(),
+  lastCheck: z.object({ at: Timestamp, result: z.string() }).nullable(),
+});
+export type SenderDomain = z.infer<typeof SenderDomainSchema>;
+
+export const SenderAddressSchema = z.object({
+  address: z.string(),
+  status: z.enum(['pending', 'verified']),
+  addedAt: Timestamp,
+  verifiedAt: Timestamp.nullable(),
+  method: z.literal('email-code').nullable(),
+  codeSentAt: Timestamp.nullable(),
+});
+export type SenderAddress = z.infer<typeof SenderAddressSchema>;
+
+export const ListenerSchema = z.object({
+  port: z.number().int(),
+  encryption: z.enum(['none', 'starttls', 'starttls-required', 'tls']),
+  requireTlsForAuth: z.boolean(),
+});
+
+export const StoreSchema = z.object({
+  version: z.literal(STORE_VERSION),
+  /** Generated once per installation; part of every SMTP user name. */
+  accountId: z.string().regex(/^\d{6}$/),
+  /** Namespaces this installation's keychain entries. */
+  installationId: z.string().min(8),
+  nextUserNumber: z.number().int().nonnegative(),
+  lists: z.array(ListSchema),
+  users: z.array(UserSchema),
+  senders: z.object({ domains: z.array(SenderDomainSchema), addresses: z.array(SenderAddressSchema) }),
+  server: z.object({
+    listenAddress: z.string(),
+    listeners: z.array(ListenerSchema),
+    /** The certificate is public; its key is in the keychain. */
+    tls: z.object({ source: z.enum(['generated', 'imported']), cert: z.string() }).nullable(),
+    limits: z.object({
+      maxMessageBytes: z.number().int().positive(),
+      maxRecipients: z.number().int().positive(),
+      maxConnections: z.number().int().positive(),
+    }),
+  }),
+  upstream: z.discriminatedUnion('mode', [
+    z.object({ mode: z.literal('none') }),
+    z.object({
+      mode: z.literal('smarthost'),
+      host: z.string(),
+      port: z.number().int(),
+      security: z.enum(['none', 'starttls', 'tls']),
+      user: z.string().nullable(),
+      rejectUnauthorized: z.boolean(),
+    }),
+    z.object({ mode: z.literal('mx'), port: z.number().int() }),
+  ]),
+  dnsServers: z.array(z.string()),
+});
+export type StoreData = z.infer<typeof StoreSchema>;

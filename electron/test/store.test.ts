@@ -1,0 +1,154 @@
+/**
+ * The settings store against real files: nothing lost under concurrent
+ * changes, a damaged file never silently replaced by empty settings, older
+ * formats migrated.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { LAST_GOOD_FILE, SETTINGS_FILE, Store, StoreOpenError } from '../host/store/store.js';
+import { STORE_VERSION, type StoreData } from '../host/store/schema.js';
+
+function initial(): StoreData {
+  return {
+    version: STORE_VERSION,
+    accountId: '123456',
+    installationId: 'test-installation',
+    nextUserNumber: 0,
+    lists: [{ name: 'SMTP+', createdAt: '2026-11-26T00:00:00.000Z' }],
+    users: [],
+    senders: { domains: [], addresses: [] },
+    server: {
+      listenAddress: '0.0.0.0',
+      listeners: [{ port: 2525, encryption: 'starttls', requireTlsForAuth: false }],
+      tls: null,
+      limits: { maxMessageBytes: 25 * 1024 * 1024, maxRecipients: 100, maxConnections: 200 },
+    },
+    upstream: { mode: 'none' },
+    dnsServers: [],
+  };
+}
+
+async function dataDir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'relay-desk-store-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('a fresh install writes its settings at once, and they read back', async (t) => {
+  const dir = await dataDir(t);
+  const store = await Store.open(dir, initial);
+  assert.equal(store.recovery, null);
+  const onDisk = JSON.parse(await readFile(join(dir, SETTINGS_FILE), 'utf8')) as StoreData;
+  assert.equal(onDisk.accountId, '123456');
+  const again = await Store.open(dir, () => ({ ...initial(), accountId: '999999' }));
+  assert.equal(again.data.accountId, '123456', 'an existing file wins over the defaults');
+});
+
+test('50 concurrent updates: none is lost', async (t) => {
+  const dir = await dataDir(t);
+  const store = await Store.open(dir, initial);
+  await Promise.all(
+    Array.from({ length: 50 }, (_, i) =>
+      store.update((draft) => {
+        draft.nextUserNumber += 1;
+        draft.lists.push({ name: `list ${i}`, createdAt: new Date().toISOString() });
+      }),
+    ),
+  );
+  assert.equal(store.data.nextUserNumber, 50);
+  const reopened = await Store.open(dir, initial);
+  assert.equal(reopened.data.nextUserNumber, 50);
+  assert.equal(reopened.data.lists.length, 51);
+});
+
+test('an update that breaks the schema or throws changes nothing', async (t) => {
+  const dir = await dataDir(t);
+  const store = await Store.open(dir, initial);
+  await assert.rejects(store.update((draft) => void (draft.accountId = 'not digits')));
+  await assert.rejects(
+    store.update((draft) => {
+      draft.nextUserNumber = 7;
+      throw new Error('changed my mind');
+    }),
+  );
+  assert.equal(store.data.accountId, '123456');
+  assert.equal(store.data.nextUserNumber, 0);
+  assert.equal((JSON.parse(await readFile(join(dir, SETTINGS_FILE), 'utf8')) as StoreData).nextUserNumber, 0);
+});
+
+for (const [name, damage] of [
+  ['corrupt (not JSON)', () => '{"version": 2, "accountId": '],
+  ['truncated to nothing', () => ''],
+  ['valid JSON of the wrong shape', () => JSON.stringify({ version: 2, users: 'everyone' })],
+] as const) {
+  test(`a ${name} settings file is kept aside and the last good copy restored`, async (t) => {
+    const dir = await dataDir(t);
+    const store = await Store.open(dir, initial);
+    await store.update((draft) => void (draft.nextUserNumber = 42));
+    await writeFile(join(dir, SETTINGS_FILE), damage());
+    const recovered = await Store.open(dir, initial);
+    assert.equal(recovered.data.nextUserNumber, 42, 'the last good settings, not empty ones');
+    assert.ok(recovered.recovery);
+    const kept = (await readdir(dir)).find((f) => f.startsWith(`${SETTINGS_FILE}.unreadable-`));
+    assert.ok(kept, 'the damaged file is kept');
+    assert.equal(await readFile(join(dir, kept), 'utf8'), damage());
+    assert.equal(recovered.recovery.keptAs, join(dir, kept));
+  });
+}
+
+test('with no good copy either, the host refuses to start and says where the files are', async (t) => {
+  const dir = await dataDir(t);
+  await Store.open(dir, initial);
+  await writeFile(join(dir, SETTINGS_FILE), '{ broken');
+  await writeFile(join(dir, LAST_GOOD_FILE), '{ also broken');
+  await assert.rejects(Store.open(dir, initial), (err: unknown) => {
+    assert.ok(err instanceof StoreOpenError);
+    assert.match(err.message, /cannot read its settings: it is not valid JSON/);
+    assert.match(err.message, new RegExp(`moved to ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/settings\\.json\\.unreadable-`));
+    assert.match(err.message, /will not start with empty settings/);
+    return true;
+  });
+  assert.equal((await readdir(dir)).includes(SETTINGS_FILE), false, 'no empty settings were written in its place');
+});
+
+test('settings from a newer version are refused, not overwritten', async (t) => {
+  const dir = await dataDir(t);
+  const future = JSON.stringify({ ...initial(), version: 99 });
+  await writeFile(join(dir, SETTINGS_FILE), future);
+  await assert.rejects(Store.open(dir, initial), /written by a newer Relay Desk \(format 99/);
+  assert.equal(await readFile(join(dir, SETTINGS_FILE), 'utf8'), future);
+});
+
+test('a version 1 file is migrated: ";"-separated senders become domains and addresses', async (t) => {
+  const dir = await dataDir(t);
+  const v1 = {
+    ...initial(),
+    version: 1,
+    dnsServers: undefined,
+    users: [
+      {
+        name: 's123456_0',
+        list: 'SMTP+',
+        active: true,
+        priority: 3,
+        note: '',
+        senders: 'Company.com; info@partner.example ;marketing.company.com',
+        rateLimitPerHour: null,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        updatedAt: '2026-01-01T00:00:00.000Z',
+      },
+    ],
+  };
+  await writeFile(join(dir, SETTINGS_FILE), JSON.stringify(v1));
+  const store = await Store.open(dir, initial);
+  assert.equal(store.data.version, STORE_VERSION);
+  const [user] = store.data.users;
+  assert.deepEqual(user?.domains, ['company.com', 'marketing.company.com']);
+  assert.deepEqual(user.addresses, ['info@partner.example']);
+  assert.deepEqual(user.trustedClients, []);
+  assert.deepEqual(store.data.dnsServers, []);
+  assert.equal((JSON.parse(await readFile(join(dir, SETTINGS_FILE), 'utf8')) as StoreData).version, STORE_VERSION, 'written back migrated');
+});
