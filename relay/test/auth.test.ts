@@ -1,0 +1,177 @@
+/**
+ * Logins against real scrypt verifiers (two, made once: each costs ~130 ms),
+ * and the failure limiter with explicit clocks.
+ */
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { test } from 'node:test';
+import type { RelayUser } from '../protocol.js';
+import { AuthFailureLimiter, Authenticator } from '../session/auth.js';
+import { createVerifier } from '../verifier.js';
+
+const OLD_PASSWORD = 'correct horse battery staple';
+const NEW_PASSWORD = 'Tr0ub4dor&3 is better';
+const [OLD_VERIFIER, NEW_VERIFIER] = await Promise.all([createVerifier(OLD_PASSWORD), createVerifier(NEW_PASSWORD)]);
+
+function user(over: Partial<RelayUser> = {}): RelayUser {
+  return {
+    name: 'scanner',
+    active: true,
+    verifier: OLD_VERIFIER,
+    priority: 3,
+    list: 'default',
+    senders: [],
+    trustedClients: [],
+    rateLimitPerHour: null,
+    ...over,
+  };
+}
+
+function authenticator(users: RelayUser[]): Authenticator {
+  const auth = new Authenticator();
+  auth.setUsers(users);
+  return auth;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const start = performance.now();
+  const result = await work();
+  return { result, ms: performance.now() - start };
+}
+
+test('the right password logs the user in, a wrong one does not, an unknown user is told apart', async () => {
+  const scanner = user();
+  const auth = authenticator([scanner, user({ name: 'printer', verifier: NEW_VERIFIER })]);
+  const [right, wrong, empty] = await Promise.all([auth.login('scanner', OLD_PASSWORD), auth.login('scanner', NEW_PASSWORD), auth.login('scanner', '')]);
+  assert.deepEqual(right, { ok: true, user: scanner });
+  assert.deepEqual(wrong, { ok: false, reason: 'wrong-password' });
+  assert.deepEqual(empty, { ok: false, reason: 'wrong-password' });
+  assert.deepEqual(await auth.login('nobody', OLD_PASSWORD), { ok: false, reason: 'unknown-user' });
+  assert.deepEqual(await auth.login('Scanner', OLD_PASSWORD), { ok: false, reason: 'unknown-user' }, 'names are exact');
+  assert.equal(auth.user('scanner'), scanner);
+  assert.equal(auth.user('nobody'), undefined);
+});
+
+test('an inactive user learns it is inactive only with the right password', async () => {
+  const auth = authenticator([user({ active: false })]);
+  assert.deepEqual(await auth.login('scanner', NEW_PASSWORD), { ok: false, reason: 'wrong-password' });
+  assert.deepEqual(await auth.login('scanner', OLD_PASSWORD), { ok: false, reason: 'inactive' });
+  // Also when the right password is already remembered.
+  assert.deepEqual(await auth.login('scanner', OLD_PASSWORD), { ok: false, reason: 'inactive' });
+});
+
+test('a second login with the same password is answered from memory, without scrypt', async () => {
+  const auth = authenticator([user()]);
+  const first = await timed(() => auth.login('scanner', OLD_PASSWORD));
+  assert.equal(first.result.ok, true);
+  const second = await timed(() => auth.login('scanner', OLD_PASSWORD));
+  assert.equal(second.result.ok, true);
+  assert.ok(second.ms < 5, `cached login took ${second.ms.toFixed(2)} ms (the first took ${first.ms.toFixed(1)} ms)`);
+});
+
+test('a wrong password after a remembered right one still fails, and the right one still works after it', async () => {
+  const auth = authenticator([user()]);
+  assert.equal((await auth.login('scanner', OLD_PASSWORD)).ok, true);
+  const wrong = await Promise.all([auth.login('scanner', `${OLD_PASSWORD} `), auth.login('scanner', NEW_PASSWORD)]);
+  assert.deepEqual(wrong, [
+    { ok: false, reason: 'wrong-password' },
+    { ok: false, reason: 'wrong-password' },
+  ]);
+  const again = await timed(() => auth.login('scanner', OLD_PASSWORD));
+  assert.equal(again.result.ok, true);
+  assert.ok(again.ms < 5, 'a failed attempt does not forget the remembered login');
+});
+
+test('a remembered password is forgotten when the user gets a new verifier: the old password then fails', async () => {
+  const auth = authenticator([user()]);
+  assert.equal((await auth.login('scanner', OLD_PASSWORD)).ok, true);
+  auth.setUsers([user({ verifier: NEW_VERIFIER })]);
+  assert.deepEqual(await auth.login('scanner', OLD_PASSWORD), { ok: false, reason: 'wrong-password' });
+  assert.equal((await auth.login('scanner', NEW_PASSWORD)).ok, true);
+});
+
+test('other changes to the user keep the remembered login and the login returns the updated user', async () => {
+  const auth = authenticator([user()]);
+  assert.equal((await auth.login('scanner', OLD_PASSWORD)).ok, true);
+  const changed = user({ priority: 1, rateLimitPerHour: 100 });
+  auth.setUsers([changed]);
+  const again = await timed(() => auth.login('scanner', OLD_PASSWORD));
+  assert.deepEqual(again.result, { ok: true, user: changed });
+  assert.ok(again.ms < 5, `took ${again.ms.toFixed(2)} ms`);
+});
+
+test('a user removed from the configuration cannot log in with a remembered password', async () => {
+  const auth = authenticator([user()]);
+  assert.equal((await auth.login('scanner', OLD_PASSWORD)).ok, true);
+  auth.setUsers([]);
+  assert.deepEqual(await auth.login('scanner', OLD_PASSWORD), { ok: false, reason: 'unknown-user' });
+  // Coming back with the same verifier is like a fresh start: the right password works.
+  auth.setUsers([user()]);
+  assert.equal((await auth.login('scanner', OLD_PASSWORD)).ok, true);
+});
+
+test('a login checked against a verifier that was replaced while scrypt ran fails', async () => {
+  const auth = authenticator([user()]);
+  const pending = auth.login('scanner', OLD_PASSWORD);
+  auth.setUsers([user({ verifier: NEW_VERIFIER })]);
+  assert.deepEqual(await pending, { ok: false, reason: 'wrong-password' });
+  assert.deepEqual(await auth.login('scanner', OLD_PASSWORD), { ok: false, reason: 'wrong-password' }, 'and it was not remembered');
+});
+
+const LIMITS = { max: 3, windowSeconds: 60, blockSeconds: 300 };
+const T0 = 1_790_000_000_000;
+
+test('the limiter blocks an address at its max-th failure within the window, until the block ends', () => {
+  const limiter = new AuthFailureLimiter(LIMITS);
+  assert.equal(limiter.fail('10.0.0.9', T0), null);
+  assert.equal(limiter.fail('10.0.0.9', T0 + 10_000), null);
+  assert.equal(limiter.blockedUntil('10.0.0.9', T0 + 10_000), null, 'not blocked below max');
+  const until = limiter.fail('10.0.0.9', T0 + 59_000);
+  assert.equal(until, T0 + 59_000 + 300_000);
+  assert.equal(limiter.blockedUntil('10.0.0.9', T0 + 59_001), until);
+  assert.equal(limiter.blockedUntil('10.0.0.9', until - 1), until);
+  assert.equal(limiter.blockedUntil('10.0.0.9', until), null, 'the block ends at its end time');
+  assert.equal(limiter.blockedUntil('10.0.0.10', T0 + 59_001), null, 'other addresses are not affected');
+});
+
+test('failures spread wider than the window never block', () => {
+  const limiter = new AuthFailureLimiter(LIMITS);
+  for (let i = 0; i < 10; i++) {
+    const now = T0 + i * 30_001;
+    assert.equal(limiter.fail('10.0.0.9', now), null, `failure ${i + 1}`);
+    assert.equal(limiter.blockedUntil('10.0.0.9', now), null);
+  }
+  // Exactly one window apart: the first no longer counts.
+  const edge = new AuthFailureLimiter(LIMITS);
+  edge.fail('10.0.0.9', T0);
+  edge.fail('10.0.0.9', T0 + 30_000);
+  assert.equal(edge.fail('10.0.0.9', T0 + 60_000), null);
+});
+
+test('after a block ends the count starts afresh', () => {
+  const limiter = new AuthFailureLimiter(LIMITS);
+  for (const dt of [0, 1, 2]) limiter.fail('10.0.0.9', T0 + dt);
+  const after = T0 + 2 + 300_000;
+  assert.equal(limiter.blockedUntil('10.0.0.9', after), null);
+  assert.equal(limiter.fail('10.0.0.9', after), null);
+  assert.equal(limiter.fail('10.0.0.9', after + 1), null);
+  assert.equal(limiter.fail('10.0.0.9', after + 2), after + 2 + 300_000);
+});
+
+test('a successful login clears the failures counted so far', () => {
+  const limiter = new AuthFailureLimiter(LIMITS);
+  limiter.fail('10.0.0.9', T0);
+  limiter.fail('10.0.0.9', T0 + 1);
+  limiter.succeed('10.0.0.9');
+  assert.equal(limiter.fail('10.0.0.9', T0 + 2), null);
+  assert.equal(limiter.fail('10.0.0.9', T0 + 3), null);
+  assert.equal(limiter.blockedUntil('10.0.0.9', T0 + 3), null);
+  assert.notEqual(limiter.fail('10.0.0.9', T0 + 4), null, 'three failures after the success block');
+});
+
+test('new limits apply to the next failure', () => {
+  const limiter = new AuthFailureLimiter(LIMITS);
+  limiter.fail('10.0.0.9', T0);
+  limiter.setLimits({ max: 2, windowSeconds: 60, blockSeconds: 10 });
+  assert.equal(limiter.fail('10.0.0.9', T0 + 1), T0 + 1 + 10_000);
+});

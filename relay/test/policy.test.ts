@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RelayUser, Sender } from '../protocol.js';
+import { checkSender, describeSenderRefusal, normalizeDomain, splitAddress, TrustedClients } from '../session/policy.js';
+
+function user(senders: Sender[], over: Partial<RelayUser> = {}): RelayUser {
+  return {
+    name: 'scanner',
+    active: true,
+    verifier: 'scrypt$15$8$1$c2FsdA==$aGFzaA==',
+    priority: 3,
+    list: 'default',
+    senders,
+    trustedClients: [],
+    rateLimitPerHour: null,
+    ...over,
+  };
+}
+
+const domain = (value: string, verified = true): Sender => ({ kind: 'domain', value, verified });
+const address = (value: string, verified = true): Sender => ({ kind: 'address', value, verified });
+
+const ok = { ok: true };
+const notAuthorized = { ok: false, reason: 'not-authorized' };
+const notVerified = { ok: false, reason: 'not-verified' };
+const invalid = { ok: false, reason: 'invalid' };
+
+test('a verified domain authorizes its own addresses and those of its subdomains at any depth', () => {
+  const u = user([domain('company.com')]);
+  for (const a of ['info@company.com', 'info@marketing.company.com', 'scan@eu.marketing.company.com', 'x@company.com.']) {
+    assert.deepEqual(checkSender(a, u), ok, a);
+  }
+});
+
+test('look-alike domains are not covered by an authorized domain', () => {
+  const u = user([domain('company.com')]);
+  for (const a of ['ceo@evil-company.com', 'ceo@company.com.evil.net', 'ceo@xcompany.com', 'ceo@company.co', 'ceo@company.comx', 'ceo@com', 'ceo@ompany.com']) {
+    assert.deepEqual(checkSender(a, u), notAuthorized, a);
+  }
+});
+
+test('an authorized subdomain does not cover its parent or sibling domains', () => {
+  const u = user([domain('marketing.company.com')]);
+  assert.deepEqual(checkSender('a@eu.marketing.company.com', u), ok);
+  assert.deepEqual(checkSender('a@company.com', u), notAuthorized);
+  assert.deepEqual(checkSender('a@sales.company.com', u), notAuthorized);
+});
+
+test('domains compare without regard to case, on either side', () => {
+  assert.deepEqual(checkSender('Info@MARKETING.Company.COM', user([domain('company.com')])), ok);
+  assert.deepEqual(checkSender('info@company.com', user([domain('Company.COM')])), ok);
+});
+
+test('an IDN domain authorizes both its Unicode and its punycode spelling, whichever was authorized', () => {
+  const unicode = user([domain('bücher.example')]);
+  const puny = user([domain('xn--bcher-kva.example')]);
+  for (const u of [unicode, puny]) {
+    assert.deepEqual(checkSender('info@bücher.example', u), ok);
+    assert.deepEqual(checkSender('info@xn--bcher-kva.example', u), ok);
+    assert.deepEqual(checkSender('info@shop.BÜCHER.example', u), ok);
+    assert.deepEqual(checkSender('info@bucher.example', u), notAuthorized, 'the ASCII look-alike is another domain');
+  }
+  assert.equal(normalizeDomain(' Bücher.Example. '), 'xn--bcher-kva.example');
+});
+
+test('an unverified domain or address is refused as not verified, not as not authorized', () => {
+  assert.deepEqual(checkSender('info@company.com', user([domain('company.com', false)])), notVerified);
+  assert.deepEqual(checkSender('info@sub.company.com', user([domain('company.com', false)])), notVerified);
+  assert.deepEqual(checkSender('info@company.com', user([address('info@company.com', false)])), notVerified);
+  assert.deepEqual(checkSender('other@company.com', user([address('info@company.com', false)])), notAuthorized);
+});
+
+test('a verified entry wins over an unverified one that also matches', () => {
+  const u = user([domain('company.com', false), address('info@company.com')]);
+  assert.deepEqual(checkSender('info@company.com', u), ok);
+  assert.deepEqual(checkSender('sales@company.com', u), notVerified);
+});
+
+test('an authorized address matches only itself, without regard to case', () => {
+  const u = user([address('info@company.com')]);
+  assert.deepEqual(checkSender('info@company.com', u), ok);
+  assert.deepEqual(checkSender('INFO@Company.Com', u), ok);
+  for (const a of ['info2@company.com', 'info@sub.company.com', 'x.info@company.com', 'info@company.co', 'sales@company.com']) {
+    assert.deepEqual(checkSender(a, u), notAuthorized, a);
+  }
+});
+
+test('an address the policy cannot read is invalid, and a user with no senders authorizes nothing', () => {
+  const u = user([domain('company.com')]);
+  for (const a of ['', 'company.com', '@company.com', 'info@', 'info@ ', 'info@.']) {
+    assert.deepEqual(checkSender(a, u), invalid, JSON.stringify(a));
+  }
+  assert.deepEqual(checkSender('info@company.com', user([])), notAuthorized);
+});
+
+test('splitAddress splits at the last @ and normalizes only the domain', () => {
+  assert.deepEqual(splitAddress('John.Doe@Company.COM'), { local: 'John.Doe', domain: 'company.com' });
+  assert.deepEqual(splitAddress('"a@b"@company.com'), { local: '"a@b"', domain: 'company.com' });
+  assert.deepEqual(splitAddress('x@bücher.example'), { local: 'x', domain: 'xn--bcher-kva.example' });
+  assert.equal(splitAddress('no-at-sign'), null);
+  assert.equal(splitAddress('@company.com'), null);
+  assert.equal(splitAddress('x@'), null);
+});
+
+test('each refusal reason is explained with the address, the user and what to do', () => {
+  assert.equal(describeSenderRefusal('Sender', 'a@b', 'scanner', 'invalid'), 'Sender <a@b> is not a valid address');
+  const unverified = describeSenderRefusal('From', 'info@company.com', 'scanner', 'not-verified');
+  assert.match(unverified, /^From <info@company\.com> is authorized for SMTP user scanner but not verified yet/);
+  assert.match(unverified, /verify it in Relay Desk under Senders/);
+  const unauthorized = describeSenderRefusal('MAIL FROM', 'ceo@evil.example', 'scanner', 'not-authorized');
+  assert.match(unauthorized, /^MAIL FROM <ceo@evil\.example> is not authorized for SMTP user scanner/);
+  assert.match(unauthorized, /add its domain/);
+});
+
+test('trusted clients: a single IPv4 or IPv6 address matches only itself', () => {
+  const clients = new TrustedClients([user([], { name: 'printer', trustedClients: ['192.168.1.20', '2001:db8::20'] })]);
+  assert.equal(clients.userFor('192.168.1.20'), 'printer');
+  assert.equal(clients.userFor('2001:db8::20'), 'printer');
+  assert.equal(clients.userFor('2001:0db8:0000::0020'), 'printer', 'any spelling of the same IPv6 address');
+  assert.equal(clients.userFor('192.168.1.21'), null);
+  assert.equal(clients.userFor('2001:db8::21'), null);
+});
+
+test('trusted clients: IPv4 and IPv6 CIDR ranges match their members only', () => {
+  const clients = new TrustedClients([user([], { name: 'office', trustedClients: ['10.1.0.0/16', 'fd00:1234::/32'] })]);
+  assert.equal(clients.userFor('10.1.0.1'), 'office');
+  assert.equal(clients.userFor('10.1.255.254'), 'office');
+  assert.equal(clients.userFor('10.2.0.1'), null);
+  assert.equal(clients.userFor('fd00:1234:ffff::9'), 'office');
+  assert.equal(clients.userFor('fd00:1235::9'), null);
+});
+
+test('trusted clients: an IPv4-mapped IPv6 client address (dual-stack listener) matches its IPv4 entry', () => {
+  const clients = new TrustedClients([user([], { name: 'scanner', trustedClients: ['10.1.2.3', '172.16.0.0/12'] })]);
+  assert.equal(clients.userFor('::ffff:10.1.2.3'), 'scanner');
+  assert.equal(clients.userFor('::ffff:172.20.1.1'), 'scanner');
+  assert.equal(clients.userFor('::ffff:10.1.2.4'), null);
+  // The IPv4 address in IPv6 notation is not an IPv4-compatible look-alike such as ::10.1.2.3.
+  assert.equal(clients.userFor('::a01:203'), null);
+});
+
+test('trusted clients: a bad entry is ignored, the good entries of the same user still work', () => {
+  const clients = new TrustedClients([user([], { name: 'printer', trustedClients: ['not-an-ip', '10.0.0.0/99', '300.1.1.1', '10.9.9.9'] })]);
+  assert.equal(clients.userFor('10.9.9.9'), 'printer');
+  assert.equal(clients.userFor('10.0.0.1'), null);
+  assert.equal(clients.userFor('not-an-ip'), null);
+  assert.equal(clients.userFor(''), null);
+});
+
+test('trusted clients: the first user whose entries match wins; users without entries never match', () => {
+  const clients = new TrustedClients([
+    user([], { name: 'nobody', trustedClients: [] }),
+    user([], { name: 'first', trustedClients: ['10.0.0.0/8'] }),
+    user([], { name: 'second', trustedClients: ['10.1.2.3'] }),
+  ]);
+  assert.equal(clients.userFor('10.1.2.3'), 'first');
+  assert.equal(new TrustedClients([user([], { name: 'second', trustedClients: ['10.1.2.3'] }), user([], { name: 'first', trustedClients: ['10.0.0.0/8'] })]).userFor('10.1.2.3'), 'second');
+  assert.equal(new TrustedClients([]).userFor('10.1.2.3'), null);
+});

@@ -1,0 +1,209 @@
+/**
+ * The spool on a real file system, in a temporary folder per test: what a
+ * fresh Spool.init() finds after commits, aborts and a crash's leftovers.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { test, type TestContext } from 'node:test';
+import { initialState, metaLine, newQueueId, Spool, type MessageMeta, type QueueState, type StoredMessage } from '../queue/spool.js';
+
+async function tempDir(t: TestContext): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'relay-desk-spool-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function meta(id: string, over: Partial<MessageMeta> = {}): MessageMeta {
+  return {
+    v: 1,
+    id,
+    envelope: { from: 'scanner@office.example', to: ['boss@example.org', 'clerk@example.net'] },
+    user: 'scanner',
+    via: 'auth',
+    priority: 3,
+    acceptedAt: 1_790_000_000_000,
+    from: 'Scanner <scanner@office.example>',
+    subject: 'Scan 0042',
+    fromDomain: 'office.example',
+    campaign: { name: 'Spring', code: '42' },
+    tls: true,
+    ...over,
+  };
+}
+
+/** Headers, a body with every byte value, a JSON-looking line and more than the 64 KiB the metadata reader looks at. */
+function sampleBody(): Buffer {
+  const every = Buffer.alloc(256);
+  for (let i = 0; i < 256; i++) every[i] = i;
+  return Buffer.concat([
+    Buffer.from('Subject: Scan 0042\r\n\r\n{"v":1,"id":"NOT-META"}\n.\r\n\n.\n'),
+    every,
+    Buffer.alloc(200 * 1024, 'x'),
+    Buffer.from('\r\nend\r\n'),
+  ]);
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function writeCommitted(spool: Spool, m: MessageMeta, body: Buffer): Promise<void> {
+  const { stream, commit } = spool.create(m.id);
+  stream.write(metaLine(m));
+  stream.end(body);
+  await finished(stream);
+  await commit();
+}
+
+test('create() then commit() leaves one .msg: the metadata line, then the body exactly as written', async (t) => {
+  const dir = await tempDir(t);
+  const spool = new Spool(dir);
+  assert.deepEqual(await spool.init(), []);
+  const id = newQueueId();
+  const m = meta(id);
+  const body = sampleBody();
+  await writeCommitted(spool, m, body);
+
+  assert.deepEqual(await readdir(dir), [`${id}.msg`]);
+  const file = await readFile(join(dir, `${id}.msg`));
+  const newline = file.indexOf(0x0a);
+  assert.deepEqual(JSON.parse(file.subarray(0, newline).toString('utf8')), m);
+  assert.ok(file.subarray(newline + 1).equals(body), 'the file holds the body after the first line');
+
+  const found = await new Spool(dir).init();
+  assert.equal(found.length, 1);
+  const stored = found[0] as StoredMessage;
+  assert.deepEqual(stored.meta, m);
+  assert.equal(stored.bodyOffset, metaLine(m).length);
+  assert.deepEqual(stored.state, initialState(m));
+  assert.ok((await readAll(spool.openBody(stored))).equals(body), 'openBody gives back exactly the body');
+});
+
+test('nothing is in the queue before commit(), and abort() leaves no file behind', async (t) => {
+  const dir = await tempDir(t);
+  const spool = new Spool(dir);
+  await spool.init();
+  const id = newQueueId();
+  const { stream, abort } = spool.create(id);
+  stream.write(metaLine(meta(id)));
+  await new Promise((resolve) => stream.write('Subject: half a message\r\n', resolve));
+  assert.ok(!(await readdir(dir)).some((name) => name.endsWith('.msg')), 'no .msg before commit');
+  await abort();
+  assert.deepEqual(await readdir(dir), []);
+  assert.deepEqual(await new Spool(dir).init(), []);
+});
+
+test('init() removes unfinished .tmp files and orphan .state files and keeps unrelated files', async (t) => {
+  const dir = await tempDir(t);
+  const spool = new Spool(dir);
+  await spool.init();
+  const kept = meta(newQueueId());
+  await spool.writeWhole(kept, Buffer.from('Subject: kept\r\n\r\nbody\r\n'));
+  const crashed = newQueueId();
+  const orphan = newQueueId();
+  await writeFile(join(dir, `${crashed}.tmp`), 'half a message');
+  await writeFile(join(dir, `${kept.id}.state.tmp`), '{"attempts":');
+  await writeFile(join(dir, `${orphan}.state`), JSON.stringify(initialState(meta(orphan))));
+  await writeFile(join(dir, 'README.txt'), 'not a queue file');
+
+  const found = await new Spool(dir).init();
+  assert.deepEqual(
+    found.map((s) => s.meta.id),
+    [kept.id],
+  );
+  assert.deepEqual((await readdir(dir)).sort(), [`${kept.id}.msg`, 'README.txt'].sort());
+});
+
+test('saved delivery state is what a fresh Spool.init() returns for the message', async (t) => {
+  const dir = await tempDir(t);
+  const spool = new Spool(dir);
+  await spool.init();
+  const m = meta(newQueueId());
+  await writeCommitted(spool, m, Buffer.from('Subject: s\r\n\r\nb\r\n'));
+  const state: QueueState = {
+    attempts: 2,
+    nextAttemptAt: m.acceptedAt + 600_000,
+    pending: ['clerk@example.net'],
+    failed: [{ recipient: 'boss@example.org', status: 'failed', code: 550, response: '550 5.1.1 no such user' }],
+    lastError: 'connect ECONNREFUSED',
+  };
+  await spool.saveState(m.id, state);
+  const [stored] = await new Spool(dir).init();
+  assert.deepEqual(stored?.state, state);
+  // Saving again replaces the state, and leaves no temporary file.
+  await spool.saveState(m.id, { ...state, attempts: 3, pending: [] });
+  const [again] = await new Spool(dir).init();
+  assert.equal(again?.state.attempts, 3);
+  assert.deepEqual(again.state.pending, []);
+  assert.deepEqual((await readdir(dir)).sort(), [`${m.id}.msg`, `${m.id}.state`]);
+});
+
+test('writeWhole() commits a message held in memory and reports where its body starts', async (t) => {
+  const dir = await tempDir(t);
+  const spool = new Spool(dir);
+  await spool.init();
+  const m = meta(newQueueId(), { via: 'bounce', envelope: { from: '', to: ['scanner@office.example'] }, campaign: null });
+  const body = Buffer.from('From: MAILER-DAEMON@relay.test\r\nSubject: Undelivered\r\n\r\nsorry\r\n');
+  const written = await spool.writeWhole(m, body);
+  assert.equal(written.bodyOffset, metaLine(m).length);
+  assert.deepEqual(written.state, initialState(m));
+  assert.deepEqual(await readdir(dir), [`${m.id}.msg`]);
+  assert.ok((await readAll(spool.openBody(written))).equals(body));
+  const [stored] = await new Spool(dir).init();
+  assert.deepEqual(stored, written);
+});
+
+test('remove() deletes the message and its state, and a fresh init() no longer lists it', async (t) => {
+  const dir = await tempDir(t);
+  const spool = new Spool(dir);
+  await spool.init();
+  const gone = meta(newQueueId());
+  const stays = meta(newQueueId());
+  await spool.writeWhole(gone, Buffer.from('a\r\n'));
+  await spool.writeWhole(stays, Buffer.from('b\r\n'));
+  await spool.saveState(gone.id, initialState(gone));
+  await spool.remove(gone.id);
+  assert.deepEqual(await readdir(dir), [`${stays.id}.msg`]);
+  assert.deepEqual(
+    (await new Spool(dir).init()).map((s) => s.meta.id),
+    [stays.id],
+  );
+  await spool.remove(gone.id); // removing twice is harmless
+});
+
+test('queue ids sort by the time they were made and are unique over 10,000 calls', (t) => {
+  const ids = new Set<string>();
+  for (let i = 0; i < 10_000; i++) ids.add(newQueueId());
+  assert.equal(ids.size, 10_000);
+  for (const id of ids) assert.match(id, /^[0-9A-Z]{8,40}$/, 'safe as a file name and accepted by init()');
+
+  const times = [1_700_000_000_000, 1_700_000_000_001, 1_700_000_086_400, 1_760_000_000_000, 1_900_000_000_000];
+  const now = t.mock.method(Date, 'now', () => times[0]);
+  const made = times.map((time) => {
+    now.mock.mockImplementation(() => time);
+    return newQueueId();
+  });
+  assert.deepEqual([...made].sort(), made);
+});
+
+test('message and state files are readable by the owner only, and a new spool folder is private', async (t) => {
+  const parent = await tempDir(t);
+  const dir = join(parent, 'spool', 'nested');
+  const spool = new Spool(dir);
+  await spool.init();
+  assert.equal((await stat(dir)).mode & 0o777, 0o700);
+
+  const streamed = meta(newQueueId());
+  await writeCommitted(spool, streamed, Buffer.from('x\r\n'));
+  const whole = meta(newQueueId());
+  await spool.writeWhole(whole, Buffer.from('y\r\n'));
+  await spool.saveState(whole.id, initialState(whole));
+  for (const name of [`${streamed.id}.msg`, `${whole.id}.msg`, `${whole.id}.state`]) {
+    assert.equal((await stat(join(dir, name))).mode & 0o777, 0o600, name);
+  }
+});
