@@ -9,6 +9,7 @@ import { test, type TestContext } from 'node:test';
 import type { DeliveryConfig, RelayConfig } from '../../relay/protocol.js';
 import { freePort } from '../fixtures/ports.js';
 import { relayUser, startRelayChild, type RelayChild } from '../fixtures/relay-child.js';
+import { unfolded } from '../fixtures/messages.js';
 import { nodemailerSend, swaks } from '../fixtures/smtp-clients.js';
 import { startUpstream, type ReceivedMessage } from '../fixtures/upstream.js';
 
@@ -25,7 +26,7 @@ async function relayTo(t: TestContext, port: number, change: Partial<RelayConfig
 
 /** The queue id the relay wrote into its Received header. */
 function queueIdOf(message: ReceivedMessage): string {
-  const id = /\(Relay Desk\) with \w+\s+id\s+([0-9A-Z]+)/.exec(message.raw.toString().replace(/\r\n[ \t]+/g, ' '))?.[1];
+  const id = /\(Relay Desk\) with \w+\s+id\s+([0-9A-Z]+)/.exec(unfolded(message.raw))?.[1];
   assert.ok(id, 'relayed message carries its queue id');
   return id;
 }

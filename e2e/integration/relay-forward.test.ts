@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { relayUser, startRelayChild, type RelayChild } from '../fixtures/relay-child.js';
 import { nodemailerSend, smtplibSend, swaks } from '../fixtures/smtp-clients.js';
+import { headerValues, TRICKY_BODY_LINES } from '../fixtures/messages.js';
 import { tempDir } from '../fixtures/temp.js';
 import { testCertificate } from '../fixtures/tls.js';
 import { startUpstream, type Upstream } from '../fixtures/upstream.js';
@@ -26,15 +27,6 @@ async function setup(t: TestContext, priority = 3): Promise<{ relay: RelayChild;
   return { relay, upstream };
 }
 
-function header(raw: Buffer, name: string): string[] {
-  const head = raw.toString('utf8').split('\r\n\r\n')[0] ?? '';
-  return head
-    .replace(/\r\n[ \t]+/g, ' ')
-    .split('\r\n')
-    .filter((line) => line.toLowerCase().startsWith(`${name.toLowerCase()}:`))
-    .map((line) => line.slice(name.length + 1).trim());
-}
-
 function bodyOf(raw: Buffer): Buffer {
   const end = raw.indexOf('\r\n\r\n');
   assert.ok(end >= 0, 'message has a header/body separator');
@@ -43,17 +35,7 @@ function bodyOf(raw: Buffer): Buffer {
 
 test('swaks, AUTH PLAIN without TLS: the body arrives byte-identical, with the relay\'s headers', async (t) => {
   const { relay, upstream } = await setup(t, 1);
-  const body = [
-    'Hello from the scanner.',
-    '.A line that starts with a dot survives dot-stuffing.',
-    '..Two dots, too.',
-    `A long line: ${'x'.repeat(900)}`,
-    'Tabs\tand trailing spaces   ',
-    'Caf\u00e9 in UTF-8 and 8-bit.',
-    '',
-    'Last line.',
-    '',
-  ].join('\r\n');
+  const body = TRICKY_BODY_LINES.join('\r\n');
   const message = [
     'From: Scanner <scanner@office.example>',
     'To: Boss <boss@example.org>',
@@ -84,14 +66,14 @@ test('swaks, AUTH PLAIN without TLS: the body arrives byte-identical, with the r
   assert.ok(reference);
   assert.deepEqual(bodyOf(relayed.raw), bodyOf(reference.raw));
 
-  const [received] = header(relayed.raw, 'Received');
+  const [received] = headerValues(relayed.raw, 'Received');
   assert.match(received ?? '', new RegExp(`by relay\\.test \\(Relay Desk\\) with ESMTPA id ${queueId} \\(authenticated as s100_0\\)`));
-  assert.deepEqual(header(relayed.raw, 'X-Priority'), ['1 (Highest)']);
-  assert.deepEqual(header(relayed.raw, 'Importance'), ['high']);
+  assert.deepEqual(headerValues(relayed.raw, 'X-Priority'), ['1 (Highest)']);
+  assert.deepEqual(headerValues(relayed.raw, 'Importance'), ['high']);
   // The client gave neither: the relay adds them.
-  assert.deepEqual(header(relayed.raw, 'Message-ID'), [`<${queueId}@relay.test>`]);
-  assert.match(header(relayed.raw, 'Date')[0] ?? '', /^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000$/);
-  assert.deepEqual(header(relayed.raw, 'Subject'), ['Scan 0042']);
+  assert.deepEqual(headerValues(relayed.raw, 'Message-ID'), [`<${queueId}@relay.test>`]);
+  assert.match(headerValues(relayed.raw, 'Date')[0] ?? '', /^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000$/);
+  assert.deepEqual(headerValues(relayed.raw, 'Subject'), ['Scan 0042']);
 });
 
 test('swaks, AUTH LOGIN over STARTTLS with pipelining', async (t) => {
@@ -106,9 +88,9 @@ test('swaks, AUTH LOGIN over STARTTLS with pipelining', async (t) => {
   const [relayed] = await upstream.waitForMessages(1);
   assert.ok(relayed);
   assert.deepEqual(relayed.rcptTos, ['a@example.org', 'b@example.org']);
-  assert.match(header(relayed.raw, 'Received')[0] ?? '', /with ESMTPSA \(TLSv1\.[23]:[\w-]+\) id [0-9A-Z]+ \(authenticated as s100_0\)/);
-  assert.deepEqual(header(relayed.raw, 'X-Priority'), ['5 (Lowest)']);
-  assert.deepEqual(header(relayed.raw, 'Importance'), ['low']);
+  assert.match(headerValues(relayed.raw, 'Received')[0] ?? '', /with ESMTPSA \(TLSv1\.[23]:[\w-]+\) id [0-9A-Z]+ \(authenticated as s100_0\)/);
+  assert.deepEqual(headerValues(relayed.raw, 'X-Priority'), ['5 (Lowest)']);
+  assert.deepEqual(headerValues(relayed.raw, 'Importance'), ['low']);
   const accepted = await relay.waitForEvent('accepted');
   assert.equal(accepted.tls, true);
   assert.equal(accepted.via, 'auth');
@@ -133,11 +115,11 @@ for (const [method, starttls] of [['PLAIN', true], ['LOGIN', false]] as const) {
     });
     assert.deepEqual(results, [{ ok: true, refused: {} }, { ok: true, refused: {} }, { ok: true, refused: {} }]);
     const received = await upstream.waitForMessages(3);
-    assert.deepEqual(received.map((m) => header(m.raw, 'Subject')[0]).sort(), ['Invoice 1', 'Invoice 2', 'Invoice 3']);
+    assert.deepEqual(received.map((m) => headerValues(m.raw, 'Subject')[0]).sort(), ['Invoice 1', 'Invoice 2', 'Invoice 3']);
     for (const m of received) {
       assert.deepEqual(m.rcptTos, ['a@example.org', 'b@example.org']);
-      assert.match(header(m.raw, 'Message-ID')[0] ?? '', /^<inv-\d@office\.example>$/, 'the client\'s Message-ID is kept');
-      assert.equal(header(m.raw, 'Received').length, 1);
+      assert.match(headerValues(m.raw, 'Message-ID')[0] ?? '', /^<inv-\d@office\.example>$/, 'the client\'s Message-ID is kept');
+      assert.equal(headerValues(m.raw, 'Received').length, 1);
     }
     const sessions = new Set((await relay.waitForEvents('accepted', 3)).map((e) => e.session));
     assert.equal(sessions.size, 1, 'all three came over one session');
@@ -156,7 +138,7 @@ for (const [method, starttls] of [['LOGIN', true], ['PLAIN', false]] as const) {
     });
     for (const info of infos) assert.match(info.response, /^250 2\.0\.0 Ok: queued as /);
     const received = await upstream.waitForMessages(2);
-    assert.deepEqual(received.map((m) => header(m.raw, 'Subject')[0]).sort(), ['Order 1', 'Order 2']);
+    assert.deepEqual(received.map((m) => headerValues(m.raw, 'Subject')[0]).sort(), ['Order 1', 'Order 2']);
     const accepted = await relay.waitForEvents('accepted', 2);
     assert.deepEqual(accepted.map((e) => e.tls), [starttls, starttls]);
     assert.equal(new Set(accepted.map((e) => e.session)).size, 1);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import type { RelayConfig } from '../../relay/protocol.js';
 import { relayUser, startRelayChild, type RelayChild, type TestUser } from '../fixtures/relay-child.js';
+import { unfolded } from '../fixtures/messages.js';
 import { smtplibSend, swaks } from '../fixtures/smtp-clients.js';
 import { testCertificate } from '../fixtures/tls.js';
 import { startUpstream, type Upstream } from '../fixtures/upstream.js';
@@ -190,8 +191,7 @@ test('a trusted device sends without AUTH, bound by its user\'s sender rules; ot
   const ok = await send(relay, 'scanner@company.com');
   assert.equal(ok.code, 0, ok.output);
   const [relayed] = await upstream.waitForMessages(1);
-  const unfolded = relayed?.raw.toString().replace(/\r\n[ \t]+/g, ' ') ?? '';
-  assert.match(unfolded, /with ESMTP id [0-9A-Z]+ \(trusted device of s200_0\)/);
+  assert.match(relayed ? unfolded(relayed.raw) : '', /with ESMTP id [0-9A-Z]+ \(trusted device of s200_0\)/);
   const wrongSender = await send(relay, 'scanner@other.example');
   assert.match(wrongSender.output, /<[*~]\* 553 5\.7\.1 Sender <scanner@other\.example> is not authorized for SMTP user s200_0/);
   await relay.configure({ users: [await relayUser({ ...USER, trustedClients: ['10.0.0.0/8'] })] });
