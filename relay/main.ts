@@ -87,6 +87,8 @@ async function start(first: RelayConfig): Promise<void> {
     // Reverse lookups add a DNS round trip to every connection and decide nothing here.
     disableReverseLookup: true,
     authMethods: ['PLAIN', 'LOGIN'],
+    // RFC 2034 enhanced status codes on every reply (the relay's own carry precise ones).
+    hideENHANCEDSTATUSCODES: false,
     // Trusted devices send without AUTH; everyone else is refused at MAIL/RCPT.
     authOptional: true,
     maxClients: current().limits.maxConnections,

@@ -19,11 +19,15 @@ const suites = {
   e2e: { dirs: ['e2e/ui'], concurrency: 1 },
 };
 
+/** Compiled tests whose source still exists: a deleted test's old build output never runs. */
 function testFiles(dirs) {
   return dirs
-    .map((d) => join(dist, d))
-    .filter((d) => existsSync(d))
-    .flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.test.js')).map((f) => join(d, f)))
+    .filter((d) => existsSync(join(dist, d)))
+    .flatMap((d) =>
+      readdirSync(join(dist, d))
+        .filter((f) => f.endsWith('.test.js') && existsSync(join(root, d, f.replace(/\.js$/, '.ts'))))
+        .map((f) => join(dist, d, f)),
+    )
     .sort();
 }
 

@@ -17,7 +17,8 @@ export class DirSync {
       this.running = this.syncOnce().finally(() => (this.running = null));
       return this.running;
     }
-    this.next ??= this.running.then(() => {
+    // The next run starts whether or not the running one failed.
+    this.next ??= this.running.catch(() => undefined).then(() => {
       this.next = null;
       return this.sync();
     });

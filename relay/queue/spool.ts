@@ -55,7 +55,8 @@ export interface StoredMessage {
 
 /** Sortable by time, unguessable, safe as a file name. */
 export function newQueueId(): string {
-  return Date.now().toString(36).toUpperCase() + randomBytes(5).toString('hex').toUpperCase();
+  // Padded so that ids keep sorting by time past 2059, when the time needs a ninth digit.
+  return Date.now().toString(36).toUpperCase().padStart(9, '0') + randomBytes(5).toString('hex').toUpperCase();
 }
 
 const QUEUE_ID = /^[0-9A-Z]{8,40}$/;

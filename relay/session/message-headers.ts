@@ -7,6 +7,7 @@
  * when the client left them out.
  */
 import addressparser from 'nodemailer/lib/addressparser';
+import libmime from 'libmime';
 import type Headers from 'mailsplit/lib/headers.js';
 import { splitAddress } from './policy.js';
 
@@ -40,8 +41,14 @@ export interface RewriteContext {
 
 const MAX_SUBJECT = 998;
 
+/**
+ * The value of a header line, unfolded. mailsplit holds lines as 'binary'
+ * strings (one char per byte); raw UTF-8, which SMTPUTF8 clients send, is
+ * read back as UTF-8 here.
+ */
 function valueOf(line: string): string {
-  return line.slice(line.indexOf(':') + 1).replace(/\r\n[ \t]/g, ' ').trim();
+  const text = Buffer.from(line, 'binary').toString('utf8');
+  return text.slice(text.indexOf(':') + 1).replace(/\r\n[ \t]/g, ' ').trim();
 }
 
 function addressesIn(headers: Headers, key: string): string[] {
@@ -77,8 +84,8 @@ export function inspectHeaders(headers: Headers): InspectedHeaders {
   return {
     from: addressesIn(headers, 'from'),
     sender: addressesIn(headers, 'sender'),
-    fromText: valueOf(headers.get('from')[0] ?? '').slice(0, MAX_SUBJECT),
-    subject: headers.getFirst('subject').slice(0, MAX_SUBJECT),
+    fromText: libmime.decodeWords(valueOf(headers.get('from')[0] ?? '')).slice(0, MAX_SUBJECT),
+    subject: libmime.decodeWords(valueOf(headers.get('subject')[0] ?? '')).slice(0, MAX_SUBJECT),
     campaign: parseCampaign(headers),
   };
 }

@@ -74,26 +74,30 @@ export class MessageStream extends Transform {
     this.header = [joined];
     // A message may start with the blank line (no headers at all).
     const end = joined.subarray(0, 2).equals(CRLF) ? 0 : joined.indexOf(HEADER_END);
-    if (end >= 0) {
-      const split = end === 0 ? 2 : end + 4;
-      this.finishHeader(joined.subarray(0, split), joined.subarray(split));
-    } else if (this.headerBytes > this.options.maxHeaderBytes) {
+    const split = end < 0 ? -1 : end === 0 ? 2 : end + 4;
+    // The limit holds however the data was chunked.
+    if ((split < 0 ? joined.length : split) > this.options.maxHeaderBytes) {
       this.header = null;
       this.dropped = true;
       this.headerTooLarge = true;
+    } else if (split >= 0) {
+      this.finishHeader(joined.subarray(0, split), joined.subarray(split));
     }
   }
 
   private finishHeader(block: Buffer, rest: Buffer): void {
     this.header = null;
-    const headers = new Headers(block);
+    // A message without headers is only its separating blank line; parsed, that
+    // line would come back as an empty header after the ones the relay adds.
+    const bare = block.length === 0 || block.equals(CRLF);
+    const headers = new Headers(bare ? '' : block);
     const prefix = this.options.onHeaders(headers);
     if (prefix === null) {
       this.dropped = true;
       return;
     }
     this.push(prefix);
-    this.push(headers.build());
+    this.push(headers.getList().length > 0 ? headers.build() : block);
     if (rest.length) this.push(rest);
   }
 }

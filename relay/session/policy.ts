@@ -31,9 +31,11 @@ export function checkSender(address: string, user: RelayUser): SenderVerdict {
   const parts = splitAddress(address);
   if (!parts) return { ok: false, reason: 'invalid' };
   const normalized = `${parts.local.toLowerCase()}@${parts.domain}`;
-  const matching = user.senders.filter((s) =>
-    s.kind === 'domain' ? covers(normalizeDomain(s.value), parts.domain) : s.value.toLowerCase() === normalized,
-  );
+  const matching = user.senders.filter((s) => {
+    if (s.kind === 'domain') return covers(normalizeDomain(s.value), parts.domain);
+    const entry = splitAddress(s.value);
+    return entry !== null && `${entry.local.toLowerCase()}@${entry.domain}` === normalized;
+  });
   if (matching.some((s) => s.verified)) return { ok: true };
   return { ok: false, reason: matching.length > 0 ? 'not-verified' : 'not-authorized' };
 }

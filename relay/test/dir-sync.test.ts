@@ -126,3 +126,16 @@ test('a directory that cannot be opened makes sync() reject, and a later call tr
   await mkdir(missing);
   await dirSync.sync();
 });
+
+test('after a failed sync that had a caller waiting, later concurrent calls sync again instead of getting the old error', async (t) => {
+  const parent = await mkdtemp(join(tmpdir(), 'relay-desk-dirsync-'));
+  t.after(() => rm(parent, { recursive: true, force: true }));
+  const dir = join(parent, 'spool');
+  const dirSync = new DirSync(dir);
+  // The directory is missing: the running sync fails, and the caller that waited for the next one fails with it.
+  const failed = await Promise.allSettled([dirSync.sync(), dirSync.sync()]);
+  assert.deepEqual(failed.map((r) => r.status), ['rejected', 'rejected']);
+  await mkdir(dir);
+  // The problem is gone: a sync and one arriving while it runs must both succeed.
+  await Promise.all([dirSync.sync(), dirSync.sync()]);
+});

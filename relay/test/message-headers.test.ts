@@ -198,3 +198,18 @@ test('a very long HELO name is cut so the Received line stays within bounds', ()
   const raw = headers.build().toString('binary').split('\r\n');
   assert.ok(raw.every((line) => line.length <= 998), 'no physical line longer than RFC 5322 allows');
 });
+
+test('an encoded-word subject is decoded for the queue and the admin page', () => {
+  const headers = new Headers(Buffer.from('From: x@company.com\r\nSubject: =?UTF-8?B?SMOpbGxv?= world\r\n\r\n'));
+  assert.equal(inspectHeaders(headers).subject, 'Héllo world');
+  const split = new Headers(Buffer.from('Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?= =?UTF-8?B?IGF1cyBLw7Zsbg==?=\r\n\r\n'));
+  assert.equal(inspectHeaders(split).subject, 'Grüße aus Köln');
+});
+
+test('raw UTF-8 in the Subject and From headers is read as UTF-8', () => {
+  const headers = new Headers(Buffer.from('From: Jörg <jörg@bücher.example>\r\nSubject: Grüße aus Köln\r\n\r\n'));
+  const inspected = inspectHeaders(headers);
+  assert.equal(inspected.subject, 'Grüße aus Köln');
+  assert.deepEqual(inspected.from, ['jörg@bücher.example']);
+  assert.equal(fromDomainOf(inspected), 'xn--bcher-kva.example');
+});

@@ -196,3 +196,23 @@ test('a discard decided before any data writes nothing and never calls onHeaders
   assert.equal(output.length, 0);
   assert.equal(headerCalls.length, 0);
 });
+
+test('a message that starts with the blank line keeps its body byte for byte when headers are added', async () => {
+  // What the relay does to every message: rewriteHeaders adds Received, X-Priority, ...
+  const { output } = await run(['\r\nbody line\r\n'], {
+    onHeaders: (headers) => {
+      headers.add('X-Added', '1');
+      return PREFIX;
+    },
+  });
+  assert.equal(output.toString(), `${PREFIX.toString()}X-Added: 1\r\n\r\nbody line\r\n`);
+});
+
+test('a header block past maxHeaderBytes is refused however it is chunked, also when it arrives in one chunk', async () => {
+  const message = `X-Big: ${'a'.repeat(300)}\r\n\r\nbody\r\n`;
+  const oneChunk = await run([message], { maxHeaderBytes: 200 });
+  const byteByByte = await run(Array.from(Buffer.from(message), (byte) => Buffer.from([byte])), { maxHeaderBytes: 200 });
+  assert.equal(byteByByte.headerTooLarge, true);
+  assert.equal(oneChunk.headerTooLarge, true);
+  assert.equal(oneChunk.output.length, 0);
+});

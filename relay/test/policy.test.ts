@@ -157,3 +157,19 @@ test('trusted clients: the first user whose entries match wins; users without en
   assert.equal(new TrustedClients([user([], { name: 'second', trustedClients: ['10.1.2.3'] }), user([], { name: 'first', trustedClients: ['10.0.0.0/8'] })]).userFor('10.1.2.3'), 'second');
   assert.equal(new TrustedClients([]).userFor('10.1.2.3'), null);
 });
+
+test('an authorized address at an IDN domain matches in its Unicode and its punycode spelling', () => {
+  const u: RelayUser = {
+    name: 'shop',
+    active: true,
+    verifier: 'scrypt$15$8$1$c2FsdA==$aGFzaA==',
+    priority: 3,
+    list: 'default',
+    senders: [{ kind: 'address', value: 'info@bücher.example', verified: true }],
+    trustedClients: [],
+    rateLimitPerHour: null,
+  };
+  assert.deepEqual(checkSender('info@bücher.example', u), { ok: true });
+  assert.deepEqual(checkSender('info@xn--bcher-kva.example', u), { ok: true });
+  assert.deepEqual(checkSender('other@bücher.example', u), { ok: false, reason: 'not-authorized' });
+});

@@ -1,0 +1,8 @@
+/** The part of libmime (mailsplit's own MIME helper) the relay uses. */
+declare module 'libmime' {
+  const libmime: {
+    /** Decodes RFC 2047 encoded words ("=?UTF-8?B?...?=") in a header value. */
+    decodeWords(text: string): string;
+  };
+  export default libmime;
+}
