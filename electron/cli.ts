@@ -14,8 +14,9 @@ Commands:
 Options for serve:
   --data-dir DIR        where mail queue and settings live (default: the user's app data folder)
   --admin-port N        web admin port on 127.0.0.1 (default 7025; 0 picks a free port)
-  --smtp-port N         relay port: 25, 80, 465, 587 or 1025-5000 (default 2525)
-  --upstream HOST:PORT  smarthost that relayed mail is handed to (default: none, mail stays queued)
+  --smtp-port N         a relay port to listen on: 25, 80, 465, 587 or 1025-5000 (a fresh install uses 2525)
+  --upstream HOST:PORT  smarthost that relayed mail is handed to (saved in the settings)
+  --dns HOST:PORT       DNS server for sender verification and direct delivery (default: the system's)
   -h, --help            show this help
 `;
 
@@ -29,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
       'admin-port': { type: 'string' },
       'smtp-port': { type: 'string' },
       upstream: { type: 'string' },
+      dns: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

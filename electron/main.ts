@@ -7,7 +7,7 @@ import { app, BrowserWindow, dialog, net, protocol, session } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { createDispatcher } from './api/dispatcher.js';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.js';
-import { createHost } from './host/host.js';
+import { createHost, type Host } from './host/host.js';
 import { defaultDataDir } from './host/paths.js';
 import { launchWithUtilityProcess } from './host/relay-process-electron.js';
 import { windowOptions } from './security.js';
@@ -15,9 +15,6 @@ import { registerIpcTransport } from './transport/ipc.js';
 
 const RENDERER_DIR = fileURLToPath(new URL('../renderer', import.meta.url));
 const PRELOAD_PATH = fileURLToPath(new URL('preload.cjs', import.meta.url));
-/** Until the settings screens exist, the relay listens only on this machine. */
-const SMTP_PORT = 2525;
-const SMTP_ADDRESS = '127.0.0.1';
 
 if (!app.requestSingleInstanceLock()) {
   // Two hosts would fight over the data folder and the SMTP ports.
@@ -30,15 +27,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function runShell(): void {
-  const host = createHost({
-    // The same folder `relay-desk serve` uses, so both see one installation.
-    dataDir: defaultDataDir(),
-    launch: launchWithUtilityProcess,
-    smtpPort: SMTP_PORT,
-    smtpAddress: SMTP_ADDRESS,
-    delivery: null,
-  });
-  const dispatch = createDispatcher(host.api, (err) => console.error('relay-desk: internal error:', err));
+  let host: Host | null = null;
   let window: BrowserWindow | null = null;
 
   // Every web contents, including any the page might try to open: no new
@@ -48,10 +37,11 @@ function runShell(): void {
     contents.on('will-navigate', (event) => event.preventDefault());
   });
 
-  const createWindow = () => {
+  const createWindow = (running: Host) => {
     const win = new BrowserWindow(windowOptions(PRELOAD_PATH));
     window = win;
-    const disposeIpc = registerIpcTransport({ dispatch, events: host.events, window: win });
+    const dispatch = createDispatcher(running.api, (err) => console.error('relay-desk: internal error:', err));
+    const disposeIpc = registerIpcTransport({ dispatch, events: running.events, window: win });
     win.once('ready-to-show', () => win.show());
     win.on('closed', () => {
       disposeIpc();
@@ -69,7 +59,7 @@ function runShell(): void {
   let stopped = false;
   let stopping = false;
   app.on('before-quit', (event) => {
-    if (stopped) return;
+    if (stopped || !host) return;
     // Quit only once the relay has closed its listeners and spool.
     event.preventDefault();
     if (stopping) return;
@@ -88,7 +78,7 @@ function runShell(): void {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('activate', () => {
-    if (!window && app.isReady()) createWindow();
+    if (!window && host) createWindow(host);
   });
 
   app
@@ -96,8 +86,11 @@ function runShell(): void {
     .then(async () => {
       session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
       protocol.handle(APP_SCHEME, createAppProtocolHandler(RENDERER_DIR, (url) => net.fetch(url)));
-      await host.start();
-      createWindow();
+      // The same folder `relay-desk serve` uses, so both see one installation.
+      const running = await createHost({ dataDir: defaultDataDir(), launch: launchWithUtilityProcess });
+      host = running;
+      await running.start();
+      createWindow(running);
     })
     .catch((err: unknown) => {
       dialog.showErrorBox('Relay Desk could not start', err instanceof Error ? err.message : String(err));

@@ -2,27 +2,27 @@
  * `relay-desk serve`: the host in plain Node, with the relay forked as a
  * child and the admin UI on loopback HTTP. Ctrl-C stops both cleanly.
  */
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { isAllowedPort } from '../relay/protocol.js';
-import type { DeliveryConfig } from '../relay/protocol.js';
 import { createDispatcher } from './api/dispatcher.js';
-import { createHost } from './host/host.js';
+import { removeHostFile, writeHostFile } from './host/discovery.js';
+import { createHost, type HostOptions } from './host/host.js';
 import { defaultDataDir } from './host/paths.js';
 import { launchWithNodeFork } from './host/relay-process.js';
+import type { RelayState } from './api/contract.js';
 import { startHttpTransport } from './transport/http.js';
 
 export interface ServeOptions {
   dataDir: string;
   adminPort: number;
-  smtpPort: number;
-  delivery: DeliveryConfig | null;
+  smtpPort?: number;
+  upstream?: { host: string; port: number };
+  dnsServers?: string[];
 }
 
 export class ServeOptionsError extends Error {}
 
 export const DEFAULT_ADMIN_PORT = 7025;
-export const DEFAULT_SMTP_PORT = 2525;
 const ADMIN_HOST = '127.0.0.1';
 const RENDERER_DIR = fileURLToPath(new URL('../renderer', import.meta.url));
 
@@ -32,42 +32,61 @@ function parsePort(text: string, flag: string): number {
   return port;
 }
 
+function parseHostPort(text: string, flag: string): { host: string; port: number } {
+  const match = /^(.+):(\d+)$/.exec(text);
+  if (!match?.[1] || !match[2]) throw new ServeOptionsError(`${flag} must be HOST:PORT, got "${text}"`);
+  return { host: match[1], port: parsePort(match[2], `${flag} port`) };
+}
+
 export function parseServeOptions(values: Record<string, string | boolean | undefined>): ServeOptions {
   const text = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
-  const smtpPort = parsePort(text('smtp-port') ?? String(DEFAULT_SMTP_PORT), '--smtp-port');
-  if (!isAllowedPort(smtpPort)) {
-    throw new ServeOptionsError(`--smtp-port must be 25, 80, 465, 587 or between 1025 and 5000, got ${smtpPort}`);
-  }
-  let delivery: DeliveryConfig | null = null;
-  const upstreamText = text('upstream');
-  if (upstreamText !== undefined) {
-    const match = /^(.+):(\d+)$/.exec(upstreamText);
-    if (!match?.[1] || !match[2]) throw new ServeOptionsError(`--upstream must be HOST:PORT, got "${upstreamText}"`);
-    const port = parsePort(match[2], '--upstream port');
-    delivery = { mode: 'smarthost', host: match[1], port, security: 'none', auth: null, rejectUnauthorized: true };
-  }
-  return {
+  const options: ServeOptions = {
     dataDir: text('data-dir') ?? defaultDataDir(),
     adminPort: parsePort(text('admin-port') ?? String(DEFAULT_ADMIN_PORT), '--admin-port'),
-    smtpPort,
-    delivery,
   };
+  const smtpPort = text('smtp-port');
+  if (smtpPort !== undefined) {
+    options.smtpPort = parsePort(smtpPort, '--smtp-port');
+    if (!isAllowedPort(options.smtpPort)) {
+      throw new ServeOptionsError(`--smtp-port must be 25, 80, 465, 587 or between 1025 and 5000, got ${options.smtpPort}`);
+    }
+  }
+  const upstream = text('upstream');
+  if (upstream !== undefined) options.upstream = parseHostPort(upstream, '--upstream');
+  const dns = text('dns');
+  if (dns !== undefined) {
+    const server = parseHostPort(dns, '--dns');
+    options.dnsServers = [`${server.host}:${server.port}`];
+  }
+  return options;
+}
+
+/** What the terminal shows about the relay, one line per listener or problem. */
+function describeState(state: RelayState): string {
+  if (state.status !== 'running') return state.problem ?? '';
+  return state.listeners
+    .map((l) =>
+      l.status === 'listening'
+        ? `SMTP relay listening on ${l.address}:${l.port}`
+        : `SMTP relay could not listen on port ${l.port}: ${l.error ?? 'unknown error'}`,
+    )
+    .join('\n');
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
-  const host = createHost({
-    dataDir: options.dataDir,
-    launch: launchWithNodeFork,
-    smtpPort: options.smtpPort,
-    smtpAddress: '127.0.0.1',
-    delivery: options.delivery,
-  });
+  const hostOptions: HostOptions = { dataDir: options.dataDir, launch: launchWithNodeFork };
+  if (options.smtpPort !== undefined) hostOptions.smtpPort = options.smtpPort;
+  if (options.upstream) hostOptions.upstream = options.upstream;
+  if (options.dnsServers) hostOptions.dnsServers = options.dnsServers;
+  const host = await createHost(hostOptions);
+  if (host.recovery) {
+    console.log(`Relay Desk could not read its settings (${host.recovery.reason}); the damaged file is kept as ${host.recovery.keptAs} and the last good copy was restored.`);
+  }
   const dispatch = createDispatcher(host.api, (err) => console.error('relay-desk: internal error:', err));
-  const token = randomBytes(32).toString('base64url');
   const http = await startHttpTransport({
     dispatch,
     events: host.events,
-    token,
+    token: host.adminToken,
     staticDir: RENDERER_DIR,
     host: ADMIN_HOST,
     port: options.adminPort,
@@ -80,16 +99,7 @@ export async function serve(options: ServeOptions): Promise<void> {
 
   let reported = '';
   host.supervisor.on('state', (state) => {
-    const line =
-      state.status === 'running'
-        ? state.listeners
-            .map((l) =>
-              l.status === 'listening'
-                ? `SMTP relay listening on ${l.address}:${l.port}`
-                : `SMTP relay could not listen on port ${l.port}: ${l.error ?? 'unknown error'}`,
-            )
-            .join('\n')
-        : (state.problem ?? '');
+    const line = describeState(state);
     if (line && line !== reported) {
       reported = line;
       console.log(line);
@@ -97,7 +107,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   });
 
   await host.start();
-  console.log(`Relay Desk admin: ${http.url}#token=${token}`);
+  await writeHostFile(options.dataDir, { url: http.url, pid: process.pid });
+  console.log(`Relay Desk admin: ${http.url}#token=${host.adminToken}`);
   console.log(`Data folder: ${options.dataDir}`);
   console.log('Press Ctrl-C to stop.');
 
@@ -107,7 +118,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       if (stopping) return;
       stopping = true;
       console.log('Stopping Relay Desk…');
-      void Promise.all([host.stop(), http.close()]).then(() => {
+      void Promise.all([host.stop(), http.close(), removeHostFile(options.dataDir)]).then(() => {
         console.log('Relay Desk stopped.');
         resolve();
       });

@@ -83,6 +83,8 @@ export const RelayEventSchema = z.discriminatedUnion('type', [
     bounceId: z.string().nullable(),
   }),
   z.object({ type: z.literal('queue'), queued: z.number().int(), deferred: z.number().int() }),
+  z.object({ type: z.literal('submitted'), requestId: z.string(), id: z.string() }),
+  z.object({ type: z.literal('submit-failed'), requestId: z.string(), reason: z.string() }),
   z.object({ type: z.literal('stopped') }),
 ]);
 export type RelayEvent = z.infer<typeof RelayEventSchema>;

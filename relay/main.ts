@@ -8,9 +8,9 @@ import type { Deliverer } from './delivery/types.js';
 import type { RelayEvent } from './events.js';
 import { ListenerSet } from './listeners.js';
 import { connectToParent } from './parent-channel.js';
-import { ControlMessageSchema, type RelayConfig } from './protocol.js';
+import { ControlMessageSchema, type ControlMessage, type RelayConfig } from './protocol.js';
 import { Scheduler } from './queue/scheduler.js';
-import { Spool } from './queue/spool.js';
+import { newQueueId, Spool } from './queue/spool.js';
 import { AuthFailureLimiter, Authenticator } from './session/auth.js';
 import { TrustedClients } from './session/policy.js';
 import { RateLimiter } from './session/rate-limit.js';
@@ -120,6 +120,34 @@ async function configure(next: RelayConfig): Promise<void> {
   emit({ type: 'listeners', listeners: listeners?.states() ?? [] });
 }
 
+/** Queues mail from the host itself; it is delivered like any accepted message. */
+async function submit(message: Extract<ControlMessage, { type: 'submit' }>): Promise<void> {
+  if (!spool || !scheduler) {
+    emit({ type: 'submit-failed', requestId: message.requestId, reason: 'the relay is not configured yet' });
+    return;
+  }
+  const id = newQueueId();
+  const stored = await spool.writeWhole(
+    {
+      v: 1,
+      id,
+      envelope: { from: message.from, to: message.to },
+      user: 'Relay Desk',
+      via: 'system',
+      priority: 3,
+      acceptedAt: Date.now(),
+      from: message.from,
+      subject: '',
+      fromDomain: null,
+      campaign: null,
+      tls: false,
+    },
+    Buffer.from(message.content),
+  );
+  scheduler.add(stored);
+  emit({ type: 'submitted', requestId: message.requestId, id });
+}
+
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
@@ -141,9 +169,19 @@ parent.onMessage((raw) => {
   }
   const message = parsed.data;
   chain = chain
-    .then(() => (message.type === 'configure' ? configure(message.config) : stop()))
+    .then(() => {
+      switch (message.type) {
+        case 'configure':
+          return configure(message.config);
+        case 'submit':
+          return submit(message);
+        case 'stop':
+          return stop();
+      }
+    })
     .catch((err: unknown) => {
-      emit({ type: 'config-rejected', reason: err instanceof Error ? err.message : String(err) });
+      const reason = err instanceof Error ? err.message : String(err);
+      emit(message.type === 'submit' ? { type: 'submit-failed', requestId: message.requestId, reason } : { type: 'config-rejected', reason });
     });
 });
 

@@ -130,5 +130,13 @@ export type RelayConfig = z.infer<typeof RelayConfigSchema>;
 export const ControlMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('configure'), config: RelayConfigSchema }),
   z.object({ type: z.literal('stop') }),
+  /** Mail the host itself sends (verification codes), queued and delivered like any other. */
+  z.object({
+    type: z.literal('submit'),
+    requestId: z.string().min(1).max(100),
+    from: z.string().max(320),
+    to: z.array(z.string().min(3).max(320)).min(1).max(100),
+    content: z.string().max(1024 * 1024),
+  }),
 ]);
 export type ControlMessage = z.infer<typeof ControlMessageSchema>;

@@ -21,7 +21,7 @@ test('serve with no options starts the relay on port 2525 and prints the admin U
   t.after(() => proc.stop('SIGINT'));
   const admin = await proc.waitForLine(/^Relay Desk admin: /);
   assert.match(admin, /^Relay Desk admin: http:\/\/127\.0\.0\.1:7025\/#token=[\w-]{43}$/);
-  await proc.waitForLine(/^SMTP relay listening on 127\.0\.0\.1:2525$/);
+  await proc.waitForLine(/^SMTP relay listening on 0\.0\.0\.0:2525$/);
   assert.ok(proc.lines.includes(`Data folder: ${home}/.local/share/relay-desk`));
 });
 

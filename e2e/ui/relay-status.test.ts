@@ -16,7 +16,7 @@ test('the admin page shows the relay listening on its port', async (t) => {
   await status.getByText(`Listening on ${relay.smtpPort}`).waitFor();
   const row = page.getByRole('table', { name: 'listening ports' }).getByRole('row').nth(1);
   assert.equal(await row.getByRole('cell').nth(0).textContent(), String(relay.smtpPort));
-  assert.equal(await row.getByRole('cell').nth(1).textContent(), '127.0.0.1');
+  assert.equal(await row.getByRole('cell').nth(1).textContent(), '0.0.0.0');
   assert.equal(await row.getByRole('cell').nth(3).textContent(), 'Listening');
   assert.equal(new URL(page.url()).hash, '', 'the token is taken out of the address bar');
   await screenshot(page, 'relay-status-listening');

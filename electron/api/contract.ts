@@ -2,9 +2,14 @@
  * The one API between the admin UI (or CLI) and the host. Every method and
  * event is declared here with zod schemas; the host implements it once and the
  * transports (Electron IPC, loopback HTTP) carry it without adding channels.
- * This file is shared with the renderer, so it imports nothing but zod.
+ * Namespaces live in ./schemas/. This file and those are shared with the
+ * renderer, so they import nothing but zod.
  */
 import { z } from 'zod';
+import { NoInput } from './schemas/common.js';
+import { sendersMethods } from './schemas/senders.js';
+import { serverMethods } from './schemas/server.js';
+import { usersMethods } from './schemas/users.js';
 
 export const ListenerStateSchema = z.object({
   port: z.number().int(),
@@ -24,10 +29,11 @@ export const RelayStateSchema = z.object({
 });
 export type RelayState = z.infer<typeof RelayStateSchema>;
 
-const NoInput = z.object({}).strict();
-
 export const methods = {
   'relay.status': { input: NoInput, output: RelayStateSchema },
+  ...usersMethods,
+  ...sendersMethods,
+  ...serverMethods,
 } as const;
 
 export const events = {

@@ -21,7 +21,9 @@ export function createDispatcher(impl: ApiImplementation, onInternalError: (err:
       return { ok: false, error: new ApiError('invalid_input', message, field).toBody() };
     }
     try {
-      const value: unknown = await impl[method](parsed.data);
+      // zod has checked the input against this very method's schema.
+      const run = impl[method] as (input: unknown) => Promise<unknown>;
+      const value = await run(parsed.data);
       return { ok: true, value: spec.output.parse(value) };
     } catch (err) {
       if (err instanceof ApiError) return { ok: false, error: err.toBody() };

@@ -1,25 +1,39 @@
 /**
- * The admin host: owns the relay supervisor and implements the API contract.
- * It runs unchanged inside Electron's main process and in plain Node
+ * The admin host: opens the settings store, the keychain and the vault,
+ * supervises the relay, and implements the API contract once. It runs
+ * unchanged inside Electron's main process and in plain Node
  * (`relay-desk serve`); only the way the relay child is launched differs.
  */
+import { randomBytes, randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import type { DeliveryConfig, RelayConfig } from '../../relay/protocol.js';
 import type { ApiImplementation, EventEnvelope } from '../api/contract.js';
+import type { HostContext } from './context.js';
+import { ADMIN_TOKEN_KEY } from './discovery.js';
+import { buildRelayConfig } from './relay-config.js';
+import { DEFAULT_LIMITS } from './relay-defaults.js';
 import type { LaunchRelay } from './relay-process.js';
-import { DEFAULT_LIMITS, DEFAULT_RETRY } from './relay-defaults.js';
 import { RelaySupervisor } from './relay-supervisor.js';
+import { openKeychain } from './secrets.js';
+import { sendersService } from './services/senders.js';
+import { ensureCertificate, serverService } from './services/server.js';
+import { DEFAULT_LIST, usersService } from './services/users.js';
+import { STORE_VERSION, type StoreData } from './store/schema.js';
+import { Store, type Recovery } from './store/store.js';
+import { Vault } from './vault.js';
+
+export const DEFAULT_SMTP_PORT = 2525;
 
 export interface HostOptions {
   dataDir: string;
   launch: LaunchRelay;
-  smtpPort: number;
-  /** Until AUTH lands the relay only listens where nobody else can reach it. */
-  smtpAddress: string;
-  delivery: DeliveryConfig | null;
+  /** A port the relay must listen on (added if the settings lack it); on a fresh install, the only one. */
+  smtpPort?: number;
+  /** Smarthost to use, replacing the stored upstream (serve --upstream). */
+  upstream?: { host: string; port: number };
+  /** DNS servers for verification and direct delivery instead of the system's (serve --dns). */
+  dnsServers?: string[];
 }
 
 export interface Host {
@@ -27,38 +41,87 @@ export interface Host {
   /** Every contract event, as the transports forward them. */
   readonly events: EventEmitter<{ event: [EventEnvelope] }>;
   readonly supervisor: RelaySupervisor;
+  /** The bearer token of the HTTP transport, kept in the keychain. */
+  readonly adminToken: string;
+  /** Set when damaged settings were replaced by the last good copy at start. */
+  readonly recovery: Recovery | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export function createHost(options: HostOptions): Host {
-  const relayConfig = (): RelayConfig => ({
-    hostname: hostname(),
-    spoolDir: join(options.dataDir, 'spool'),
-    listeners: [{ port: options.smtpPort, address: options.smtpAddress, encryption: 'none', requireTlsForAuth: false }],
-    tls: null,
+function freshSettings(smtpPort: number): StoreData {
+  return {
+    version: STORE_VERSION,
+    accountId: String(randomInt(100_000, 1_000_000)),
+    installationId: randomBytes(9).toString('base64url'),
+    nextUserNumber: 0,
+    lists: [{ name: DEFAULT_LIST, createdAt: new Date().toISOString() }],
     users: [],
-    limits: DEFAULT_LIMITS,
-    delivery: options.delivery,
-    retry: DEFAULT_RETRY,
-    dkim: [],
+    senders: { domains: [], addresses: [] },
+    server: {
+      // Office devices on the LAN reach the relay; AUTH or a trusted address is required to send.
+      listenAddress: '0.0.0.0',
+      listeners: [{ port: smtpPort, encryption: 'starttls', requireTlsForAuth: false }],
+      tls: null,
+      limits: DEFAULT_LIMITS,
+    },
+    upstream: { mode: 'none' },
+    dnsServers: [],
+  };
+}
+
+export async function createHost(options: HostOptions): Promise<Host> {
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const store = await Store.open(options.dataDir, () => freshSettings(options.smtpPort ?? DEFAULT_SMTP_PORT));
+  await store.update((draft) => {
+    const port = options.smtpPort;
+    if (port !== undefined && !draft.server.listeners.some((l) => l.port === port)) {
+      draft.server.listeners.push({ port, encryption: 'starttls', requireTlsForAuth: false });
+    }
+    if (options.upstream) {
+      draft.upstream = { mode: 'smarthost', ...options.upstream, security: 'none', user: null, rejectUnauthorized: true };
+    }
   });
-  const supervisor = new RelaySupervisor({ launch: options.launch, config: relayConfig });
+  const keychain = await openKeychain(store.data.installationId);
+  const vault = await Vault.open(options.dataDir, keychain);
+  let adminToken = await keychain.get(ADMIN_TOKEN_KEY);
+  if (!adminToken) {
+    adminToken = randomBytes(32).toString('base64url');
+    await keychain.set(ADMIN_TOKEN_KEY, adminToken);
+  }
+
+  let supervisor: RelaySupervisor | null = null;
+  const ctx: HostContext = {
+    dataDir: options.dataDir,
+    store,
+    vault,
+    relayChanged: () => supervisor?.reconfigure(),
+    submitMail: (mail) => (supervisor ? supervisor.submit(mail) : Promise.reject(new Error('the relay is not running'))),
+    dnsServers: () => options.dnsServers ?? store.data.dnsServers,
+    hostname: () => hostname(),
+  };
+  supervisor = new RelaySupervisor({ launch: options.launch, config: () => buildRelayConfig(ctx) });
   const events = new EventEmitter<{ event: [EventEnvelope] }>();
   supervisor.on('state', (state) => events.emit('event', { event: 'relay.state', payload: state }));
+  const running = supervisor;
 
   const api: ApiImplementation = {
-    'relay.status': () => Promise.resolve(supervisor.state),
+    'relay.status': () => Promise.resolve(running.state),
+    ...usersService(ctx),
+    ...sendersService(ctx),
+    ...serverService(ctx),
   };
 
   return {
     api,
     events,
-    supervisor,
+    supervisor: running,
+    adminToken,
+    recovery: store.recovery,
     async start() {
-      await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-      supervisor.start();
+      await ensureCertificate(ctx);
+      running.start();
     },
-    stop: () => supervisor.stop(),
+    stop: () => running.stop(),
   };
 }

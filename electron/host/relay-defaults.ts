@@ -2,13 +2,12 @@
  * What the relay runs with when the admin has not said otherwise: the limits
  * and retry schedule of a careful small-office relay.
  */
-import type { Limits, RetryConfig } from '../../relay/protocol.js';
+import type { RetryConfig } from '../../relay/protocol.js';
 
-export const DEFAULT_LIMITS: Limits = {
+export const DEFAULT_LIMITS = {
   maxMessageBytes: 25 * 1024 * 1024,
   maxRecipients: 100,
   maxConnections: 200,
-  authFailures: { max: 10, windowSeconds: 600, blockSeconds: 900 },
 };
 
 const MINUTE = 60_000;

@@ -4,6 +4,7 @@
  * dies, and stops it gracefully (then forcibly) on quit. Its state is what the
  * UI shows as "relay status".
  */
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { RelayBatchSchema, type RelayEvent } from '../../relay/events.js';
 import type { RelayConfig } from '../../relay/protocol.js';
@@ -19,6 +20,8 @@ export interface SupervisorOptions {
   stopTimeoutMs?: number;
 }
 
+const SUBMIT_TIMEOUT_MS = 30_000;
+
 /** A child that stayed up this long is healthy again: the backoff starts over. */
 const HEALTHY_AFTER_MS = 30_000;
 
@@ -29,6 +32,7 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
   private restartTimer: NodeJS.Timeout | null = null;
   private startedAt = 0;
   private current: RelayState = { status: 'stopped', listeners: [], queued: 0 };
+  private readonly submissions = new Map<string, { resolve: (id: string) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
 
   constructor(private readonly options: SupervisorOptions) {
     super();
@@ -50,6 +54,27 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
   /** Sends the current configuration; the relay applies it without a restart. */
   reconfigure(): void {
     this.child?.send({ type: 'configure', config: this.options.config() });
+  }
+
+  /** Hands mail from the host to the relay's queue; resolves with its queue id. */
+  submit(mail: { from: string; to: string[]; content: string }): Promise<string> {
+    const child = this.child;
+    if (!child || this.current.status !== 'running') return Promise.reject(new Error('the relay is not running'));
+    const requestId = randomUUID();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.settle(requestId, new Error('the relay did not answer in time')), SUBMIT_TIMEOUT_MS);
+      this.submissions.set(requestId, { resolve, reject, timer });
+      child.send({ type: 'submit', requestId, ...mail });
+    });
+  }
+
+  private settle(requestId: string, outcome: string | Error): void {
+    const pending = this.submissions.get(requestId);
+    if (!pending) return;
+    this.submissions.delete(requestId);
+    clearTimeout(pending.timer);
+    if (outcome instanceof Error) pending.reject(outcome);
+    else pending.resolve(outcome);
   }
 
   async stop(): Promise<void> {
@@ -97,6 +122,12 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
       case 'queue':
         this.update({ queued: event.queued });
         break;
+      case 'submitted':
+        this.settle(event.requestId, event.id);
+        break;
+      case 'submit-failed':
+        this.settle(event.requestId, new Error(event.reason));
+        break;
       case 'config-rejected':
         this.update({ problem: `The relay refused its configuration: ${event.reason}` });
         break;
@@ -109,6 +140,7 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
   private onChildExit(child: RelayChild, code: number | null, signal: string | null): void {
     if (this.child !== child) return;
     this.child = null;
+    for (const id of [...this.submissions.keys()]) this.settle(id, new Error('the relay stopped before queueing the message'));
     if (this.stopping) {
       this.update({ status: 'stopped', listeners: [] });
       return;

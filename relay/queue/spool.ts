@@ -18,7 +18,7 @@ export const MessageMetaSchema = z.object({
   id: z.string(),
   envelope: z.object({ from: z.string(), to: z.array(z.string()).min(1) }),
   user: z.string(),
-  via: z.enum(['auth', 'trusted', 'bounce']),
+  via: z.enum(['auth', 'trusted', 'bounce', 'system']),
   priority: z.number().int().min(1).max(5),
   acceptedAt: z.number(),
   from: z.string(),

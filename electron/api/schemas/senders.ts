@@ -1,0 +1,48 @@
+/** Verified senders: domains proven through DNS, addresses through a mailed code. */
+import { z } from 'zod';
+import { DnsRecordSchema, NoInput } from './common.js';
+
+export const DomainViewSchema = z.object({
+  domain: z.string(),
+  status: z.enum(['pending', 'verified']),
+  addedAt: z.string(),
+  verifiedAt: z.string().nullable(),
+  method: z.literal('dns-txt').nullable(),
+  /** What to publish: the verification record, and the DKIM key once verified. */
+  records: z.array(DnsRecordSchema.extend({ purpose: z.enum(['verification', 'dkim']) })),
+  lastCheck: z.object({ at: z.string(), result: z.string() }).nullable(),
+});
+export type DomainView = z.infer<typeof DomainViewSchema>;
+
+export const AddressViewSchema = z.object({
+  address: z.string(),
+  status: z.enum(['pending', 'verified']),
+  addedAt: z.string(),
+  verifiedAt: z.string().nullable(),
+  method: z.literal('email-code').nullable(),
+  codeSentAt: z.string().nullable(),
+});
+export type AddressView = z.infer<typeof AddressViewSchema>;
+
+const Domain = z.string().trim().min(1).max(253);
+const Address = z.string().trim().min(3).max(320);
+
+export const sendersMethods = {
+  'senders.list': {
+    input: NoInput,
+    output: z.object({ domains: z.array(DomainViewSchema), addresses: z.array(AddressViewSchema) }),
+  },
+  'senders.addDomain': { input: z.object({ domain: Domain }).strict(), output: DomainViewSchema },
+  'senders.checkDomain': {
+    input: z.object({ domain: Domain }).strict(),
+    output: z.object({ domain: DomainViewSchema, verified: z.boolean(), reason: z.string() }),
+  },
+  'senders.removeDomain': { input: z.object({ domain: Domain }).strict(), output: z.object({ removed: z.string() }) },
+  'senders.addAddress': { input: z.object({ address: Address }).strict(), output: AddressViewSchema },
+  'senders.confirmAddress': {
+    input: z.object({ address: Address, code: z.string().trim().max(20) }).strict(),
+    output: AddressViewSchema,
+  },
+  'senders.resendCode': { input: z.object({ address: Address }).strict(), output: AddressViewSchema },
+  'senders.removeAddress': { input: z.object({ address: Address }).strict(), output: z.object({ removed: z.string() }) },
+} as const;

@@ -1,0 +1,90 @@
+/** The relay's ports, certificate, limits and upstream. */
+import { z } from 'zod';
+import { NoInput } from './common.js';
+
+const Encryption = z.enum(['none', 'starttls', 'starttls-required', 'tls']);
+
+export const ServerViewSchema = z.object({
+  /** What a mail client needs: this machine's names and addresses. */
+  hostname: z.string(),
+  lanAddresses: z.array(z.string()),
+  listenAddress: z.string(),
+  listeners: z.array(z.object({ port: z.number().int(), encryption: Encryption, requireTlsForAuth: z.boolean() })),
+  tls: z
+    .object({
+      source: z.enum(['generated', 'imported']),
+      fingerprint: z.string(),
+      names: z.array(z.string()),
+      notBefore: z.string(),
+      notAfter: z.string(),
+    })
+    .nullable(),
+  limits: z.object({
+    maxMessageBytes: z.number().int(),
+    maxRecipients: z.number().int(),
+    maxConnections: z.number().int(),
+  }),
+});
+export type ServerView = z.infer<typeof ServerViewSchema>;
+
+export const UpstreamViewSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('none') }),
+  z.object({
+    mode: z.literal('smarthost'),
+    host: z.string(),
+    port: z.number().int(),
+    security: z.enum(['none', 'starttls', 'tls']),
+    user: z.string().nullable(),
+    /** Whether a password is stored; the password itself never leaves the host. */
+    hasPassword: z.boolean(),
+    rejectUnauthorized: z.boolean(),
+  }),
+  z.object({ mode: z.literal('mx'), port: z.number().int() }),
+]);
+export type UpstreamView = z.infer<typeof UpstreamViewSchema>;
+
+const Port = z.number().int().min(1).max(65535);
+
+export const serverMethods = {
+  'server.get': { input: NoInput, output: ServerViewSchema },
+  'server.setListener': {
+    input: z.object({ port: Port, encryption: Encryption, requireTlsForAuth: z.boolean().optional() }).strict(),
+    output: ServerViewSchema,
+  },
+  'server.removeListener': { input: z.object({ port: Port }).strict(), output: ServerViewSchema },
+  'server.setLimits': {
+    input: z
+      .object({
+        maxMessageBytes: z.number().int().min(1024).max(200 * 1024 * 1024).optional(),
+        maxRecipients: z.number().int().min(1).max(10_000).optional(),
+        maxConnections: z.number().int().min(1).max(10_000).optional(),
+      })
+      .strict(),
+    output: ServerViewSchema,
+  },
+  'server.regenerateCertificate': { input: NoInput, output: ServerViewSchema },
+  'server.importCertificate': {
+    input: z.object({ cert: z.string().max(100_000), key: z.string().max(100_000) }).strict(),
+    output: ServerViewSchema,
+  },
+  'upstream.get': { input: NoInput, output: UpstreamViewSchema },
+  'upstream.setSmarthost': {
+    input: z
+      .object({
+        host: z.string().trim().min(1).max(253),
+        port: Port,
+        security: z.enum(['none', 'starttls', 'tls']),
+        user: z.string().max(320).nullable().optional(),
+        /** Omitted: keep the stored password. null: remove it. */
+        password: z.string().max(1000).nullable().optional(),
+        rejectUnauthorized: z.boolean().optional(),
+      })
+      .strict(),
+    output: UpstreamViewSchema,
+  },
+  'upstream.setDirect': { input: z.object({ port: Port.optional() }).strict(), output: UpstreamViewSchema },
+  'upstream.test': {
+    input: NoInput,
+    output: z.object({ ok: z.boolean(), response: z.string() }),
+  },
+} as const;

@@ -1,0 +1,55 @@
+/** SMTP users and lists: who may log in to the relay, and as whom they may send. */
+import { z } from 'zod';
+import { EntryList, NoInput } from './common.js';
+
+export const ListViewSchema = z.object({ name: z.string(), users: z.number().int(), createdAt: z.string() });
+
+export const UserViewSchema = z.object({
+  name: z.string(),
+  list: z.string(),
+  type: z.literal('Smtp+'),
+  active: z.boolean(),
+  priority: z.number().int().min(1).max(5),
+  note: z.string(),
+  domains: z.array(z.object({ domain: z.string(), status: z.enum(['pending', 'verified', 'missing']) })),
+  addresses: z.array(z.object({ address: z.string(), status: z.enum(['pending', 'verified', 'missing']) })),
+  trustedClients: z.array(z.string()),
+  rateLimitPerHour: z.number().int().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type UserView = z.infer<typeof UserViewSchema>;
+
+const UserName = z.string().min(1).max(64);
+const Priority = z.number().int().min(1).max(5);
+const Note = z.string().max(1000);
+const RateLimit = z.number().int().positive().max(1_000_000).nullable();
+const ListName = z.string().trim().min(1).max(100);
+
+const UserFields = {
+  list: ListName.optional(),
+  active: z.boolean().optional(),
+  priority: Priority.optional(),
+  note: Note.optional(),
+  domains: EntryList.optional(),
+  addresses: EntryList.optional(),
+  trustedClients: EntryList.optional(),
+  rateLimitPerHour: RateLimit.optional(),
+};
+
+/** A user with the password that was just made: shown once, never again. */
+const WithPassword = z.object({ user: UserViewSchema, password: z.string() });
+
+export const usersMethods = {
+  'lists.list': { input: NoInput, output: z.object({ lists: z.array(ListViewSchema) }) },
+  'lists.create': { input: z.object({ name: ListName }).strict(), output: ListViewSchema },
+  'users.list': {
+    input: z.object({ list: ListName.optional() }).strict(),
+    output: z.object({ users: z.array(UserViewSchema) }),
+  },
+  'users.get': { input: z.object({ name: UserName }).strict(), output: UserViewSchema },
+  'users.create': { input: z.object(UserFields).strict(), output: WithPassword },
+  'users.update': { input: z.object({ name: UserName, ...UserFields }).strict(), output: UserViewSchema },
+  'users.resetPassword': { input: z.object({ name: UserName }).strict(), output: WithPassword },
+  'users.delete': { input: z.object({ name: UserName }).strict(), output: z.object({ deleted: z.string() }) },
+} as const;

@@ -1,0 +1,34 @@
+/**
+ * What every part of the host works with. Services (./services/) get this
+ * and return their slice of the API; they never reach each other directly.
+ *
+ * Secrets in the vault are named:
+ *   verifier:<user>       scrypt verifier of an SMTP user's password
+ *   upstream-password     the smarthost password
+ *   tls-key               private key of the relay's certificate
+ *   dkim:<domain>         DKIM private key of a verified domain
+ *   address-code:<addr>   JSON {hash, expiresAt, tries} of a pending address's code
+ */
+import type { Store } from './store/store.js';
+import type { Vault } from './vault.js';
+
+export interface SystemMail {
+  from: string;
+  to: string[];
+  /** The whole RFC 5322 message, CRLF line endings. */
+  content: string;
+}
+
+export interface HostContext {
+  readonly dataDir: string;
+  readonly store: Store;
+  readonly vault: Vault;
+  /** Pushes the current settings to the relay; call after any change that affects it. */
+  relayChanged(): void;
+  /** Queues mail the host itself sends (verification codes) through the relay's queue and upstream; resolves with its queue id. */
+  submitMail(mail: SystemMail): Promise<string>;
+  /** Resolvers for DNS checks ("host:port"); empty means the system's. */
+  dnsServers(): string[];
+  /** This machine's name, as mail clients and certificates know it. */
+  hostname(): string;
+}

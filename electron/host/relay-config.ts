@@ -1,0 +1,76 @@
+/**
+ * The relay's whole configuration, made from the settings store and the
+ * vault each time something changes. Only verified senders authorize
+ * anything; unverified ones travel along so the relay can explain a refusal.
+ */
+import { join } from 'node:path';
+import type { DeliveryConfig, RelayConfig, Sender } from '../../relay/protocol.js';
+import type { HostContext } from './context.js';
+import { DEFAULT_RETRY } from './relay-defaults.js';
+import type { StoreData } from './store/schema.js';
+
+const AUTH_FAILURES = { max: 10, windowSeconds: 600, blockSeconds: 900 };
+
+function senders(data: Readonly<StoreData>, domains: string[], addresses: string[]): Sender[] {
+  const status = (list: { status: string }[]) => list.some((s) => s.status === 'verified');
+  return [
+    ...domains.map((value) => ({ kind: 'domain' as const, value, verified: status(data.senders.domains.filter((d) => d.domain === value)) })),
+    ...addresses.map((value) => ({ kind: 'address' as const, value, verified: status(data.senders.addresses.filter((a) => a.address === value)) })),
+  ];
+}
+
+function delivery(ctx: HostContext): DeliveryConfig | null {
+  const upstream = ctx.store.data.upstream;
+  switch (upstream.mode) {
+    case 'none':
+      return null;
+    case 'mx':
+      return { mode: 'mx', dnsServers: ctx.dnsServers(), port: upstream.port };
+    case 'smarthost': {
+      const password = ctx.vault.get('upstream-password');
+      return {
+        mode: 'smarthost',
+        host: upstream.host,
+        port: upstream.port,
+        security: upstream.security,
+        auth: upstream.user ? { user: upstream.user, password: password ?? '' } : null,
+        rejectUnauthorized: upstream.rejectUnauthorized,
+      };
+    }
+  }
+}
+
+export function buildRelayConfig(ctx: HostContext): RelayConfig {
+  const data = ctx.store.data;
+  const key = ctx.vault.get('tls-key');
+  return {
+    hostname: ctx.hostname(),
+    spoolDir: join(ctx.dataDir, 'spool'),
+    listeners: data.server.listeners.map((l) => ({ ...l, address: data.server.listenAddress })),
+    tls: data.server.tls && key ? { cert: data.server.tls.cert, key } : null,
+    // A user whose verifier is missing (an interrupted creation) cannot log in until its password is reset.
+    users: data.users.flatMap((u) => {
+      const verifier = ctx.vault.get(`verifier:${u.name}`);
+      if (!verifier) return [];
+      return [
+        {
+          name: u.name,
+          active: u.active,
+          verifier,
+          priority: u.priority,
+          list: u.list,
+          senders: senders(data, u.domains, u.addresses),
+          trustedClients: u.trustedClients,
+          rateLimitPerHour: u.rateLimitPerHour,
+        },
+      ];
+    }),
+    limits: { ...data.server.limits, authFailures: AUTH_FAILURES },
+    delivery: delivery(ctx),
+    retry: DEFAULT_RETRY,
+    dkim: data.senders.domains.flatMap((d) => {
+      const privateKey = ctx.vault.get(`dkim:${d.domain}`);
+      return d.status === 'verified' && d.dkimSelector && privateKey ? [{ domain: d.domain, selector: d.dkimSelector, privateKey }] : [];
+    }),
+  };
+}

@@ -1,0 +1,362 @@
+/**
+ * Verified senders: domains proven through a DNS TXT record, addresses
+ * through a code mailed to them. Only verified senders authorize a user to
+ * send (the relay gets them through ctx.relayChanged()); a verified domain
+ * also gets a DKIM key, whose private half lives in the vault as
+ * `dkim:<domain>`.
+ *
+ * Every change to senders runs one at a time per host (a service-wide queue
+ * on top of the store's and the vault's own), so a check, a removal and a
+ * confirmation never interleave their store and vault writes. DNS lookups and
+ * handing mail to the relay happen outside that queue.
+ */
+import type { ApiImplementation } from '../../api/contract.js';
+import { ApiError } from '../../api/contract.js';
+import type { AddressView, DomainView } from '../../api/schemas/senders.js';
+import type { HostContext } from '../context.js';
+import type { SenderAddress, SenderDomain, StoreData } from '../store/schema.js';
+import { CODE_DIGITS, checkCode, codeMessage, codeVaultName, humanDate, newCode, parseCodeEntry, type CodeEntry } from './senders/address-codes.js';
+import { checkVerificationRecord, describeDkimRecord, txtLookup } from './senders/dns-check.js';
+import { parseAddress, parseDomain, sameAddress, sameDomain } from './senders/names.js';
+import { DKIM_SELECTOR, dkimRecord, generateDkimKey, newToken, verificationRecord, verificationValue } from './senders/records.js';
+
+export { checkAddress, checkDomainName, parseAddress, parseDomain } from './senders/names.js';
+export { DKIM_SELECTOR } from './senders/records.js';
+
+type SendersApi = Pick<
+  ApiImplementation,
+  | 'senders.list'
+  | 'senders.addDomain'
+  | 'senders.checkDomain'
+  | 'senders.removeDomain'
+  | 'senders.addAddress'
+  | 'senders.confirmAddress'
+  | 'senders.resendCode'
+  | 'senders.removeAddress'
+>;
+
+/** The vault entry holding a verified domain's DKIM private key (PKCS#8 PEM). */
+export function dkimVaultName(domain: string): string {
+  return `dkim:${domain}`;
+}
+
+// ── one change at a time ───────────────────────────────────────────────────
+
+const queues = new WeakMap<HostContext, Promise<unknown>>();
+
+/** Runs `change` after every earlier one on this host has settled. Never nest. */
+function exclusive<T>(ctx: HostContext, change: () => Promise<T>): Promise<T> {
+  const run = (queues.get(ctx) ?? Promise.resolve()).then(change);
+  queues.set(
+    ctx,
+    run.catch(() => undefined),
+  );
+  return run;
+}
+
+// ── views ──────────────────────────────────────────────────────────────────
+
+function domainView(d: SenderDomain): DomainView {
+  const records: DomainView['records'] = [{ ...verificationRecord(d.domain, d.token), purpose: 'verification' }];
+  if (d.status === 'verified' && d.dkimSelector && d.dkimPublicKey) {
+    records.push({ ...dkimRecord(d.domain, d.dkimSelector, d.dkimPublicKey), purpose: 'dkim' });
+  }
+  return {
+    domain: d.domain,
+    status: d.status,
+    addedAt: d.addedAt,
+    verifiedAt: d.verifiedAt,
+    method: d.method,
+    records,
+    lastCheck: d.lastCheck,
+  };
+}
+
+function addressView(a: SenderAddress): AddressView {
+  return { address: a.address, status: a.status, addedAt: a.addedAt, verifiedAt: a.verifiedAt, method: a.method, codeSentAt: a.codeSentAt };
+}
+
+function findDomain(data: Readonly<StoreData>, domain: string): SenderDomain {
+  const found = data.senders.domains.find((d) => d.domain === domain);
+  if (!found) throw new ApiError('not_found', `${domain} is not among the sender domains.`, 'domain');
+  return found;
+}
+
+function findAddress(data: Readonly<StoreData>, address: string): SenderAddress {
+  const found = data.senders.addresses.find((a) => a.address === address);
+  if (!found) throw new ApiError('not_found', `${address} is not among the sender addresses.`, 'address');
+  return found;
+}
+
+function since(iso: string | null): string {
+  return iso ? ` since ${humanDate(new Date(iso))}` : '';
+}
+
+// ── exported for the users service ──────────────────────────────────────────
+
+/** Whether a user's domain or address entry is a verified sender, waiting for verification, or not a sender at all. */
+export function senderStatus(data: Readonly<StoreData>, kind: 'domain' | 'address', value: string): 'verified' | 'pending' | 'missing' {
+  const found =
+    kind === 'domain'
+      ? data.senders.domains.find((d) => sameDomain(d.domain, value))
+      : data.senders.addresses.find((a) => sameAddress(a.address, value));
+  return found?.status ?? 'missing';
+}
+
+/**
+ * Adds `address` as a pending sender and mails it a code; does nothing when
+ * the address is already a sender (pending or verified). Throws
+ * 'invalid_address' for input that is not an address, and 'mail_failed' when
+ * the code could not be handed to the relay (the address then stays pending
+ * and "Resend code" sends one later).
+ */
+export async function startAddressVerification(ctx: HostContext, address: string): Promise<void> {
+  const normalized = parseAddress(address);
+  const added = await exclusive(ctx, async () => {
+    if (ctx.store.data.senders.addresses.some((a) => a.address === normalized)) return false;
+    await addPendingAddress(ctx, normalized);
+    return true;
+  });
+  if (added) await sendCode(ctx, normalized);
+}
+
+// ── addresses ──────────────────────────────────────────────────────────────
+
+async function addPendingAddress(ctx: HostContext, address: string): Promise<void> {
+  const now = new Date().toISOString();
+  await ctx.store.update((draft) => {
+    draft.senders.addresses.push({ address, status: 'pending', addedAt: now, verifiedAt: null, method: null, codeSentAt: null });
+  });
+}
+
+/**
+ * Makes a new code and hands its mail to the relay; only once the relay has
+ * queued it does the code replace the previous one, so a failed resend
+ * leaves the earlier code working.
+ */
+async function sendCode(ctx: HostContext, address: string): Promise<void> {
+  const now = new Date();
+  const { code, entry } = newCode(now);
+  const from = `relay-desk@${ctx.hostname()}`;
+  try {
+    await ctx.submitMail({ from, to: [address], content: codeMessage({ from, to: address, code, hostname: ctx.hostname(), now }) });
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new ApiError(
+      'mail_failed',
+      `The verification code could not be sent to ${address}: ${why}. The address stays pending; send the code again once mail can be sent.`,
+      'address',
+    );
+  }
+  await exclusive(ctx, async () => {
+    const current = ctx.store.data.senders.addresses.find((a) => a.address === address);
+    // Removed or confirmed while the mail was being queued: the code is not needed.
+    if (current?.status !== 'pending') return;
+    await ctx.vault.change((e) => e.set(codeVaultName(address), JSON.stringify(entry)));
+    await ctx.store.update((draft) => {
+      const a = draft.senders.addresses.find((x) => x.address === address);
+      if (a) a.codeSentAt = now.toISOString();
+    });
+  });
+}
+
+async function confirm(ctx: HostContext, address: string, input: string): Promise<AddressView> {
+  const now = new Date();
+  const current = findAddress(ctx.store.data, address);
+  if (current.status === 'verified') {
+    throw new ApiError('already_verified', `${address} is already verified${since(current.verifiedAt)}; there is nothing to confirm.`, 'address');
+  }
+  const entry = parseCodeEntry(ctx.vault.get(codeVaultName(address)));
+  if (!entry) {
+    throw new ApiError('no_code', `No code is waiting for ${address}: none has been sent yet. Send a code first.`, 'address');
+  }
+  const check = checkCode(entry, input, now);
+  const keep = (next: CodeEntry) => ctx.vault.change((e) => e.set(codeVaultName(address), JSON.stringify(next)));
+  switch (check.result) {
+    case 'malformed':
+      throw new ApiError('invalid_code', `The code is the ${CODE_DIGITS} digits from the mail sent to ${address}.`, 'code');
+    case 'expired':
+      throw new ApiError(
+        'code_expired',
+        `The code sent to ${address} expired on ${humanDate(new Date(entry.expiresAt))} (a code is valid for 24 hours). Send a new code.`,
+        'code',
+      );
+    case 'too_many_tries':
+      if (check.entry.tries !== entry.tries) await keep(check.entry);
+      throw new ApiError('too_many_tries', `Too many wrong codes were entered for ${address}, so this code no longer works. Send a new code.`, 'code');
+    case 'wrong':
+      await keep(check.entry);
+      throw new ApiError(
+        'wrong_code',
+        `That is not the code sent to ${address}. ${check.triesLeft} ${check.triesLeft === 1 ? 'try' : 'tries'} left.`,
+        'code',
+      );
+    case 'ok':
+      break;
+  }
+  const verified = await ctx.store.update((draft) => {
+    const a = draft.senders.addresses.find((x) => x.address === address);
+    if (!a) throw new ApiError('not_found', `${address} is not among the sender addresses.`, 'address');
+    a.status = 'verified';
+    a.verifiedAt = now.toISOString();
+    a.method = 'email-code';
+    return { ...a };
+  });
+  await ctx.vault.change((e) => e.delete(codeVaultName(address)));
+  return addressView(verified);
+}
+
+// ── domains ────────────────────────────────────────────────────────────────
+
+/** Marks a pending domain verified with a new DKIM key; false when it was verified already. */
+async function verifyDomain(ctx: HostContext, domain: string, check: { at: string; result: string }): Promise<boolean> {
+  const current = findDomain(ctx.store.data, domain);
+  if (current.status === 'verified') return false;
+  const key = await generateDkimKey();
+  await ctx.vault.change((e) => e.set(dkimVaultName(domain), key.privateKey));
+  await ctx.store.update((draft) => {
+    const d = draft.senders.domains.find((x) => x.domain === domain);
+    if (!d) throw new ApiError('not_found', `${domain} is not among the sender domains.`, 'domain');
+    d.status = 'verified';
+    d.verifiedAt = check.at;
+    d.method = 'dns-txt';
+    d.dkimSelector = DKIM_SELECTOR;
+    d.dkimPublicKey = key.publicKey;
+    d.lastCheck = check;
+  });
+  return true;
+}
+
+// ── the service ────────────────────────────────────────────────────────────
+
+export function sendersService(ctx: HostContext): SendersApi {
+  return {
+    'senders.list': () => {
+      const { domains, addresses } = ctx.store.data.senders;
+      return Promise.resolve({
+        domains: [...domains].sort((a, b) => a.domain.localeCompare(b.domain)).map(domainView),
+        addresses: [...addresses].sort((a, b) => a.address.localeCompare(b.address)).map(addressView),
+      });
+    },
+
+    'senders.addDomain': async ({ domain: input }) => {
+      const domain = parseDomain(input, true);
+      return exclusive(ctx, async () => {
+        const existing = ctx.store.data.senders.domains.find((d) => d.domain === domain);
+        if (existing) {
+          throw new ApiError('already_exists', `${domain} is already a sender domain (${existing.status}).`, 'domain');
+        }
+        const added: SenderDomain = {
+          domain,
+          token: newToken(),
+          status: 'pending',
+          addedAt: new Date().toISOString(),
+          verifiedAt: null,
+          method: null,
+          dkimSelector: null,
+          dkimPublicKey: null,
+          lastCheck: null,
+        };
+        await ctx.store.update((draft) => {
+          draft.senders.domains.push(added);
+        });
+        return domainView(added);
+      });
+    },
+
+    'senders.checkDomain': async ({ domain: input }) => {
+      const domain = parseDomain(input, false);
+      const before = findDomain(ctx.store.data, domain);
+      const servers = ctx.dnsServers();
+      const lookup = txtLookup(servers);
+      const found = await checkVerificationRecord(lookup, domain, verificationValue(before.token), servers);
+      const at = new Date().toISOString();
+      let reason = found.reason;
+      if (found.ok && before.status === 'pending') {
+        reason += ` ${domain} is verified: its SMTP users may now send from any address at it. Publish the DKIM record shown here so receivers can check the relay's signatures.`;
+      } else if (found.ok && before.dkimSelector && before.dkimPublicKey) {
+        const dkim = await describeDkimRecord(lookup, domain, before.dkimSelector, before.dkimPublicKey);
+        if (dkim) reason += ` ${dkim}`;
+      } else if (!found.ok && before.status === 'verified') {
+        reason += ` ${domain} stays verified (verified${since(before.verifiedAt)}).`;
+      }
+      const check = { at, result: reason };
+
+      const { view, changed } = await exclusive(ctx, async () => {
+        const changed = found.ok && (await verifyDomain(ctx, domain, check));
+        if (!changed) {
+          await ctx.store.update((draft) => {
+            const d = draft.senders.domains.find((x) => x.domain === domain);
+            if (!d) throw new ApiError('not_found', `${domain} was removed while it was being checked.`, 'domain');
+            d.lastCheck = check;
+          });
+        }
+        return { view: domainView(findDomain(ctx.store.data, domain)), changed };
+      });
+      if (changed) ctx.relayChanged();
+      return { domain: view, verified: found.ok, reason };
+    },
+
+    'senders.removeDomain': async ({ domain: input }) => {
+      const domain = parseDomain(input, false);
+      await exclusive(ctx, async () => {
+        findDomain(ctx.store.data, domain);
+        await ctx.store.update((draft) => {
+          draft.senders.domains = draft.senders.domains.filter((d) => d.domain !== domain);
+          for (const user of draft.users) {
+            if (user.domains.some((d) => sameDomain(d, domain))) user.domains = user.domains.filter((d) => !sameDomain(d, domain));
+          }
+        });
+        await ctx.vault.change((e) => e.delete(dkimVaultName(domain)));
+      });
+      ctx.relayChanged();
+      return { removed: domain };
+    },
+
+    'senders.addAddress': async ({ address: input }) => {
+      const address = parseAddress(input);
+      await exclusive(ctx, async () => {
+        const existing = ctx.store.data.senders.addresses.find((a) => a.address === address);
+        if (existing) {
+          throw new ApiError('already_exists', `${address} is already a sender address (${existing.status}).`, 'address');
+        }
+        await addPendingAddress(ctx, address);
+      });
+      await sendCode(ctx, address);
+      return addressView(findAddress(ctx.store.data, address));
+    },
+
+    'senders.resendCode': async ({ address: input }) => {
+      const address = parseAddress(input);
+      const current = findAddress(ctx.store.data, address);
+      if (current.status === 'verified') {
+        throw new ApiError('already_verified', `${address} is already verified${since(current.verifiedAt)}; it needs no code.`, 'address');
+      }
+      await sendCode(ctx, address);
+      return addressView(findAddress(ctx.store.data, address));
+    },
+
+    'senders.confirmAddress': async ({ address: input, code }) => {
+      const address = parseAddress(input);
+      const view = await exclusive(ctx, () => confirm(ctx, address, code));
+      ctx.relayChanged();
+      return view;
+    },
+
+    'senders.removeAddress': async ({ address: input }) => {
+      const address = parseAddress(input);
+      await exclusive(ctx, async () => {
+        findAddress(ctx.store.data, address);
+        await ctx.store.update((draft) => {
+          draft.senders.addresses = draft.senders.addresses.filter((a) => a.address !== address);
+          for (const user of draft.users) {
+            if (user.addresses.some((a) => sameAddress(a, address))) user.addresses = user.addresses.filter((a) => !sameAddress(a, address));
+          }
+        });
+        await ctx.vault.change((e) => e.delete(codeVaultName(address)));
+      });
+      ctx.relayChanged();
+      return { removed: address };
+    },
+  };
+}

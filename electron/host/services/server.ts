@@ -1,0 +1,218 @@
+/**
+ * The Server page: the relay's ports and their encryption, its certificate,
+ * its limits, and where it hands mail on (a smarthost or the recipients' MX
+ * hosts). Settings go to the store, the certificate's key and the smarthost
+ * password to the vault; every change is pushed to the running relay, which
+ * opens and closes ports by difference and swaps certificates in place.
+ *
+ * A certificate's key and the certificate itself are written inside one store
+ * change (the store runs changes one at a time), so two certificate changes
+ * at once can never leave one's key beside the other's certificate.
+ */
+import type { ApiImplementation, MethodInput } from '../../api/contract.js';
+import { ApiError } from '../../api/contract.js';
+import type { ServerView, UpstreamView } from '../../api/schemas/server.js';
+import type { HostContext } from '../context.js';
+import type { StoreData } from '../store/schema.js';
+import { certificateView, checkImport, generateCertificate, keyMatches, type CertificatePair } from './server/certificate.js';
+import { lanAddresses } from './server/lan-addresses.js';
+import { checkListener, normalizeHost } from './server/rules.js';
+import { testSmarthost } from './server/smarthost-test.js';
+
+type ServerApi = Pick<
+  ApiImplementation,
+  | 'server.get'
+  | 'server.setListener'
+  | 'server.removeListener'
+  | 'server.setLimits'
+  | 'server.regenerateCertificate'
+  | 'server.importCertificate'
+  | 'upstream.get'
+  | 'upstream.setSmarthost'
+  | 'upstream.setDirect'
+  | 'upstream.test'
+>;
+
+export const TLS_KEY_SECRET = 'tls-key';
+export const UPSTREAM_PASSWORD_SECRET = 'upstream-password';
+
+export const NO_UPSTREAM_RESPONSE = 'No upstream is configured: choose a smarthost or direct delivery first.';
+export const DIRECT_DELIVERY_RESPONSE =
+  "Direct delivery has no single server to test; messages go to each recipient domain's MX host. Check that this network lets mail out on the chosen port (often 25 is blocked).";
+
+function serverView(ctx: HostContext): ServerView {
+  const { server } = ctx.store.data;
+  return {
+    hostname: ctx.hostname(),
+    lanAddresses: lanAddresses(),
+    listenAddress: server.listenAddress,
+    listeners: [...server.listeners].sort((a, b) => a.port - b.port).map((l) => ({ ...l })),
+    tls: server.tls ? certificateView(server.tls.cert, server.tls.source) : null,
+    limits: { ...server.limits },
+  };
+}
+
+function upstreamView(ctx: HostContext): UpstreamView {
+  const upstream = ctx.store.data.upstream;
+  if (upstream.mode !== 'smarthost') return { ...upstream };
+  return { ...upstream, hasPassword: ctx.vault.get(UPSTREAM_PASSWORD_SECRET) !== null };
+}
+
+/** Stores a certificate and its key together; see the note at the top. */
+async function storeCertificate(ctx: HostContext, pair: CertificatePair, source: 'generated' | 'imported', unless?: (data: StoreData) => boolean): Promise<boolean> {
+  const stored = await ctx.store.update(async (draft) => {
+    if (unless?.(draft)) return false;
+    await ctx.vault.change((v) => v.set(TLS_KEY_SECRET, pair.key));
+    draft.server.tls = { source, cert: pair.cert };
+    return true;
+  });
+  if (stored) ctx.relayChanged();
+  return stored;
+}
+
+function newCertificate(ctx: HostContext): Promise<CertificatePair> {
+  return generateCertificate(ctx.hostname(), lanAddresses());
+}
+
+/** Whether the stored certificate can serve: present, readable, and its key in the vault. */
+function certificateUsable(ctx: HostContext): boolean {
+  const tls = ctx.store.data.server.tls;
+  const key = ctx.vault.get(TLS_KEY_SECRET);
+  return tls !== null && key !== null && certificateView(tls.cert, tls.source) !== null && keyMatches(tls.cert, key);
+}
+
+/**
+ * Makes the self-signed certificate on first run. It also replaces a stored
+ * certificate the relay could not use (its key missing from the vault, or not
+ * its key: a data folder copied without the keychain, or a stop between the
+ * two writes), since without one no port offering TLS could open.
+ */
+export async function ensureCertificate(ctx: HostContext): Promise<void> {
+  if (certificateUsable(ctx)) return;
+  const seen = ctx.store.data.server.tls?.cert ?? null;
+  const pair = await newCertificate(ctx);
+  // Someone may have imported or regenerated one meanwhile: theirs stays.
+  await storeCertificate(ctx, pair, 'generated', (data) => (data.server.tls?.cert ?? null) !== seen);
+}
+
+function setListener(ctx: HostContext, input: MethodInput<'server.setListener'>): Promise<void> {
+  return ctx.store.update((draft) => {
+    const listeners = draft.server.listeners;
+    const index = listeners.findIndex((l) => l.port === input.port);
+    const next = checkListener(input, listeners[index]);
+    if (index >= 0) listeners[index] = next;
+    else listeners.push(next);
+    listeners.sort((a, b) => a.port - b.port);
+  });
+}
+
+function removeListener(ctx: HostContext, port: number): Promise<void> {
+  return ctx.store.update((draft) => {
+    const listeners = draft.server.listeners;
+    const index = listeners.findIndex((l) => l.port === port);
+    if (index < 0) {
+      const open = listeners.map((l) => l.port).join(', ');
+      throw new ApiError('not_found', `The relay does not listen on port ${port}${open ? ` (it listens on ${open})` : ''}.`, 'port');
+    }
+    if (listeners.length === 1) {
+      throw new ApiError(
+        'last_listener',
+        `Port ${port} is the relay's only port; without it no device could hand in mail. Add the port you want first, then remove this one.`,
+        'port',
+      );
+    }
+    listeners.splice(index, 1);
+  });
+}
+
+function cleanUser(user: string | null): string | null {
+  if (user === null) return null;
+  const trimmed = user.trim();
+  if (trimmed === '') return null;
+  if (/\p{Cc}/u.test(trimmed)) throw new ApiError('invalid_user', 'The user name contains control characters (a line break?); type it again.', 'user');
+  return trimmed;
+}
+
+async function setSmarthost(ctx: HostContext, input: MethodInput<'upstream.setSmarthost'>): Promise<void> {
+  const host = normalizeHost(input.host);
+  if (input.password === '') {
+    throw new ApiError('invalid_password', 'The password is empty. Leave it out to keep the stored one, or remove it explicitly.', 'password');
+  }
+  await ctx.store.update(async (draft) => {
+    const previous = draft.upstream.mode === 'smarthost' ? draft.upstream : null;
+    const user = input.user === undefined ? (previous?.user ?? null) : cleanUser(input.user);
+    if (typeof input.password === 'string' && user === null) {
+      throw new ApiError('password_without_user', 'A password needs a user name: enter the user name the provider gave you too.', 'user');
+    }
+    // No user, no password; a user cleared takes its password with it.
+    const password = user === null ? null : input.password === undefined ? ctx.vault.get(UPSTREAM_PASSWORD_SECRET) : input.password;
+    if (password !== ctx.vault.get(UPSTREAM_PASSWORD_SECRET)) {
+      await ctx.vault.change((v) => (password === null ? v.delete(UPSTREAM_PASSWORD_SECRET) : v.set(UPSTREAM_PASSWORD_SECRET, password)));
+    }
+    draft.upstream = {
+      mode: 'smarthost',
+      host,
+      port: input.port,
+      security: input.security,
+      user,
+      rejectUnauthorized: input.rejectUnauthorized ?? previous?.rejectUnauthorized ?? true,
+    };
+  });
+}
+
+async function setDirect(ctx: HostContext, port: number): Promise<void> {
+  await ctx.store.update(async (draft) => {
+    // Direct delivery logs in nowhere: the smarthost's password is not kept around unused.
+    if (ctx.vault.get(UPSTREAM_PASSWORD_SECRET) !== null) await ctx.vault.change((v) => v.delete(UPSTREAM_PASSWORD_SECRET));
+    draft.upstream = { mode: 'mx', port };
+  });
+}
+
+export function serverService(ctx: HostContext): ServerApi {
+  /** Waits for a change, tells the relay, and answers with the page as it now is. */
+  const changed = async (change: Promise<unknown>): Promise<ServerView> => {
+    await change;
+    ctx.relayChanged();
+    return serverView(ctx);
+  };
+
+  return {
+    'server.get': () => Promise.resolve(serverView(ctx)),
+    'server.setListener': (input) => changed(setListener(ctx, input)),
+    'server.removeListener': ({ port }) => changed(removeListener(ctx, port)),
+    'server.setLimits': (input) =>
+      changed(
+        ctx.store.update((draft) => {
+          for (const name of ['maxMessageBytes', 'maxRecipients', 'maxConnections'] as const) {
+            const value = input[name];
+            if (value !== undefined) draft.server.limits[name] = value;
+          }
+        }),
+      ),
+    'server.regenerateCertificate': async () => {
+      await storeCertificate(ctx, await newCertificate(ctx), 'generated');
+      return serverView(ctx);
+    },
+    'server.importCertificate': async ({ cert, key }) => {
+      await storeCertificate(ctx, checkImport(cert, key), 'imported');
+      return serverView(ctx);
+    },
+    'upstream.get': () => Promise.resolve(upstreamView(ctx)),
+    'upstream.setSmarthost': async (input) => {
+      await setSmarthost(ctx, input);
+      ctx.relayChanged();
+      return upstreamView(ctx);
+    },
+    'upstream.setDirect': async ({ port }) => {
+      await setDirect(ctx, port ?? 25);
+      ctx.relayChanged();
+      return upstreamView(ctx);
+    },
+    'upstream.test': async () => {
+      const upstream = ctx.store.data.upstream;
+      if (upstream.mode === 'none') return { ok: false, response: NO_UPSTREAM_RESPONSE };
+      if (upstream.mode === 'mx') return { ok: true, response: DIRECT_DELIVERY_RESPONSE };
+      return testSmarthost(upstream, ctx.vault.get(UPSTREAM_PASSWORD_SECRET), ctx.hostname());
+    },
+  };
+}

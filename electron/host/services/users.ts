@@ -1,0 +1,205 @@
+/**
+ * SMTP users and the lists they belong to (the seed's SMTP+ settings page).
+ * A user's name is generated (s<accountId>_<n>, n never reused) and so is its
+ * password, which is returned once, on creation or reset, and otherwise kept
+ * only as a verifier in the vault.
+ */
+import { randomInt } from 'node:crypto';
+import { createVerifier } from '../../../relay/verifier.js';
+import { ApiError, type ApiImplementation } from '../../api/contract.js';
+import type { UserView } from '../../api/schemas/users.js';
+import type { HostContext } from '../context.js';
+import type { StoreData, StoredUser } from '../store/schema.js';
+import { parseEntries } from './entries.js';
+import { senderStatus, startAddressVerification } from './senders.js';
+
+type UsersApi = Pick<
+  ApiImplementation,
+  'lists.list' | 'lists.create' | 'users.list' | 'users.get' | 'users.create' | 'users.update' | 'users.resetPassword' | 'users.delete'
+>;
+type UserChanges = Parameters<ApiImplementation['users.update']>[0];
+
+export const DEFAULT_LIST = 'SMTP+';
+
+const LETTERS = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ';
+const DIGITS = '23456789';
+const PUNCTUATION = '.-_!#%+=';
+
+/** 12 characters with letters, digits and punctuation (like the seed's "GCuzt.9zbo"), without look-alikes such as l/1 and O/0. */
+export function generatePassword(length = 12): string {
+  const all = LETTERS + DIGITS + PUNCTUATION;
+  const pick = (set: string) => set.charAt(randomInt(set.length));
+  const chars = [pick(LETTERS), pick(LETTERS), pick(DIGITS), pick(PUNCTUATION)];
+  while (chars.length < length) chars.push(pick(all));
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [chars[i], chars[j]] = [chars[j] ?? '', chars[i] ?? ''];
+  }
+  return chars.join('');
+}
+
+function view(data: Readonly<StoreData>, user: StoredUser): UserView {
+  return {
+    name: user.name,
+    list: user.list,
+    type: 'Smtp+',
+    active: user.active,
+    priority: user.priority,
+    note: user.note,
+    domains: user.domains.map((domain) => ({ domain, status: senderStatus(data, 'domain', domain) })),
+    addresses: user.addresses.map((address) => ({ address, status: senderStatus(data, 'address', address) })),
+    trustedClients: user.trustedClients,
+    rateLimitPerHour: user.rateLimitPerHour,
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+  };
+}
+
+function find(data: Readonly<StoreData>, name: string): StoredUser {
+  const user = data.users.find((u) => u.name === name);
+  if (!user) throw new ApiError('not_found', `There is no SMTP user named ${name}.`, 'name');
+  return user;
+}
+
+/** Checks the sender and device lists of a change; domains must be verified already. */
+function parseSenders(data: Readonly<StoreData>, changes: UserChanges | Omit<UserChanges, 'name'>) {
+  const domains = changes.domains === undefined ? undefined : parseEntries(changes.domains, 'domain', 'domains');
+  for (const domain of domains ?? []) {
+    if (senderStatus(data, 'domain', domain) !== 'verified') {
+      throw new ApiError(
+        'domain_not_verified',
+        `The domain ${domain} is not verified yet: add it under Senders and publish its TXT record, then choose it here.`,
+        'domains',
+      );
+    }
+  }
+  return {
+    domains,
+    addresses: changes.addresses === undefined ? undefined : parseEntries(changes.addresses, 'address', 'addresses'),
+    trustedClients: changes.trustedClients === undefined ? undefined : parseEntries(changes.trustedClients, 'client', 'trustedClients'),
+  };
+}
+
+function ensureList(draft: StoreData, name: string, now: string): void {
+  if (!draft.lists.some((l) => l.name === name)) draft.lists.push({ name, createdAt: now });
+}
+
+export function usersService(ctx: HostContext): UsersApi {
+  const { store, vault } = ctx;
+
+  /** New addresses start their verification (a code is mailed); known ones are left as they are. */
+  const verifyNewAddresses = async (addresses: string[] | undefined) => {
+    for (const address of addresses ?? []) {
+      if (senderStatus(store.data, 'address', address) === 'missing') await startAddressVerification(ctx, address);
+    }
+  };
+
+  const setPassword = async (name: string) => {
+    const password = generatePassword();
+    const verifier = await createVerifier(password);
+    await vault.change((e) => e.set(`verifier:${name}`, verifier));
+    return password;
+  };
+
+  return {
+    'lists.list': () =>
+      Promise.resolve({
+        lists: store.data.lists.map((l) => ({ ...l, users: store.data.users.filter((u) => u.list === l.name).length })),
+      }),
+
+    'lists.create': async ({ name }) => {
+      const createdAt = new Date().toISOString();
+      await store.update((draft) => {
+        if (draft.lists.some((l) => l.name === name)) throw new ApiError('already_exists', `A list named "${name}" exists already.`, 'name');
+        draft.lists.push({ name, createdAt });
+      });
+      return { name, createdAt, users: 0 };
+    },
+
+    'users.list': ({ list }) =>
+      Promise.resolve({ users: store.data.users.filter((u) => list === undefined || u.list === list).map((u) => view(store.data, u)) }),
+
+    'users.get': ({ name }) => Promise.resolve(view(store.data, find(store.data, name))),
+
+    'users.create': async (input) => {
+      const senders = parseSenders(store.data, input);
+      const now = new Date().toISOString();
+      const user = await store.update((draft) => {
+        const list = input.list ?? DEFAULT_LIST;
+        ensureList(draft, list, now);
+        const created: StoredUser = {
+          name: `s${draft.accountId}_${draft.nextUserNumber}`,
+          list,
+          active: input.active ?? true,
+          priority: input.priority ?? 3,
+          note: input.note ?? '',
+          domains: senders.domains ?? [],
+          addresses: senders.addresses ?? [],
+          trustedClients: senders.trustedClients ?? [],
+          rateLimitPerHour: input.rateLimitPerHour ?? null,
+          createdAt: now,
+          updatedAt: now,
+        };
+        draft.nextUserNumber += 1;
+        draft.users.push(created);
+        return created;
+      });
+      let password: string;
+      try {
+        password = await setPassword(user.name);
+      } catch (err) {
+        // Without its verifier the user could never log in: take it back.
+        await store.update((draft) => void (draft.users = draft.users.filter((u) => u.name !== user.name)));
+        throw err;
+      }
+      await verifyNewAddresses(senders.addresses);
+      ctx.relayChanged();
+      return { user: view(store.data, find(store.data, user.name)), password };
+    },
+
+    'users.update': async ({ name, ...changes }) => {
+      find(store.data, name);
+      const senders = parseSenders(store.data, changes);
+      const now = new Date().toISOString();
+      await store.update((draft) => {
+        const user = draft.users.find((u) => u.name === name);
+        if (!user) throw new ApiError('not_found', `There is no SMTP user named ${name}.`, 'name');
+        if (changes.list !== undefined) {
+          ensureList(draft, changes.list, now);
+          user.list = changes.list;
+        }
+        if (changes.active !== undefined) user.active = changes.active;
+        if (changes.priority !== undefined) user.priority = changes.priority;
+        if (changes.note !== undefined) user.note = changes.note;
+        if (changes.rateLimitPerHour !== undefined) user.rateLimitPerHour = changes.rateLimitPerHour;
+        if (senders.domains) user.domains = senders.domains;
+        if (senders.addresses) user.addresses = senders.addresses;
+        if (senders.trustedClients) user.trustedClients = senders.trustedClients;
+        user.updatedAt = now;
+      });
+      await verifyNewAddresses(senders.addresses);
+      ctx.relayChanged();
+      return view(store.data, find(store.data, name));
+    },
+
+    'users.resetPassword': async ({ name }) => {
+      find(store.data, name);
+      const password = await setPassword(name);
+      const now = new Date().toISOString();
+      await store.update((draft) => {
+        const user = draft.users.find((u) => u.name === name);
+        if (user) user.updatedAt = now;
+      });
+      ctx.relayChanged();
+      return { user: view(store.data, find(store.data, name)), password };
+    },
+
+    'users.delete': async ({ name }) => {
+      find(store.data, name);
+      await store.update((draft) => void (draft.users = draft.users.filter((u) => u.name !== name)));
+      await vault.change((e) => e.delete(`verifier:${name}`));
+      ctx.relayChanged();
+      return { deleted: name };
+    },
+  };
+}
