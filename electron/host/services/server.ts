@@ -66,7 +66,7 @@ async function storeCertificate(ctx: HostContext, pair: CertificatePair, source:
     draft.server.tls = { source, cert: pair.cert };
     return true;
   });
-  if (stored) ctx.relayChanged();
+  if (stored) await ctx.relayChanged();
   return stored;
 }
 
@@ -169,10 +169,10 @@ async function setDirect(ctx: HostContext, port: number): Promise<void> {
 }
 
 export function serverService(ctx: HostContext): ServerApi {
-  /** Waits for a change, tells the relay, and answers with the page as it now is. */
+  /** Waits for a change, waits for the relay to apply it, and answers with the page as it now is. */
   const changed = async (change: Promise<unknown>): Promise<ServerView> => {
     await change;
-    ctx.relayChanged();
+    await ctx.relayChanged();
     return serverView(ctx);
   };
 
@@ -200,12 +200,12 @@ export function serverService(ctx: HostContext): ServerApi {
     'upstream.get': () => Promise.resolve(upstreamView(ctx)),
     'upstream.setSmarthost': async (input) => {
       await setSmarthost(ctx, input);
-      ctx.relayChanged();
+      await ctx.relayChanged();
       return upstreamView(ctx);
     },
     'upstream.setDirect': async ({ port }) => {
       await setDirect(ctx, port ?? 25);
-      ctx.relayChanged();
+      await ctx.relayChanged();
       return upstreamView(ctx);
     },
     'upstream.test': async () => {
