@@ -293,7 +293,7 @@ export function sendersService(ctx: HostContext): SendersApi {
         }
         return { view: domainView(findDomain(ctx.store.data, domain)), changed };
       });
-      if (changed) ctx.relayChanged();
+      if (changed) await ctx.relayChanged();
       return { domain: view, verified: found.ok, reason };
     },
 
@@ -309,7 +309,7 @@ export function sendersService(ctx: HostContext): SendersApi {
         });
         await ctx.vault.change((e) => e.delete(dkimVaultName(domain)));
       });
-      ctx.relayChanged();
+      await ctx.relayChanged();
       return { removed: domain };
     },
 
@@ -339,7 +339,7 @@ export function sendersService(ctx: HostContext): SendersApi {
     'senders.confirmAddress': async ({ address: input, code }) => {
       const address = parseAddress(input);
       const view = await exclusive(ctx, () => confirm(ctx, address, code));
-      ctx.relayChanged();
+      await ctx.relayChanged();
       return view;
     },
 
@@ -355,7 +355,7 @@ export function sendersService(ctx: HostContext): SendersApi {
         });
         await ctx.vault.change((e) => e.delete(codeVaultName(address)));
       });
-      ctx.relayChanged();
+      await ctx.relayChanged();
       return { removed: address };
     },
   };

@@ -1,0 +1,268 @@
+/**
+ * The senders service over a real settings store and vault in a temporary
+ * folder (the keychain is a map here): what each change leaves behind in the
+ * store, the vault and users' sender lists, and when the relay is told.
+ * The whole flow through HTTP, real DNS and a real upstream is in
+ * e2e/integration/api-senders.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { ApiError } from '../api/contract.js';
+import type { HostContext, SystemMail } from '../host/context.js';
+import type { SecretStore } from '../host/secrets.js';
+import { dkimVaultName, senderStatus, sendersService, startAddressVerification } from '../host/services/senders.js';
+import { STORE_VERSION, type StoreData } from '../host/store/schema.js';
+import { Store } from '../host/store/store.js';
+import { Vault } from '../host/vault.js';
+
+function initial(): StoreData {
+  return {
+    version: STORE_VERSION,
+    accountId: '123456',
+    installationId: 'test-installation',
+    nextUserNumber: 1,
+    lists: [{ name: 'SMTP+', createdAt: '2026-11-26T00:00:00.000Z' }],
+    users: [],
+    senders: { domains: [], addresses: [] },
+    server: {
+      listenAddress: '127.0.0.1',
+      listeners: [],
+      tls: null,
+      limits: { maxMessageBytes: 1024 * 1024, maxRecipients: 100, maxConnections: 10 },
+    },
+    upstream: { mode: 'none' },
+    dnsServers: [],
+  };
+}
+
+function memoryKeychain(): SecretStore {
+  const entries = new Map<string, string>();
+  return {
+    get: (k) => Promise.resolve(entries.get(k) ?? null),
+    set: (k, v) => {
+      entries.set(k, v);
+      return Promise.resolve();
+    },
+    delete: (k) => Promise.resolve(entries.delete(k)),
+    all: () => Promise.resolve(new Map(entries)),
+  };
+}
+
+interface Harness {
+  ctx: HostContext;
+  api: ReturnType<typeof sendersService>;
+  mails: SystemMail[];
+  relayChanges: () => number;
+  /** Makes submitMail fail with this message, or work again with null. */
+  failMail(message: string | null): void;
+  setDnsServers(servers: string[]): void;
+}
+
+async function harness(t: TestContext): Promise<Harness> {
+  const dir = await mkdtemp(join(tmpdir(), 'relay-desk-senders-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const store = await Store.open(dir, initial);
+  const vault = await Vault.open(dir, memoryKeychain());
+  const mails: SystemMail[] = [];
+  let changes = 0;
+  let failure: string | null = null;
+  let dnsServers: string[] = [];
+  const ctx: HostContext = {
+    dataDir: dir,
+    store,
+    vault,
+    relayChanged: () => {
+      changes++;
+      return Promise.resolve();
+    },
+    submitMail: (mail) => {
+      if (failure) return Promise.reject(new Error(failure));
+      mails.push(mail);
+      return Promise.resolve(`q${mails.length}`);
+    },
+    dnsServers: () => dnsServers,
+    hostname: () => 'office-pc.example',
+  };
+  return {
+    ctx,
+    api: sendersService(ctx),
+    mails,
+    relayChanges: () => changes,
+    failMail: (m) => (failure = m),
+    setDnsServers: (s) => (dnsServers = s),
+  };
+}
+
+function codeIn(mail: SystemMail | undefined): string {
+  const code = /^ {4}(\d{6})$/m.exec(mail?.content ?? '')?.[1];
+  assert.ok(code, `no code in ${mail?.content ?? 'no mail'}`);
+  return code;
+}
+
+function rejectsWith(code: string, message?: RegExp) {
+  return (err: unknown) => {
+    assert.ok(err instanceof ApiError, String(err));
+    assert.equal(err.code, code, err.message);
+    if (message) assert.match(err.message, message);
+    return true;
+  };
+}
+
+test('an address gets a code by mail from relay-desk@<host>; the code verifies it once', async (t) => {
+  const h = await harness(t);
+  const added = await h.api['senders.addAddress']({ address: 'Info@Company.example' });
+  assert.equal(added.address, 'info@company.example');
+  assert.equal(added.status, 'pending');
+  assert.ok(added.codeSentAt);
+  assert.equal(h.mails.length, 1);
+  const [mail] = h.mails;
+  assert.ok(mail);
+  assert.equal(mail.from, 'relay-desk@office-pc.example');
+  assert.deepEqual(mail.to, ['info@company.example']);
+  assert.ok(h.ctx.vault.get('address-code:info@company.example'));
+  assert.equal(h.relayChanges(), 0, 'a pending address changes nothing for the relay');
+
+  const verified = await h.api['senders.confirmAddress']({ address: 'info@company.example', code: codeIn(h.mails[0]) });
+  assert.equal(verified.status, 'verified');
+  assert.equal(verified.method, 'email-code');
+  assert.ok(verified.verifiedAt);
+  assert.equal(h.ctx.vault.get('address-code:info@company.example'), null, 'the code is gone once used');
+  assert.equal(h.relayChanges(), 1);
+  await assert.rejects(h.api['senders.confirmAddress']({ address: 'info@company.example', code: codeIn(h.mails[0]) }), rejectsWith('already_verified'));
+  await assert.rejects(h.api['senders.resendCode']({ address: 'info@company.example' }), rejectsWith('already_verified'));
+});
+
+test('when the code cannot be mailed the address stays pending, and a later resend works', async (t) => {
+  const h = await harness(t);
+  h.failMail('the relay is not running');
+  await assert.rejects(
+    h.api['senders.addAddress']({ address: 'info@company.example' }),
+    rejectsWith('mail_failed', /could not be sent to info@company\.example: the relay is not running\. The address stays pending/),
+  );
+  const { addresses } = await h.api['senders.list']({});
+  assert.deepEqual(
+    addresses.map((a) => [a.address, a.status, a.codeSentAt]),
+    [['info@company.example', 'pending', null]],
+  );
+  await assert.rejects(h.api['senders.confirmAddress']({ address: 'info@company.example', code: '123456' }), rejectsWith('no_code'));
+
+  h.failMail(null);
+  await h.api['senders.resendCode']({ address: 'info@company.example' });
+  const first = codeIn(h.mails[0]);
+  // A failed resend leaves the code already sent working.
+  h.failMail('no upstream');
+  await assert.rejects(h.api['senders.resendCode']({ address: 'info@company.example' }), rejectsWith('mail_failed'));
+  const done = await h.api['senders.confirmAddress']({ address: 'info@company.example', code: first });
+  assert.equal(done.status, 'verified');
+});
+
+test('removing a domain removes its DKIM key and takes it off every user', async (t) => {
+  const h = await harness(t);
+  const now = new Date().toISOString();
+  await h.ctx.store.update((d) => {
+    d.senders.domains.push({
+      domain: 'company.example',
+      token: 't',
+      status: 'verified',
+      addedAt: now,
+      verifiedAt: now,
+      method: 'dns-txt',
+      dkimSelector: 'relaydesk',
+      dkimPublicKey: 'KEY',
+      lastCheck: null,
+    });
+    for (const [i, domains] of [['company.example', 'other.example'], ['Company.Example'], ['other.example']].entries()) {
+      d.users.push({
+        name: `s123456_${i}`,
+        list: 'SMTP+',
+        active: true,
+        priority: 3,
+        note: '',
+        domains,
+        addresses: [],
+        trustedClients: [],
+        rateLimitPerHour: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+  });
+  await h.ctx.vault.change((e) => e.set(dkimVaultName('company.example'), 'PEM'));
+  assert.equal(senderStatus(h.ctx.store.data, 'domain', 'Company.Example.'), 'verified');
+
+  assert.deepEqual(await h.api['senders.removeDomain']({ domain: 'COMPANY.example' }), { removed: 'company.example' });
+  assert.equal(h.ctx.vault.get('dkim:company.example'), null);
+  assert.deepEqual(
+    h.ctx.store.data.users.map((u) => u.domains),
+    [['other.example'], [], ['other.example']],
+  );
+  assert.equal(senderStatus(h.ctx.store.data, 'domain', 'company.example'), 'missing');
+  assert.equal(h.relayChanges(), 1);
+  await assert.rejects(h.api['senders.removeDomain']({ domain: 'company.example' }), rejectsWith('not_found', /company\.example is not among the sender domains/));
+});
+
+test('removing an address removes its code and takes it off every user', async (t) => {
+  const h = await harness(t);
+  await h.api['senders.addAddress']({ address: 'info@company.example' });
+  const now = new Date().toISOString();
+  await h.ctx.store.update((d) => {
+    d.users.push({
+      name: 's123456_0',
+      list: 'SMTP+',
+      active: true,
+      priority: 3,
+      note: '',
+      domains: [],
+      addresses: ['INFO@company.example', 'sales@company.example'],
+      trustedClients: [],
+      rateLimitPerHour: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+  });
+  await h.api['senders.removeAddress']({ address: 'info@company.example' });
+  assert.equal(h.ctx.vault.get('address-code:info@company.example'), null);
+  assert.deepEqual(h.ctx.store.data.users[0]?.addresses, ['sales@company.example']);
+  await assert.rejects(h.api['senders.confirmAddress']({ address: 'info@company.example', code: codeIn(h.mails[0]) }), rejectsWith('not_found'));
+});
+
+test('startAddressVerification adds and mails a new address once; senderStatus reports it', async (t) => {
+  const h = await harness(t);
+  assert.equal(senderStatus(h.ctx.store.data, 'address', 'info@company.example'), 'missing');
+  await startAddressVerification(h.ctx, 'Info@Company.example');
+  await startAddressVerification(h.ctx, 'info@company.example');
+  assert.equal(h.mails.length, 1, 'a known address gets no second code');
+  assert.equal(senderStatus(h.ctx.store.data, 'address', 'INFO@company.example'), 'pending');
+  await assert.rejects(startAddressVerification(h.ctx, 'not-an-address'), rejectsWith('invalid_address'));
+});
+
+test('concurrent adds of one domain: exactly one wins', async (t) => {
+  const h = await harness(t);
+  const results = await Promise.allSettled([1, 2, 3, 4].map(() => h.api['senders.addDomain']({ domain: 'company.example' })));
+  assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+  for (const r of results) if (r.status === 'rejected') rejectsWith('already_exists')(r.reason);
+  assert.equal(h.ctx.store.data.senders.domains.length, 1);
+});
+
+test('a DNS server that does not answer leaves the domain pending and says so', async (t) => {
+  const h = await harness(t);
+  // A UDP port that was free a moment ago: nothing answers there, and the lookup is refused at once.
+  const socket = createSocket('udp4');
+  socket.bind(0, '127.0.0.1');
+  await once(socket, 'listening');
+  const { port } = socket.address();
+  socket.close();
+  h.setDnsServers([`127.0.0.1:${port}`]);
+  await h.api['senders.addDomain']({ domain: 'company.example' });
+  const result = await h.api['senders.checkDomain']({ domain: 'company.example' });
+  assert.equal(result.verified, false);
+  assert.match(result.reason, /^The DNS server did not answer; try again\./);
+  assert.equal(result.domain.status, 'pending');
+  assert.equal(result.domain.lastCheck?.result, result.reason);
+  assert.equal(h.relayChanges(), 0);
+});
