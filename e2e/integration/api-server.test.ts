@@ -1,0 +1,356 @@
+/**
+ * server.* and upstream.* through the real HTTP transport, with the real
+ * keychain, a real relay and real upstream SMTP servers (aiosmtpd): what the
+ * admin gets back, every bad input refused with a code and words that say
+ * what to do, the relay presenting the certificate the API shows, and the
+ * smarthost password kept out of every answer and every settings file.
+ */
+import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { generate } from 'selfsigned';
+import type { z } from 'zod';
+import { serverMethods, ServerViewSchema, UpstreamViewSchema } from '../../electron/api/schemas/server.js';
+import { freePort } from '../fixtures/ports.js';
+import { rawSmtp } from '../fixtures/raw-smtp.js';
+import { startRelayDesk, type ApiResponse, type RelayDesk } from '../fixtures/relay-desk.js';
+import { testCertificate } from '../fixtures/tls.js';
+import { startUpstream } from '../fixtures/upstream.js';
+
+const TestResultSchema = serverMethods['upstream.test'].output;
+
+/** The value of a successful call, checked against the contract's schema. */
+function value<S extends z.ZodType>(response: ApiResponse, schema: S): z.infer<S> {
+  assert.equal(response.status, 200, JSON.stringify(response.body));
+  return schema.parse((response.body as { value: unknown }).value);
+}
+
+function succeeds(response: ApiResponse): void {
+  assert.equal(response.status, 200, JSON.stringify(response.body));
+}
+
+function error(response: ApiResponse): { code: string; message: string; field?: string } {
+  assert.notEqual(response.status, 200, JSON.stringify(response.body));
+  return (response.body as { error: { code: string; message: string; field?: string } }).error;
+}
+
+const getServer = async (relay: RelayDesk) => value(await relay.call('server.get'), ServerViewSchema);
+const getUpstream = async (relay: RelayDesk) => value(await relay.call('upstream.get'), UpstreamViewSchema);
+
+async function peerFingerprint(socket: TLSSocket): Promise<string> {
+  await once(socket, 'secureConnect');
+  const fingerprint = socket.getPeerCertificate().fingerprint256;
+  socket.destroy();
+  return fingerprint;
+}
+
+/** The certificate the relay presents on a STARTTLS port, as a mail client sees it. */
+async function fingerprintOverStarttls(port: number): Promise<string> {
+  const smtp = await rawSmtp(port);
+  assert.equal((await smtp.reply()).code, 220);
+  assert.match((await smtp.command('EHLO client.test')).text, /STARTTLS/);
+  assert.equal((await smtp.command('STARTTLS')).code, 220);
+  smtp.socket.removeAllListeners('data');
+  return peerFingerprint(tlsConnect({ socket: smtp.socket, servername: 'localhost', rejectUnauthorized: false }));
+}
+
+/** The certificate the relay presents on an implicit TLS port. */
+function fingerprintOverTls(port: number): Promise<string> {
+  return peerFingerprint(tlsConnect({ host: '127.0.0.1', port, servername: 'localhost', rejectUnauthorized: false }));
+}
+
+function listening(relay: RelayDesk, port: number) {
+  return relay.waitForRelayState((s) => s.listeners.some((l) => l.port === port && l.status === 'listening'));
+}
+
+test('a fresh serve has a self-signed certificate for this machine, and the relay presents it', async (t) => {
+  const relay = await startRelayDesk(t);
+  const server = await getServer(relay);
+  assert.equal(server.hostname, hostname());
+  assert.ok(server.lanAddresses.every((a) => a !== '127.0.0.1' && a !== '::1'));
+  const v4 = server.lanAddresses.findIndex((a) => a.includes(':'));
+  assert.ok(v4 === -1 || server.lanAddresses.slice(v4).every((a) => a.includes(':')), 'IPv4 addresses come first');
+  assert.deepEqual(
+    server.listeners.find((l) => l.port === relay.smtpPort),
+    { port: relay.smtpPort, encryption: 'starttls', requireTlsForAuth: false },
+  );
+  assert.ok(server.tls);
+  assert.equal(server.tls.source, 'generated');
+  const names = server.tls.names.map((n) => n.toLowerCase());
+  for (const name of [hostname().toLowerCase(), 'localhost', '127.0.0.1', ...server.lanAddresses]) assert.ok(names.includes(name), `${name} in ${names.join(', ')}`);
+  const days = (Date.parse(server.tls.notAfter) - Date.now()) / 86_400_000;
+  assert.ok(days > 700 && days < 740, `valid for about two years, not ${days} days`);
+  assert.match(server.tls.fingerprint, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+
+  assert.equal(await fingerprintOverStarttls(relay.smtpPort), server.tls.fingerprint);
+  // The key is in the vault, never in the settings file.
+  const settings = await readFile(join(relay.dataDir, 'settings.json'), 'utf8');
+  assert.doesNotMatch(settings, /PRIVATE KEY/);
+
+  // A restart keeps the certificate rather than making a new one.
+  await relay.interrupt();
+  const again = await startRelayDesk(t, { dataDir: relay.dataDir, smtpPort: relay.smtpPort });
+  assert.equal((await getServer(again)).tls?.fingerprint, server.tls.fingerprint);
+});
+
+test('server.setListener: allowed ports only, encryption rules, the same port updated; the relay opens it', async (t) => {
+  const relay = await startRelayDesk(t);
+
+  const notAllowed = error(await relay.call('server.setListener', { port: 8080, encryption: 'starttls' }));
+  assert.equal(notAllowed.code, 'port_not_allowed');
+  assert.equal(notAllowed.field, 'port');
+  assert.match(notAllowed.message, /8080.*25, 80, 465, 587, or any port from 1025 to 5000/);
+  assert.equal((await relay.call('server.setListener', { port: 70000, encryption: 'none' })).status, 400);
+  assert.equal(error(await relay.call('server.setListener', { port: 2525, encryption: 'ssl' })).code, 'invalid_input');
+
+  const on465 = error(await relay.call('server.setListener', { port: 465, encryption: 'starttls' }));
+  assert.equal(on465.code, 'encryption_not_allowed');
+  assert.match(on465.message, /465 is for implicit TLS/);
+  assert.equal(error(await relay.call('server.setListener', { port: 587, encryption: 'tls' })).code, 'encryption_not_allowed');
+  for (const encryption of ['none', 'starttls-required', 'tls']) {
+    const refused = error(await relay.call('server.setListener', { port: 2600, encryption, requireTlsForAuth: true }));
+    assert.equal(refused.code, 'invalid_option', encryption);
+    assert.equal(refused.field, 'requireTlsForAuth');
+    assert.match(refused.message, /only to ports offering optional STARTTLS/);
+  }
+  assert.equal((await getServer(relay)).listeners.length, 1, 'nothing refused was stored');
+
+  // Implicit TLS on a port of the open range (465 needs administrator rights on most systems).
+  const tlsPort = await freePort();
+  const added = value(await relay.call('server.setListener', { port: tlsPort, encryption: 'tls' }), ServerViewSchema);
+  assert.deepEqual(added.listeners.find((l) => l.port === tlsPort), { port: tlsPort, encryption: 'tls', requireTlsForAuth: false });
+  await listening(relay, tlsPort);
+  assert.equal(await fingerprintOverTls(tlsPort), added.tls?.fingerprint);
+
+  // The same port again is an update, not a second listener.
+  const updated = value(await relay.call('server.setListener', { port: tlsPort, encryption: 'starttls', requireTlsForAuth: true }), ServerViewSchema);
+  assert.deepEqual(
+    updated.listeners.filter((l) => l.port === tlsPort),
+    [{ port: tlsPort, encryption: 'starttls', requireTlsForAuth: true }],
+  );
+  await relay.waitForRelayState((s) => s.listeners.some((l) => l.port === tlsPort && l.encryption === 'starttls' && l.status === 'listening'));
+  const smtp = await rawSmtp(tlsPort);
+  assert.equal((await smtp.reply()).code, 220, 'a plain greeting now: STARTTLS, not implicit TLS');
+  smtp.close();
+  assert.deepEqual(
+    updated.listeners.map((l) => l.port),
+    [relay.smtpPort, tlsPort].sort((a, b) => a - b),
+  );
+});
+
+test('server.removeListener: unknown port not found, the last port kept; the relay closes the port', async (t) => {
+  const relay = await startRelayDesk(t);
+  const missing = error(await relay.call('server.removeListener', { port: 4999 }));
+  assert.equal(missing.code, 'not_found');
+  assert.match(missing.message, new RegExp(`4999.*listens on ${relay.smtpPort}`));
+  assert.equal(error(await relay.call('server.removeListener', { port: 'x' })).code, 'invalid_input');
+
+  const last = error(await relay.call('server.removeListener', { port: relay.smtpPort }));
+  assert.equal(last.code, 'last_listener');
+  assert.match(last.message, /only port/);
+
+  const extra = await freePort();
+  succeeds(await relay.call('server.setListener', { port: extra, encryption: 'none' }));
+  await listening(relay, extra);
+  const after = value(await relay.call('server.removeListener', { port: relay.smtpPort }), ServerViewSchema);
+  assert.deepEqual(after.listeners, [{ port: extra, encryption: 'none', requireTlsForAuth: false }]);
+  await relay.waitForRelayState((s) => !s.listeners.some((l) => l.port === relay.smtpPort));
+  const refused = await rawSmtp(relay.smtpPort).then(
+    () => 'connected',
+    (err: unknown) => (err as NodeJS.ErrnoException).code,
+  );
+  assert.equal(refused, 'ECONNREFUSED');
+});
+
+test('server.setLimits: a partial update, bounds checked; a port opened afterwards advertises the new size', async (t) => {
+  const relay = await startRelayDesk(t);
+  const before = (await getServer(relay)).limits;
+  const changed = value(await relay.call('server.setLimits', { maxMessageBytes: 2_000_000, maxRecipients: 7 }), ServerViewSchema);
+  assert.deepEqual(changed.limits, { maxMessageBytes: 2_000_000, maxRecipients: 7, maxConnections: before.maxConnections });
+  assert.deepEqual((await getServer(relay)).limits, changed.limits);
+
+  for (const input of [{ maxMessageBytes: 10 }, { maxRecipients: 0 }, { maxConnections: 1.5 }, { maxRecipients: '5' }, { timeout: 3 }]) {
+    assert.equal(error(await relay.call('server.setLimits', input)).code, 'invalid_input', JSON.stringify(input));
+  }
+  assert.deepEqual((await getServer(relay)).limits, changed.limits);
+
+  const port = await freePort();
+  succeeds(await relay.call('server.setListener', { port, encryption: 'none' }));
+  await listening(relay, port);
+  const smtp = await rawSmtp(port);
+  await smtp.reply();
+  assert.match((await smtp.command('EHLO client.test')).text, /SIZE 2000000/);
+  smtp.close();
+});
+
+test('certificates: regenerate, and import refusing garbage, a foreign key and an expired one; the relay presents the import', async (t) => {
+  const relay = await startRelayDesk(t);
+  const tlsPort = await freePort();
+  succeeds(await relay.call('server.setListener', { port: tlsPort, encryption: 'tls' }));
+  await listening(relay, tlsPort);
+  const pidBefore = await relay.relayPid();
+  const first = (await getServer(relay)).tls;
+  assert.ok(first);
+
+  const regenerated = value(await relay.call('server.regenerateCertificate'), ServerViewSchema);
+  assert.equal(regenerated.tls?.source, 'generated');
+  assert.notEqual(regenerated.tls.fingerprint, first.fingerprint);
+  assert.equal(await fingerprintOverStarttls(relay.smtpPort), regenerated.tls.fingerprint);
+  assert.equal(error(await relay.call('server.regenerateCertificate', { force: true })).code, 'invalid_input');
+
+  const mine = await testCertificate(['mail.office.test'], ['127.0.0.1']);
+  const theirs = await testCertificate(['other.office.test'], []);
+  const garbage = error(await relay.call('server.importCertificate', { cert: 'not a certificate', key: mine.key }));
+  assert.equal(garbage.code, 'invalid_certificate');
+  assert.equal(garbage.field, 'cert');
+  const damaged = error(await relay.call('server.importCertificate', { cert: mine.cert.replace(/\n[A-Za-z0-9+/]{20}/, '\n'), key: mine.key }));
+  assert.equal(damaged.code, 'invalid_certificate');
+  assert.match(damaged.message, /cannot be read \(.+\)/);
+  assert.equal(error(await relay.call('server.importCertificate', { cert: mine.cert, key: 'garbage' })).code, 'invalid_key');
+  const foreign = error(await relay.call('server.importCertificate', { cert: mine.cert, key: theirs.key }));
+  assert.equal(foreign.code, 'key_mismatch');
+  assert.equal(foreign.field, 'key');
+  const old = await generate([{ name: 'commonName', value: 'old.office.test' }], {
+    algorithm: 'sha256',
+    keySize: 2048,
+    notBeforeDate: new Date('2023-01-01T00:00:00Z'),
+    notAfterDate: new Date('2024-02-29T12:00:00Z'),
+  });
+  const expired = error(await relay.call('server.importCertificate', { cert: old.cert, key: old.private }));
+  assert.equal(expired.code, 'certificate_expired');
+  assert.match(expired.message, /2024-02-29 12:00:00 UTC/);
+  assert.equal(error(await relay.call('server.importCertificate', { cert: mine.cert })).code, 'invalid_input');
+  assert.equal((await getServer(relay)).tls?.fingerprint, regenerated.tls.fingerprint, 'nothing refused replaced the certificate');
+
+  const imported = value(await relay.call('server.importCertificate', { cert: mine.cert, key: mine.key }), ServerViewSchema);
+  const x509 = new X509Certificate(mine.cert);
+  assert.deepEqual(imported.tls, {
+    source: 'imported',
+    fingerprint: x509.fingerprint256,
+    names: ['mail.office.test', '127.0.0.1'],
+    notBefore: new Date(x509.validFrom).toISOString(),
+    notAfter: new Date(x509.validTo).toISOString(),
+  });
+  assert.deepEqual((await getServer(relay)).tls, imported.tls);
+  // Swapped into the running relay: no restart, both kinds of port present it.
+  assert.equal(await fingerprintOverTls(tlsPort), x509.fingerprint256);
+  assert.equal(await fingerprintOverStarttls(relay.smtpPort), x509.fingerprint256);
+  assert.equal(await relay.relayPid(), pidBefore);
+  const settings = await readFile(join(relay.dataDir, 'settings.json'), 'utf8');
+  assert.doesNotMatch(settings, /PRIVATE KEY/);
+});
+
+test('upstream settings: smarthost with a password kept out of every answer and file; bad input refused; direct delivery', async (t) => {
+  const relay = await startRelayDesk(t);
+  const password = 'Upstream.Secret-4711';
+  const answers: string[] = [];
+  const call = async (method: string, input: unknown = {}) => {
+    const response = await relay.call(method, input);
+    answers.push(JSON.stringify(response.body));
+    return response;
+  };
+
+  assert.deepEqual(await getUpstream(relay), { mode: 'none' });
+  const none = value(await call('upstream.test'), TestResultSchema);
+  assert.equal(none.ok, false);
+  assert.match(none.response, /No upstream is configured/);
+
+  const withPort = error(await call('upstream.setSmarthost', { host: 'smtp.office.test:587', port: 587, security: 'starttls' }));
+  assert.equal(withPort.code, 'invalid_host');
+  assert.equal(withPort.field, 'host');
+  assert.match(withPort.message, /without the port/);
+  assert.equal(error(await call('upstream.setSmarthost', { host: 'smtp office', port: 587, security: 'starttls' })).code, 'invalid_host');
+  assert.equal(error(await call('upstream.setSmarthost', { host: 'smtp.office.test', port: 0, security: 'starttls' })).code, 'invalid_input');
+  assert.equal(error(await call('upstream.setSmarthost', { host: 'smtp.office.test', port: 587, security: 'ssl' })).code, 'invalid_input');
+  assert.equal(error(await call('upstream.setSmarthost', { host: 'smtp.office.test', port: 587, security: 'starttls', password })).code, 'password_without_user');
+  assert.equal(error(await call('upstream.setSmarthost', { host: 'smtp.office.test', port: 587, security: 'starttls', user: 'bob', password: '' })).code, 'invalid_password');
+  assert.deepEqual(await getUpstream(relay), { mode: 'none' }, 'nothing refused was stored');
+
+  const set = value(
+    await call('upstream.setSmarthost', { host: ' SMTP.Office.Test ', port: 587, security: 'starttls', user: 'relay@office.test', password }),
+    UpstreamViewSchema,
+  );
+  assert.deepEqual(set, {
+    mode: 'smarthost',
+    host: 'smtp.office.test',
+    port: 587,
+    security: 'starttls',
+    user: 'relay@office.test',
+    hasPassword: true,
+    rejectUnauthorized: true,
+  });
+  assert.deepEqual(await getUpstream(relay), set);
+
+  // Omitted: kept. null: removed. User cleared: password goes too.
+  const kept = value(await call('upstream.setSmarthost', { host: 'smtp.office.test', port: 465, security: 'tls', rejectUnauthorized: false }), UpstreamViewSchema);
+  assert.deepEqual(kept, { ...set, port: 465, security: 'tls', rejectUnauthorized: false });
+  const removed = value(await call('upstream.setSmarthost', { host: 'smtp.office.test', port: 465, security: 'tls', password: null }), UpstreamViewSchema);
+  assert.deepEqual(removed, { ...kept, hasPassword: false });
+  succeeds(await call('upstream.setSmarthost', { host: 'smtp.office.test', port: 465, security: 'tls', password }));
+  const noUser = value(await call('upstream.setSmarthost', { host: 'smtp.office.test', port: 465, security: 'tls', user: null }), UpstreamViewSchema);
+  assert.deepEqual(noUser, { ...kept, user: null, hasPassword: false });
+  succeeds(await call('upstream.setSmarthost', { host: '192.168.1.25', port: 25, security: 'none', user: 'relay', password }));
+
+  const settings = await readFile(join(relay.dataDir, 'settings.json'), 'utf8');
+  assert.equal(settings.includes(password), false, 'not in settings.json');
+  assert.equal((await readFile(join(relay.dataDir, 'secrets.vault'), 'utf8')).includes(password), false, 'encrypted in the vault');
+  for (const answer of [...answers, JSON.stringify((await call('upstream.get')).body), JSON.stringify((await call('server.get')).body)]) {
+    assert.equal(answer.includes(password), false, answer);
+  }
+  assert.equal(relay.proc.lines.some((l) => l.includes(password)), false, 'not in the host\'s output');
+
+  const direct = value(await call('upstream.setDirect'), UpstreamViewSchema);
+  assert.deepEqual(direct, { mode: 'mx', port: 25 });
+  assert.deepEqual(value(await call('upstream.setDirect', { port: 2525 }), UpstreamViewSchema), { mode: 'mx', port: 2525 });
+  assert.equal(error(await call('upstream.setDirect', { port: 0 })).code, 'invalid_input');
+  assert.equal(error(await call('upstream.setDirect', { port: 25, host: 'x' })).code, 'invalid_input');
+  const mx = value(await call('upstream.test'), TestResultSchema);
+  assert.deepEqual(mx, { ok: true, response: mx.response });
+  assert.match(mx.response, /Direct delivery has no single server to test/);
+  // Back to a smarthost: the old password was not kept for it.
+  const back = value(await call('upstream.setSmarthost', { host: '192.168.1.25', port: 25, security: 'none', user: 'relay' }), UpstreamViewSchema);
+  assert.equal(back.mode === 'smarthost' && back.hasPassword, false);
+});
+
+test('upstream.test against real servers: STARTTLS and AUTH succeed, a wrong password shows the 535, a dead port is refused', async (t) => {
+  const relay = await startRelayDesk(t);
+  const cert = await testCertificate(['localhost'], ['127.0.0.1']);
+  const upstream = await startUpstream(t, { tls: cert, auth: { user: 'relay', password: 'right-pass' } });
+  const check = async () => value(await relay.call('upstream.test'), TestResultSchema);
+  const smarthost = { host: upstream.host, port: upstream.port, security: 'starttls', user: 'relay', rejectUnauthorized: false };
+
+  succeeds(await relay.call('upstream.setSmarthost', { ...smarthost, password: 'right-pass' }));
+  const passed = await check();
+  assert.equal(passed.ok, true, passed.response);
+  assert.match(passed.response, /with STARTTLS, logged in as relay \(235 [^)]*\)/);
+  assert.match(passed.response, /220 .*Python SMTP/);
+  assert.deepEqual(await upstream.waitForAuth(), { user: 'relay', ok: true });
+  assert.deepEqual(await upstream.received(), [], 'no mail was sent');
+
+  succeeds(await relay.call('upstream.setSmarthost', { ...smarthost, password: 'wrong-pass' }));
+  const wrong = await check();
+  assert.equal(wrong.ok, false);
+  assert.match(wrong.response, /^Authentication failed: 535 5\.7\.8 /);
+
+  succeeds(await relay.call('upstream.setSmarthost', { ...smarthost, password: 'right-pass', rejectUnauthorized: true }));
+  const untrusted = await check();
+  assert.equal(untrusted.ok, false);
+  assert.match(untrusted.response, /^TLS certificate not trusted: .*self-signed/);
+
+  const implicit = await startUpstream(t, { tls: cert, implicitTls: true, auth: { user: 'relay', password: 'right-pass' } });
+  succeeds(await relay.call('upstream.setSmarthost', { ...smarthost, port: implicit.port, security: 'tls', rejectUnauthorized: false }));
+  const overTls = await check();
+  assert.equal(overTls.ok, true, overTls.response);
+  assert.match(overTls.response, /over TLS, logged in as relay/);
+
+  const deadPort = await freePort(20000, 30000);
+  succeeds(await relay.call('upstream.setSmarthost', { host: '127.0.0.1', port: deadPort, security: 'none', user: null }));
+  const dead = await check();
+  assert.equal(dead.ok, false);
+  assert.match(dead.response, new RegExp(`^Connection refused by 127\\.0\\.0\\.1:${deadPort}`));
+});
