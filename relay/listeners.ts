@@ -100,6 +100,15 @@ export class ListenerSet {
     });
   }
 
+  /**
+   * Limits that smtp-server reads from its options at every connection and
+   * EHLO (SIZE, the client cap) are changed in place on the open servers, so
+   * new limits apply without reopening a port.
+   */
+  updateLimits(limits: { size: number; maxClients: number }): void {
+    for (const l of this.open.values()) if (l.server) Object.assign(l.server.options, limits);
+  }
+
   /** Stops accepting on every port; open sessions get the servers' closeTimeout to finish. */
   async closeAll(): Promise<void> {
     const all = [...this.open.values()];

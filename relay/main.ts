@@ -116,6 +116,7 @@ async function configure(next: RelayConfig): Promise<void> {
     await old?.close();
   }
   scheduler?.kick();
+  listeners?.updateLimits({ size: next.limits.maxMessageBytes, maxClients: next.limits.maxConnections });
   await listeners?.apply(next.listeners, next.tls);
   emit({ type: 'listeners', listeners: listeners?.states() ?? [] });
 }

@@ -9,24 +9,18 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { test } from 'node:test';
-import { methods, type MethodInput, type MethodName, type MethodOutput } from '../../electron/api/contract.js';
+import { apiError, ok, type ErrorBody } from '../fixtures/api.js';
 import { verifyDkim } from '../fixtures/dkim.js';
 import { startDns } from '../fixtures/dns.js';
 import { headerValues } from '../fixtures/messages.js';
-import { startRelayDesk, type ApiResponse, type RelayDesk } from '../fixtures/relay-desk.js';
+import { startRelayDesk, type ApiResponse } from '../fixtures/relay-desk.js';
 import { swaks } from '../fixtures/smtp-clients.js';
 import { startUpstream, type ReceivedMessage } from '../fixtures/upstream.js';
 
 /** Calls `method` and returns its value, checked against the contract, as the UI gets it. */
-async function ok<M extends MethodName>(relay: RelayDesk, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const response = await relay.call(method, input);
-  assert.equal(response.status, 200, JSON.stringify(response.body));
-  return methods[method].output.parse((response.body as { value: unknown }).value) as MethodOutput<M>;
-}
-
-function error(response: ApiResponse, status = 409): { code: string; message: string; field?: string } {
-  assert.equal(response.status, status, JSON.stringify(response.body));
-  return (response.body as { error: { code: string; message: string; field?: string } }).error;
+/** Sender refusals are conflicts (409) unless a test says otherwise. */
+function error(response: ApiResponse, status = 409): ErrorBody {
+  return apiError(response, status);
 }
 
 /** The code as the address's owner reads it in the mail. */

@@ -5,7 +5,9 @@
  * headers and DKIM signing of relayed mail, delivery straight to MX hosts.
  */
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { once } from 'node:events';
 import { test } from 'node:test';
@@ -16,6 +18,7 @@ import { freePort } from '../fixtures/ports.js';
 import { plainAuth, rawSmtp } from '../fixtures/raw-smtp.js';
 import { relayUser, startRelayChild } from '../fixtures/relay-child.js';
 import { swaks } from '../fixtures/smtp-clients.js';
+import { tempDir } from '../fixtures/temp.js';
 import { testCertificate } from '../fixtures/tls.js';
 import { startUpstream } from '../fixtures/upstream.js';
 
@@ -133,4 +136,22 @@ test('direct delivery: the relay finds the recipient domain\'s MX host through D
   assert.equal(sent.code, 0, sent.output);
   const [received] = await mxHost.waitForMessages(1);
   assert.deepEqual(received?.rcptTos, ['buyer@customer.example']);
+});
+
+test('new limits reach ports that stay open: SIZE and the size check follow at once', async (t) => {
+  const relay = await startRelayChild(t, { users: [await relayUser(USER)] });
+  const ehloSize = async () => {
+    const smtp = await rawSmtp(relay.port);
+    await smtp.reply();
+    const ehlo = await smtp.command('EHLO limits.test');
+    smtp.close();
+    return /SIZE (\d+)/.exec(ehlo.text)?.[1];
+  };
+  assert.equal(await ehloSize(), String(25 * 1024 * 1024));
+  await relay.configure({ limits: { ...relay.config.limits, maxMessageBytes: 2_000_000 } });
+  assert.equal(await ehloSize(), '2000000');
+  const file = join(await tempDir(t, 'big'), 'big.eml');
+  await writeFile(file, `From: a@office.example\r\nSubject: big\r\n\r\n${`${'x'.repeat(998)}\r\n`.repeat(2_100)}`);
+  const big = await swaks(relay.port, ['--from', 'a@office.example', '--to', 'b@example.org', '--data', `@${file}`, '--suppress-data', ...login]);
+  assert.match(big.output, /552 5\.3\.4 Message too big: the limit is 2000000 bytes/);
 });

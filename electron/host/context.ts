@@ -23,8 +23,8 @@ export interface HostContext {
   readonly dataDir: string;
   readonly store: Store;
   readonly vault: Vault;
-  /** Pushes the current settings to the relay; call after any change that affects it. */
-  relayChanged(): void;
+  /** Pushes the current settings to the relay; call (and await) after any change that affects it. Resolves when the relay applied them. */
+  relayChanged(): Promise<void>;
   /** Queues mail the host itself sends (verification codes) through the relay's queue and upstream; resolves with its queue id. */
   submitMail(mail: SystemMail): Promise<string>;
   /** Resolvers for DNS checks ("host:port"); empty means the system's. */

@@ -95,7 +95,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     dataDir: options.dataDir,
     store,
     vault,
-    relayChanged: () => supervisor?.reconfigure(),
+    relayChanged: () => supervisor?.reconfigure() ?? Promise.resolve(),
     submitMail: (mail) => (supervisor ? supervisor.submit(mail) : Promise.reject(new Error('the relay is not running'))),
     dnsServers: () => options.dnsServers ?? store.data.dnsServers,
     hostname: () => hostname(),

@@ -21,6 +21,8 @@ export interface SupervisorOptions {
 }
 
 const SUBMIT_TIMEOUT_MS = 30_000;
+/** A relay that takes longer than this to apply settings is reported by its state, not by a hanging API call. */
+const APPLY_TIMEOUT_MS = 5_000;
 
 /** A child that stayed up this long is healthy again: the backoff starts over. */
 const HEALTHY_AFTER_MS = 30_000;
@@ -32,6 +34,7 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
   private restartTimer: NodeJS.Timeout | null = null;
   private startedAt = 0;
   private current: RelayState = { status: 'stopped', listeners: [], queued: 0 };
+  private applyWaiters: (() => void)[] = [];
   private readonly submissions = new Map<string, { resolve: (id: string) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
 
   constructor(private readonly options: SupervisorOptions) {
@@ -51,9 +54,29 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
     this.spawn();
   }
 
-  /** Sends the current configuration; the relay applies it without a restart. */
-  reconfigure(): void {
-    this.child?.send({ type: 'configure', config: this.options.config() });
+  /**
+   * Sends the current configuration; the relay applies it without a restart.
+   * Resolves once the relay reports it applied (or is gone), so that an API
+   * call that changed something returns when the change is in force.
+   */
+  reconfigure(): Promise<void> {
+    const child = this.child;
+    if (!child) return Promise.resolve();
+    const applied = new Promise<void>((resolve) => {
+      const timer = setTimeout(done, APPLY_TIMEOUT_MS);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.applyWaiters.push(done);
+    });
+    child.send({ type: 'configure', config: this.options.config() });
+    return applied;
+  }
+
+  private configApplied(): void {
+    const waiters = this.applyWaiters.splice(0);
+    for (const done of waiters) done();
   }
 
   /** Hands mail from the host to the relay's queue; resolves with its queue id. */
@@ -114,10 +137,11 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
   private onRelayEvent(event: RelayEvent): void {
     switch (event.type) {
       case 'ready':
-        this.reconfigure();
+        void this.reconfigure();
         break;
       case 'listeners':
         this.update({ status: 'running', listeners: event.listeners, problem: undefined });
+        this.configApplied();
         break;
       case 'queue':
         this.update({ queued: event.queued });
@@ -129,6 +153,7 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
         this.settle(event.requestId, new Error(event.reason));
         break;
       case 'config-rejected':
+        this.configApplied();
         this.update({ problem: `The relay refused its configuration: ${event.reason}` });
         break;
       default:
@@ -141,6 +166,7 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
     if (this.child !== child) return;
     this.child = null;
     for (const id of [...this.submissions.keys()]) this.settle(id, new Error('the relay stopped before queueing the message'));
+    this.configApplied();
     if (this.stopping) {
       this.update({ status: 'stopped', listeners: [] });
       return;

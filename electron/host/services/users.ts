@@ -87,10 +87,18 @@ function ensureList(draft: StoreData, name: string, now: string): void {
 export function usersService(ctx: HostContext): UsersApi {
   const { store, vault } = ctx;
 
-  /** New addresses start their verification (a code is mailed); known ones are left as they are. */
+  /**
+   * New addresses start their verification (a code is mailed); known ones are
+   * left as they are. The user is saved already, and its password must reach
+   * the admin: an address whose code could not be mailed stays pending, shown
+   * so on the user and under Senders, where the code can be sent again.
+   */
   const verifyNewAddresses = async (addresses: string[] | undefined) => {
     for (const address of addresses ?? []) {
-      if (senderStatus(store.data, 'address', address) === 'missing') await startAddressVerification(ctx, address);
+      if (senderStatus(store.data, 'address', address) !== 'missing') continue;
+      await startAddressVerification(ctx, address).catch((err: unknown) => {
+        if (!(err instanceof ApiError)) throw err;
+      });
     }
   };
 
@@ -153,7 +161,7 @@ export function usersService(ctx: HostContext): UsersApi {
         throw err;
       }
       await verifyNewAddresses(senders.addresses);
-      ctx.relayChanged();
+      await ctx.relayChanged();
       return { user: view(store.data, find(store.data, user.name)), password };
     },
 
@@ -178,7 +186,7 @@ export function usersService(ctx: HostContext): UsersApi {
         user.updatedAt = now;
       });
       await verifyNewAddresses(senders.addresses);
-      ctx.relayChanged();
+      await ctx.relayChanged();
       return view(store.data, find(store.data, name));
     },
 
@@ -190,7 +198,7 @@ export function usersService(ctx: HostContext): UsersApi {
         const user = draft.users.find((u) => u.name === name);
         if (user) user.updatedAt = now;
       });
-      ctx.relayChanged();
+      await ctx.relayChanged();
       return { user: view(store.data, find(store.data, name)), password };
     },
 
@@ -198,7 +206,7 @@ export function usersService(ctx: HostContext): UsersApi {
       find(store.data, name);
       await store.update((draft) => void (draft.users = draft.users.filter((u) => u.name !== name)));
       await vault.change((e) => e.delete(`verifier:${name}`));
-      ctx.relayChanged();
+      await ctx.relayChanged();
       return { deleted: name };
     },
   };
