@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages only the benchmarks need: Postfix, for its
+# smtp-sink (the local upstream both relays deliver to) and as the relay the
+# figures are compared with. Postfix is preseeded to "No configuration" so the
+# install asks nothing and writes no system mail setup; the bench runs its own
+# private instance from a temporary config directory and never starts the
+# system one. Does nothing when all are present.
+set -euo pipefail
+packages=(postfix procps)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+as_root=()
+[ "$(id -u)" -eq 0 ] || as_root=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+echo "postfix postfix/main_mailer_type select No configuration" | "${as_root[@]}" debconf-set-selections
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Package scripts may try to start the service; on a machine with an init it
+# would then be running. The bench needs it stopped (it uses its own instance).
+if command -v postfix >/dev/null && "${as_root[@]}" postfix status >/dev/null 2>&1; then
+  "${as_root[@]}" postfix stop >/dev/null 2>&1 || true
+fi

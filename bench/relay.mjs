@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+/**
+ * Relay throughput benchmark (`npm run bench:relay`): the real relay child
+ * and a private Postfix 3.7, side by side in the same run, both relaying 10 KB
+ * messages from the same load generator (bench/loadgen.mjs, a separate
+ * process) to the same local sink (smtp-sink). Prints one table and the relay
+ * issue's targets with PASS/MISS; exits non-zero only on errors.
+ *
+ * Usage: node bench/relay.mjs [--quick] [--repeat=N] [--only=W1,W2,W3,W3-20MB] [--no-postfix] [--postfix-large]
+ *   --quick          a quarter of the messages (a smoke run; figures are noisier)
+ *   --repeat=N       run every row N times, interleaved, and report medians (a shared machine is noisy)
+ *   --only=...       just these workloads
+ *   --no-postfix     relay rows only (no comparison targets)
+ *   --postfix-large  also run Postfix on the 20 MB workload
+ * BENCH_CPU_PROF=1   write a CPU profile of each relay run (see bench/profile-summary.mjs)
+ */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startPostfix } from './lib/postfix.mjs';
+import { sampleTreePeak, treeCpuSeconds } from './lib/proc.mjs';
+import { BENCH_DOMAIN, BENCH_PASSWORD, BENCH_USER, startRelay } from './lib/relay-child.mjs';
+import { evaluateTargets, medianRows, printTable, printTargets } from './lib/report.mjs';
+import { startSink } from './lib/sink.mjs';
+
+const KB = 1024;
+const MB = 1024 * KB;
+const args = new Set(process.argv.slice(2));
+const only = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const quick = args.has('--quick');
+const withPostfix = !args.has('--no-postfix');
+const scale = quick ? 0.25 : 1;
+const repeat = Math.max(1, Number([...args].find((a) => a.startsWith('--repeat='))?.slice('--repeat='.length) ?? 1));
+
+/**
+ * The issue's workloads. Warm-up messages (same shape, not measured) let the
+ * relay's JIT and Postfix's process pool settle before the measured batch.
+ */
+const workloads = [
+  { name: 'W1', clients: 20, reuse: false, size: 10 * KB, messages: 2000, warmup: 300 },
+  { name: 'W2', clients: 20, reuse: true, size: 10 * KB, messages: 2000, warmup: 300 },
+  { name: 'W3', clients: 100, reuse: false, size: 10 * KB, messages: 3000, warmup: 300 },
+  // W3-shaped with 20 MB messages: one per client, all 100 in flight at once, to show RSS stays flat.
+  { name: 'W3-20MB', clients: 100, reuse: false, size: 20 * MB, messages: 100, warmup: 0 },
+].filter((w) => !only || only.includes(w.name));
+
+const profileDir = process.env.BENCH_CPU_PROF ? mkdtempSync(join(tmpdir(), 'relay-bench-prof-')) : null;
+const loadgenPath = fileURLToPath(new URL('./loadgen.mjs', import.meta.url));
+const now = () => performance.timeOrigin + performance.now();
+
+/** What must be stopped if the bench is interrupted: a Postfix left running would hold its port and folder. */
+const running = new Set();
+async function track(started) {
+  const item = await started;
+  running.add(item);
+  return {
+    ...item,
+    stop: async () => {
+      running.delete(item);
+      await item.stop();
+    },
+  };
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the relay, Postfix and the sink…`);
+    void Promise.allSettled([...running].map((item) => item.stop())).then(() => process.exit(130));
+  });
+}
+
+/** Runs one job in a fresh load generator process. */
+async function load(job) {
+  const child = fork(loadgenPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = once(child, 'exit');
+  child.send(job);
+  const result = await Promise.race([once(child, 'message').then(([m]) => m), exited.then(() => null)]);
+  await exited;
+  if (!result) throw new Error('load generator exited without a result');
+  return result;
+}
+
+/**
+ * One row: a fresh server (relay process or Postfix instance), a warm-up,
+ * then the measured batch, timed until the sink holds every accepted message.
+ */
+async function runOne(workload, serverKind, mode, sink) {
+  const server = await track(serverKind === 'relay' ? startRelay({ sinkPort: sink.port, mode, profileDir }) : startPostfix(sink.port));
+  const big = workload.size >= MB;
+  const job = {
+    host: '127.0.0.1',
+    port: server.port,
+    clients: workload.clients,
+    reuse: workload.reuse,
+    auth: mode === 'auth' ? { user: BENCH_USER, password: BENCH_PASSWORD } : null,
+    size: workload.size,
+    from: `sender@${BENCH_DOMAIN}`,
+    to: 'rcpt@sink.example',
+    deadlineMs: big ? 600_000 : 180_000,
+  };
+  const drainMs = big ? 600_000 : 180_000;
+  const notes = [];
+  try {
+    const warmupCount = Math.round(workload.warmup * scale);
+    if (warmupCount > 0) {
+      const warmBase = sink.count();
+      const warm = await load({ ...job, messages: warmupCount });
+      if (warm.accepted < warmupCount) notes.push(`warm-up: ${warm.accepted}/${warmupCount} accepted: ${JSON.stringify(warm.errors)}`);
+      await sink.waitFor(warmBase + warm.accepted, drainMs);
+    }
+    const base = sink.count();
+    const sampler = serverKind === 'postfix' ? sampleTreePeak(server.pid) : null;
+    const cpuBefore = treeCpuSeconds(server.pid);
+    const messages = Math.max(workload.clients, Math.round(workload.messages * scale));
+    const result = await load({ ...job, messages });
+    const doneAt = await sink.waitFor(base + result.accepted, drainMs);
+    const peakRss = sampler ? sampler.stop() : server.peakRss();
+    const cpuMs = (treeCpuSeconds(server.pid) - cpuBefore) * 1000;
+    if (Object.keys(result.errors).length) notes.push(`errors: ${JSON.stringify(result.errors)}`);
+    if (doneAt === null) notes.push(`sink got ${sink.count() - base} of ${result.accepted} within ${drainMs / 1000} s`);
+    if (serverKind === 'relay' && server.problems.length) notes.push(`relay events: ${JSON.stringify(server.problems.slice(0, 2))}`);
+    const seconds = (/** @type {number} */ end) => (end - result.firstConnect) / 1000;
+    return {
+      workload: workload.name,
+      server: serverKind,
+      mode,
+      size: workload.size,
+      attempted: result.attempted,
+      accepted: result.accepted,
+      delivered: sink.count() - base,
+      acceptedRate: result.accepted / seconds(result.lastAccept),
+      deliveredRate: doneAt === null ? NaN : result.accepted / seconds(doneAt),
+      p50: result.p50,
+      p99: result.p99,
+      cpuPerMessage: result.accepted ? cpuMs / result.accepted : NaN,
+      peakRss,
+      rssKind: sampler ? 'pss-sum' : 'vmhwm',
+      notes,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function main() {
+  const started = now();
+  console.log(`Relay benchmark: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}${quick ? ', --quick' : ''}`);
+  const sink = await track(startSink());
+  const rows = [];
+  try {
+    // Repeats are interleaved (all rows, then all rows again) so drift on a shared machine hits every row alike.
+    for (let round = 1; round <= repeat; round++) for (const w of workloads) {
+      const big = w.size >= MB;
+      const plan = [
+        ['relay', 'trusted'],
+        ...(big ? [] : [['relay', 'auth']]),
+        ...(withPostfix && (!big || args.has('--postfix-large')) ? [['postfix', 'trusted']] : []),
+      ];
+      for (const [server, mode] of plan) {
+        process.stdout.write(`${repeat > 1 ? `[${round}/${repeat}] ` : ''}${w.name} ${server} ${mode}… `);
+        const row = await runOne(w, server, mode, sink);
+        console.log(`${Math.round(row.acceptedRate)} accepted/s, ${Math.round(row.deliveredRate)} delivered/s, p99 ${row.p99.toFixed(1)} ms`);
+        rows.push(row);
+      }
+    }
+  } finally {
+    await sink.stop();
+  }
+  console.log('');
+  const summary = medianRows(rows);
+  if (repeat > 1) console.log(`Each row: median of ${repeat} runs (peak RSS: the highest; messages: all runs).`);
+  printTable(summary);
+  printTargets(evaluateTargets(summary));
+  if (profileDir) console.log(`\nCPU profiles of the relay runs: ${profileDir} (node bench/profile-summary.mjs ${profileDir})`);
+  console.log(`\nTotal bench time ${((now() - started) / 1000).toFixed(0)} s.`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
