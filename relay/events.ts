@@ -83,6 +83,20 @@ export const RelayEventSchema = z.discriminatedUnion('type', [
     bounceId: z.string().nullable(),
   }),
   z.object({ type: z.literal('queue'), queued: z.number().int(), deferred: z.number().int() }),
+  z.object({
+    type: z.literal('queue-snapshot'),
+    messages: z.array(
+      z.object({
+        id: z.string(),
+        user: z.string(),
+        envelope: EnvelopeSchema,
+        from: z.string(),
+        subject: z.string(),
+        acceptedAt: Timestamp,
+        attempts: z.number().int(),
+      }),
+    ),
+  }),
   z.object({ type: z.literal('submitted'), requestId: z.string(), id: z.string() }),
   z.object({ type: z.literal('submit-failed'), requestId: z.string(), reason: z.string() }),
   z.object({ type: z.literal('stopped') }),

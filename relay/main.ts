@@ -69,7 +69,24 @@ async function start(first: RelayConfig): Promise<void> {
     emit,
     concurrency: DELIVERY_CONCURRENCY,
   });
-  for (const message of stored) scheduler.add(message);
+  // A restart is often the admin's answer to "it is stuck": deferred mail is tried again at once.
+  for (const message of stored) {
+    message.state.nextAttemptAt = Math.min(message.state.nextAttemptAt, Date.now());
+    scheduler.add(message);
+  }
+  // What survived in the spool, so the host's journal can match it after a crash.
+  emit({
+    type: 'queue-snapshot',
+    messages: stored.map(({ meta, state }) => ({
+      id: meta.id,
+      user: meta.user,
+      envelope: meta.envelope,
+      from: meta.from,
+      subject: meta.subject,
+      acceptedAt: new Date(meta.acceptedAt).toISOString(),
+      attempts: state.attempts,
+    })),
+  });
   const hooks = createSessionHooks({
     config: current,
     auth,

@@ -6,6 +6,7 @@
  * renderer, so they import nothing but zod.
  */
 import { z } from 'zod';
+import { activityMethods, MessageRecordSchema } from './schemas/activity.js';
 import { NoInput } from './schemas/common.js';
 import { sendersMethods } from './schemas/senders.js';
 import { serverMethods } from './schemas/server.js';
@@ -34,10 +35,12 @@ export const methods = {
   ...usersMethods,
   ...sendersMethods,
   ...serverMethods,
+  ...activityMethods,
 } as const;
 
 export const events = {
   'relay.state': RelayStateSchema,
+  'message.updated': MessageRecordSchema,
 } as const;
 
 export type MethodName = keyof typeof methods;

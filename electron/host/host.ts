@@ -14,7 +14,9 @@ import { ADMIN_TOKEN_KEY } from './discovery.js';
 import { buildRelayConfig } from './relay-config.js';
 import { DEFAULT_LIMITS } from './relay-defaults.js';
 import type { LaunchRelay } from './relay-process.js';
+import { Journal } from './journal.js';
 import { RelaySupervisor } from './relay-supervisor.js';
+import { activityService } from './services/activity.js';
 import { openKeychain } from './secrets.js';
 import { sendersService } from './services/senders.js';
 import { ensureCertificate, serverService } from './services/server.js';
@@ -103,6 +105,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
   supervisor = new RelaySupervisor({ launch: options.launch, config: () => buildRelayConfig(ctx) });
   const events = new EventEmitter<{ event: [EventEnvelope] }>();
   supervisor.on('state', (state) => events.emit('event', { event: 'relay.state', payload: state }));
+  const journal = await Journal.open(options.dataDir, (record) => events.emit('event', { event: 'message.updated', payload: record }));
+  supervisor.on('relayEvent', (event) => journal.record(event));
   const running = supervisor;
 
   const api: ApiImplementation = {
@@ -110,6 +114,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...usersService(ctx),
     ...sendersService(ctx),
     ...serverService(ctx),
+    ...activityService(journal),
   };
 
   return {
@@ -122,6 +127,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
       await ensureCertificate(ctx);
       running.start();
     },
-    stop: () => running.stop(),
+    async stop() {
+      await running.stop();
+      await journal.flushed();
+    },
   };
 }
