@@ -108,7 +108,9 @@ export async function serve(options: ServeOptions): Promise<void> {
 
   await host.start();
   await writeHostFile(options.dataDir, { url: http.url, pid: process.pid });
-  console.log(`Relay Desk admin: ${http.url}#token=${host.adminToken}`);
+  // The sign-in token goes only to a person's terminal, never into a log file or pipe.
+  if (process.stdout.isTTY) console.log(`Relay Desk admin: ${http.url}#token=${host.adminToken}`);
+  else console.log(`Relay Desk admin: ${http.url} (its sign-in token is in this user's keychain; \`relay-desk admin-url\` prints the full address)`);
   console.log(`Data folder: ${options.dataDir}`);
   console.log('Press Ctrl-C to stop.');
 

@@ -1,0 +1,86 @@
+/**
+ * After a full scenario — users created and reset, a domain verified with
+ * its DKIM key, a smarthost password set, a certificate imported, mail sent
+ * through an authenticated upstream — no password, verifier, token or
+ * private key is found in the data folder, the host's output, or any API
+ * response.
+ */
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ok } from '../fixtures/api.js';
+import { startDns } from '../fixtures/dns.js';
+import { startRelayDesk, type ApiResponse } from '../fixtures/relay-desk.js';
+import { senderUser } from '../fixtures/scenario.js';
+import { swaks } from '../fixtures/smtp-clients.js';
+import { testCertificate } from '../fixtures/tls.js';
+import { startUpstream } from '../fixtures/upstream.js';
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+/** The parts of a PEM key that would give it away, however it is wrapped. */
+function keyFragments(pem: string): string[] {
+  const body = pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+  return [body.slice(0, 40), body.slice(-40)];
+}
+
+test('no secret in the data folder, the host output or any API response', async (t) => {
+  const smarthostPassword = 'Sm4rthost-Secret!';
+  const dns = await startDns(t);
+  const upstream = await startUpstream(t, { tls: await testCertificate(), auth: { user: 'relay', password: smarthostPassword } });
+  const relay = await startRelayDesk(t, { dns });
+  const responses: ApiResponse[] = [];
+  const call = async (method: string, input: unknown = {}) => {
+    const response = await relay.call(method, input);
+    responses.push(response);
+    return response;
+  };
+
+  const first = await senderUser(relay, dns, 'office.example', { note: 'scanner' });
+  const reset = await ok(relay, 'users.resetPassword', { name: first.user });
+  const second = await ok(relay, 'users.create', { domains: 'office.example' });
+  await call('upstream.setSmarthost', { host: upstream.host, port: upstream.port, security: 'starttls', user: 'relay', password: smarthostPassword, rejectUnauthorized: false });
+  const tested = await call('upstream.test');
+  assert.equal((tested.body as { value: { ok: boolean } }).value.ok, true, JSON.stringify(tested.body));
+  const certificate = await testCertificate(['relay.office.example']);
+  await call('server.importCertificate', certificate);
+
+  const sent = await swaks(relay.smtpPort, [
+    '--from', 'clerk@office.example', '--to', 'boss@example.org', '--header', 'From: clerk@office.example',
+    '--tls', '--auth', 'PLAIN', '--auth-user', first.user, '--auth-password', reset.password,
+  ]);
+  assert.equal(sent.code, 0, 'the reset password works over STARTTLS');
+  assert.equal((await upstream.waitForMessages(1))[0]?.authUser, 'relay');
+  await relay.waitForMessage((m) => m.status === 'delivered');
+
+  for (const method of ['users.list', 'lists.list', 'senders.list', 'server.get', 'upstream.get', 'relay.status', 'activity.list']) await call(method);
+  await call('users.get', { name: first.user });
+  await relay.interrupt();
+
+  const secrets: [string, string][] = [
+    ['first password', first.password],
+    ['reset password', reset.password],
+    ['second password', second.password],
+    ['smarthost password', smarthostPassword],
+    ['admin token', relay.token],
+    ...keyFragments(certificate.key).map((f): [string, string] => ['imported private key', f]),
+  ];
+  const patterns: [string, RegExp][] = [
+    ['a password verifier', /scrypt\$\d+\$/],
+    ['a private key', /PRIVATE KEY/],
+  ];
+  const places: [string, string][] = [
+    ...(await Promise.all((await filesUnder(relay.dataDir)).map(async (f): Promise<[string, string]> => [f, await readFile(f, 'latin1')]))),
+    ['host output', relay.proc.lines.join('\n')],
+    ...responses.map((r, i): [string, string] => [`API response ${i}`, JSON.stringify(r.body)]),
+  ];
+  assert.ok(places.some(([name]) => name.endsWith('settings.json')) && places.some(([name]) => name.endsWith('journal.jsonl')));
+  for (const [where, text] of places) {
+    for (const [what, secret] of secrets) assert.equal(text.includes(secret), false, `${what} found in ${where}`);
+    for (const [what, pattern] of patterns) assert.doesNotMatch(text, pattern, `${what} found in ${where}`);
+  }
+});
