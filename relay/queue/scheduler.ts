@@ -24,6 +24,9 @@ export interface SchedulerOptions {
   concurrency: number;
 }
 
+/** However short the schedule, a message whose attempt broke is not tried again sooner than this. */
+const MIN_RETRY_AFTER_FAILURE_MS = 1_000;
+
 /** The part of an original message a bounce quotes. */
 const MAX_QUOTED_HEADER_BYTES = 64 * 1024;
 
@@ -80,7 +83,7 @@ export class Scheduler {
       this.running.set(
         id,
         this.attempt(message)
-          .catch((err: unknown) => console.error(`relay: delivery of ${id} failed unexpectedly:`, err))
+          .catch((err: unknown) => this.failedUnexpectedly(message, err))
           .finally(() => {
             this.running.delete(id);
             this.kick();
@@ -137,6 +140,26 @@ export class Scheduler {
     await this.options.spool.remove(meta.id);
     this.entries.delete(meta.id);
     this.countsChanged();
+  }
+
+  /**
+   * A failure of the relay's own (the spool could not be written, say) is a
+   * deferral like any other: reported, and tried again after the first delay,
+   * never at once in a loop.
+   */
+  private failedUnexpectedly(message: StoredMessage, err: unknown): void {
+    const { state } = message;
+    const delay = Math.max(MIN_RETRY_AFTER_FAILURE_MS, this.options.retry().delaysMs[0] ?? 0);
+    state.nextAttemptAt = Date.now() + delay;
+    state.lastError = `Relay Desk could not record this message's progress: ${err instanceof Error ? err.message : String(err)}`;
+    this.options.emit({
+      type: 'deferred',
+      id: message.meta.id,
+      recipients: state.pending,
+      error: state.lastError,
+      attempts: state.attempts,
+      nextAttemptAt: new Date(state.nextAttemptAt).toISOString(),
+    });
   }
 
   private async deliver(message: StoredMessage): Promise<RecipientResult[]> {

@@ -92,3 +92,49 @@ test('priority 1 goes before older priority 5 mail, and concurrency bounds what 
   assert.equal(deliverer.maxInFlight, 2);
   assert.deepEqual((await spool.init()).length, 0, 'delivered messages leave the spool');
 });
+
+/** A spool whose progress file cannot be written, as when the disk is full or the folder vanished. */
+class UnwritableStateSpool extends Spool {
+  override saveState(): Promise<void> {
+    return Promise.reject(new Error('ENOSPC: no space left on device'));
+  }
+}
+
+test('when progress cannot be saved, the message is reported deferred and tried again after a delay, not in a loop', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'relay-desk-scheduler-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const spool = new UnwritableStateSpool(dir);
+  await spool.init();
+  const attempts: number[] = [];
+  const deliverer: Deliverer = {
+    deliver: (job) => {
+      attempts.push(Date.now());
+      return Promise.resolve(job.recipients.map((recipient) => ({ recipient, status: 'deferred' as const, response: '451 4.3.0 busy' })));
+    },
+    close: () => Promise.resolve(),
+  };
+  const deferrals: Extract<RelayEvent, { type: 'deferred' }>[] = [];
+  let secondDeferral: () => void = () => undefined;
+  const twice = new Promise<void>((resolve) => (secondDeferral = resolve));
+  const scheduler = new Scheduler({
+    spool,
+    retry: () => ({ delaysMs: [0], maxLifetimeMs: 60_000 }),
+    hostname: () => 'relay.test',
+    deliverer: () => deliverer,
+    emit: (e) => {
+      if (e.type !== 'deferred') return;
+      deferrals.push(e);
+      if (deferrals.length === 2) secondDeferral();
+    },
+    concurrency: 1,
+  });
+  t.after(() => scheduler.stop());
+  scheduler.add(await spool.writeWhole(meta(3, Date.now()), Buffer.from('Subject: x\r\n\r\nbody\r\n')));
+  // The scheduler's timers do not keep a process alive (the relay's servers do); this bound does.
+  const bound = setTimeout(() => undefined, 10_000);
+  t.after(() => clearTimeout(bound));
+  await twice;
+  assert.match(deferrals[0]?.error ?? '', /could not record this message's progress: ENOSPC/);
+  assert.equal(attempts.length, 2);
+  assert.ok((attempts[1] ?? 0) - (attempts[0] ?? 0) >= 900, 'the second attempt waited instead of spinning');
+});
