@@ -1,56 +1,76 @@
 #!/usr/bin/env node
 /**
- * `relay-desk`: the command line. `serve` runs the admin host, the relay
- * child and the web admin in plain Node; later commands talk to it.
+ * `relay-desk`: the command line. `serve` runs the host; every other command
+ * finds the host running for a data folder and calls its API (the groups are
+ * in ./cli/). Every failure ends in one line on stderr and a non-zero exit:
+ * 2 for wrong flags (the line says where the help is), 1 for anything else.
  */
-import { parseArgs } from 'node:util';
-import { serve, ServeOptionsError, parseServeOptions } from './serve.js';
+import { COMMON_HELP, UsageError, wantsHelp, type CommandGroup } from './cli/args.js';
+import { listsGroup } from './cli/lists.js';
+import { sendersGroup } from './cli/senders.js';
+import { serveGroup } from './cli/serve-command.js';
+import { listenerGroup, statusGroup, upstreamGroup } from './cli/server.js';
+import { usersGroup } from './cli/users.js';
+
+const GROUPS: readonly CommandGroup[] = [serveGroup, statusGroup, listsGroup, usersGroup, sendersGroup, listenerGroup, upstreamGroup];
+
+const commandWidth = Math.max(...GROUPS.map((g) => `${g.name} ${g.subcommands}`.length));
 
 const USAGE = `Usage: relay-desk <command> [options]
 
 Commands:
-  serve    Run the relay and the web admin on this computer
+${GROUPS.map((g) => `  ${`${g.name} ${g.subcommands}`.padEnd(commandWidth)}  ${g.summary}`).join('\n')}
 
-Options for serve:
-  --data-dir DIR        where mail queue and settings live (default: the user's app data folder)
-  --admin-port N        web admin port on 127.0.0.1 (default 7025; 0 picks a free port)
-  --smtp-port N         a relay port to listen on: 25, 80, 465, 587 or 1025-5000 (a fresh install uses 2525)
-  --upstream HOST:PORT  smarthost that relayed mail is handed to (saved in the settings)
-  --dns HOST:PORT       DNS server for sender verification and direct delivery (default: the system's)
-  -h, --help            show this help
-`;
+Every command but serve talks to the Relay Desk running for a data folder and finds it by itself:
+its address is in the folder, its admin token in this user's keychain.
+Help for one command: relay-desk <command> --help
+
+${COMMON_HELP}`;
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      'data-dir': { type: 'string' },
-      'admin-port': { type: 'string' },
-      'smtp-port': { type: 'string' },
-      upstream: { type: 'string' },
-      dns: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  const command = positionals[0];
-  if (values.help || !command) {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
     process.stdout.write(USAGE);
-    return command || values.help ? 0 : 2;
+    return 2;
   }
-  if (command !== 'serve') throw new ServeOptionsError(`unknown command "${command}"; run relay-desk --help`);
-  await serve(parseServeOptions(values));
-  return 0;
+  if (name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  // "relay-desk help user" reads like "relay-desk user --help".
+  const wanted = name === 'help' ? (rest[0] ?? '') : name;
+  const group = GROUPS.find((g) => g.name === wanted);
+  if (!group) {
+    throw new UsageError(wanted.startsWith('-') ? `the command comes first, as in: relay-desk user list ${wanted} ...` : `unknown command "${wanted}"`);
+  }
+  if (name === 'help' || wantsHelp(rest)) {
+    process.stdout.write(group.help);
+    return 0;
+  }
+  return group.run(rest);
 }
+
+/** The one line a failure prints: the reason, never a stack or a multi-line dump. */
+function reason(err: unknown): string {
+  if (err instanceof Error && err.name === 'ZodError') {
+    return 'Relay Desk answered in a form this relay-desk does not understand; are both the same version?';
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/\s+/g, ' ').trim();
+}
+
+// Piped into `head`, stdout may close early: that is not an error worth a line.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {
     if (code !== 0) process.exitCode = code;
   },
   (err: unknown) => {
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`relay-desk: ${message}\n`);
-    process.exitCode = 2;
+    process.stderr.write(`relay-desk: ${reason(err)}\n`);
+    process.exitCode = err instanceof UsageError ? 2 : 1;
   },
 );

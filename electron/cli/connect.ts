@@ -1,0 +1,122 @@
+/**
+ * Reaching the Relay Desk that serves a data folder, with nothing for the
+ * user to copy: its admin URL comes from <data>/host.json (written while it
+ * runs) and its admin token from this OS user's keychain, under the
+ * installation named in <data>/settings.json. The token stays in memory: it
+ * is never printed, never written to a file, and sent only to loopback.
+ */
+import { ApiError, type MethodName } from '../api/contract.js';
+import { createApiClient, type ApiClient, type ApiTransport } from '../api/client.js';
+import { readEventStream } from '../api/event-stream.js';
+import { ADMIN_TOKEN_KEY, HOST_FILE, readHostFile, readInstallationId } from '../host/discovery.js';
+import { CliError } from './args.js';
+
+export function notRunning(dataDir: string): CliError {
+  return new CliError(`Relay Desk is not running for ${dataDir}: start it with \`relay-desk serve --data-dir ${shellQuote(dataDir)}\``);
+}
+
+/** Quotes a path for a POSIX shell only when it needs it (macOS's and Windows' default folders have spaces). */
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+export async function connect(dataDir: string): Promise<ApiClient> {
+  // A torn or hand-edited host.json is as good as none: the host rewrites it when it starts.
+  const host = await readHostFile(dataDir).catch(() => null);
+  // A host that crashed leaves its host.json behind; a dead pid means nothing answers there.
+  if (!host || !isAlive(host.pid)) throw notRunning(dataDir);
+  const base = new URL(host.url);
+  if (!['127.0.0.1', '[::1]', 'localhost'].includes(base.hostname)) {
+    throw new CliError(`${HOST_FILE} in ${dataDir} points at ${base.host}, which is not this computer; the admin token is only ever sent to 127.0.0.1.`);
+  }
+  const token = await adminToken(dataDir);
+  return createApiClient(httpTransport(base, token, dataDir));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else; the connection attempt will tell.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function adminToken(dataDir: string): Promise<string> {
+  const installationId = await readInstallationId(dataDir).catch(() => null);
+  if (!installationId) throw new CliError(`${dataDir} has no readable settings.json, so its admin token cannot be found; is it a Relay Desk data folder?`);
+  // Loaded only here, so --help and flag errors never need the keychain's native library.
+  const { KeychainUnavailableError, serviceName } = await import('../host/secrets.js');
+  const { default: keytar } = await import('keytar');
+  let token: string | null;
+  try {
+    token = await keytar.getPassword(serviceName(installationId), ADMIN_TOKEN_KEY);
+  } catch (err) {
+    throw new CliError(new KeychainUnavailableError(oneLine(err)).message);
+  }
+  if (!token) {
+    throw new CliError(`This user's keychain holds no admin token for ${dataDir}: run relay-desk as the user (and in the desktop session) that runs Relay Desk for it.`);
+  }
+  return token;
+}
+
+function oneLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
+}
+
+/** The contract over the host's loopback HTTP transport: POST api/call/<method>, events from api/events. */
+function httpTransport(base: URL, token: string, dataDir: string): ApiTransport {
+  const headers = { Authorization: `Bearer ${token}` };
+  return {
+    async call(method: MethodName, input: unknown) {
+      let res: Response;
+      try {
+        res = await fetch(new URL(`api/call/${method}`, base), {
+          method: 'POST',
+          headers: { ...headers, 'Content-Type': 'application/json' },
+          body: JSON.stringify(input),
+        });
+      } catch (err) {
+        const code = (err as { cause?: { code?: string } }).cause?.code;
+        if (code === 'ECONNREFUSED' || code === 'ECONNRESET') throw notRunning(dataDir);
+        throw new CliError(`Relay Desk at ${base.host} did not answer: ${oneLine((err as { cause?: unknown }).cause ?? err)}`);
+      }
+      if (res.status === 401) {
+        throw new CliError(`Relay Desk at ${base.host} refused the admin token kept for ${dataDir}; restart it with \`relay-desk serve --data-dir ${shellQuote(dataDir)}\`.`);
+      }
+      try {
+        return await res.json();
+      } catch {
+        throw new CliError(`Something at ${base.host} that is not Relay Desk answered (HTTP ${res.status}); restart Relay Desk for ${dataDir}.`);
+      }
+    },
+    subscribe(listener) {
+      const controller = new AbortController();
+      const read = async () => {
+        const res = await fetch(new URL('api/events', base), { headers, signal: controller.signal });
+        if (!res.ok || !res.body) return;
+        for await (const envelope of readEventStream(res.body)) listener(envelope.event, envelope.payload);
+      };
+      // Unsubscribing aborts the stream, and a host that stops ends it: neither is news to the listener.
+      read().catch(() => undefined);
+      return () => controller.abort();
+    },
+  };
+}
+
+/**
+ * Runs an API call and, when the host refuses one field, names the flag the
+ * user typed instead of the API's field ("--trusted", not "trustedClients").
+ */
+export async function withFlags<T>(call: Promise<T>, flags: Record<string, string>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    const flag = err instanceof ApiError && err.field !== undefined ? flags[err.field] : undefined;
+    if (!(err instanceof ApiError) || flag === undefined) throw err;
+    // Invalid input already starts with "field: "; the flag replaces it.
+    const message = err.message.startsWith(`${err.field ?? ''}: `) ? err.message.slice((err.field ?? '').length + 2) : err.message;
+    throw new ApiError(err.code, `${flag}: ${message}`, err.field);
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * `relay-desk sender`: verified senders. A domain is proven with a DNS TXT
+ * record the admin publishes, an address with a code mailed to it; only
+ * verified senders can be authorized for SMTP users.
+ */
+import type { DnsRecord } from '../api/schemas/common.js';
+import type { DomainView } from '../api/schemas/senders.js';
+import { CliError, COMMON_HELP, dataDirOf, parseCommand, subcommand, type CommandGroup } from './args.js';
+import { connect } from './connect.js';
+import { print, printJson, table, when } from './output.js';
+
+const HELP = `Usage:
+  relay-desk sender add-domain DOMAIN       add a domain; prints the DNS TXT record to publish
+  relay-desk sender check DOMAIN            look the record up; exits 1 while it is not found
+  relay-desk sender add-address ADDRESS     add an address; a code is mailed to it through the upstream
+  relay-desk sender confirm ADDRESS CODE    enter the code from that mail
+  relay-desk sender resend-code ADDRESS     mail a new code
+  relay-desk sender remove-domain DOMAIN    no longer a sender (users lose it too)
+  relay-desk sender remove-address ADDRESS
+  relay-desk sender list                    every sender, its status and how it was verified
+
+--json: "add-domain" prints {"domain": DOMAIN, "records": [{"type": "TXT", "name": ..., "value": ...}]};
+"check" prints {"domain": {...}, "verified": true|false, "reason": ...}; the others print what the API returns.
+
+${COMMON_HELP}`;
+
+/** Records as a DNS provider's form asks for them: type, name, value. */
+function plainRecords(records: readonly DnsRecord[]): DnsRecord[] {
+  return records.map(({ type, name, value }) => ({ type, name, value }));
+}
+
+function recordTable(records: readonly DnsRecord[]): string {
+  return table(['TYPE', 'NAME', 'VALUE'], records.map((r) => [r.type, r.name, r.value]));
+}
+
+function dkimRecords(domain: DomainView): DnsRecord[] {
+  return plainRecords(domain.records.filter((r) => r.purpose === 'dkim'));
+}
+
+export const sendersGroup: CommandGroup = {
+  name: 'sender',
+  subcommands: 'add-domain|check|add-address|confirm|list|...',
+  summary: 'verified sender domains and addresses',
+  help: HELP,
+  async run(args) {
+    const sub = subcommand(
+      'sender',
+      args,
+      ['add-domain', 'check', 'add-address', 'confirm', 'resend-code', 'remove-domain', 'remove-address', 'list'],
+      { ls: 'list', 'check-domain': 'check', 'confirm-address': 'confirm' },
+    );
+    const rest = args.slice(1);
+    const command = `sender ${sub}`;
+    switch (sub) {
+      case 'add-domain': {
+        const { values, positionals } = parseCommand(command, rest, {}, ['DOMAIN']);
+        const api = await connect(dataDirOf(values));
+        const domain = await api.call('senders.addDomain', { domain: positionals[0] ?? '' });
+        const records = plainRecords(domain.records);
+        if (values.json) printJson({ domain: domain.domain, records });
+        else print(`Publish this DNS record for ${domain.domain}, then run: relay-desk sender check ${domain.domain}\n${recordTable(records)}`);
+        return 0;
+      }
+      case 'check': {
+        const { values, positionals } = parseCommand(command, rest, {}, ['DOMAIN']);
+        const api = await connect(dataDirOf(values));
+        const result = await api.call('senders.checkDomain', { domain: positionals[0] ?? '' });
+        if (values.json) printJson(result);
+        // Not found (yet) is a failure a script can wait on: exit 1 with the reason.
+        if (!result.verified) throw new CliError(result.reason);
+        if (!values.json) {
+          const dkim = dkimRecords(result.domain);
+          print(dkim.length > 0 ? `${result.reason}\n${recordTable(dkim)}` : result.reason);
+        }
+        return 0;
+      }
+      case 'add-address':
+      case 'resend-code': {
+        const { values, positionals } = parseCommand(command, rest, {}, ['ADDRESS']);
+        const api = await connect(dataDirOf(values));
+        const method = sub === 'add-address' ? 'senders.addAddress' : 'senders.resendCode';
+        const address = await api.call(method, { address: positionals[0] ?? '' });
+        if (values.json) printJson(address);
+        else print(`A code was mailed to ${address.address}; enter it with: relay-desk sender confirm ${address.address} CODE`);
+        return 0;
+      }
+      case 'confirm': {
+        const { values, positionals } = parseCommand(command, rest, {}, ['ADDRESS', 'CODE']);
+        const api = await connect(dataDirOf(values));
+        const address = await api.call('senders.confirmAddress', { address: positionals[0] ?? '', code: positionals[1] ?? '' });
+        if (values.json) printJson(address);
+        else print(`${address.address} is verified: SMTP users may now be authorized to send from it.`);
+        return 0;
+      }
+      case 'remove-domain':
+      case 'remove-address': {
+        const what = sub === 'remove-domain' ? 'DOMAIN' : 'ADDRESS';
+        const { values, positionals } = parseCommand(command, rest, {}, [what]);
+        const api = await connect(dataDirOf(values));
+        const target = positionals[0] ?? '';
+        const result = await (sub === 'remove-domain'
+          ? api.call('senders.removeDomain', { domain: target })
+          : api.call('senders.removeAddress', { address: target }));
+        if (values.json) printJson(result);
+        else print(`${result.removed} is no longer a sender.`);
+        return 0;
+      }
+      case 'list': {
+        const { values } = parseCommand(command, rest, {});
+        const api = await connect(dataDirOf(values));
+        const result = await api.call('senders.list', {});
+        if (values.json) {
+          printJson(result);
+          return 0;
+        }
+        const rows = [
+          ...result.domains.map((d) => ['domain', d.domain, d.status, d.method ?? '-', when(d.verifiedAt), when(d.addedAt)]),
+          ...result.addresses.map((a) => ['address', a.address, a.status, a.method ?? '-', when(a.verifiedAt), when(a.addedAt)]),
+        ];
+        if (rows.length === 0) print('No senders yet: add one with relay-desk sender add-domain DOMAIN or add-address ADDRESS');
+        else print(table(['KIND', 'SENDER', 'STATUS', 'METHOD', 'VERIFIED', 'ADDED'], rows));
+        return 0;
+      }
+    }
+  },
+};

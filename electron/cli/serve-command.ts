@@ -1,0 +1,46 @@
+/**
+ * `relay-desk serve`: runs the host itself (electron/serve.ts). Loaded
+ * lazily so the other commands, which only talk to a running host, never
+ * load the host's code.
+ */
+import { parseStrict, UsageError, type CommandGroup } from './args.js';
+
+const HELP = `Usage: relay-desk serve [options]
+
+Runs the relay and the web admin on this computer until Ctrl-C.
+
+Options:
+  --data-dir DIR        where mail queue and settings live (default: the user's app data folder)
+  --admin-port N        web admin port on 127.0.0.1 (default 7025; 0 picks a free port)
+  --smtp-port N         a relay port to listen on: 25, 80, 465, 587 or 1025-5000 (a fresh install uses 2525)
+  --upstream HOST:PORT  smarthost that relayed mail is handed to (saved in the settings)
+  --dns HOST:PORT       DNS server for sender verification and direct delivery (default: the system's)
+  -h, --help            show this help
+`;
+
+export const serveGroup: CommandGroup = {
+  name: 'serve',
+  subcommands: '',
+  summary: 'run the relay and the web admin on this computer',
+  help: HELP,
+  async run(args) {
+    const { values, positionals } = parseStrict('serve', args, {
+      'data-dir': { type: 'string' },
+      'admin-port': { type: 'string' },
+      'smtp-port': { type: 'string' },
+      upstream: { type: 'string' },
+      dns: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}"`, 'serve');
+    const { serve, parseServeOptions, ServeOptionsError } = await import('../serve.js');
+    try {
+      await serve(parseServeOptions(values));
+    } catch (err) {
+      // Bad values (a port out of range, a port in use) are the user's to fix, like any other flag.
+      if (err instanceof ServeOptionsError) throw new UsageError(err.message, 'serve');
+      throw err;
+    }
+    return 0;
+  },
+};
