@@ -5,6 +5,7 @@
  * in ./cli/). Every failure ends in one line on stderr and a non-zero exit:
  * 2 for wrong flags (the line says where the help is), 1 for anything else.
  */
+import { adminUrlGroup } from './cli/admin-url.js';
 import { COMMON_HELP, UsageError, wantsHelp, type CommandGroup } from './cli/args.js';
 import { listsGroup } from './cli/lists.js';
 import { sendersGroup } from './cli/senders.js';
@@ -12,7 +13,7 @@ import { serveGroup } from './cli/serve-command.js';
 import { listenerGroup, statusGroup, upstreamGroup } from './cli/server.js';
 import { usersGroup } from './cli/users.js';
 
-const GROUPS: readonly CommandGroup[] = [serveGroup, statusGroup, listsGroup, usersGroup, sendersGroup, listenerGroup, upstreamGroup];
+const GROUPS: readonly CommandGroup[] = [serveGroup, statusGroup, adminUrlGroup, listsGroup, usersGroup, sendersGroup, listenerGroup, upstreamGroup];
 
 const commandWidth = Math.max(...GROUPS.map((g) => `${g.name} ${g.subcommands}`.length));
 

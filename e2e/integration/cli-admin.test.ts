@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import type { ServerView, UpstreamView } from '../../electron/api/schemas/server.js';
 import type { AddressView } from '../../electron/api/schemas/senders.js';
 import type { RelayState } from '../../electron/api/contract.js';
-import { assertOneLineError, cli, cliJson, cliOk, swaksUsablePassword, type CliResult } from '../fixtures/cli.js';
+import { assertOneLineError, cli, cliJson, cliOk, type CliResult } from '../fixtures/cli.js';
 import { freePort } from '../fixtures/ports.js';
 import { startRelayDesk, type RelayDesk } from '../fixtures/relay-desk.js';
 import { swaks } from '../fixtures/smtp-clients.js';
@@ -91,7 +91,7 @@ test('listener set and remove open and close a port; status shows the ports, cer
   assert.match(human, new RegExp(`^${relay.smtpPort} +STARTTLS +after STARTTLS$`, 'm'));
   const added = await cliJson<{ user: string; password: string }>(['user', 'add', ...at(relay)]);
   const { user } = added;
-  const password = await swaksUsablePassword(relay.dataDir, user, added.password);
+  const password = added.password;
   const plain = await swaks(relay.smtpPort, ['--quit-after', 'AUTH', '--auth', 'PLAIN', '--auth-user', user, '--auth-password', password]);
   assert.notEqual(plain.code, 0, plain.output);
   assert.doesNotMatch(plain.output, /235 /);
@@ -195,9 +195,23 @@ test('sender add-address and confirm: the code mailed through the upstream verif
 
   const added = await cliJson<{ user: string; password: string }>(['user', 'add', '--addresses', address, ...at(relay)]);
   const { user } = added;
-  const password = await swaksUsablePassword(relay.dataDir, user, added.password);
+  const password = added.password;
   const sent = await swaks(relay.smtpPort, ['--tls', '--from', address, '--to', 'boss@example.org', '--auth', 'LOGIN', '--auth-user', user, '--auth-password', password]);
   assert.equal(sent.code, 0, sent.output);
   const [, relayed] = await upstream.waitForMessages(2);
   assert.equal(relayed?.mailFrom, address);
+});
+
+test('admin-url prints the signed-in address that serve keeps out of its output', async (t) => {
+  const relay = await startRelayDesk(t);
+  const { url } = await cliJson<{ url: string }>(['admin-url', '--data-dir', relay.dataDir]);
+  assert.equal(url, relay.adminUrl);
+  const token = new URLSearchParams(new URL(url).hash.slice(1)).get('token') ?? '';
+  const status = await fetch(new URL('api/call/relay.status', url), {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: '{}',
+  });
+  assert.equal(status.status, 200);
+  assert.equal(relay.proc.lines.some((l) => l.includes(token)), false, 'serve itself never printed it');
 });

@@ -21,6 +21,12 @@ function shellQuote(text: string): string {
 }
 
 export async function connect(dataDir: string): Promise<ApiClient> {
+  const { base, token } = await locateHost(dataDir);
+  return createApiClient(httpTransport(base, token, dataDir));
+}
+
+/** The running host's loopback address and its admin token. */
+export async function locateHost(dataDir: string): Promise<{ base: URL; token: string }> {
   // A torn or hand-edited host.json is as good as none: the host rewrites it when it starts.
   const host = await readHostFile(dataDir).catch(() => null);
   // A host that crashed leaves its host.json behind; a dead pid means nothing answers there.
@@ -29,8 +35,7 @@ export async function connect(dataDir: string): Promise<ApiClient> {
   if (!['127.0.0.1', '[::1]', 'localhost'].includes(base.hostname)) {
     throw new CliError(`${HOST_FILE} in ${dataDir} points at ${base.host}, which is not this computer; the admin token is only ever sent to 127.0.0.1.`);
   }
-  const token = await adminToken(dataDir);
-  return createApiClient(httpTransport(base, token, dataDir));
+  return { base, token: await adminToken(dataDir) };
 }
 
 function isAlive(pid: number): boolean {

@@ -28,6 +28,8 @@ export function createSmarthostDeliverer(config: SmarthostConfig, options: { hos
   const pool = createTransport({
     pool: true,
     maxConnections: MAX_CONNECTIONS,
+    // nodemailer reconnects after 100 messages by default; a smarthost that wants otherwise closes the session itself.
+    maxMessages: Infinity,
     host: config.host,
     port: config.port,
     name: options.hostname,

@@ -137,7 +137,7 @@ export class Scheduler {
       return;
     }
     if (state.failed.length > 0) await this.bounce(message, expiresAt <= Date.now() ? 'expired' : 'failed');
-    await this.options.spool.remove(meta.id);
+    await this.options.spool.remove(message);
     this.entries.delete(meta.id);
     this.countsChanged();
   }

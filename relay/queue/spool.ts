@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
@@ -162,8 +162,15 @@ export class Spool {
     await rename(tmp, this.path(id, 'state'));
   }
 
-  async remove(id: string): Promise<void> {
-    await rm(this.path(id, 'msg'), { force: true });
-    await rm(this.path(id, 'state'), { force: true });
+  /** unlink rather than rm: one system call each, and the state file exists only after a deferral. */
+  async remove(message: StoredMessage): Promise<void> {
+    await unlinkIfPresent(this.path(message.meta.id, 'msg'));
+    if (message.state.attempts > 0) await unlinkIfPresent(this.path(message.meta.id, 'state'));
   }
+}
+
+async function unlinkIfPresent(path: string): Promise<void> {
+  await unlink(path).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  });
 }

@@ -164,16 +164,18 @@ test('remove() deletes the message and its state, and a fresh init() no longer l
   await spool.init();
   const gone = meta(newQueueId());
   const stays = meta(newQueueId());
-  await spool.writeWhole(gone, Buffer.from('a\r\n'));
+  const written = await spool.writeWhole(gone, Buffer.from('a\r\n'));
   await spool.writeWhole(stays, Buffer.from('b\r\n'));
-  await spool.saveState(gone.id, initialState(gone));
-  await spool.remove(gone.id);
+  // A deferred message has a state file beside it.
+  written.state = { ...initialState(gone), attempts: 1 };
+  await spool.saveState(gone.id, written.state);
+  await spool.remove(written);
   assert.deepEqual(await readdir(dir), [`${stays.id}.msg`]);
   assert.deepEqual(
     (await new Spool(dir).init()).map((s) => s.meta.id),
     [stays.id],
   );
-  await spool.remove(gone.id); // removing twice is harmless
+  await spool.remove(written); // removing twice is harmless
 });
 
 test('queue ids sort by the time they were made and are unique over 10,000 calls', (t) => {

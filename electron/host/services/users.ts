@@ -25,17 +25,22 @@ const LETTERS = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ';
 const DIGITS = '23456789';
 const PUNCTUATION = '.-_!#%+=';
 
-/** 12 characters with letters, digits and punctuation (like the seed's "GCuzt.9zbo"), without look-alikes such as l/1 and O/0. */
+/**
+ * 12 characters with letters, digits and punctuation (like the seed's
+ * "GCuzt.9zbo"), without look-alikes such as l/1 and O/0. It starts with a
+ * letter: a leading "-" would be read as an option by command-line tools
+ * (swaks, curl) that admins paste it into.
+ */
 export function generatePassword(length = 12): string {
   const all = LETTERS + DIGITS + PUNCTUATION;
   const pick = (set: string) => set.charAt(randomInt(set.length));
-  const chars = [pick(LETTERS), pick(LETTERS), pick(DIGITS), pick(PUNCTUATION)];
-  while (chars.length < length) chars.push(pick(all));
-  for (let i = chars.length - 1; i > 0; i--) {
+  const rest = [pick(LETTERS), pick(DIGITS), pick(PUNCTUATION)];
+  while (rest.length < length - 1) rest.push(pick(all));
+  for (let i = rest.length - 1; i > 0; i--) {
     const j = randomInt(i + 1);
-    [chars[i], chars[j]] = [chars[j] ?? '', chars[i] ?? ''];
+    [rest[i], rest[j]] = [rest[j] ?? '', rest[i] ?? ''];
   }
-  return chars.join('');
+  return pick(LETTERS) + rest.join('');
 }
 
 function view(data: Readonly<StoreData>, user: StoredUser): UserView {
