@@ -21,6 +21,11 @@ export class Authenticator {
   /** Lives only in this process's memory and dies with it. */
   private readonly key = randomBytes(32);
   private readonly cache = new Map<string, CachedLogin>();
+  /**
+   * Checks under way, by user and password digest: a hundred devices logging
+   * in at once with the same credentials run scrypt (32 MiB each) once.
+   */
+  private readonly checking = new Map<string, Promise<boolean>>();
   private users = new Map<string, RelayUser>();
 
   setUsers(users: RelayUser[]): void {
@@ -41,7 +46,7 @@ export class Authenticator {
     const cached = this.cache.get(name);
     const known = cached?.verifier === user.verifier && timingSafeEqual(cached.digest, digest);
     if (!known) {
-      if (!(await verifyPassword(user.verifier, password))) return { ok: false, reason: 'wrong-password' };
+      if (!(await this.verifyOnce(user, digest, password))) return { ok: false, reason: 'wrong-password' };
       // The user may have changed while scrypt ran.
       if (this.users.get(name)?.verifier !== user.verifier) return { ok: false, reason: 'wrong-password' };
       this.cache.set(name, { verifier: user.verifier, digest });
@@ -49,6 +54,16 @@ export class Authenticator {
     // Only a right password learns that the user is inactive.
     if (!user.active) return { ok: false, reason: 'inactive' };
     return { ok: true, user };
+  }
+
+  private verifyOnce(user: RelayUser, digest: Buffer, password: string): Promise<boolean> {
+    const key = `${user.verifier}\0${digest.toString('base64')}`;
+    let check = this.checking.get(key);
+    if (!check) {
+      check = verifyPassword(user.verifier, password).finally(() => this.checking.delete(key));
+      this.checking.set(key, check);
+    }
+    return check;
   }
 }
 

@@ -3,6 +3,7 @@
  * and the failure limiter with explicit clocks.
  */
 import assert from 'node:assert/strict';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
 import type { RelayUser } from '../protocol.js';
@@ -174,4 +175,22 @@ test('new limits apply to the next failure', () => {
   limiter.fail('10.0.0.9', T0);
   limiter.setLimits({ max: 2, windowSeconds: 60, blockSeconds: 10 });
   assert.equal(limiter.fail('10.0.0.9', T0 + 1), T0 + 1 + 10_000);
+});
+
+test('many devices logging in at once with the same credentials run scrypt once; different passwords each run it', async (t) => {
+  // The builtin's CommonJS object is what can be spied on; the sync carries the spy to ESM imports.
+  const crypto = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  const scrypt = t.mock.method(crypto, 'scrypt');
+  syncBuiltinESMExports();
+  t.after(() => {
+    scrypt.mock.restore();
+    syncBuiltinESMExports();
+  });
+  const auth = authenticator([user()]);
+  const results = await Promise.all(Array.from({ length: 20 }, () => auth.login('scanner', OLD_PASSWORD)));
+  assert.ok(results.every((r) => r.ok));
+  assert.equal(scrypt.mock.callCount(), 1);
+  const wrong = await Promise.all(['guess 1', 'guess 2', 'guess 1'].map((p) => auth.login('scanner', p)));
+  assert.ok(wrong.every((r) => !r.ok));
+  assert.equal(scrypt.mock.callCount(), 3, 'two distinct wrong passwords, one check each');
 });
