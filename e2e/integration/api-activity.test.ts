@@ -1,12 +1,14 @@
 /**
  * The send status: what happened to every message, recorded in the journal
  * as it happens, there again after a restart, and matched to the queue after
- * a crash.
+ * a crash. And the supervisor applying settings under a live session.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ok } from '../fixtures/api.js';
+import { apiError, ok } from '../fixtures/api.js';
 import { startDns } from '../fixtures/dns.js';
+import { freePort } from '../fixtures/ports.js';
+import { plainAuth, rawSmtp } from '../fixtures/raw-smtp.js';
 import { startRelayDesk } from '../fixtures/relay-desk.js';
 import { senderUser } from '../fixtures/scenario.js';
 import { swaks } from '../fixtures/smtp-clients.js';
@@ -51,4 +53,43 @@ test('delivered, deferred and refused mail shows in the send status, and stays t
   await upstream.waitForMessages(2);
   await again.waitForMessage((m) => m.subject === 'Waiting one' && m.status === 'delivered');
   assert.equal((await ok(again, 'activity.list', {})).counts.deferred, 0);
+});
+
+test('activity.list refuses bad filters with the field named', async (t) => {
+  const relay = await startRelayDesk(t);
+  for (const bad of [{ limit: 0 }, { limit: 1001 }, { status: 'lost' }, { user: 'x'.repeat(65) }]) {
+    const refused = apiError(await relay.call('activity.list', bad), 400);
+    assert.equal(refused.code, 'invalid_input', JSON.stringify(bad));
+    assert.equal(refused.field, Object.keys(bad)[0]);
+  }
+  const unknown = apiError(await relay.call('activity.list', { extra: true }), 400);
+  assert.match(unknown.message, /extra/);
+  const empty = await ok(relay, 'activity.list', { limit: 5, status: 'bounced' });
+  assert.deepEqual(empty.messages, []);
+});
+
+test('a settings change made while a client is mid-session applies without dropping that session', async (t) => {
+  const dns = await startDns(t);
+  const upstream = await startUpstream(t);
+  const relay = await startRelayDesk(t, { upstream, dns });
+  const { user, password } = await senderUser(relay, dns, 'office.example');
+  const smtp = await rawSmtp(relay.smtpPort);
+  await smtp.reply();
+  await smtp.command('EHLO held.test');
+  assert.equal((await smtp.command(`AUTH PLAIN ${plainAuth(user, password)}`)).code, 235);
+  assert.equal((await smtp.command('MAIL FROM:<clerk@office.example>')).code, 250);
+
+  // The admin adds a port and another user while the device is in the middle of a message.
+  const port = await freePort();
+  await ok(relay, 'server.setListener', { port, encryption: 'starttls' });
+  await ok(relay, 'users.create', { note: 'added mid-session' });
+  const state = await relay.waitForRelayState((s) => s.listeners.some((l) => l.port === port && l.status === 'listening'));
+  assert.equal(state.listeners.find((l) => l.port === relay.smtpPort)?.status, 'listening');
+
+  assert.equal((await smtp.command('RCPT TO:<boss@example.org>')).code, 250);
+  assert.equal((await smtp.command('DATA')).code, 354);
+  smtp.send('From: clerk@office.example\r\nSubject: across a settings change\r\n\r\nstill here\r\n.\r\n');
+  assert.equal((await smtp.reply()).code, 250);
+  await smtp.command('QUIT');
+  assert.equal((await upstream.waitForMessages(1)).length, 1);
 });
