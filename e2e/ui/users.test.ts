@@ -1,0 +1,141 @@
+/**
+ * The Users screen in a real browser against a real host: an admin adds an
+ * SMTP user (the password shown once), edits it, is told to use ";" by the
+ * host when a comma slips in, resets the password and deletes the user.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Page } from 'playwright';
+import { ok } from '../fixtures/api.js';
+import { openPage, screenshot } from '../fixtures/browser.js';
+import { startDns } from '../fixtures/dns.js';
+import { startRelayDesk } from '../fixtures/relay-desk.js';
+import { verifyDomain } from '../fixtures/scenario.js';
+
+async function openUsers(page: Page, adminUrl: string): Promise<void> {
+  await page.goto(adminUrl);
+  await page.getByRole('tab', { name: 'Users' }).click();
+  await page.getByRole('heading', { name: 'SMTP users' }).waitFor();
+}
+
+test('an admin adds, edits, resets and deletes an SMTP user on the Users screen', async (t) => {
+  const dns = await startDns(t);
+  const relay = await startRelayDesk(t, { dns });
+  await verifyDomain(relay, dns, 'office.example');
+  const page = await openPage(t);
+  await openUsers(page, relay.adminUrl);
+  const settings = page.getByRole('region', { name: 'Outgoing mail server settings' });
+  await settings.getByText(String(relay.smtpPort), { exact: true }).waitFor();
+  await settings.getByRole('button', { name: `Copy port ${relay.smtpPort}` }).waitFor();
+  await page.getByText('No SMTP users yet').waitFor();
+  await screenshot(page, 'users-empty');
+
+  // Add: the password is shown once, with a copy button.
+  await page.getByRole('button', { name: 'Add new user' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('heading', { name: 'Add new SMTP user' }).waitFor();
+  await dialog.getByLabel('Note', { exact: true }).fill('Front desk printer');
+  await dialog.getByRole('combobox', { name: /Domains authorized as senders/ }).click();
+  await page.getByRole('option', { name: 'office.example' }).click();
+  await dialog.getByRole('button', { name: 'Add domain' }).click();
+  await dialog.getByLabel('Authorized domains', { exact: true }).getByText('office.example').waitFor();
+  await screenshot(page, 'users-add-dialog');
+  await dialog.getByRole('button', { name: 'Create user' }).click();
+  await dialog.getByRole('heading', { name: /^User s\d+_0 created$/ }).waitFor();
+  const name = (await dialog.getByLabel('user name', { exact: true }).textContent()) ?? '';
+  assert.match(name, /^s\d+_0$/);
+  const password = (await dialog.getByTestId('password').textContent()) ?? '';
+  assert.ok(password.length >= 10, password);
+  await dialog.getByText('you will not see it again').waitFor();
+  await dialog.getByRole('button', { name: 'Copy password' }).click();
+  await page.getByRole('tooltip').getByText(/^(Copied|Could not copy: select the text and copy it by hand)$/).waitFor();
+  await screenshot(page, 'users-created-password');
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await dialog.waitFor({ state: 'detached' });
+
+  const grid = page.getByRole('grid', { name: 'SMTP users' });
+  const row = grid.getByRole('row').filter({ hasText: name });
+  await row.getByText('Front desk printer').waitFor();
+  for (const text of ['Active', 'Smtp+', '3 - Normal']) await row.getByText(text, { exact: true }).waitFor();
+  const stored = await ok(relay, 'users.get', { name });
+  assert.deepEqual(stored.domains, [{ domain: 'office.example', status: 'verified' }]);
+  await screenshot(page, 'users-table-one-user');
+
+  // Edit priority and note: the table follows.
+  await row.getByRole('button', { name: `Edit ${name}` }).click();
+  await dialog.getByRole('heading', { name: `Edit SMTP user ${name}` }).waitFor();
+  assert.equal(await dialog.getByTestId('password').count(), 0, 'the password is never shown again');
+  await dialog.getByRole('combobox', { name: /Priority/ }).click();
+  await page.getByRole('option', { name: '1 - Highest' }).click();
+  await dialog.getByLabel('Note', { exact: true }).fill('Reception printer');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await row.getByText('Reception printer').waitFor();
+  await row.getByText('1 - Highest', { exact: true }).waitFor();
+  await screenshot(page, 'users-table-edited');
+
+  // A comma: the host's "use ;" message under the field, the input kept, nothing saved.
+  await row.getByRole('button', { name: `Edit ${name}` }).click();
+  const addresses = dialog.getByLabel('Specific email addresses authorized as senders', { exact: true });
+  const typed = 'info@office.example, sales@office.example';
+  await addresses.fill(typed);
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.locator('#user-addresses-helper-text').getByText('Separate the entries with ";" (semicolon), not "," (comma).').waitFor();
+  assert.equal(await addresses.inputValue(), typed);
+  assert.equal(await dialog.getByLabel('Note', { exact: true }).inputValue(), 'Reception printer');
+  assert.deepEqual((await ok(relay, 'users.get', { name })).addresses, []);
+  await screenshot(page, 'users-edit-comma-refused');
+  await addresses.fill('info@office.example;sales@office.example');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  assert.deepEqual(
+    (await ok(relay, 'users.get', { name })).addresses.map((a) => a.address),
+    ['info@office.example', 'sales@office.example'],
+  );
+
+  // Reset password: asked first, then the new one is shown once.
+  await row.getByRole('button', { name: `Edit ${name}` }).click();
+  await dialog.getByRole('heading', { name: `Edit SMTP user ${name}` }).waitFor();
+  await dialog.getByText('(awaiting verification)').first().waitFor();
+  await dialog.getByRole('button', { name: 'Reset password' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Reset password?' });
+  await confirm.getByText(name).waitFor();
+  await screenshot(page, 'users-reset-confirm');
+  await confirm.getByRole('button', { name: 'Reset password' }).click();
+  await confirm.waitFor({ state: 'detached' });
+  const newPassword = (await page.getByTestId('password').textContent()) ?? '';
+  assert.ok(newPassword.length >= 10);
+  assert.notEqual(newPassword, password);
+  await screenshot(page, 'users-reset-new-password');
+  await page.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+  // Delete, after a confirmation that names the user.
+  await row.getByRole('button', { name: `Delete ${name}` }).click();
+  const confirmDelete = page.getByRole('dialog', { name: `Delete ${name}?` });
+  await confirmDelete.getByText('Reception printer', { exact: false }).waitFor();
+  await screenshot(page, 'users-delete-confirm');
+  await confirmDelete.getByRole('button', { name: 'Delete user' }).click();
+  await confirmDelete.waitFor({ state: 'detached' });
+  await row.waitFor({ state: 'detached' });
+  await page.getByText('No SMTP users yet').waitFor();
+  assert.deepEqual((await ok(relay, 'users.list', {})).users, []);
+});
+
+test('the Users screen in dark mode, filtered to one list', async (t) => {
+  const relay = await startRelayDesk(t);
+  await ok(relay, 'users.create', { note: 'Scanner, 2nd floor', priority: 2 });
+  await ok(relay, 'users.create', { list: 'Invoices', note: 'ERP invoices', active: false, priority: 5 });
+  const page = await openPage(t, { colorScheme: 'dark' });
+  await openUsers(page, relay.adminUrl);
+  const grid = page.getByRole('grid', { name: 'SMTP users' });
+  await grid.getByText('Scanner, 2nd floor').waitFor();
+  await grid.getByText('ERP invoices').waitFor();
+  await grid.getByText('Inactive', { exact: true }).waitFor();
+  await screenshot(page, 'users-dark-all-lists');
+  await page.getByRole('combobox', { name: /^List/ }).click();
+  await page.getByRole('option', { name: 'Invoices' }).click();
+  await grid.getByText('Scanner, 2nd floor').waitFor({ state: 'detached' });
+  await grid.getByText('ERP invoices').waitFor();
+  await screenshot(page, 'users-dark-one-list');
+});

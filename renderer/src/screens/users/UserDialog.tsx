@@ -1,0 +1,122 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogTitle from '@mui/material/DialogTitle';
+import Divider from '@mui/material/Divider';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useState } from 'react';
+import type { ApiClient } from '../../../../electron/api/client.js';
+import type { UserView } from '../../../../electron/api/schemas/users.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { errorField, errorText } from '../../components/errors.js';
+import { CredentialsSection } from './CredentialsSection.js';
+import { SendersSection } from './SendersSection.js';
+import { SettingsSection } from './SettingsSection.js';
+import { formFor, toInput, type FieldErrors, type UserForm } from './userForm.js';
+
+export interface UserDialogProps {
+  client: ApiClient;
+  /** null: a new user. */
+  user: UserView | null;
+  list: string;
+  lists: string[];
+  verifiedDomains: string[];
+  onSaved: (user: UserView) => void;
+  onClose: () => void;
+}
+
+/** Add or edit one SMTP user, laid out like MailUp's window: credentials first, then settings and senders. */
+export function UserDialog({ client, user: initial, list, lists, verifiedDomains, onSaved, onClose }: UserDialogProps) {
+  const [user, setUser] = useState(initial);
+  const [form, setForm] = useState<UserForm>(() => formFor(initial, list));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [problem, setProblem] = useState<string | null>(null);
+  const [password, setPassword] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [confirmReset, setConfirmReset] = useState(false);
+
+  const change = (patch: Partial<UserForm>, field?: string) => {
+    setForm((f) => ({ ...f, ...patch }));
+    if (field) setErrors((e) => ({ ...e, [field]: undefined }));
+  };
+
+  const saved = (next: UserView) => {
+    setUser(next);
+    setForm(formFor(next, list));
+    onSaved(next);
+  };
+
+  const save = async () => {
+    const checked = toInput(form);
+    if ('errors' in checked) return setErrors(checked.errors);
+    setBusy(true);
+    setErrors({});
+    setProblem(null);
+    try {
+      if (user) {
+        saved(await client.call('users.update', { name: user.name, ...checked.input }));
+        onClose();
+      } else {
+        const created = await client.call('users.create', checked.input);
+        setPassword(created.password);
+        saved(created.user);
+      }
+    } catch (err) {
+      const field = errorField(err);
+      if (field && field in formFields) setErrors({ [field]: errorText(err) });
+      else setProblem(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const reset = async () => {
+    if (!user) return;
+    const result = await client.call('users.resetPassword', { name: user.name });
+    setPassword(result.password);
+    onSaved(result.user);
+    setConfirmReset(false);
+  };
+
+  const title = user ? (password && !initial ? `User ${user.name} created` : `Edit SMTP user ${user.name}`) : 'Add new SMTP user';
+  return (
+    <Dialog open onClose={busy ? undefined : onClose} maxWidth="md" fullWidth aria-labelledby="user-dialog-title">
+      <DialogTitle id="user-dialog-title">{title}</DialogTitle>
+      <DialogContent dividers>
+        <Stack spacing={2.5}>
+          <CredentialsSection user={user} password={password} onReset={() => setConfirmReset(true)} />
+          <Divider />
+          <SettingsSection form={form} errors={errors} lists={lists} updatedAt={user?.updatedAt} onChange={change} />
+          <Divider />
+          <SendersSection form={form} errors={errors} user={user} verifiedDomains={verifiedDomains} onChange={change} />
+          {problem && <Alert severity="error">{problem}</Alert>}
+          {Object.values(errors).some(Boolean) && (
+            <Typography color="error" variant="body2" role="status">
+              Nothing was saved: correct the field marked in red and save again.
+            </Typography>
+          )}
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} disabled={busy}>
+          {user && !initial ? 'Done' : password ? 'Close' : 'Cancel'}
+        </Button>
+        <Button variant="contained" onClick={() => void save()} disabled={busy}>
+          {user ? 'Save' : 'Create user'}
+        </Button>
+      </DialogActions>
+      {confirmReset && user && (
+        <ConfirmDialog title="Reset password?" confirmLabel="Reset password" onConfirm={reset} onClose={() => setConfirmReset(false)}>
+          A new password is made for <strong>{user.name}</strong>. The old one stops working at once: every mail client using it must be
+          given the new one.
+        </ConfirmDialog>
+      )}
+    </Dialog>
+  );
+}
+
+/** The fields the API may name in an error, each shown under its input. */
+const formFields = { list: 1, active: 1, priority: 1, note: 1, domains: 1, addresses: 1, trustedClients: 1, rateLimitPerHour: 1 };

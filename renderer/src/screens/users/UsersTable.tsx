@@ -1,0 +1,91 @@
+import IconButton from '@mui/material/IconButton';
+import Stack from '@mui/material/Stack';
+import Tooltip from '@mui/material/Tooltip';
+import { DataGrid, type GridColDef } from '@mui/x-data-grid';
+import type { UserView } from '../../../../electron/api/schemas/users.js';
+import { ActiveIcon, DeleteIcon, EditIcon, InactiveIcon } from '../../components/icons.js';
+import { priorityLabel, shortDate } from './priority.js';
+
+export interface UsersTableProps {
+  users: UserView[];
+  loading: boolean;
+  onEdit: (user: UserView) => void;
+  onDelete: (user: UserView) => void;
+}
+
+/** The seed's users table: sortable, filterable, with edit and delete on each row. */
+export function UsersTable({ users, loading, onEdit, onDelete }: UsersTableProps) {
+  const columns: GridColDef<UserView>[] = [
+    {
+      field: 'active',
+      headerName: 'Status',
+      width: 120,
+      type: 'singleSelect',
+      valueOptions: ['Active', 'Inactive'],
+      valueGetter: (_value, row) => (row.active ? 'Active' : 'Inactive'),
+      renderCell: ({ row }) => (
+        <Stack direction="row" spacing={0.75} sx={{ alignItems: 'center', height: '100%' }}>
+          {row.active ? <ActiveIcon color="success" fontSize="small" /> : <InactiveIcon color="disabled" fontSize="small" />}
+          <span>{row.active ? 'Active' : 'Inactive'}</span>
+        </Stack>
+      ),
+    },
+    { field: 'name', headerName: 'User name', width: 140 },
+    { field: 'note', headerName: 'Note', flex: 1, minWidth: 160 },
+    { field: 'type', headerName: 'Type', width: 90 },
+    {
+      field: 'priority',
+      headerName: 'Priority',
+      width: 130,
+      type: 'number',
+      align: 'left',
+      headerAlign: 'left',
+      valueFormatter: (value: number) => priorityLabel(value),
+    },
+    {
+      field: 'updatedAt',
+      headerName: 'Last updated',
+      width: 130,
+      type: 'date',
+      valueGetter: (value: string) => new Date(value),
+      valueFormatter: (value: Date) => shortDate(value.toISOString()),
+    },
+    {
+      field: 'actions',
+      headerName: 'Action',
+      width: 110,
+      sortable: false,
+      filterable: false,
+      renderCell: ({ row }) => (
+        <Stack direction="row" sx={{ alignItems: 'center', height: '100%' }}>
+          <Tooltip title="Edit">
+            <IconButton size="small" aria-label={`Edit ${row.name}`} onClick={() => onEdit(row)}>
+              <EditIcon fontSize="small" />
+            </IconButton>
+          </Tooltip>
+          <Tooltip title="Delete">
+            <IconButton size="small" aria-label={`Delete ${row.name}`} onClick={() => onDelete(row)}>
+              <DeleteIcon fontSize="small" />
+            </IconButton>
+          </Tooltip>
+        </Stack>
+      ),
+    },
+  ];
+  return (
+    <DataGrid
+      label="SMTP users"
+      rows={users}
+      columns={columns}
+      getRowId={(u) => u.name}
+      loading={loading}
+      autoHeight
+      showToolbar
+      disableRowSelectionOnClick
+      density="compact"
+      initialState={{ sorting: { sortModel: [{ field: 'name', sort: 'asc' }] }, pagination: { paginationModel: { pageSize: 25 } } }}
+      pageSizeOptions={[25, 50, 100]}
+      localeText={{ noRowsLabel: 'No SMTP users yet: add one so a mail client can log in.' }}
+    />
+  );
+}
