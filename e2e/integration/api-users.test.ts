@@ -122,3 +122,18 @@ test('reset-password: a new password, once; the old one stops working', async (t
   assert.equal(error(await relay.call('users.resetPassword', { name: 'nobody_9' })).code, 'not_found');
   assert.equal(error(await relay.call('users.delete', { name: 'nobody_9' })).code, 'not_found');
 });
+
+test('users.list pages and searches, with the total that match', async (t) => {
+  const relay = await startRelayDesk(t);
+  for (const note of ['Front desk scanner', 'ERP invoices', 'Back office scanner']) await createUser(relay, { note });
+  const all = await ok(relay, 'users.list', {});
+  assert.equal(all.total, 3);
+  const page = await ok(relay, 'users.list', { offset: 1, limit: 1 });
+  assert.deepEqual(page.users.map((u) => u.note), ['ERP invoices']);
+  assert.equal(page.total, 3);
+  const scanners = await ok(relay, 'users.list', { search: 'SCANNER' });
+  assert.deepEqual(scanners.users.map((u) => u.note), ['Front desk scanner', 'Back office scanner']);
+  assert.equal(scanners.total, 2);
+  assert.equal(error(await relay.call('users.list', { limit: 0 })).field, 'limit');
+  assert.equal(error(await relay.call('users.list', { offset: -1 })).field, 'offset');
+});

@@ -17,7 +17,7 @@ import type { HostContext } from '../context.js';
 import type { SenderAddress, SenderDomain, StoreData } from '../store/schema.js';
 import { CODE_DIGITS, checkCode, codeMessage, codeVaultName, humanDate, newCode, parseCodeEntry, type CodeEntry } from './senders/address-codes.js';
 import { checkVerificationRecord, describeDkimRecord, txtLookup } from './senders/dns-check.js';
-import { parseAddress, parseDomain, sameAddress, sameDomain } from './senders/names.js';
+import { addressKey, domainKey, parseAddress, parseDomain, sameAddress, sameDomain } from './senders/names.js';
 import { DKIM_SELECTOR, dkimRecord, generateDkimKey, newToken, verificationRecord, verificationValue } from './senders/records.js';
 
 export { checkAddress, checkDomainName, parseAddress, parseDomain } from './senders/names.js';
@@ -95,12 +95,26 @@ function since(iso: string | null): string {
 // ── exported for the users service ──────────────────────────────────────────
 
 /** Whether a user's domain or address entry is a verified sender, waiting for verification, or not a sender at all. */
-export function senderStatus(data: Readonly<StoreData>, kind: 'domain' | 'address', value: string): 'verified' | 'pending' | 'missing' {
-  const found =
-    kind === 'domain'
-      ? data.senders.domains.find((d) => sameDomain(d.domain, value))
-      : data.senders.addresses.find((a) => sameAddress(a.address, value));
-  return found?.status ?? 'missing';
+type SenderStatus = 'verified' | 'pending' | 'missing';
+
+/**
+ * Statuses by normalized sender, built once per settings snapshot: listing
+ * 10,000 users asks for tens of thousands of statuses, and normalizing every
+ * sender for every question took over a second. store.update() replaces
+ * data.senders on every change, so a snapshot's table never goes stale.
+ */
+const statusTables = new WeakMap<object, { domains: Map<string, SenderStatus>; addresses: Map<string, SenderStatus> }>();
+
+export function senderStatus(data: Readonly<StoreData>, kind: 'domain' | 'address', value: string): SenderStatus {
+  let table = statusTables.get(data.senders);
+  if (!table) {
+    table = {
+      domains: new Map(data.senders.domains.map((d) => [domainKey(d.domain), d.status])),
+      addresses: new Map(data.senders.addresses.map((a) => [addressKey(a.address), a.status])),
+    };
+    statusTables.set(data.senders, table);
+  }
+  return (kind === 'domain' ? table.domains.get(domainKey(value)) : table.addresses.get(addressKey(value))) ?? 'missing';
 }
 
 /**

@@ -129,8 +129,17 @@ export function usersService(ctx: HostContext): UsersApi {
       return { name, createdAt, users: 0 };
     },
 
-    'users.list': ({ list }) =>
-      Promise.resolve({ users: store.data.users.filter((u) => list === undefined || u.list === list).map((u) => view(store.data, u)) }),
+    'users.list': ({ list, search, offset = 0, limit }) => {
+      const needle = search?.trim().toLowerCase() ?? '';
+      const matching = store.data.users.filter(
+        (u) =>
+          (list === undefined || u.list === list) &&
+          (needle === '' || [u.name, u.note, u.list, ...u.domains, ...u.addresses].some((text) => text.toLowerCase().includes(needle))),
+      );
+      // Views (with sender statuses) are made for the page only.
+      const page = matching.slice(offset, limit === undefined ? undefined : offset + limit);
+      return Promise.resolve({ users: page.map((u) => view(store.data, u)), total: matching.length });
+    },
 
     'users.get': ({ name }) => Promise.resolve(view(store.data, find(store.data, name))),
 

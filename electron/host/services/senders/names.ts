@@ -82,15 +82,21 @@ export function parseAddress(input: string): string {
 }
 
 /** Best-effort normal form for comparing stored entries (never throws). */
+/** The form two spellings of one domain share. */
+export function domainKey(domain: string): string {
+  return domainToASCII(domain.trim().toLowerCase().replace(/\.$/, '')) || domain.trim().toLowerCase();
+}
+
+/** The form two spellings of one address share. */
+export function addressKey(address: string): string {
+  const checked = checkAddress(address);
+  return checked.ok ? checked.address : address.trim().toLowerCase();
+}
+
 export function sameDomain(a: string, b: string): boolean {
-  const norm = (d: string) => domainToASCII(d.trim().toLowerCase().replace(/\.$/, '')) || d.trim().toLowerCase();
-  return norm(a) === norm(b);
+  return domainKey(a) === domainKey(b);
 }
 
 export function sameAddress(a: string, b: string): boolean {
-  const norm = (value: string) => {
-    const checked = checkAddress(value);
-    return checked.ok ? checked.address : value.trim().toLowerCase();
-  };
-  return norm(a) === norm(b);
+  return addressKey(a) === addressKey(b);
 }
