@@ -12,6 +12,18 @@ import { startDns } from '../fixtures/dns.js';
 import { startRelayDesk } from '../fixtures/relay-desk.js';
 import { verifyDomain } from '../fixtures/scenario.js';
 
+/** Lets dialogs finish fading in or out, so screenshots show what an admin sees. */
+async function settled(page: Page): Promise<void> {
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
+}
+
 async function openUsers(page: Page, adminUrl: string): Promise<void> {
   await page.goto(adminUrl);
   await page.getByRole('tab', { name: 'Users' }).click();
@@ -28,6 +40,7 @@ test('an admin adds, edits, resets and deletes an SMTP user on the Users screen'
   await settings.getByText(String(relay.smtpPort), { exact: true }).waitFor();
   await settings.getByRole('button', { name: `Copy port ${relay.smtpPort}` }).waitFor();
   await page.getByText('No SMTP users yet').waitFor();
+  await settled(page);
   await screenshot(page, 'users-empty');
 
   // Add: the password is shown once, with a copy button.
@@ -39,6 +52,7 @@ test('an admin adds, edits, resets and deletes an SMTP user on the Users screen'
   await page.getByRole('option', { name: 'office.example' }).click();
   await dialog.getByRole('button', { name: 'Add domain' }).click();
   await dialog.getByLabel('Authorized domains', { exact: true }).getByText('office.example').waitFor();
+  await settled(page);
   await screenshot(page, 'users-add-dialog');
   await dialog.getByRole('button', { name: 'Create user' }).click();
   await dialog.getByRole('heading', { name: /^User s\d+_0 created$/ }).waitFor();
@@ -49,6 +63,7 @@ test('an admin adds, edits, resets and deletes an SMTP user on the Users screen'
   await dialog.getByText('you will not see it again').waitFor();
   await dialog.getByRole('button', { name: 'Copy password' }).click();
   await page.getByRole('tooltip').getByText(/^(Copied|Could not copy: select the text and copy it by hand)$/).waitFor();
+  await settled(page);
   await screenshot(page, 'users-created-password');
   await dialog.getByRole('button', { name: 'Done' }).click();
   await dialog.waitFor({ state: 'detached' });
@@ -59,6 +74,7 @@ test('an admin adds, edits, resets and deletes an SMTP user on the Users screen'
   for (const text of ['Active', 'Smtp+', '3 - Normal']) await row.getByText(text, { exact: true }).waitFor();
   const stored = await ok(relay, 'users.get', { name });
   assert.deepEqual(stored.domains, [{ domain: 'office.example', status: 'verified' }]);
+  await settled(page);
   await screenshot(page, 'users-table-one-user');
 
   // Edit priority and note: the table follows.
@@ -72,6 +88,7 @@ test('an admin adds, edits, resets and deletes an SMTP user on the Users screen'
   await dialog.waitFor({ state: 'detached' });
   await row.getByText('Reception printer').waitFor();
   await row.getByText('1 - Highest', { exact: true }).waitFor();
+  await settled(page);
   await screenshot(page, 'users-table-edited');
 
   // A comma: the host's "use ;" message under the field, the input kept, nothing saved.
@@ -84,6 +101,7 @@ test('an admin adds, edits, resets and deletes an SMTP user on the Users screen'
   assert.equal(await addresses.inputValue(), typed);
   assert.equal(await dialog.getByLabel('Note', { exact: true }).inputValue(), 'Reception printer');
   assert.deepEqual((await ok(relay, 'users.get', { name })).addresses, []);
+  await settled(page);
   await screenshot(page, 'users-edit-comma-refused');
   await addresses.fill('info@office.example;sales@office.example');
   await dialog.getByRole('button', { name: 'Save' }).click();
@@ -100,12 +118,14 @@ test('an admin adds, edits, resets and deletes an SMTP user on the Users screen'
   await dialog.getByRole('button', { name: 'Reset password' }).click();
   const confirm = page.getByRole('dialog', { name: 'Reset password?' });
   await confirm.getByText(name).waitFor();
+  await settled(page);
   await screenshot(page, 'users-reset-confirm');
   await confirm.getByRole('button', { name: 'Reset password' }).click();
   await confirm.waitFor({ state: 'detached' });
   const newPassword = (await page.getByTestId('password').textContent()) ?? '';
   assert.ok(newPassword.length >= 10);
   assert.notEqual(newPassword, password);
+  await settled(page);
   await screenshot(page, 'users-reset-new-password');
   await page.getByRole('button', { name: 'Close' }).click();
   await page.getByRole('dialog').waitFor({ state: 'detached' });
@@ -114,6 +134,7 @@ test('an admin adds, edits, resets and deletes an SMTP user on the Users screen'
   await row.getByRole('button', { name: `Delete ${name}` }).click();
   const confirmDelete = page.getByRole('dialog', { name: `Delete ${name}?` });
   await confirmDelete.getByText('Reception printer', { exact: false }).waitFor();
+  await settled(page);
   await screenshot(page, 'users-delete-confirm');
   await confirmDelete.getByRole('button', { name: 'Delete user' }).click();
   await confirmDelete.waitFor({ state: 'detached' });
@@ -132,10 +153,12 @@ test('the Users screen in dark mode, filtered to one list', async (t) => {
   await grid.getByText('Scanner, 2nd floor').waitFor();
   await grid.getByText('ERP invoices').waitFor();
   await grid.getByText('Inactive', { exact: true }).waitFor();
+  await settled(page);
   await screenshot(page, 'users-dark-all-lists');
   await page.getByRole('combobox', { name: /^List/ }).click();
   await page.getByRole('option', { name: 'Invoices' }).click();
   await grid.getByText('Scanner, 2nd floor').waitFor({ state: 'detached' });
   await grid.getByText('ERP invoices').waitFor();
+  await settled(page);
   await screenshot(page, 'users-dark-one-list');
 });

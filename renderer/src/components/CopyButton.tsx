@@ -17,7 +17,7 @@ export function CopyButton({ text, what }: { text: string; what: string }) {
   const title =
     outcome === 'copied' ? 'Copied' : outcome === 'failed' ? 'Could not copy: select the text and copy it by hand' : `Copy ${what}`;
   return (
-    <Tooltip title={title} open={outcome === 'idle' ? undefined : true} arrow>
+    <Tooltip title={title} open={outcome === 'idle' ? undefined : true} placement="right" arrow>
       <IconButton
         size="small"
         aria-label={`Copy ${what}`}

@@ -1,12 +1,23 @@
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import type { ServerView } from '../../../../electron/api/schemas/server.js';
 import type { UserView } from '../../../../electron/api/schemas/users.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { PasswordBox } from './PasswordBox.js';
+import { shortDate } from './priority.js';
 
-/** User name and password: what a mail client logs in with. */
-export function CredentialsSection({ user, password, onReset }: { user: UserView | null; password: string | null; onReset: () => void }) {
+export interface CredentialsSectionProps {
+  user: UserView | null;
+  server: ServerView | null;
+  password: string | null;
+  onReset: () => void;
+}
+
+const ENCRYPTION = { none: 'none', starttls: 'none - STARTTLS', 'starttls-required': 'STARTTLS', tls: 'SSL/TLS' } as const;
+
+/** User name, password and server: what a mail client logs in with, as in MailUp's window. */
+export function CredentialsSection({ user, server, password, onReset }: CredentialsSectionProps) {
   return (
     <Stack spacing={1.5} component="section" aria-label="credentials">
       <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600 }}>
@@ -21,7 +32,9 @@ export function CredentialsSection({ user, password, onReset }: { user: UserView
             {user.name}
           </Typography>
           <CopyButton text={user.name} what="user name" />
-          <Stack sx={{ flexGrow: 1 }} />
+          <Typography color="text.secondary" variant="body2" sx={{ flexGrow: 1, textAlign: 'right', pr: 1 }}>
+            Last updated {shortDate(user.updatedAt)}
+          </Typography>
           <Button onClick={onReset} variant="outlined" size="small">
             Reset password
           </Button>
@@ -35,6 +48,13 @@ export function CredentialsSection({ user, password, onReset }: { user: UserView
       {user && !password && (
         <Typography variant="body2" color="text.secondary">
           The password is never shown again after it is made. Reset it to make a new one.
+        </Typography>
+      )}
+      {server && (
+        <Typography variant="body2" color="text.secondary">
+          Server <strong>{server.hostname}</strong>
+          {server.lanAddresses.length > 0 && ` (or ${server.lanAddresses.join(', ')})`} · Port{' '}
+          {server.listeners.map((l) => `${l.port} (${ENCRYPTION[l.encryption]})`).join(', ') || 'none configured'}
         </Typography>
       )}
     </Stack>

@@ -7,27 +7,25 @@ import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Tooltip from '@mui/material/Tooltip';
-import Typography from '@mui/material/Typography';
 import { InfoIcon } from '../../components/icons.js';
-import { PRIORITIES, shortDate } from './priority.js';
+import { PRIORITIES } from './priority.js';
 import type { FieldErrors, UserForm } from './userForm.js';
 
 export interface SettingsSectionProps {
   form: UserForm;
   errors: FieldErrors;
   lists: string[];
-  updatedAt?: string;
   onChange: (patch: Partial<UserForm>, field?: string) => void;
 }
 
 /** Status, priority, list, note and rate limit. */
-export function SettingsSection({ form, errors, lists, updatedAt, onChange }: SettingsSectionProps) {
+export function SettingsSection({ form, errors, lists, onChange }: SettingsSectionProps) {
   return (
     <Stack spacing={2} component="section" aria-label="settings">
       <Stack direction="row" spacing={3} sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
         <div>
           <FormControlLabel
-            control={<Checkbox checked={form.active} onChange={(e) => onChange({ active: e.target.checked }, 'active')} />}
+            control={<Checkbox id="user-active" checked={form.active} onChange={(e) => onChange({ active: e.target.checked }, 'active')} />}
             label="Active user"
           />
           <FormHelperText sx={{ mt: 0 }}>{errors.active ?? 'An inactive user cannot send.'}</FormHelperText>
@@ -61,6 +59,7 @@ export function SettingsSection({ form, errors, lists, updatedAt, onChange }: Se
           ))}
         </TextField>
         <Autocomplete
+          id="user-list"
           freeSolo
           options={lists}
           value={form.list}
@@ -76,11 +75,6 @@ export function SettingsSection({ form, errors, lists, updatedAt, onChange }: Se
             />
           )}
         />
-        {updatedAt && (
-          <Typography color="text.secondary" sx={{ pt: 1 }}>
-            Last updated {shortDate(updatedAt)}
-          </Typography>
-        )}
       </Stack>
       <TextField
         id="user-note"

@@ -7,8 +7,9 @@ import DialogTitle from '@mui/material/DialogTitle';
 import Divider from '@mui/material/Divider';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
+import type { ServerView } from '../../../../electron/api/schemas/server.js';
 import type { UserView } from '../../../../electron/api/schemas/users.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { errorField, errorText } from '../../components/errors.js';
@@ -23,13 +24,14 @@ export interface UserDialogProps {
   user: UserView | null;
   list: string;
   lists: string[];
+  server: ServerView | null;
   verifiedDomains: string[];
   onSaved: (user: UserView) => void;
   onClose: () => void;
 }
 
 /** Add or edit one SMTP user, laid out like MailUp's window: credentials first, then settings and senders. */
-export function UserDialog({ client, user: initial, list, lists, verifiedDomains, onSaved, onClose }: UserDialogProps) {
+export function UserDialog({ client, user: initial, list, lists, server, verifiedDomains, onSaved, onClose }: UserDialogProps) {
   const [user, setUser] = useState(initial);
   const [form, setForm] = useState<UserForm>(() => formFor(initial, list));
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -37,6 +39,14 @@ export function UserDialog({ client, user: initial, list, lists, verifiedDomains
   const [password, setPassword] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirmReset, setConfirmReset] = useState(false);
+
+  // Bring the first field the host refused into view, so its message is seen.
+  useEffect(() => {
+    const field = Object.keys(errors).find((f) => errors[f]);
+    const element = field ? document.getElementById(formFields[field as keyof typeof formFields]) : null;
+    element?.focus();
+    element?.scrollIntoView({ block: 'center' });
+  }, [errors]);
 
   const change = (patch: Partial<UserForm>, field?: string) => {
     setForm((f) => ({ ...f, ...patch }));
@@ -87,9 +97,9 @@ export function UserDialog({ client, user: initial, list, lists, verifiedDomains
       <DialogTitle id="user-dialog-title">{title}</DialogTitle>
       <DialogContent dividers>
         <Stack spacing={2.5}>
-          <CredentialsSection user={user} password={password} onReset={() => setConfirmReset(true)} />
+          <CredentialsSection user={user} server={server} password={password} onReset={() => setConfirmReset(true)} />
           <Divider />
-          <SettingsSection form={form} errors={errors} lists={lists} updatedAt={user?.updatedAt} onChange={change} />
+          <SettingsSection form={form} errors={errors} lists={lists} onChange={change} />
           <Divider />
           <SendersSection form={form} errors={errors} user={user} verifiedDomains={verifiedDomains} onChange={change} />
           {problem && <Alert severity="error">{problem}</Alert>}
@@ -119,4 +129,13 @@ export function UserDialog({ client, user: initial, list, lists, verifiedDomains
 }
 
 /** The fields the API may name in an error, each shown under its input. */
-const formFields = { list: 1, active: 1, priority: 1, note: 1, domains: 1, addresses: 1, trustedClients: 1, rateLimitPerHour: 1 };
+const formFields = {
+  list: 'user-list',
+  active: 'user-active',
+  priority: 'user-priority',
+  note: 'user-note',
+  domains: 'user-domains',
+  addresses: 'user-addresses',
+  trustedClients: 'user-trusted-clients',
+  rateLimitPerHour: 'user-rate-limit',
+};

@@ -42,7 +42,16 @@ export function UsersScreen({ client }: { client: ApiClient }) {
             <Typography variant="h6" component="h2" id="users-title" sx={{ flexGrow: 1 }}>
               SMTP users
             </Typography>
-            <TextField select id="users-list" label="List" value={list} onChange={(e) => setList(e.target.value)} size="small" sx={{ minWidth: 200 }}>
+            <TextField
+              select
+              id="users-list"
+              label="List"
+              value={list}
+              onChange={(e) => setList(e.target.value)}
+              size="small"
+              sx={{ minWidth: 200 }}
+              slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}
+            >
               <MenuItem value={ALL}>All lists</MenuItem>
               {lists.map((name) => (
                 <MenuItem key={name} value={name}>
@@ -63,6 +72,7 @@ export function UsersScreen({ client }: { client: ApiClient }) {
           user={editing === 'new' ? null : editing}
           list={list}
           lists={data.lists}
+          server={data.server}
           verifiedDomains={data.verifiedDomains}
           onSaved={data.reload}
           onClose={() => setEditing(null)}
