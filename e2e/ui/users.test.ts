@@ -143,7 +143,7 @@ test('an admin adds, edits, resets and deletes an SMTP user on the Users screen'
   assert.deepEqual((await ok(relay, 'users.list', {})).users, []);
 });
 
-test('the Users screen in dark mode, filtered to one list', async (t) => {
+test('the Users screen in dark mode: the grid search, and the users of one list', async (t) => {
   const relay = await startRelayDesk(t);
   await ok(relay, 'users.create', { note: 'Scanner, 2nd floor', priority: 2 });
   await ok(relay, 'users.create', { list: 'Invoices', note: 'ERP invoices', active: false, priority: 5 });
@@ -155,6 +155,13 @@ test('the Users screen in dark mode, filtered to one list', async (t) => {
   await grid.getByText('Inactive', { exact: true }).waitFor();
   await settled(page);
   await screenshot(page, 'users-dark-all-lists');
+  // The grid's own search narrows the rows; clearing it brings them back.
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('searchbox').or(page.getByPlaceholder('Search…')).fill('scanner');
+  await grid.getByText('ERP invoices').waitFor({ state: 'detached' });
+  await grid.getByText('Scanner, 2nd floor').waitFor();
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await grid.getByText('ERP invoices').waitFor();
   await page.getByRole('combobox', { name: /^List/ }).click();
   await page.getByRole('option', { name: 'Invoices' }).click();
   await grid.getByText('Scanner, 2nd floor').waitFor({ state: 'detached' });

@@ -2,6 +2,7 @@ import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
+import { useState } from 'react';
 import { AddIcon } from '../../components/icons.js';
 
 export type EntryStatus = 'pending' | 'verified' | 'missing';
@@ -31,8 +32,10 @@ const STATUS_WORDS: Record<EntryStatus, string> = {
  * message (e.g. "use ;") lands under this field.
  */
 export function EntryListField({ id, label, placeholder, hint, entries, statusOf, text, error, onText, onEntries }: EntryListFieldProps) {
+  // Only for the Add button: on save, the raw text goes to the host, whose message is `error`.
+  const [addProblem, setAddProblem] = useState<string | null>(null);
   const add = () => {
-    if (text.includes(',')) return; // Left for the host to refuse with its message on save.
+    if (text.includes(',')) return setAddProblem('Separate the entries with ";" (semicolon), not "," (comma).');
     const added = text.split(';').map((e) => e.trim()).filter((e) => e !== '' && !entries.includes(e));
     if (added.length === 0) return;
     onEntries([...entries, ...added]);
@@ -46,15 +49,18 @@ export function EntryListField({ id, label, placeholder, hint, entries, statusOf
           label={label}
           placeholder={placeholder}
           value={text}
-          onChange={(e) => onText(e.target.value)}
+          onChange={(e) => {
+            setAddProblem(null);
+            onText(e.target.value);
+          }}
           onKeyDown={(e) => {
             if (e.key === 'Enter') {
               e.preventDefault();
               add();
             }
           }}
-          error={Boolean(error)}
-          helperText={error ?? hint}
+          error={Boolean(error ?? addProblem)}
+          helperText={error ?? addProblem ?? hint}
           size="small"
           fullWidth
         />
