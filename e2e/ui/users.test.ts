@@ -169,3 +169,17 @@ test('the Users screen in dark mode: the grid search, and the users of one list'
   await settled(page);
   await screenshot(page, 'users-dark-one-list');
 });
+
+test('without a usable clipboard the copy buttons say so instead of "Copied"', async (t) => {
+  const relay = await startRelayDesk(t);
+  const page = await openPage(t);
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined });
+    Object.defineProperty(Document.prototype, 'execCommand', { value: () => false });
+  });
+  await openUsers(page, relay.adminUrl);
+  await page.getByRole('button', { name: `Copy port ${relay.smtpPort}` }).click();
+  await page.getByRole('tooltip').getByText('Could not copy: select the text and copy it by hand').waitFor();
+  assert.equal(await page.getByText('Copied', { exact: true }).count(), 0);
+  await screenshot(page, 'users-copy-unavailable');
+});

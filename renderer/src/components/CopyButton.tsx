@@ -9,6 +9,7 @@ type Outcome = 'idle' | 'copied' | 'failed';
 /** A copy button that says "Copied" only when the clipboard took the text. */
 export function CopyButton({ text, what }: { text: string; what: string }) {
   const [outcome, setOutcome] = useState<Outcome>('idle');
+  const [hovered, setHovered] = useState(false);
   useEffect(() => {
     if (outcome === 'idle') return;
     const timer = setTimeout(() => setOutcome('idle'), 2500);
@@ -17,7 +18,14 @@ export function CopyButton({ text, what }: { text: string; what: string }) {
   const title =
     outcome === 'copied' ? 'Copied' : outcome === 'failed' ? 'Could not copy: select the text and copy it by hand' : `Copy ${what}`;
   return (
-    <Tooltip title={title} open={outcome === 'idle' ? undefined : true} placement="right" arrow>
+    <Tooltip
+      title={title}
+      open={hovered || outcome !== 'idle'}
+      onOpen={() => setHovered(true)}
+      onClose={() => setHovered(false)}
+      placement="right"
+      arrow
+    >
       <IconButton
         size="small"
         aria-label={`Copy ${what}`}

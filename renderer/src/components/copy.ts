@@ -14,6 +14,7 @@ export async function copyText(text: string): Promise<boolean> {
   } catch {
     // Fall through to the older way.
   }
+  const previous = document.activeElement;
   const area = document.createElement('textarea');
   area.value = text;
   area.setAttribute('readonly', '');
@@ -29,5 +30,6 @@ export async function copyText(text: string): Promise<boolean> {
     return false;
   } finally {
     area.remove();
+    if (previous instanceof HTMLElement) previous.focus();
   }
 }
