@@ -181,5 +181,6 @@ test('without a usable clipboard the copy buttons say so instead of "Copied"', a
   await page.getByRole('button', { name: `Copy port ${relay.smtpPort}` }).click();
   await page.getByRole('tooltip').getByText('Could not copy: select the text and copy it by hand').waitFor();
   assert.equal(await page.getByText('Copied', { exact: true }).count(), 0);
+  await settled(page);
   await screenshot(page, 'users-copy-unavailable');
 });

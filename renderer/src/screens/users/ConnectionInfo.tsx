@@ -18,7 +18,7 @@ function Line({ label, value, what, note }: { label: string; value: string; what
       <Typography color="text.secondary" sx={{ width: 110, flexShrink: 0 }}>
         {label}
       </Typography>
-      <Typography sx={{ fontFamily: 'monospace' }}>{value}</Typography>
+      <Typography sx={{ fontFamily: 'monospace', userSelect: 'all' }}>{value}</Typography>
       <CopyButton text={value} what={what} />
       {note && <Typography color="text.secondary" variant="body2">{note}</Typography>}
     </Stack>
