@@ -3,12 +3,13 @@
  * over the IPC channel (never argv or env), validates it, applies it without
  * restarting or dropping sessions, and reports what happens as batched events.
  */
+import { createDeliverer } from './delivery/index.js';
+import type { Deliverer } from './delivery/types.js';
 import type { RelayEvent } from './events.js';
 import { ListenerSet } from './listeners.js';
 import { connectToParent } from './parent-channel.js';
 import { ControlMessageSchema, type ControlMessage, type RelayConfig } from './protocol.js';
-import type { DeliverySettings } from './queue/delivery-protocol.js';
-import { DeliveryThread } from './queue/delivery-thread.js';
+import { Scheduler } from './queue/scheduler.js';
 import { newQueueId, Spool } from './queue/spool.js';
 import { AuthFailureLimiter, Authenticator } from './session/auth.js';
 import { TrustedClients } from './session/policy.js';
@@ -18,6 +19,8 @@ import './smtp-server-patches.js';
 
 /** Open sessions get this long to finish when the relay stops or a port closes. */
 const CLOSE_TIMEOUT_MS = 10_000;
+/** Messages delivered at the same time. */
+const DELIVERY_CONCURRENCY = 20;
 
 const parent = connectToParent();
 if (!parent) {
@@ -44,7 +47,9 @@ function flushEvents(): void {
 
 let config: RelayConfig | null = null;
 let spool: Spool | null = null;
-let delivery: DeliveryThread | null = null;
+let scheduler: Scheduler | null = null;
+let deliverer: Deliverer | null = null;
+let deliveryKey = '';
 let trusted = new TrustedClients([]);
 let listeners: ListenerSet | null = null;
 let stopping = false;
@@ -57,19 +62,23 @@ function current(): RelayConfig {
   return config;
 }
 
-function deliverySettings(c: RelayConfig): DeliverySettings {
-  return { hostname: c.hostname, retry: c.retry, delivery: c.delivery, dkim: c.dkim };
-}
-
 async function start(first: RelayConfig): Promise<void> {
   spool = new Spool(first.spoolDir);
   const stored = await spool.init();
   const activeSpool = spool;
+  scheduler = new Scheduler({
+    spool: activeSpool,
+    retry: () => current().retry,
+    hostname: () => current().hostname,
+    deliverer: () => deliverer,
+    emit,
+    concurrency: DELIVERY_CONCURRENCY,
+  });
   // A restart is often the admin's answer to "it is stuck": deferred mail is tried again at once.
-  for (const message of stored) message.state.nextAttemptAt = Math.min(message.state.nextAttemptAt, Date.now());
-  const thread = new DeliveryThread(emit);
-  delivery = thread;
-  thread.start(first.spoolDir, deliverySettings(first), stored);
+  for (const message of stored) {
+    message.state.nextAttemptAt = Math.min(message.state.nextAttemptAt, Date.now());
+    scheduler.add(message);
+  }
   // What survived in the spool, so the host's journal can match it after a crash.
   emit({
     type: 'queue-snapshot',
@@ -91,7 +100,7 @@ async function start(first: RelayConfig): Promise<void> {
     rateLimiter,
     spool: activeSpool,
     emit,
-    accepted: (message) => thread.add(message),
+    accepted: (message) => scheduler?.add(message),
   });
   listeners = new ListenerSet((listener) => ({
     name: current().hostname,
@@ -121,7 +130,14 @@ async function configure(next: RelayConfig): Promise<void> {
   authLimiter.setLimits(next.limits.authFailures);
   trusted = new TrustedClients(next.users);
   if (first) await start(next);
-  else delivery?.configure(deliverySettings(next));
+  const key = JSON.stringify([next.delivery, next.dkim, next.hostname]);
+  if (key !== deliveryKey) {
+    deliveryKey = key;
+    const old = deliverer;
+    deliverer = next.delivery ? createDeliverer(next.delivery, { hostname: next.hostname, dkim: next.dkim }) : null;
+    await old?.close();
+  }
+  scheduler?.kick();
   listeners?.updateLimits({ size: next.limits.maxMessageBytes, maxClients: next.limits.maxConnections });
   await listeners?.apply(next.listeners, next.tls);
   emit({ type: 'listeners', listeners: listeners?.states() ?? [] });
@@ -129,7 +145,7 @@ async function configure(next: RelayConfig): Promise<void> {
 
 /** Queues mail from the host itself; it is delivered like any accepted message. */
 async function submit(message: Extract<ControlMessage, { type: 'submit' }>): Promise<void> {
-  if (!spool || !delivery) {
+  if (!spool || !scheduler) {
     emit({ type: 'submit-failed', requestId: message.requestId, reason: 'the relay is not configured yet' });
     return;
   }
@@ -151,7 +167,7 @@ async function submit(message: Extract<ControlMessage, { type: 'submit' }>): Pro
     },
     Buffer.from(message.content),
   );
-  delivery.add(stored);
+  scheduler.add(stored);
   emit({ type: 'submitted', requestId: message.requestId, id });
 }
 
@@ -159,7 +175,8 @@ async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
   await listeners?.closeAll();
-  await delivery?.stop();
+  await scheduler?.stop();
+  await deliverer?.close();
   emit({ type: 'stopped' });
   flushEvents();
   process.exit(0);
