@@ -6,18 +6,11 @@
 # private instance from a temporary config directory and never starts the
 # system one. Does nothing when all are present.
 set -euo pipefail
-packages=(postfix procps)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
+here=$(dirname "$0")
 as_root=()
 [ "$(id -u)" -eq 0 ] || as_root=(sudo)
-export DEBIAN_FRONTEND=noninteractive
 echo "postfix postfix/main_mailer_type select No configuration" | "${as_root[@]}" debconf-set-selections
-"${as_root[@]}" apt-get update -qq
-"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+"$here/../scripts/install-system-packages.sh" postfix procps
 # Package scripts may try to start the service; on a machine with an init it
 # would then be running. The bench needs it stopped (it uses its own instance).
 if command -v postfix >/dev/null && "${as_root[@]}" postfix status >/dev/null 2>&1; then

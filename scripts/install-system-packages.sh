@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests need: a real keychain (gnome-keyring
-# on D-Bus), a DNS server (dnsmasq), SMTP peers no one here wrote (swaks,
-# aiosmtpd), a DKIM verifier no one here wrote (dkimpy, with dnspython to
-# fetch keys) and a browser (Chromium). Does nothing when all are present.
+# Installs Debian packages that are missing, and nothing when all are present.
+# Without arguments: the packages the tests need — a real keychain
+# (gnome-keyring on D-Bus), a DNS server (dnsmasq), SMTP peers no one here
+# wrote (swaks, aiosmtpd), a DKIM verifier no one here wrote (dkimpy, with
+# dnspython to fetch keys) and a browser (Chromium). With arguments: those
+# packages instead (the benchmarks' installer uses this).
 set -euo pipefail
 packages=(
   chromium
@@ -12,6 +14,7 @@ packages=(
   python3-dkim python3-dnspython
   procps
 )
+[ $# -gt 0 ] && packages=("$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,7 +13,7 @@ export type SmarthostConfig = Extract<DeliveryConfig, { mode: 'smarthost' }>;
 const MAX_CONNECTIONS = 5;
 
 /** How each security choice maps onto nodemailer: none never upgrades, starttls refuses to go on without TLS. */
-function securityOptions(security: SmarthostConfig['security']) {
+export function securityOptions(security: SmarthostConfig['security']) {
   switch (security) {
     case 'none':
       return { secure: false, ignoreTLS: true };

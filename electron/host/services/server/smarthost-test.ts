@@ -6,6 +6,8 @@
  * in plain words.
  */
 import { createTransport } from 'nodemailer';
+// The relay's own mapping of none/starttls/tls, so a test connects exactly as delivery will.
+import { securityOptions } from '../../../../relay/delivery/smarthost.js';
 
 export interface SmarthostSettings {
   host: string;
@@ -22,18 +24,6 @@ export interface TestResult {
 
 /** Each step (connect, greeting, every reply) gets this long. */
 export const TEST_TIMEOUT_MS = 10_000;
-
-/** The same mapping the relay's delivery uses: none never upgrades, starttls refuses to go on without TLS. */
-function securityOptions(security: SmarthostSettings['security']) {
-  switch (security) {
-    case 'none':
-      return { secure: false, ignoreTLS: true };
-    case 'starttls':
-      return { secure: false, requireTLS: true };
-    case 'tls':
-      return { secure: true };
-  }
-}
 
 /** The server's replies as nodemailer's transaction log reports them (the client's side, secrets included, is ignored). */
 class ReplyLog {
