@@ -110,7 +110,7 @@ test('user set --active no locks the user out; reset-password replaces the passw
 
   assert.equal(await cliOk(['user', 'delete', user, ...at(relay)]), `User ${user} deleted; its password no longer works.\n`);
   assert.match((await login(user, last)).output, /535 /);
-  assert.deepEqual(await cliJson(['user', 'list', ...at(relay)]), { users: [] });
+  assert.deepEqual(await cliJson(['user', 'list', ...at(relay)]), { users: [], total: 0 });
 });
 
 test('a comma where ";" belongs, an unknown user and bad flags each get one line and a non-zero exit', async (t) => {
@@ -125,7 +125,7 @@ test('a comma where ";" belongs, an unknown user and bad flags each get one line
       new RegExp(`^relay-desk: ${flag}: Separate the entries with ";" \\(semicolon\\), not "," \\(comma\\)\\.$`),
     );
   }
-  assert.deepEqual(await cliJson(['user', 'list', ...at(relay)]), { users: [] }, 'nothing was created');
+  assert.deepEqual(await cliJson(['user', 'list', ...at(relay)]), { users: [], total: 0 }, 'nothing was created');
 
   for (const command of [['set', 'nobody_9', '--active', 'no'], ['reset-password', 'nobody_9'], ['delete', 'nobody_9']]) {
     const result = await cli(['user', ...command, ...at(relay)]);
