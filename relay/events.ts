@@ -99,6 +99,8 @@ export const RelayEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('submitted'), requestId: z.string(), id: z.string() }),
   z.object({ type: z.literal('submit-failed'), requestId: z.string(), reason: z.string() }),
+  /** Queue files that could not be read at start, kept aside rather than lost or fatal. */
+  z.object({ type: z.literal('spool-set-aside'), files: z.array(z.object({ file: z.string(), reason: z.string() })) }),
   z.object({ type: z.literal('stopped') }),
 ]);
 export type RelayEvent = z.infer<typeof RelayEventSchema>;

@@ -65,6 +65,7 @@ function current(): RelayConfig {
 async function start(first: RelayConfig): Promise<void> {
   spool = new Spool(first.spoolDir);
   const stored = await spool.init();
+  if (spool.setAside.length > 0) emit({ type: 'spool-set-aside', files: spool.setAside });
   const activeSpool = spool;
   scheduler = new Scheduler({
     spool: activeSpool,

@@ -3,7 +3,9 @@
  * everything, a crashed relay comes back, a busy port is explained.
  */
 import assert from 'node:assert/strict';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { cliEntry } from '../fixtures/paths.js';
 import { freePort } from '../fixtures/ports.js';
@@ -85,4 +87,15 @@ test('bad options get a one-line reason and a non-zero exit', async () => {
     assert.equal(proc.lines.length, 1, proc.lines.join('\n'));
     assert.match(proc.lines[0] ?? '', reason);
   }
+});
+
+test('an unreadable file in the mail queue is moved aside and reported; the relay still starts', async (t) => {
+  const dataDir = await tempDir(t, 'data');
+  await mkdir(join(dataDir, 'spool'), { recursive: true });
+  await writeFile(join(dataDir, 'spool', 'MWX00000000DEADBEEF.msg'), 'garbage where the metadata should be\n');
+  const relay = await startRelayDesk(t, { dataDir });
+  const state = await relay.waitForRelayState((s) => s.status === 'running' && s.problem !== undefined);
+  assert.equal(state.listeners[0]?.status, 'listening');
+  assert.match(state.problem ?? '', new RegExp(`1 queued message file\\(s\\) could not be read and were moved to ${join(dataDir, 'spool', 'unreadable').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  assert.equal(await readFile(join(dataDir, 'spool', 'unreadable', 'MWX00000000DEADBEEF.msg'), 'utf8'), 'garbage where the metadata should be\n');
 });

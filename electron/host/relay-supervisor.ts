@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { dirname } from 'node:path';
 import { RelayBatchSchema, type RelayEvent } from '../../relay/events.js';
 import type { RelayConfig } from '../../relay/protocol.js';
 import type { RelayState } from '../api/contract.js';
@@ -35,6 +36,7 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
   private startedAt = 0;
   private current: RelayState = { status: 'stopped', listeners: [], queued: 0 };
   private applyWaiters: (() => void)[] = [];
+  private standingProblem: string | undefined;
   private readonly submissions = new Map<string, { resolve: (id: string) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
 
   constructor(private readonly options: SupervisorOptions) {
@@ -140,11 +142,16 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
         void this.reconfigure();
         break;
       case 'listeners':
-        this.update({ status: 'running', listeners: event.listeners, problem: undefined });
+        this.update({ status: 'running', listeners: event.listeners, problem: this.standingProblem });
         this.configApplied();
         break;
       case 'queue':
         this.update({ queued: event.queued });
+        break;
+      case 'spool-set-aside':
+        // Stays shown while the relay runs: the admin has files to look at.
+        this.standingProblem = `${event.files.length} queued message file(s) could not be read and were moved to ${dirname(event.files[0]?.file ?? '')}: ${event.files[0]?.reason ?? ''}`;
+        this.update({ problem: this.standingProblem });
         break;
       case 'submitted':
         this.settle(event.requestId, event.id);

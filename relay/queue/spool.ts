@@ -71,8 +71,16 @@ export function metaLine(meta: MessageMeta): Buffer {
   return Buffer.from(`${JSON.stringify(meta)}\n`);
 }
 
+export interface SetAsideFile {
+  /** Where the unreadable file now is. */
+  file: string;
+  reason: string;
+}
+
 export class Spool {
   private readonly dirSync: DirSync;
+  /** Queue files init() could not read, moved into <dir>/unreadable/ so they neither block the relay nor vanish. */
+  readonly setAside: SetAsideFile[] = [];
 
   constructor(readonly dir: string) {
     this.dirSync = new DirSync(dir);
@@ -95,9 +103,22 @@ export class Spool {
       }
       if (ext === 'state' && !names.includes(`${id}.msg`)) await rm(join(this.dir, name), { force: true });
       if (ext !== 'msg') continue;
-      messages.push(await this.load(id));
+      try {
+        messages.push(await this.load(id));
+      } catch (err) {
+        await this.putAside(id, err instanceof Error ? err.message : String(err));
+      }
     }
     return messages;
+  }
+
+  private async putAside(id: string, reason: string): Promise<void> {
+    const aside = join(this.dir, 'unreadable');
+    await mkdir(aside, { recursive: true, mode: 0o700 });
+    const file = join(aside, `${id}.msg`);
+    await rename(this.path(id, 'msg'), file);
+    await rename(this.path(id, 'state'), join(aside, `${id}.state`)).catch(() => undefined);
+    this.setAside.push({ file, reason });
   }
 
   private async load(id: string): Promise<StoredMessage> {
@@ -113,7 +134,8 @@ export class Spool {
     if (end < 0) throw new Error(`spooled message ${id} has no metadata line`);
     const meta = MessageMetaSchema.parse(JSON.parse(head.subarray(0, end).toString('utf8')));
     const stateText = await readFile(this.path(id, 'state'), 'utf8').catch(() => null);
-    const state = stateText === null ? initialState(meta) : QueueStateSchema.parse(JSON.parse(stateText));
+    // Progress that cannot be read is started over: at worst a recipient gets the message twice.
+    const state = parseState(stateText) ?? initialState(meta);
     return { meta, bodyOffset: end + 1, state };
   }
 
@@ -173,4 +195,13 @@ async function unlinkIfPresent(path: string): Promise<void> {
   await unlink(path).catch((err: unknown) => {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   });
+}
+
+function parseState(text: string | null): QueueState | null {
+  if (text === null) return null;
+  try {
+    return QueueStateSchema.parse(JSON.parse(text));
+  } catch {
+    return null;
+  }
 }

@@ -209,3 +209,22 @@ test('message and state files are readable by the owner only, and a new spool fo
     assert.equal((await stat(join(dir, name))).mode & 0o777, 0o600, name);
   }
 });
+
+test('an unreadable queue file is moved aside with the reason, the others load, and a damaged progress file starts over', async (t) => {
+  const dir = await tempDir(t);
+  const spool = new Spool(dir);
+  await spool.init();
+  const good = await spool.writeWhole(meta(newQueueId()), Buffer.from('good\r\n'));
+  const damagedState = await spool.writeWhole(meta(newQueueId()), Buffer.from('state\r\n'));
+  await writeFile(join(dir, `${damagedState.meta.id}.state`), '{ not json');
+  const broken = newQueueId();
+  await writeFile(join(dir, `${broken}.msg`), 'this is not a metadata line\nbody');
+  const restarted = new Spool(dir);
+  const loaded = await restarted.init();
+  assert.deepEqual(loaded.map((m) => m.meta.id).sort(), [good.meta.id, damagedState.meta.id].sort());
+  assert.deepEqual(loaded.find((m) => m.meta.id === damagedState.meta.id)?.state, initialState(damagedState.meta));
+  assert.equal(restarted.setAside.length, 1);
+  assert.equal(restarted.setAside[0]?.file, join(dir, 'unreadable', `${broken}.msg`));
+  assert.match(restarted.setAside[0]?.reason ?? '', /JSON|Unexpected/);
+  assert.equal(await readFile(join(dir, 'unreadable', `${broken}.msg`), 'utf8'), 'this is not a metadata line\nbody', 'kept byte for byte');
+});
