@@ -225,6 +225,6 @@ test('an unreadable queue file is moved aside with the reason, the others load, 
   assert.deepEqual(loaded.find((m) => m.meta.id === damagedState.meta.id)?.state, initialState(damagedState.meta));
   assert.equal(restarted.setAside.length, 1);
   assert.equal(restarted.setAside[0]?.file, join(dir, 'unreadable', `${broken}.msg`));
-  assert.match(restarted.setAside[0]?.reason ?? '', /JSON|Unexpected/);
+  assert.match(restarted.setAside[0].reason, /JSON|Unexpected/);
   assert.equal(await readFile(join(dir, 'unreadable', `${broken}.msg`), 'utf8'), 'this is not a metadata line\nbody', 'kept byte for byte');
 });
