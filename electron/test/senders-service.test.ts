@@ -16,28 +16,21 @@ import { ApiError } from '../api/contract.js';
 import type { HostContext, SystemMail } from '../host/context.js';
 import type { SecretStore } from '../host/secrets.js';
 import { dkimVaultName, senderStatus, sendersService, startAddressVerification } from '../host/services/senders.js';
-import { STORE_VERSION, type StoreData } from '../host/store/schema.js';
+import type { StoreData } from '../host/store/schema.js';
 import { Store } from '../host/store/store.js';
+import { testSettings } from './settings-fixture.js';
 import { Vault } from '../host/vault.js';
 
 function initial(): StoreData {
-  return {
-    version: STORE_VERSION,
-    accountId: '123456',
-    installationId: 'test-installation',
+  return testSettings({
     nextUserNumber: 1,
-    lists: [{ name: 'SMTP+', createdAt: '2026-11-26T00:00:00.000Z' }],
-    users: [],
-    senders: { domains: [], addresses: [] },
     server: {
       listenAddress: '127.0.0.1',
       listeners: [],
       tls: null,
       limits: { maxMessageBytes: 1024 * 1024, maxRecipients: 100, maxConnections: 10 },
     },
-    upstream: { mode: 'none' },
-    dnsServers: [],
-  };
+  });
 }
 
 function memoryKeychain(): SecretStore {

@@ -10,26 +10,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { LAST_GOOD_FILE, SETTINGS_FILE, Store, StoreOpenError } from '../host/store/store.js';
 import { STORE_VERSION, type StoreData } from '../host/store/schema.js';
+import { testSettings } from './settings-fixture.js';
 
-function initial(): StoreData {
-  return {
-    version: STORE_VERSION,
-    accountId: '123456',
-    installationId: 'test-installation',
-    nextUserNumber: 0,
-    lists: [{ name: 'SMTP+', createdAt: '2026-11-26T00:00:00.000Z' }],
-    users: [],
-    senders: { domains: [], addresses: [] },
-    server: {
-      listenAddress: '0.0.0.0',
-      listeners: [{ port: 2525, encryption: 'starttls', requireTlsForAuth: false }],
-      tls: null,
-      limits: { maxMessageBytes: 25 * 1024 * 1024, maxRecipients: 100, maxConnections: 200 },
-    },
-    upstream: { mode: 'none' },
-    dnsServers: [],
-  };
-}
+const initial = () => testSettings();
 
 async function dataDir(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'relay-desk-store-'));
