@@ -200,7 +200,8 @@ export function usersService(ctx: HostContext): UsersApi {
         user.updatedAt = now;
       });
       await verifyNewAddresses(senders.addresses);
-      await ctx.relayChanged();
+      // A note is the admin's alone: the relay's configuration of 10,000 users is not resent for it.
+      if (Object.keys(changes).some((key) => key !== 'note')) await ctx.relayChanged();
       return view(store.data, find(store.data, name));
     },
 
