@@ -4,14 +4,10 @@
  * one function per contract method and an event subscription, nothing else:
  * no channel names, no raw ipcRenderer, no IpcRendererEvent.
  */
-import { isEventName, methodNames, type MethodName } from './api/contract.js';
+import { isEventName, methodNames } from './api/contract.js';
 import { CALL_CHANNEL, EVENT_CHANNEL } from './api/ipc-channels.js';
+import type { PreloadBridge } from './api/transports.js';
 
-/** Must match renderer/src/api/ipc-transport.ts, which consumes it. */
-export interface PreloadBridge {
-  methods: Record<MethodName, (input: unknown) => Promise<unknown>>;
-  onEvent(listener: (event: string, payload: unknown) => void): () => void;
-}
 
 type IpcListener = (event: unknown, ...args: unknown[]) => void;
 

@@ -1,7 +1,8 @@
 /** Picks the transport the page was opened with; the rest of the UI never knows which. */
 import { createApiClient, type ApiClient } from '../../../electron/api/client.js';
-import { createHttpTransport, readAdminToken } from './http-transport.js';
-import { createIpcTransport } from './ipc-transport.js';
+import { createHttpTransport, createIpcTransport } from '../../../electron/api/transports.js';
+import { readAdminToken } from './http-transport.js';
+import './ipc-transport.js';
 
 export type Connection = { client: ApiClient } | { problem: string };
 
