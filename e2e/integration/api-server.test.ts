@@ -16,6 +16,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { generate } from 'selfsigned';
 import type { z } from 'zod';
 import { serverMethods, ServerViewSchema, UpstreamViewSchema } from '../../electron/api/schemas/server.js';
+import { apiError as error } from '../fixtures/api.js';
 import { freePort } from '../fixtures/ports.js';
 import { rawSmtp } from '../fixtures/raw-smtp.js';
 import { startRelayDesk, type ApiResponse, type RelayDesk } from '../fixtures/relay-desk.js';
@@ -34,10 +35,6 @@ function succeeds(response: ApiResponse): void {
   assert.equal(response.status, 200, JSON.stringify(response.body));
 }
 
-function error(response: ApiResponse): { code: string; message: string; field?: string } {
-  assert.notEqual(response.status, 200, JSON.stringify(response.body));
-  return (response.body as { error: { code: string; message: string; field?: string } }).error;
-}
 
 const getServer = async (relay: RelayDesk) => value(await relay.call('server.get'), ServerViewSchema);
 const getUpstream = async (relay: RelayDesk) => value(await relay.call('upstream.get'), UpstreamViewSchema);

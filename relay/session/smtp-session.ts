@@ -181,6 +181,8 @@ async function receiveMessage(
   const now = new Date();
   let refusal: SmtpReply | null = null;
   let meta: MessageMeta | null = null;
+  /** The metadata line written before the message: its length is where the body starts. */
+  let metaBytes = 0;
 
   const message = new MessageStream({
     maxHeaderBytes: MAX_HEADER_BYTES,
@@ -215,7 +217,9 @@ async function receiveMessage(
         campaign: inspected.campaign,
         tls: session.secure,
       };
-      return metaLine(meta);
+      const line = metaLine(meta);
+      metaBytes = line.length;
+      return line;
     },
   });
 
@@ -236,8 +240,8 @@ async function receiveMessage(
     return replies.rateLimited(user.name, user.rateLimitPerHour ?? 0);
   }
   await spooled.commit();
-  const size = spooled.stream.bytesWritten - metaLine(decided).length;
-  const stored: StoredMessage = { meta: decided, bodyOffset: metaLine(decided).length, state: initialState(decided) };
+  const size = spooled.stream.bytesWritten - metaBytes;
+  const stored: StoredMessage = { meta: decided, bodyOffset: metaBytes, state: initialState(decided) };
   services.emit({
     type: 'accepted',
     id,
