@@ -13,10 +13,12 @@ import { useState, type ReactNode } from 'react';
 import type { ApiClient } from '../../electron/api/client.js';
 import type { Connection } from './api/connect.js';
 import { RelayStatusChip } from './components/RelayStatusChip.js';
+import { ALL_LISTS, ListChooser } from './lists/ListChooser.js';
+import { useLists, type ListsData } from './lists/useLists.js';
 import { RelayScreen } from './screens/RelayScreen.js';
 import { UsersScreen } from './screens/users/UsersScreen.js';
 import { theme } from './theme.js';
-import { useRelayState } from './useRelayState.js';
+import { useRelayState, type RelayStateView } from './useRelayState.js';
 
 export function App({ connection }: { connection: Connection }) {
   return (
@@ -33,20 +35,45 @@ export function App({ connection }: { connection: Connection }) {
   );
 }
 
+/** What every screen may use: the API, the list chosen at the top, the relay's live state. */
+interface ScreenContext {
+  client: ApiClient;
+  list: string;
+  lists: ListsData;
+  relay: RelayStateView;
+}
+
 /** The screens that exist, in the order the navigation shows them. */
-const SCREENS = [
-  { id: 'status', label: 'Status' },
-  { id: 'users', label: 'Users' },
-] as const;
-type ScreenId = (typeof SCREENS)[number]['id'];
+const SCREENS: { id: string; label: string; wide?: boolean; render: (c: ScreenContext) => ReactNode }[] = [
+  { id: 'status', label: 'Status', render: ({ relay }) => <StatusScreen relay={relay} /> },
+  {
+    id: 'users',
+    label: 'Users',
+    wide: true,
+    render: ({ client, list, lists }) => <UsersScreen client={client} list={list} lists={lists} />,
+  },
+];
+
+function StatusScreen({ relay: { state, error } }: { relay: RelayStateView }) {
+  return (
+    <>
+      {error && <Alert severity="error">Could not reach the Relay Desk host: {error}</Alert>}
+      {!error && !state && <CircularProgress aria-label="loading" />}
+      {state && <RelayScreen state={state} />}
+    </>
+  );
+}
 
 function Connected({ client }: { client: ApiClient }) {
-  const { state, error } = useRelayState(client);
-  const [screen, setScreen] = useState<ScreenId>('status');
+  const relay = useRelayState(client);
+  const lists = useLists(client);
+  const [list, setList] = useState(ALL_LISTS);
+  const [screenId, setScreenId] = useState(SCREENS[0].id);
+  const screen = SCREENS.find((s) => s.id === screenId) ?? SCREENS[0];
   const nav = (
     <Tabs
-      value={screen}
-      onChange={(_e, value: ScreenId) => setScreen(value)}
+      value={screen.id}
+      onChange={(_e, value: string) => setScreenId(value)}
       textColor="inherit"
       indicatorColor="secondary"
       aria-label="screens"
@@ -57,23 +84,25 @@ function Connected({ client }: { client: ApiClient }) {
       ))}
     </Tabs>
   );
+  const listBar = <ListChooser client={client} lists={lists} value={list} onChange={setList} />;
   return (
-    <Shell nav={nav} status={<RelayStatusChip state={state} />} wide={screen === 'users'}>
-      <Box id="screen" role="tabpanel" aria-labelledby={`tab-${screen}`}>
-        {screen === 'status' && (
-          <>
-            {error && <Alert severity="error">Could not reach the Relay Desk host: {error}</Alert>}
-            {!error && !state && <CircularProgress aria-label="loading" />}
-            {state && <RelayScreen state={state} />}
-          </>
-        )}
-        {screen === 'users' && <UsersScreen client={client} />}
+    <Shell nav={nav} status={<RelayStatusChip state={relay.state} />} listBar={listBar} wide={screen.wide}>
+      <Box id="screen" role="tabpanel" aria-labelledby={`tab-${screen.id}`}>
+        {screen.render({ client, list, lists, relay })}
       </Box>
     </Shell>
   );
 }
 
-function Shell({ nav, status, wide, children }: { nav?: ReactNode; status?: ReactNode; wide?: boolean; children: ReactNode }) {
+interface ShellProps {
+  nav?: ReactNode;
+  status?: ReactNode;
+  listBar?: ReactNode;
+  wide?: boolean;
+  children: ReactNode;
+}
+
+function Shell({ nav, status, listBar, wide, children }: ShellProps) {
   return (
     <Box sx={{ minHeight: '100vh', bgcolor: 'background.default' }}>
       <AppBar position="static" elevation={0}>
@@ -85,6 +114,13 @@ function Shell({ nav, status, wide, children }: { nav?: ReactNode; status?: Reac
           {status}
         </Toolbar>
       </AppBar>
+      {listBar && (
+        <Box component="nav" aria-label="current list" sx={{ borderBottom: 1, borderColor: 'divider', bgcolor: 'background.paper' }}>
+          <Container maxWidth={wide ? 'lg' : 'md'} sx={{ py: 1.5 }}>
+            {listBar}
+          </Container>
+        </Box>
+      )}
       <Container maxWidth={wide ? 'lg' : 'md'} component="main" sx={{ py: 4 }}>
         {children}
       </Container>

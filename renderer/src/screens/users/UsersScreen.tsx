@@ -2,29 +2,24 @@ import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Card from '@mui/material/Card';
 import CardContent from '@mui/material/CardContent';
-import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
 import type { UserView } from '../../../../electron/api/schemas/users.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { AddIcon } from '../../components/icons.js';
+import type { ListsData } from '../../lists/useLists.js';
 import { ConnectionInfo } from './ConnectionInfo.js';
 import { UserDialog } from './UserDialog.js';
 import { UsersTable } from './UsersTable.js';
 import { useUsersData } from './useUsersData.js';
 
-const ALL = '';
-
-/** SMTP users: who may log in to the relay, per list, and what their mail clients need. */
-export function UsersScreen({ client }: { client: ApiClient }) {
-  const [list, setList] = useState(ALL);
+/** SMTP users: who may log in to the relay, in the list chosen at the top ('' = all), and what their mail clients need. */
+export function UsersScreen({ client, list, lists }: { client: ApiClient; list: string; lists: ListsData }) {
   const data = useUsersData(client, list);
   const [editing, setEditing] = useState<UserView | 'new' | null>(null);
   const [deleting, setDeleting] = useState<UserView | null>(null);
-  const lists = list && !data.lists.includes(list) ? [...data.lists, list] : data.lists;
 
   const remove = async (user: UserView) => {
     await client.call('users.delete', { name: user.name });
@@ -40,25 +35,8 @@ export function UsersScreen({ client }: { client: ApiClient }) {
         <CardContent>
           <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mb: 2 }}>
             <Typography variant="h6" component="h2" id="users-title" sx={{ flexGrow: 1 }}>
-              SMTP users
+              SMTP users{list ? ` in ${list}` : ''}
             </Typography>
-            <TextField
-              select
-              id="users-list"
-              label="List"
-              value={list}
-              onChange={(e) => setList(e.target.value)}
-              size="small"
-              sx={{ minWidth: 200 }}
-              slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}
-            >
-              <MenuItem value={ALL}>All lists</MenuItem>
-              {lists.map((name) => (
-                <MenuItem key={name} value={name}>
-                  {name}
-                </MenuItem>
-              ))}
-            </TextField>
             <Button variant="contained" startIcon={<AddIcon />} onClick={() => setEditing('new')}>
               Add new user
             </Button>
@@ -71,10 +49,13 @@ export function UsersScreen({ client }: { client: ApiClient }) {
           client={client}
           user={editing === 'new' ? null : editing}
           list={list}
-          lists={data.lists}
+          lists={lists.names}
           server={data.server}
           verifiedDomains={data.verifiedDomains}
-          onSaved={data.reload}
+          onSaved={() => {
+            data.reload();
+            lists.reload();
+          }}
           onClose={() => setEditing(null)}
         />
       )}

@@ -6,7 +6,6 @@ import { errorText } from '../../components/errors.js';
 
 export interface UsersData {
   users: UserView[];
-  lists: string[];
   verifiedDomains: string[];
   server: ServerView | null;
   loading: boolean;
@@ -18,7 +17,6 @@ export interface UsersData {
 export function useUsersData(client: ApiClient, list: string): UsersData {
   const [data, setData] = useState<Omit<UsersData, 'reload'>>({
     users: [],
-    lists: [],
     verifiedDomains: [],
     server: null,
     loading: true,
@@ -31,15 +29,13 @@ export function useUsersData(client: ApiClient, list: string): UsersData {
     setData((d) => ({ ...d, loading: true }));
     Promise.all([
       client.call('users.list', list ? { list } : {}),
-      client.call('lists.list', {}),
       client.call('senders.list', {}),
       client.call('server.get', {}),
     ]).then(
-      ([users, lists, senders, server]) => {
+      ([users, senders, server]) => {
         if (!current) return;
         setData({
           users: users.users,
-          lists: lists.lists.map((l) => l.name),
           verifiedDomains: senders.domains.filter((d) => d.status === 'verified').map((d) => d.domain),
           server,
           loading: false,
