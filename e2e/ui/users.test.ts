@@ -7,22 +7,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright';
 import { ok } from '../fixtures/api.js';
-import { openPage, screenshot } from '../fixtures/browser.js';
+import { openPage, screenshot, settled } from '../fixtures/browser.js';
 import { startDns } from '../fixtures/dns.js';
 import { startRelayDesk } from '../fixtures/relay-desk.js';
 import { verifyDomain } from '../fixtures/scenario.js';
-
-/** Lets dialogs finish fading in or out, so screenshots show what an admin sees. */
-async function settled(page: Page): Promise<void> {
-  await page.evaluate(() =>
-    Promise.all(
-      document
-        .getAnimations()
-        .filter((a) => a.effect?.getTiming().iterations !== Infinity)
-        .map((a) => a.finished.catch(() => undefined)),
-    ),
-  );
-}
 
 async function openUsers(page: Page, adminUrl: string): Promise<void> {
   await page.goto(adminUrl);
