@@ -43,13 +43,21 @@ const WithPassword = z.object({ user: UserViewSchema, password: z.string() });
 export const usersMethods = {
   'lists.list': { input: NoInput, output: z.object({ lists: z.array(ListViewSchema) }) },
   'lists.create': { input: z.object({ name: ListName }).strict(), output: ListViewSchema },
-  /** One page of users (all of them without a limit), in creation order, with the total that match. */
+  /** One page of users (all of them without a limit), in creation order unless sorted, with the total that match. */
   'users.list': {
     input: z
       .object({
         list: ListName.optional(),
         /** Matches user name, note, list, domains and addresses, ignoring case. */
         search: z.string().max(200).optional(),
+        active: z.boolean().optional(),
+        sort: z
+          .object({
+            field: z.enum(['name', 'note', 'list', 'active', 'priority', 'updatedAt']),
+            direction: z.enum(['asc', 'desc']),
+          })
+          .strict()
+          .optional(),
         offset: z.number().int().min(0).optional(),
         limit: z.number().int().min(1).max(10_000).optional(),
       })

@@ -11,6 +11,7 @@ import type { UserView } from '../../api/schemas/users.js';
 import type { HostContext } from '../context.js';
 import type { StoreData, StoredUser } from '../store/schema.js';
 import { parseEntries } from './entries.js';
+import { queryUsers } from './user-query.js';
 import { senderStatus, startAddressVerification } from './senders.js';
 
 type UsersApi = Pick<
@@ -129,16 +130,10 @@ export function usersService(ctx: HostContext): UsersApi {
       return { name, createdAt, users: 0 };
     },
 
-    'users.list': ({ list, search, offset = 0, limit }) => {
-      const needle = search?.trim().toLowerCase() ?? '';
-      const matching = store.data.users.filter(
-        (u) =>
-          (list === undefined || u.list === list) &&
-          (needle === '' || [u.name, u.note, u.list, ...u.domains, ...u.addresses].some((text) => text.toLowerCase().includes(needle))),
-      );
+    'users.list': (query) => {
+      const { page, total } = queryUsers(store.data.users, query);
       // Views (with sender statuses) are made for the page only.
-      const page = matching.slice(offset, limit === undefined ? undefined : offset + limit);
-      return Promise.resolve({ users: page.map((u) => view(store.data, u)), total: matching.length });
+      return Promise.resolve({ users: page.map((u) => view(store.data, u)), total });
     },
 
     'users.get': ({ name }) => Promise.resolve(view(store.data, find(store.data, name))),
