@@ -16,6 +16,8 @@ import { RelayStatusChip } from './components/RelayStatusChip.js';
 import { ALL_LISTS, ListChooser } from './lists/ListChooser.js';
 import { useLists, type ListsData } from './lists/useLists.js';
 import { RelayScreen } from './screens/RelayScreen.js';
+import { SendersScreen } from './screens/senders/SendersScreen.js';
+import { ServerScreen } from './screens/server/ServerScreen.js';
 import { UsersScreen } from './screens/users/UsersScreen.js';
 import { theme } from './theme.js';
 import { useRelayState, type RelayStateView } from './useRelayState.js';
@@ -43,8 +45,15 @@ interface ScreenContext {
   relay: RelayStateView;
 }
 
-/** The screens that exist, in the order the navigation shows them. */
-const SCREENS: { id: string; label: string; wide?: boolean; render: (c: ScreenContext) => ReactNode }[] = [
+interface Screen {
+  id: string;
+  label: string;
+  wide?: boolean;
+  render: (c: ScreenContext) => ReactNode;
+}
+
+/** The screens that exist, in the order the navigation shows them; the first opens at start. */
+const SCREENS: [Screen, ...Screen[]] = [
   { id: 'status', label: 'Status', render: ({ relay }) => <StatusScreen relay={relay} /> },
   {
     id: 'users',
@@ -52,6 +61,8 @@ const SCREENS: { id: string; label: string; wide?: boolean; render: (c: ScreenCo
     wide: true,
     render: ({ client, list, lists }) => <UsersScreen client={client} list={list} lists={lists} />,
   },
+  { id: 'senders', label: 'Senders', render: ({ client }) => <SendersScreen client={client} /> },
+  { id: 'server', label: 'Server', render: ({ client, relay }) => <ServerScreen client={client} relay={relay} /> },
 ];
 
 function StatusScreen({ relay: { state, error } }: { relay: RelayStateView }) {
