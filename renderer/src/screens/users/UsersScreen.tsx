@@ -14,10 +14,12 @@ import { ConnectionInfo } from './ConnectionInfo.js';
 import { UserDialog } from './UserDialog.js';
 import { UsersTable } from './UsersTable.js';
 import { useUsersData } from './useUsersData.js';
+import { useUsersGridQuery } from './useUsersGridQuery.js';
 
 /** SMTP users: who may log in to the relay, in the list chosen at the top ('' = all), and what their mail clients need. */
 export function UsersScreen({ client, list, lists }: { client: ApiClient; list: string; lists: ListsData }) {
-  const data = useUsersData(client, list);
+  const grid = useUsersGridQuery();
+  const data = useUsersData(client, list, grid.query);
   const [editing, setEditing] = useState<UserView | 'new' | null>(null);
   const [deleting, setDeleting] = useState<UserView | null>(null);
 
@@ -41,7 +43,7 @@ export function UsersScreen({ client, list, lists }: { client: ApiClient; list: 
               Add new user
             </Button>
           </Stack>
-          <UsersTable users={data.users} loading={data.loading} onEdit={setEditing} onDelete={setDeleting} />
+          <UsersTable users={data.users} total={data.total} loading={data.loading} models={grid.models} onEdit={setEditing} onDelete={setDeleting} />
         </CardContent>
       </Card>
       {editing && (

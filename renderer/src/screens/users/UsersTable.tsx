@@ -5,16 +5,23 @@ import { DataGrid, type GridColDef } from '@mui/x-data-grid';
 import type { UserView } from '../../../../electron/api/schemas/users.js';
 import { ActiveIcon, DeleteIcon, EditIcon, InactiveIcon } from '../../components/icons.js';
 import { priorityLabel, shortDate } from './priority.js';
+import type { UsersGridModels } from './useUsersGridQuery.js';
 
 export interface UsersTableProps {
   users: UserView[];
+  /** How many users match in all: the grid shows one page of them. */
+  total: number;
   loading: boolean;
+  models: UsersGridModels;
   onEdit: (user: UserView) => void;
   onDelete: (user: UserView) => void;
 }
 
-/** The seed's users table: sortable, filterable, with edit and delete on each row. */
-export function UsersTable({ users, loading, onEdit, onDelete }: UsersTableProps) {
+/**
+ * The seed's users table: sortable, filterable (status and search), with edit
+ * and delete on each row. Paging, sorting and filtering happen on the host.
+ */
+export function UsersTable({ users, total, loading, models, onEdit, onDelete }: UsersTableProps) {
   const columns: GridColDef<UserView>[] = [
     {
       field: 'active',
@@ -30,14 +37,15 @@ export function UsersTable({ users, loading, onEdit, onDelete }: UsersTableProps
         </Stack>
       ),
     },
-    { field: 'name', headerName: 'User name', width: 140 },
-    { field: 'note', headerName: 'Note', flex: 1, minWidth: 160 },
-    { field: 'type', headerName: 'Type', width: 90 },
+    { field: 'name', headerName: 'User name', width: 140, filterable: false },
+    { field: 'note', headerName: 'Note', flex: 1, minWidth: 160, filterable: false },
+    { field: 'type', headerName: 'Type', width: 90, sortable: false, filterable: false },
     {
       field: 'priority',
       headerName: 'Priority',
       width: 130,
       type: 'number',
+      filterable: false,
       align: 'left',
       headerAlign: 'left',
       valueFormatter: (value: number) => priorityLabel(value),
@@ -47,6 +55,7 @@ export function UsersTable({ users, loading, onEdit, onDelete }: UsersTableProps
       headerName: 'Last updated',
       width: 130,
       type: 'date',
+      filterable: false,
       valueGetter: (value: string) => new Date(value),
       valueFormatter: (value: Date) => shortDate(value.toISOString()),
     },
@@ -83,7 +92,16 @@ export function UsersTable({ users, loading, onEdit, onDelete }: UsersTableProps
       showToolbar
       disableRowSelectionOnClick
       density="compact"
-      initialState={{ sorting: { sortModel: [{ field: 'name', sort: 'asc' }] }, pagination: { paginationModel: { pageSize: 25 } } }}
+      paginationMode="server"
+      sortingMode="server"
+      filterMode="server"
+      rowCount={total}
+      paginationModel={models.pagination}
+      onPaginationModelChange={models.setPagination}
+      sortModel={models.sort}
+      onSortModelChange={models.setSort}
+      filterModel={models.filter}
+      onFilterModelChange={models.setFilter}
       pageSizeOptions={[25, 50, 100]}
       localeText={{ noRowsLabel: 'No SMTP users yet: add one so a mail client can log in.' }}
     />

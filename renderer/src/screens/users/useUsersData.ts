@@ -1,11 +1,16 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
+import type { MethodInput } from '../../../../electron/api/contract.js';
 import type { ServerView } from '../../../../electron/api/schemas/server.js';
 import type { UserView } from '../../../../electron/api/schemas/users.js';
 import { errorText } from '../../components/errors.js';
 
+/** What the table asks for: one page, sorted and filtered on the host. */
+export type UsersQuery = Omit<MethodInput<'users.list'>, 'list'>;
+
 export interface UsersData {
   users: UserView[];
+  total: number;
   verifiedDomains: string[];
   server: ServerView | null;
   loading: boolean;
@@ -13,40 +18,55 @@ export interface UsersData {
   reload: () => void;
 }
 
+function useReload(): [number, () => void] {
+  const [generation, setGeneration] = useState(0);
+  return [generation, useCallback(() => setGeneration((g) => g + 1), [])];
+}
+
 /** Everything the Users screen shows, for one list ('' = all lists); reload() after a change. */
-export function useUsersData(client: ApiClient, list: string): UsersData {
-  const [data, setData] = useState<Omit<UsersData, 'reload'>>({
+export function useUsersData(client: ApiClient, list: string, query: UsersQuery): UsersData {
+  const [page, setPage] = useState<{ users: UserView[]; total: number; loading: boolean; error: string | null }>({
     users: [],
-    verifiedDomains: [],
-    server: null,
+    total: 0,
     loading: true,
     error: null,
   });
-  const [generation, setGeneration] = useState(0);
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  const [context, setContext] = useState<{ verifiedDomains: string[]; server: ServerView | null; error: string | null }>({
+    verifiedDomains: [],
+    server: null,
+    error: null,
+  });
+  const [generation, reload] = useReload();
+
   useEffect(() => {
     let current = true;
-    setData((d) => ({ ...d, loading: true }));
-    Promise.all([
-      client.call('users.list', list ? { list } : {}),
-      client.call('senders.list', {}),
-      client.call('server.get', {}),
-    ]).then(
-      ([users, senders, server]) => {
-        if (!current) return;
-        setData({
-          users: users.users,
-          verifiedDomains: senders.domains.filter((d) => d.status === 'verified').map((d) => d.domain),
-          server,
-          loading: false,
-          error: null,
-        });
-      },
-      (err: unknown) => current && setData((d) => ({ ...d, loading: false, error: errorText(err) })),
+    setPage((p) => ({ ...p, loading: true }));
+    client.call('users.list', list ? { ...query, list } : query).then(
+      ({ users, total }) => current && setPage({ users, total, loading: false, error: null }),
+      (err: unknown) => current && setPage((p) => ({ ...p, loading: false, error: errorText(err) })),
     );
     return () => {
       current = false;
     };
-  }, [client, list, generation]);
-  return { ...data, reload };
+  }, [client, list, query, generation]);
+
+  // What the dialog needs besides the users; it changes rarely, so it is not refetched per page.
+  useEffect(() => {
+    let current = true;
+    Promise.all([client.call('senders.list', {}), client.call('server.get', {})]).then(
+      ([senders, server]) =>
+        current &&
+        setContext({
+          verifiedDomains: senders.domains.filter((d) => d.status === 'verified').map((d) => d.domain),
+          server,
+          error: null,
+        }),
+      (err: unknown) => current && setContext((c) => ({ ...c, error: errorText(err) })),
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, generation]);
+
+  return { ...page, ...context, error: page.error ?? context.error, reload };
 }
