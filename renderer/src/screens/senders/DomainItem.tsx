@@ -1,0 +1,77 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import { useState } from 'react';
+import type { ApiClient } from '../../../../electron/api/client.js';
+import type { DomainView } from '../../../../electron/api/schemas/senders.js';
+import type { UserView } from '../../../../electron/api/schemas/users.js';
+import { errorText } from '../../components/errors.js';
+import { AuthorizedUsers } from './AuthorizedUsers.js';
+import { dateTime } from './dates.js';
+import { DnsRecordFields } from './DnsRecordFields.js';
+import { SenderCard } from './SenderCard.js';
+import { SenderStatusChip } from './SenderStatusChip.js';
+
+export interface DomainItemProps {
+  client: ApiClient;
+  domain: DomainView;
+  users: UserView[];
+  onChecked: (domain: DomainView) => void;
+  onRemove: () => void;
+}
+
+const NOTES = {
+  verification: 'publish it at your DNS provider, then press Check now. Keep it published.',
+  dkim: 'publish it too, so receivers can check the signature the relay puts on mail from this domain.',
+} as const;
+
+function datesOf(d: DomainView): string {
+  const added = `Added ${dateTime(d.addedAt)}`;
+  return d.verifiedAt ? `${added} · Verified ${dateTime(d.verifiedAt)} through its DNS TXT record` : added;
+}
+
+/** One sender domain: its status, the records to publish, and a DNS check on demand with what it found. */
+export function DomainItem({ client, domain, users, onChecked, onRemove }: DomainItemProps) {
+  const [checking, setChecking] = useState(false);
+  // Whether this page's last check found the record; a check from before the page opened does not say.
+  const [found, setFound] = useState<boolean | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const check = () => {
+    setChecking(true);
+    setProblem(null);
+    client
+      .call('senders.checkDomain', { domain: domain.domain })
+      .then((result) => {
+        setFound(result.verified);
+        onChecked(result.domain);
+      })
+      .catch((err: unknown) => setProblem(errorText(err)))
+      .finally(() => setChecking(false));
+  };
+  const last = domain.lastCheck;
+  const severity = domain.status === 'pending' || found === false ? 'warning' : found ? 'success' : 'info';
+  return (
+    <SenderCard
+      name={domain.domain}
+      chip={<SenderStatusChip kind="domain" status={domain.status} />}
+      dates={datesOf(domain)}
+      busy={checking}
+      onRemove={onRemove}
+      actions={
+        <Button variant={domain.status === 'pending' ? 'contained' : 'outlined'} onClick={check} loading={checking} loadingPosition="start">
+          {checking ? 'Checking DNS…' : 'Check now'}
+        </Button>
+      }
+    >
+      {domain.records.map((record) => (
+        <DnsRecordFields key={record.purpose} record={record} note={NOTES[record.purpose]} />
+      ))}
+      {last && (
+        <Alert severity={severity} role="status" aria-label="last check">
+          Checked {dateTime(last.at)}: {last.result}
+        </Alert>
+      )}
+      {problem && <Alert severity="error">{problem}</Alert>}
+      <AuthorizedUsers users={users} pending={domain.status === 'pending'} />
+    </SenderCard>
+  );
+}

@@ -1,0 +1,77 @@
+import Card from '@mui/material/Card';
+import CardContent from '@mui/material/CardContent';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useState } from 'react';
+import type { ApiClient } from '../../../../electron/api/client.js';
+import type { DomainView } from '../../../../electron/api/schemas/senders.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { AddSenderForm } from './AddSenderForm.js';
+import { DomainItem } from './DomainItem.js';
+import { usersOf } from './usersOf.js';
+import type { SendersData } from './useSendersData.js';
+
+/** Sender domains: add one, publish its TXT record, check it, remove it. */
+export function DomainsSection({ client, data }: { client: ApiClient; data: SendersData }) {
+  const [removing, setRemoving] = useState<DomainView | null>(null);
+  const add = async (domain: string) => {
+    data.putDomain(await client.call('senders.addDomain', { domain }));
+  };
+  const remove = async (domain: DomainView) => {
+    await client.call('senders.removeDomain', { domain: domain.domain });
+    setRemoving(null);
+    data.reload();
+  };
+  return (
+    <Card variant="outlined" component="section" aria-labelledby="domains-title">
+      <CardContent>
+        <Stack spacing={2}>
+          <div>
+            <Typography variant="h6" component="h2" id="domains-title">
+              Domains
+            </Typography>
+            <Typography variant="body2" color="text.secondary">
+              A verified domain lets its SMTP users send from every address at it. You prove the domain is yours with a DNS TXT
+              record; once verified, the relay signs its mail with DKIM.
+            </Typography>
+          </div>
+          <AddSenderForm
+            id="sender-domain"
+            label="Domain"
+            placeholder="company.com"
+            hint="The domain itself (company.com) or a subdomain (marketing.company.com), not www."
+            emptyText="Enter a domain, e.g. company.com."
+            buttonLabel="Add domain"
+            field="domain"
+            onAdd={add}
+          />
+          {!data.loading && data.domains.length === 0 && (
+            <Typography color="text.secondary">No domains yet: add the domain your office sends mail from.</Typography>
+          )}
+          {data.domains.map((d) => (
+            <DomainItem
+              key={d.domain}
+              client={client}
+              domain={d}
+              users={usersOf(data.users, 'domain', d.domain)}
+              onChecked={data.putDomain}
+              onRemove={() => setRemoving(d)}
+            />
+          ))}
+        </Stack>
+      </CardContent>
+      {removing && (
+        <ConfirmDialog
+          title={`Remove ${removing.domain}?`}
+          confirmLabel="Remove domain"
+          danger
+          onConfirm={() => remove(removing)}
+          onClose={() => setRemoving(null)}
+        >
+          <strong>{removing.domain}</strong> is taken off every SMTP user authorized for it: they can no longer send from addresses at
+          it. Its DKIM key is deleted, and adding it again needs a new TXT record. This cannot be undone.
+        </ConfirmDialog>
+      )}
+    </Card>
+  );
+}
