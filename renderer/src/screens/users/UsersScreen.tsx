@@ -50,7 +50,8 @@ export function UsersScreen({ client, list, lists }: { client: ApiClient; list: 
         <UserDialog
           client={client}
           user={editing === 'new' ? null : editing}
-          list={list}
+          // With all lists shown, a new user goes to the first list (the host's default, "SMTP+"), named in the form.
+          list={list || (lists.names[0] ?? '')}
           lists={lists.names}
           server={data.server}
           verifiedDomains={data.verifiedDomains}
