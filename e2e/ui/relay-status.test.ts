@@ -4,8 +4,11 @@
  * tells a user who lost the token what to do.
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { openPage, screenshot } from '../fixtures/browser.js';
+import { freePort } from '../fixtures/ports.js';
 import { startRelayDesk } from '../fixtures/relay-desk.js';
 
 test('the admin page shows the relay listening on its port', async (t) => {
@@ -42,4 +45,21 @@ test('opening the page without the token explains where to find it', async (t) =
   await page.goto(relay.baseUrl);
   await page.getByText(/Open the full address that `relay-desk serve` printed/).waitFor();
   await screenshot(page, 'relay-status-no-token');
+});
+
+test('a port another program holds is named on every screen, with what to do', async (t) => {
+  const port = await freePort();
+  const squatter = createServer().listen(port, '0.0.0.0');
+  await once(squatter, 'listening');
+  t.after(() => squatter.close());
+  const relay = await startRelayDesk(t, { smtpPort: port });
+  const page = await openPage(t);
+  await page.goto(relay.adminUrl);
+  await page.getByLabel('relay status').getByText(`Port ${port} unavailable`).waitFor();
+  await page.getByRole('tab', { name: 'Users' }).click();
+  const problems = page.getByRole('region', { name: 'relay problems' });
+  await problems
+    .getByText(`Port ${port} is already used by another program. Stop that program or choose another port. Ports are set on the Server screen.`)
+    .waitFor();
+  await screenshot(page, 'relay-status-port-in-use');
 });

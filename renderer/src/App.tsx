@@ -12,6 +12,7 @@ import Typography from '@mui/material/Typography';
 import { useState, type ReactNode } from 'react';
 import type { ApiClient } from '../../electron/api/client.js';
 import type { Connection } from './api/connect.js';
+import { RelayProblems } from './components/RelayProblems.js';
 import { RelayStatusChip } from './components/RelayStatusChip.js';
 import { ALL_LISTS, ListChooser } from './lists/ListChooser.js';
 import { useLists, type ListsData } from './lists/useLists.js';
@@ -99,6 +100,7 @@ function Connected({ client }: { client: ApiClient }) {
   const listBar = <ListChooser client={client} lists={lists} value={list} onChange={setList} />;
   return (
     <Shell nav={nav} status={<RelayStatusChip state={relay.state} />} listBar={listBar} wide={screen.wide}>
+      <RelayProblems state={relay.state} />
       <Box id="screen" role="tabpanel" aria-labelledby={`tab-${screen.id}`}>
         {screen.render({ client, list, lists, relay })}
       </Box>

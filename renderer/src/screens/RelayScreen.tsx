@@ -22,7 +22,6 @@ const ENCRYPTION_WORDS = {
 export function RelayScreen({ state }: { state: RelayState }) {
   return (
     <Stack spacing={3}>
-      {state.problem && <Alert severity="warning">{state.problem}</Alert>}
       <Card variant="outlined">
         <CardContent>
           <Typography variant="h6" component="h2" gutterBottom>
