@@ -53,7 +53,7 @@ export function CodeForm({ client, address, onVerified, onBusy }: CodeFormProps)
           error={Boolean(codeError)}
           helperText={codeError ?? 'The 6 digits in the mail "Your Relay Desk verification code".'}
           size="small"
-          sx={{ width: 360 }}
+          sx={{ width: 460, maxWidth: '100%' }}
           slotProps={{ htmlInput: { inputMode: 'numeric', autoComplete: 'one-time-code', maxLength: 20 } }}
         />
         <Button type="submit" variant="contained" loading={busy} loadingPosition="start" sx={{ height: 40 }}>

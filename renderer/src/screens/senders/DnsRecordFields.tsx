@@ -9,14 +9,16 @@ type DnsRecord = DomainView['records'][number];
 
 const TITLES = { verification: 'Verification record', dkim: 'DKIM record' } as const;
 
-function CopyField({ label, value, what, grow }: { label: string; value: string; what: string; grow?: boolean }) {
+function CopyField({ label, value, what, width }: { label: string; value: string; what: string; width?: number }) {
   return (
     <TextField
       label={label}
       value={value}
       size="small"
-      multiline={grow}
-      sx={grow ? { flexGrow: 1, minWidth: 0 } : { flexShrink: 0, width: label === 'Type' ? 110 : 340 }}
+      // A DKIM key is some 400 characters: it wraps instead of scrolling out of sight.
+      multiline={label === 'Value'}
+      fullWidth={!width}
+      sx={width ? { width, flexShrink: 0 } : undefined}
       slotProps={{
         htmlInput: { readOnly: true, style: { fontFamily: 'monospace', wordBreak: 'break-all' } },
         input: {
@@ -39,11 +41,11 @@ export function DnsRecordFields({ record, note }: { record: DnsRecord; note: str
       <Typography variant="body2">
         <strong>{title}</strong> — {note}
       </Typography>
-      <Stack direction={{ xs: 'column', md: 'row' }} spacing={1} sx={{ alignItems: { md: 'flex-start' } }}>
-        <CopyField label="Type" value={record.type} what={`${title} type`} />
+      <Stack direction="row" spacing={1}>
+        <CopyField label="Type" value={record.type} what={`${title} type`} width={110} />
         <CopyField label="Name" value={record.name} what={`${title} name`} />
-        <CopyField label="Value" value={record.value} what={`${title} value`} grow />
       </Stack>
+      <CopyField label="Value" value={record.value} what={`${title} value`} />
     </Stack>
   );
 }

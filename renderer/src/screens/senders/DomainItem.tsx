@@ -20,7 +20,8 @@ export interface DomainItemProps {
 }
 
 const NOTES = {
-  verification: 'publish it at your DNS provider, then press Check now. Keep it published.',
+  pending: 'publish it at your DNS provider, then press Check now.',
+  verified: 'keep it published: a later check looks for it.',
   dkim: 'publish it too, so receivers can check the signature the relay puts on mail from this domain.',
 } as const;
 
@@ -63,7 +64,7 @@ export function DomainItem({ client, domain, users, onChecked, onRemove }: Domai
       }
     >
       {domain.records.map((record) => (
-        <DnsRecordFields key={record.purpose} record={record} note={NOTES[record.purpose]} />
+        <DnsRecordFields key={record.purpose} record={record} note={NOTES[record.purpose === 'dkim' ? 'dkim' : domain.status]} />
       ))}
       {last && (
         <Alert severity={severity} role="status" aria-label="last check">

@@ -1,3 +1,4 @@
+import Box from '@mui/material/Box';
 import IconButton from '@mui/material/IconButton';
 import LinearProgress from '@mui/material/LinearProgress';
 import Paper from '@mui/material/Paper';
@@ -25,25 +26,30 @@ export function SenderCard({ name, chip, dates, actions, busy, onRemove, childre
   const titleId = useId();
   return (
     <Paper variant="outlined" component="article" aria-labelledby={titleId} aria-busy={busy} sx={{ overflow: 'hidden' }}>
-      <LinearProgress aria-label={`Working on ${name}`} sx={{ visibility: busy ? 'visible' : 'hidden' }} />
+      {/* The bar's height is kept while idle, so the card does not jump when work starts. */}
+      {busy ? <LinearProgress aria-label={`Working on ${name}`} /> : <Box sx={{ height: 4 }} />}
       <Stack spacing={1.5} sx={{ p: 2, pt: 1.5 }}>
-        <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
-          <Typography variant="subtitle1" component="h3" id={titleId} sx={{ fontWeight: 600, overflowWrap: 'anywhere' }}>
-            {name}
-          </Typography>
-          {chip}
-          <Typography variant="body2" color="text.secondary" sx={{ flexGrow: 1 }}>
+        <div>
+          <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
+            <Typography variant="subtitle1" component="h3" id={titleId} sx={{ fontWeight: 600, overflowWrap: 'anywhere' }}>
+              {name}
+            </Typography>
+            {chip}
+            <Stack direction="row" spacing={1} sx={{ alignItems: 'center', ml: 'auto !important' }}>
+              {actions}
+              <Tooltip title="Remove">
+                <span>
+                  <IconButton aria-label={`Remove ${name}`} onClick={onRemove} disabled={busy}>
+                    <DeleteIcon fontSize="small" />
+                  </IconButton>
+                </span>
+              </Tooltip>
+            </Stack>
+          </Stack>
+          <Typography variant="body2" color="text.secondary">
             {dates}
           </Typography>
-          {actions}
-          <Tooltip title="Remove">
-            <span>
-              <IconButton aria-label={`Remove ${name}`} onClick={onRemove} disabled={busy}>
-                <DeleteIcon fontSize="small" />
-              </IconButton>
-            </span>
-          </Tooltip>
-        </Stack>
+        </div>
         {children}
       </Stack>
     </Paper>
