@@ -24,6 +24,8 @@ export const RelayEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('listeners'), listeners: z.array(ListenerStateSchema) }),
   z.object({ type: z.literal('config-rejected'), reason: z.string() }),
+  /** A 'users' change is in force: the next login, MAIL or connection sees it. */
+  z.object({ type: z.literal('users-applied'), seq: z.number().int() }),
   z.object({
     type: z.literal('session-opened'),
     session: z.string(),

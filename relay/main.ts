@@ -8,7 +8,7 @@ import type { Deliverer } from './delivery/types.js';
 import type { RelayEvent } from './events.js';
 import { ListenerSet } from './listeners.js';
 import { connectToParent } from './parent-channel.js';
-import { ControlMessageSchema, type ControlMessage, type RelayConfig } from './protocol.js';
+import { ControlMessageSchema, type ControlMessage, type RelayConfig, type RelaySettings } from './protocol.js';
 import { Scheduler } from './queue/scheduler.js';
 import { newQueueId, Spool } from './queue/spool.js';
 import { AuthFailureLimiter, Authenticator } from './session/auth.js';
@@ -44,8 +44,13 @@ function flushEvents(): void {
   batch = [];
   if (events.length) parent?.send({ events });
 }
+/** For answers the host is waiting on (an API call returns only then): sent at once, after what came before. */
+function emitNow(event: RelayEvent): void {
+  emit(event);
+  flushEvents();
+}
 
-let config: RelayConfig | null = null;
+let config: RelaySettings | null = null;
 let spool: Spool | null = null;
 let scheduler: Scheduler | null = null;
 let deliverer: Deliverer | null = null;
@@ -57,12 +62,12 @@ const auth = new Authenticator();
 const authLimiter = new AuthFailureLimiter({ max: 10, windowSeconds: 600, blockSeconds: 900 });
 const rateLimiter = new RateLimiter();
 
-function current(): RelayConfig {
+function current(): RelaySettings {
   if (!config) throw new Error('relay used before it was configured');
   return config;
 }
 
-async function start(first: RelayConfig): Promise<void> {
+async function start(first: RelaySettings): Promise<void> {
   spool = new Spool(first.spoolDir);
   const stored = await spool.init();
   if (spool.setAside.length > 0) emit({ type: 'spool-set-aside', files: spool.setAside });
@@ -126,11 +131,12 @@ async function configure(next: RelayConfig): Promise<void> {
     return;
   }
   const first = config === null;
-  config = next;
-  auth.setUsers(next.users);
+  const { users, ...settings } = next;
+  config = settings;
+  auth.setUsers(users);
   authLimiter.setLimits(next.limits.authFailures);
-  trusted = new TrustedClients(next.users);
-  if (first) await start(next);
+  trusted = new TrustedClients(users);
+  if (first) await start(settings);
   const key = JSON.stringify([next.delivery, next.dkim, next.hostname]);
   if (key !== deliveryKey) {
     deliveryKey = key;
@@ -141,7 +147,19 @@ async function configure(next: RelayConfig): Promise<void> {
   scheduler?.kick();
   listeners?.updateLimits({ size: next.limits.maxMessageBytes, maxClients: next.limits.maxConnections });
   await listeners?.apply(next.listeners, next.tls);
-  emit({ type: 'listeners', listeners: listeners?.states() ?? [] });
+  emitNow({ type: 'listeners', listeners: listeners?.states() ?? [] });
+}
+
+/**
+ * Changes some users in place. Before the first configure there is nothing to
+ * change: that configure, sent once the host hears 'ready', already has them.
+ */
+function updateUsers({ seq, upsert, remove }: Extract<ControlMessage, { type: 'users' }>): void {
+  if (config) {
+    auth.updateUsers(upsert, remove);
+    trusted.update(upsert, remove);
+  }
+  emitNow({ type: 'users-applied', seq });
 }
 
 /** Queues mail from the host itself; it is delivered like any accepted message. */
@@ -197,6 +215,8 @@ parent.onMessage((raw) => {
       switch (message.type) {
         case 'configure':
           return configure(message.config);
+        case 'users':
+          return updateUsers(message);
         case 'submit':
           return submit(message);
         case 'stop':

@@ -125,10 +125,23 @@ export const RelayConfigSchema = z.object({
   dkim: z.array(DkimKeySchema),
 });
 export type RelayConfig = z.infer<typeof RelayConfigSchema>;
+/** The configuration without its users, which the relay keeps only in its user table (session/auth.ts) once applied. */
+export type RelaySettings = Omit<RelayConfig, 'users'>;
 
 /** Host → relay. */
 export const ControlMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('configure'), config: RelayConfigSchema }),
+  /**
+   * Changes to some users after a configure: re-sending 10,000 users for each
+   * one changed cost more than the API call allows. Acknowledged by a
+   * 'users-applied' event with the same seq.
+   */
+  z.object({
+    type: z.literal('users'),
+    seq: z.number().int().nonnegative(),
+    upsert: z.array(RelayUserSchema),
+    remove: z.array(z.string()),
+  }),
   z.object({ type: z.literal('stop') }),
   /** Mail the host itself sends (verification codes), queued and delivered like any other. */
   z.object({

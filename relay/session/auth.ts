@@ -35,6 +35,18 @@ export class Authenticator {
     }
   }
 
+  /** Changes some users in place; a remembered login survives only an unchanged verifier. */
+  updateUsers(upsert: RelayUser[], remove: string[]): void {
+    for (const user of upsert) {
+      this.users.set(user.name, user);
+      if (this.cache.get(user.name)?.verifier !== user.verifier) this.cache.delete(user.name);
+    }
+    for (const name of remove) {
+      this.users.delete(name);
+      this.cache.delete(name);
+    }
+  }
+
   user(name: string): RelayUser | undefined {
     return this.users.get(name);
   }

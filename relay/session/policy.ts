@@ -54,14 +54,22 @@ export function describeSenderRefusal(what: string, address: string, userName: s
 
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
-/** Maps a client address to the user whose trusted devices include it. */
+/**
+ * Maps a client address to the user whose trusted devices include it; the
+ * first such user in configuration order wins. Every user keeps its place,
+ * with or without devices, so that changing users one by one gives the
+ * same answers as configuring them all again.
+ */
 export class TrustedClients {
-  private readonly entries: { user: string; ranges: Range[] }[];
+  private readonly entries = new Map<string, Range[]>();
 
   constructor(users: RelayUser[]) {
-    this.entries = users
-      .filter((u) => u.trustedClients.length > 0)
-      .map((u) => ({ user: u.name, ranges: u.trustedClients.flatMap(parseRange) }));
+    this.update(users, []);
+  }
+
+  update(upsert: RelayUser[], remove: string[]): void {
+    for (const user of upsert) this.entries.set(user.name, user.trustedClients.flatMap(parseRange));
+    for (const name of remove) this.entries.delete(name);
   }
 
   userFor(remoteAddress: string): string | null {
@@ -71,8 +79,8 @@ export class TrustedClients {
     } catch {
       return null;
     }
-    for (const entry of this.entries) {
-      if (entry.ranges.some(([net, bits]) => net.kind() === address.kind() && address.match([net, bits] as never))) return entry.user;
+    for (const [user, ranges] of this.entries) {
+      if (ranges.some(([net, bits]) => net.kind() === address.kind() && address.match([net, bits] as never))) return user;
     }
     return null;
   }

@@ -7,7 +7,7 @@
 import { pipeline } from 'node:stream/promises';
 import type { SMTPServerAuthentication, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { RelayEvent } from '../events.js';
-import type { ListenerConfig, RelayConfig, RelayUser } from '../protocol.js';
+import type { ListenerConfig, RelaySettings, RelayUser } from '../protocol.js';
 import { metaLine, newQueueId, type MessageMeta, type Spool, type StoredMessage, initialState } from '../queue/spool.js';
 import type { AuthFailureLimiter, Authenticator } from './auth.js';
 import { fromDomainOf, inspectHeaders, rewriteHeaders, type InspectedHeaders } from './message-headers.js';
@@ -20,7 +20,7 @@ import { replies, smtpError, type SmtpReply } from './replies.js';
 const MAX_HEADER_BYTES = 1024 * 1024;
 
 export interface SessionServices {
-  config(): RelayConfig;
+  config(): RelaySettings;
   auth: Authenticator;
   authLimiter: AuthFailureLimiter;
   trusted(): TrustedClients;
@@ -265,7 +265,7 @@ function decide(
   headerTooLarge: boolean,
   refusal: SmtpReply | null,
   meta: MessageMeta | null,
-  config: RelayConfig,
+  config: RelaySettings,
 ): MessageMeta | SmtpReply {
   if (sizeExceeded) return replies.messageTooBig(config.limits.maxMessageBytes);
   if (headerTooLarge) return replies.headerTooBig(MAX_HEADER_BYTES);

@@ -119,6 +119,25 @@ test('a login checked against a verifier that was replaced while scrypt ran fail
   assert.deepEqual(await auth.login('scanner', OLD_PASSWORD), { ok: false, reason: 'wrong-password' }, 'and it was not remembered');
 });
 
+test('users changed one by one: a new verifier forgets the remembered login, other changes keep it, the rest are untouched', async () => {
+  const auth = authenticator([user(), user({ name: 'printer' })]);
+  assert.equal((await auth.login('scanner', OLD_PASSWORD)).ok, true);
+  assert.equal((await auth.login('printer', OLD_PASSWORD)).ok, true);
+  const inactive = user({ active: false });
+  auth.updateUsers([inactive, user({ name: 'copier', verifier: NEW_VERIFIER })], []);
+  const remembered = await timed(() => auth.login('scanner', OLD_PASSWORD));
+  assert.deepEqual(remembered.result, { ok: false, reason: 'inactive' });
+  assert.ok(remembered.ms < 5, 'an unchanged verifier keeps the remembered login');
+  assert.equal(auth.user('scanner'), inactive);
+  assert.equal((await auth.login('copier', NEW_PASSWORD)).ok, true, 'a user added by a change logs in');
+
+  auth.updateUsers([user({ name: 'printer', verifier: NEW_VERIFIER })], ['copier']);
+  assert.deepEqual(await auth.login('printer', OLD_PASSWORD), { ok: false, reason: 'wrong-password' });
+  assert.equal((await auth.login('printer', NEW_PASSWORD)).ok, true);
+  assert.deepEqual(await auth.login('copier', NEW_PASSWORD), { ok: false, reason: 'unknown-user' });
+  assert.equal(auth.user('copier'), undefined);
+});
+
 const LIMITS = { max: 3, windowSeconds: 60, blockSeconds: 300 };
 const T0 = 1_790_000_000_000;
 

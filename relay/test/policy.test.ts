@@ -173,3 +173,18 @@ test('an authorized address at an IDN domain matches in its Unicode and its puny
   assert.deepEqual(checkSender('info@xn--bcher-kva.example', u), { ok: true });
   assert.deepEqual(checkSender('other@bücher.example', u), { ok: false, reason: 'not-authorized' });
 });
+
+test('trusted clients changed one by one answer as a full configuration with the same users would', () => {
+  const third = user([], { name: 'third', trustedClients: ['10.0.0.0/8'] });
+  const fourth = user([], { name: 'fourth', trustedClients: ['192.168.7.7'] });
+  const clients = new TrustedClients([user([], { name: 'first', trustedClients: [] }), user([], { name: 'second', trustedClients: ['10.1.2.3'] }), third]);
+  // 'first' gains a device range: it keeps its place ahead of the others, as in a full configuration.
+  const first = user([], { name: 'first', trustedClients: ['10.1.0.0/16'] });
+  clients.update([first, fourth], ['second']);
+  const full = new TrustedClients([first, third, fourth]);
+  for (const address of ['10.1.2.3', '10.9.9.9', '192.168.7.7', '172.16.0.1']) assert.equal(clients.userFor(address), full.userFor(address), address);
+  assert.equal(clients.userFor('10.1.2.3'), 'first');
+  assert.equal(clients.userFor('192.168.7.7'), 'fourth');
+  clients.update([], ['first', 'third', 'fourth']);
+  assert.equal(clients.userFor('10.1.2.3'), null);
+});

@@ -26,3 +26,10 @@ test('unknown control messages are refused', () => {
   assert.equal(ControlMessageSchema.safeParse({ type: 'explode' }).success, false);
   assert.equal(ControlMessageSchema.safeParse(null).success, false);
 });
+
+test('a users change carries whole users and names to remove, with its seq', () => {
+  const upsert = [{ name: 's1_0', active: false, verifier: 'scrypt$v', priority: 3, list: 'SMTP+', senders: [], trustedClients: [], rateLimitPerHour: null }];
+  assert.equal(ControlMessageSchema.safeParse({ type: 'users', seq: 1, upsert, remove: ['s1_1'] }).success, true);
+  assert.equal(ControlMessageSchema.safeParse({ type: 'users', seq: 2, upsert: [{ name: 's1_0', active: false }], remove: [] }).success, false);
+  assert.equal(ControlMessageSchema.safeParse({ type: 'users', upsert: [], remove: [] }).success, false, 'no seq, no acknowledgement');
+});
