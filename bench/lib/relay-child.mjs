@@ -13,11 +13,13 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { freePort, statusBytes, waitUntil } from './proc.mjs';
 
-export const relayEntry = fileURLToPath(new URL('../../dist/relay/main.js', import.meta.url));
-const verifierModule = new URL('../../dist/relay/verifier.js', import.meta.url);
+/** BENCH_RELAY_DIST points at another build's dist/ (a copy of an older commit) to compare two relays. */
+const distRoot = process.env.BENCH_RELAY_DIST ? pathToFileURL(`${process.env.BENCH_RELAY_DIST}/`) : new URL('../../dist/', import.meta.url);
+export const relayEntry = fileURLToPath(new URL('relay/main.js', distRoot));
+const verifierModule = new URL('relay/verifier.js', distRoot);
 
 export const BENCH_USER = 'bench';
 export const BENCH_PASSWORD = 'bench-password-1';
