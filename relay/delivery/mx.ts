@@ -8,7 +8,7 @@ import { createTransport } from 'nodemailer';
 import type { DeliveryConfig, DkimKey } from '../protocol.js';
 import { createRouter, type MailHost } from './mx-route.js';
 import { allRecipients } from './outcome.js';
-import { asciiDomain, sendJob, type Pool } from './send.js';
+import { asciiDomain, nodemailerTransaction, sendJob, type Pool } from './send.js';
 import type { Deliverer, DeliveryJob, RecipientResult } from './types.js';
 
 export type MxConfig = Extract<DeliveryConfig, { mode: 'mx' }>;
@@ -75,7 +75,8 @@ export function createMxDeliverer(config: MxConfig, options: { hostname: string;
     const misses: string[] = [];
     for (const host of found.hosts) {
       for (const address of host.addresses) {
-        const attempt = await sendJob(poolFor(host, address), job, recipients, options.dkim, `MX host ${host.name} [${address}]`);
+        const send = nodemailerTransaction(poolFor(host, address), job);
+        const attempt = await sendJob(send, job, recipients, options.dkim, `MX host ${host.name} [${address}]`);
         if (attempt.answered) return attempt.results;
         misses.push(attempt.results[0]?.response ?? `MX host ${host.name} [${address}] did not answer`);
       }

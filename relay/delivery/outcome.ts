@@ -1,12 +1,20 @@
 /**
- * Turns what nodemailer reports for one SMTP transaction into one result per
+ * Turns what the SMTP client reports for one transaction (nodemailer, or
+ * ./smtp-client.ts with errors of the same shape) into one result per
  * recipient. The rule: a reply to the transaction itself (MAIL, RCPT, DATA)
  * decides by its class, 5xx failed and 4xx deferred; anything else (no
  * connection, TLS, AUTH, a timeout, a server that vanished) is the relay's or
  * the network's problem, never the recipient's, so the mail waits.
  */
-import type { NodemailerError, SMTPPoolSentMessageInfo } from 'nodemailer';
+import type { NodemailerError } from 'nodemailer';
 import type { RecipientResult, RecipientStatus } from './types.js';
+
+/** What a client reports after the server took the message (nodemailer's info, or ./smtp-client.ts's). */
+export interface SentInfo {
+  accepted: string[];
+  rejectedErrors?: NodemailerError[];
+  response: string;
+}
 
 /** The commands whose replies speak about this message rather than about the session. */
 const TRANSACTION_COMMANDS = new Set(['MAIL FROM', 'RCPT TO', 'DATA']);
@@ -47,7 +55,7 @@ export function isVerdict(err: unknown): boolean {
 }
 
 /** Results after the server took the message: accepted ones delivered, refused ones by their own reply. */
-export function resultsFromInfo(recipients: string[], info: SMTPPoolSentMessageInfo): RecipientResult[] {
+export function resultsFromInfo(recipients: string[], info: SentInfo): RecipientResult[] {
   const refusals = new Map((info.rejectedErrors ?? []).map((e) => [e.recipient ?? '', e]));
   const accepted = new Set(info.accepted);
   return recipients.map((recipient) => {

@@ -1,16 +1,16 @@
 /**
  * One SMTP transaction for a job, shared by the smarthost and MX deliverers:
- * the message goes as spooled (`raw`), with an envelope built only from the
- * queue's addresses, so no parameter a client supplied (NOTIFY, ORCPT, SIZE,
- * BODY…) is ever copied upstream (GHSA-c7w3-x93f-qmm8); DKIM-signed when a
- * key for the From domain is configured. nodemailer's data stream turns bare
- * CR and LF into CRLF and dot-stuffs, so no `\n.\n` in a body can end the
- * message early upstream (SMTP smuggling).
+ * the message goes as spooled, with an envelope built only from the queue's
+ * addresses, so no parameter a client supplied (NOTIFY, ORCPT, SIZE, BODY…)
+ * is ever copied upstream (GHSA-c7w3-x93f-qmm8); DKIM-signed when a key for
+ * the From domain is configured. Both clients turn bare CR and LF into CRLF
+ * and dot-stuff, so no `\n.\n` in a body can end the message early upstream
+ * (SMTP smuggling).
  */
 import { domainToASCII, domainToUnicode } from 'node:url';
-import type { SendMailOptions, SMTPPoolOptions, SMTPPoolSentMessageInfo, Transporter } from 'nodemailer';
+import type { SMTPPoolOptions, SMTPPoolSentMessageInfo, Transporter } from 'nodemailer';
 import type { DkimKey } from '../protocol.js';
-import { isVerdict, resultsFromError, resultsFromInfo } from './outcome.js';
+import { isVerdict, resultsFromError, resultsFromInfo, type SentInfo } from './outcome.js';
 import type { DeliveryJob, RecipientResult } from './types.js';
 
 export type Pool = Transporter<SMTPPoolSentMessageInfo, SMTPPoolOptions>;
@@ -46,30 +46,35 @@ export function dkimKeyFor(job: DeliveryJob, keys: DkimKey[]): DkimKey | undefin
   return keys.find((k) => asciiDomain(k.domain) === domain);
 }
 
-function mailOptions(job: DeliveryJob, to: string[], dkim: DkimKey | undefined): SendMailOptions {
-  return {
-    envelope: {
-      // false is the null reverse-path (MAIL FROM:<>) that bounces are sent with.
-      from: job.from === '' ? false : job.from,
-      to,
-      // The spooled bytes may hold 8-bit text; BODY=8BITMIME (sent only where the server offers it) is right for 7-bit mail too.
-      use8BitMime: true,
-    },
-    raw: job.body(),
-    ...(dkim ? { dkim: { domainName: dkim.domain, keySelector: dkim.selector, privateKey: dkim.privateKey } } : {}),
-  };
+/** Sends the job to the given (wire-form) recipients, signed with `dkim` when given; rejects like nodemailer does. */
+export type Transaction = (to: string[], dkim: DkimKey | undefined) => Promise<SentInfo>;
+
+/** nodemailer's pool as a Transaction (direct MX delivery). */
+export function nodemailerTransaction(pool: Pool, job: DeliveryJob): Transaction {
+  return (to, dkim) =>
+    pool.sendMail({
+      envelope: {
+        // false is the null reverse-path (MAIL FROM:<>) that bounces are sent with.
+        from: job.from === '' ? false : job.from,
+        to,
+        // The spooled bytes may hold 8-bit text; BODY=8BITMIME (sent only where the server offers it) is right for 7-bit mail too.
+        use8BitMime: true,
+      },
+      raw: job.body(),
+      ...(dkim ? { dkim: { domainName: dkim.domain, keySelector: dkim.selector, privateKey: dkim.privateKey } } : {}),
+    });
 }
 
 /**
- * Sends the job to `recipients` through `pool` and maps the outcome per
- * recipient, in the order given. `context` names the server in words for
- * errors that carry no reply of their own.
+ * Sends the job to `recipients` and maps the outcome per recipient, in the
+ * order given. `context` names the server in words for errors that carry no
+ * reply of their own.
  */
-export async function sendJob(pool: Pool, job: DeliveryJob, recipients: string[], dkim: DkimKey[], context: string): Promise<Attempt> {
+export async function sendJob(send: Transaction, job: DeliveryJob, recipients: string[], dkim: DkimKey[], context: string): Promise<Attempt> {
   const wire = recipients.map(wireAddress);
   const restore = (results: RecipientResult[]) => results.map((r, i) => ({ ...r, recipient: recipients[i] ?? r.recipient }));
   try {
-    const info = await pool.sendMail(mailOptions(job, wire, dkimKeyFor(job, dkim)));
+    const info = await send(wire, dkimKeyFor(job, dkim));
     return { results: restore(resultsFromInfo(wire, info)), answered: true };
   } catch (err) {
     return { results: restore(resultsFromError(wire, err, context)), answered: isVerdict(err) };

@@ -1,18 +1,26 @@
 /**
  * Delivery through one smarthost (the provider's or the company's SMTP
- * server) over a small pool of reused connections.
+ * server) over a small pool of reused connections, with the relay's own lean
+ * client (./smtp-client.ts): a spooled message goes out in a few writes, with
+ * MAIL, RCPT and DATA pipelined where the server allows it.
  */
-import { createTransport } from 'nodemailer';
+import DKIM from 'nodemailer/lib/dkim';
 import type { DeliveryConfig, DkimKey } from '../protocol.js';
-import { sendJob } from './send.js';
-import type { Deliverer } from './types.js';
+import { sendJob, type Transaction } from './send.js';
+import { SmtpPool } from './smtp-pool.js';
+import type { Deliverer, DeliveryJob } from './types.js';
 
 export type SmarthostConfig = Extract<DeliveryConfig, { mode: 'smarthost' }>;
 
 /** A few parallel connections keep a burst moving without looking like abuse to the provider. */
 const MAX_CONNECTIONS = 5;
 
-/** How each security choice maps onto nodemailer: none never upgrades, starttls refuses to go on without TLS. */
+/**
+ * How each security choice maps onto nodemailer, for the host's connection
+ * test (electron/host/services/server/smarthost-test.ts): none never
+ * upgrades, starttls refuses to go on without TLS. ./smtp-client.ts reads the
+ * same choice directly.
+ */
 export function securityOptions(security: SmarthostConfig['security']) {
   switch (security) {
     case 'none':
@@ -24,30 +32,29 @@ export function securityOptions(security: SmarthostConfig['security']) {
   }
 }
 
+/** The message as the client sends it: DKIM-signed on the way when a key applies (the spool keeps it unsigned). */
+function bodyOf(job: DeliveryJob, key: DkimKey | undefined) {
+  if (!key) return job.body();
+  return new DKIM({ domainName: key.domain, keySelector: key.selector, privateKey: key.privateKey }).sign(job.body());
+}
+
 export function createSmarthostDeliverer(config: SmarthostConfig, options: { hostname: string; dkim: DkimKey[] }): Deliverer {
-  const pool = createTransport({
-    pool: true,
-    maxConnections: MAX_CONNECTIONS,
-    // nodemailer reconnects after 100 messages by default; a smarthost that wants otherwise closes the session itself.
-    maxMessages: Infinity,
-    host: config.host,
-    port: config.port,
-    name: options.hostname,
-    ...securityOptions(config.security),
-    tls: { rejectUnauthorized: config.rejectUnauthorized },
-    ...(config.auth
-      ? {
-          auth: { user: config.auth.user, pass: config.auth.password },
-          // Log in even when AUTH is not advertised (e.g. only after STARTTLS): a missing login
-          // then shows as the configuration problem it is, not as "relay denied" bounces.
-          forceAuth: true,
-        }
-      : {}),
-  });
+  const pool = new SmtpPool(
+    {
+      host: config.host,
+      port: config.port,
+      name: options.hostname,
+      security: config.security,
+      rejectUnauthorized: config.rejectUnauthorized,
+      auth: config.auth,
+    },
+    MAX_CONNECTIONS,
+  );
   const context = `smarthost ${config.host}:${config.port}`;
   return {
     async deliver(job) {
-      const { results } = await sendJob(pool, job, job.recipients, options.dkim, context);
+      const send: Transaction = (to, key) => pool.send(job.from, to, () => bodyOf(job, key));
+      const { results } = await sendJob(send, job, job.recipients, options.dkim, context);
       return results;
     },
     close() {
