@@ -50,6 +50,8 @@ interface Screen {
   id: string;
   label: string;
   wide?: boolean;
+  /** Whether the screen works within the list chosen at the top (senders and the server are shared by every list). */
+  usesList?: boolean;
   render: (c: ScreenContext) => ReactNode;
 }
 
@@ -60,6 +62,7 @@ const SCREENS: [Screen, ...Screen[]] = [
     id: 'users',
     label: 'Users',
     wide: true,
+    usesList: true,
     render: ({ client, list, lists }) => <UsersScreen client={client} list={list} lists={lists} />,
   },
   { id: 'senders', label: 'Senders', render: ({ client }) => <SendersScreen client={client} /> },
@@ -97,7 +100,7 @@ function Connected({ client }: { client: ApiClient }) {
       ))}
     </Tabs>
   );
-  const listBar = <ListChooser client={client} lists={lists} value={list} onChange={setList} />;
+  const listBar = screen.usesList ? <ListChooser client={client} lists={lists} value={list} onChange={setList} /> : undefined;
   return (
     <Shell nav={nav} status={<RelayStatusChip state={relay.state} />} listBar={listBar} wide={screen.wide}>
       <RelayProblems state={relay.state} />

@@ -4,10 +4,10 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
-import LinearProgress from '@mui/material/LinearProgress';
 import TextField from '@mui/material/TextField';
 import { useState, type SyntheticEvent } from 'react';
 import type { ApiClient } from '../../../electron/api/client.js';
+import { BusyBar } from '../components/BusyBar.js';
 import { errorText } from '../components/errors.js';
 
 /** Asks for a new list's name and creates it; the host's error shows beside the field. */
@@ -30,7 +30,7 @@ export function NewListDialog({ client, onCreated, onClose }: { client: ApiClien
   return (
     <Dialog open onClose={busy ? undefined : onClose} aria-labelledby="new-list-title" maxWidth="xs" fullWidth>
       <form onSubmit={submit} noValidate>
-        {busy && <LinearProgress aria-label="creating the list" />}
+        <BusyBar busy={busy} label="creating the list" />
         <DialogTitle id="new-list-title">New list</DialogTitle>
         <DialogContent>
           <DialogContentText sx={{ mb: 2 }}>Lists group SMTP users, for example one per office or per department.</DialogContentText>

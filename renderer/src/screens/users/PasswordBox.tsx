@@ -1,12 +1,16 @@
 import Alert from '@mui/material/Alert';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { useEffect, useRef } from 'react';
 import { CopyButton } from '../../components/CopyButton.js';
 
 /** The password right after it was made: shown this once, with a copy button. */
 export function PasswordBox({ password }: { password: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  // The admin may have scrolled down the form before saving; the new password must not stay out of sight.
+  useEffect(() => box.current?.scrollIntoView({ block: 'nearest' }), [password]);
   return (
-    <Alert severity="warning" icon={false} aria-label="new password">
+    <Alert ref={box} severity="warning" icon={false} aria-label="new password">
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
         <Typography component="span" sx={{ fontWeight: 600 }}>
           Password

@@ -11,6 +11,7 @@ import { useEffect, useState } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
 import type { ServerView } from '../../../../electron/api/schemas/server.js';
 import type { UserView } from '../../../../electron/api/schemas/users.js';
+import { BusyBar } from '../../components/BusyBar.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { errorField, errorText } from '../../components/errors.js';
 import { CredentialsSection } from './CredentialsSection.js';
@@ -94,6 +95,7 @@ export function UserDialog({ client, user: initial, list, lists, server, verifie
   const title = user ? (password && !initial ? `User ${user.name} created` : `Edit SMTP user ${user.name}`) : 'Add new SMTP user';
   return (
     <Dialog open onClose={busy ? undefined : onClose} maxWidth="md" fullWidth aria-labelledby="user-dialog-title">
+      <BusyBar busy={busy} label="saving" />
       <DialogTitle id="user-dialog-title">{title}</DialogTitle>
       <DialogContent dividers>
         <Stack spacing={2.5}>
