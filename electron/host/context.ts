@@ -25,6 +25,8 @@ export interface HostContext {
   readonly vault: Vault;
   /** Pushes the current settings to the relay; call (and await) after any change that affects it. Resolves when the relay applied them. */
   relayChanged(): Promise<void>;
+  /** Pushes just these users (their current state, or their removal) to the relay; resolves when it applied them. */
+  usersChanged(names: string[]): Promise<void>;
   /** Queues mail the host itself sends (verification codes) through the relay's queue and upstream; resolves with its queue id. */
   submitMail(mail: SystemMail): Promise<string>;
   /** Resolvers for DNS checks ("host:port"); empty means the system's. */

@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import type { ApiImplementation, EventEnvelope } from '../api/contract.js';
 import type { HostContext } from './context.js';
 import { ADMIN_TOKEN_KEY } from './discovery.js';
-import { buildRelayConfig } from './relay-config.js';
+import { buildRelayConfig, buildUsersDelta } from './relay-config.js';
 import { DEFAULT_LIMITS } from './relay-defaults.js';
 import type { LaunchRelay } from './relay-process.js';
 import { Journal } from './journal.js';
@@ -58,7 +58,6 @@ function freshSettings(smtpPort: number): StoreData {
     installationId: randomBytes(9).toString('base64url'),
     nextUserNumber: 0,
     lists: [{ name: DEFAULT_LIST, createdAt: new Date().toISOString() }],
-    users: [],
     senders: { domains: [], addresses: [] },
     server: {
       // Office devices on the LAN reach the relay; AUTH or a trusted address is required to send.
@@ -98,6 +97,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     store,
     vault,
     relayChanged: () => supervisor?.reconfigure() ?? Promise.resolve(),
+    usersChanged: (names) => supervisor?.updateUsers(buildUsersDelta(ctx, names)) ?? Promise.resolve(),
     submitMail: (mail) => (supervisor ? supervisor.submit(mail) : Promise.reject(new Error('the relay is not running'))),
     dnsServers: () => options.dnsServers ?? store.data.dnsServers,
     hostname: () => hostname(),

@@ -4,10 +4,10 @@
  * anything; unverified ones travel along so the relay can explain a refusal.
  */
 import { join } from 'node:path';
-import type { DeliveryConfig, RelayConfig, Sender } from '../../relay/protocol.js';
+import type { DeliveryConfig, RelayConfig, RelayUser, Sender } from '../../relay/protocol.js';
 import type { HostContext } from './context.js';
 import { DEFAULT_RETRY } from './relay-defaults.js';
-import type { StoreData } from './store/schema.js';
+import type { StoreData, StoredUser } from './store/schema.js';
 
 const AUTH_FAILURES = { max: 10, windowSeconds: 600, blockSeconds: 900 };
 
@@ -40,6 +40,35 @@ function delivery(ctx: HostContext): DeliveryConfig | null {
   }
 }
 
+/** The relay's view of one stored user; null for a user whose verifier is missing (an interrupted creation), who cannot log in until its password is reset. */
+function relayUser(ctx: HostContext, user: StoredUser): RelayUser | null {
+  const verifier = ctx.vault.get(`verifier:${user.name}`);
+  if (!verifier) return null;
+  return {
+    name: user.name,
+    active: user.active,
+    verifier,
+    priority: user.priority,
+    list: user.list,
+    senders: senders(ctx.store.data, user.domains, user.addresses),
+    trustedClients: user.trustedClients,
+    rateLimitPerHour: user.rateLimitPerHour,
+  };
+}
+
+/** What the relay must change for these users: their current state, or their removal. */
+export function buildUsersDelta(ctx: HostContext, names: string[]): { upsert: RelayUser[]; remove: string[] } {
+  const upsert: RelayUser[] = [];
+  const remove: string[] = [];
+  for (const name of names) {
+    const stored = ctx.store.users.get(name);
+    const user = stored ? relayUser(ctx, stored) : null;
+    if (user) upsert.push(user);
+    else remove.push(name);
+  }
+  return { upsert, remove };
+}
+
 export function buildRelayConfig(ctx: HostContext): RelayConfig {
   const data = ctx.store.data;
   const key = ctx.vault.get('tls-key');
@@ -48,23 +77,7 @@ export function buildRelayConfig(ctx: HostContext): RelayConfig {
     spoolDir: join(ctx.dataDir, 'spool'),
     listeners: data.server.listeners.map((l) => ({ ...l, address: data.server.listenAddress })),
     tls: data.server.tls && key ? { cert: data.server.tls.cert, key } : null,
-    // A user whose verifier is missing (an interrupted creation) cannot log in until its password is reset.
-    users: data.users.flatMap((u) => {
-      const verifier = ctx.vault.get(`verifier:${u.name}`);
-      if (!verifier) return [];
-      return [
-        {
-          name: u.name,
-          active: u.active,
-          verifier,
-          priority: u.priority,
-          list: u.list,
-          senders: senders(data, u.domains, u.addresses),
-          trustedClients: u.trustedClients,
-          rateLimitPerHour: u.rateLimitPerHour,
-        },
-      ];
-    }),
+    users: [...ctx.store.users.values()].flatMap((u) => relayUser(ctx, u) ?? []),
     limits: { ...data.server.limits, authFailures: AUTH_FAILURES },
     delivery: delivery(ctx),
     retry: DEFAULT_RETRY,

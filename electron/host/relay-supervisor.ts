@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { dirname } from 'node:path';
 import { RelayBatchSchema, type RelayEvent } from '../../relay/events.js';
-import type { RelayConfig } from '../../relay/protocol.js';
+import type { RelayConfig, RelayUser } from '../../relay/protocol.js';
 import type { RelayState } from '../api/contract.js';
 import type { LaunchRelay, RelayChild } from './relay-process.js';
 
@@ -36,6 +36,9 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
   private startedAt = 0;
   private current: RelayState = { status: 'stopped', listeners: [], queued: 0 };
   private applyWaiters: (() => void)[] = [];
+  /** Users changes sent and not yet acknowledged, by seq. */
+  private readonly usersWaiters = new Map<number, () => void>();
+  private usersSeq = 0;
   private standingProblem: string | undefined;
   private readonly submissions = new Map<string, { resolve: (id: string) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
 
@@ -64,21 +67,37 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
   reconfigure(): Promise<void> {
     const child = this.child;
     if (!child) return Promise.resolve();
-    const applied = new Promise<void>((resolve) => {
-      const timer = setTimeout(done, APPLY_TIMEOUT_MS);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.applyWaiters.push(done);
-    });
+    const applied = appliedOrTimeout((done) => this.applyWaiters.push(done));
     child.send({ type: 'configure', config: this.options.config() });
+    return applied;
+  }
+
+  /**
+   * Sends only what changed for some users (10,000 users are not sent again
+   * for one). Resolves once the relay applied it, like reconfigure(). A relay
+   * that starts later gets them with its whole configuration.
+   */
+  updateUsers(delta: { upsert: RelayUser[]; remove: string[] }): Promise<void> {
+    const child = this.child;
+    if (!child) return Promise.resolve();
+    const seq = ++this.usersSeq;
+    const applied = appliedOrTimeout((done) => this.usersWaiters.set(seq, done));
+    child.send({ type: 'users', seq, ...delta });
     return applied;
   }
 
   private configApplied(): void {
     const waiters = this.applyWaiters.splice(0);
     for (const done of waiters) done();
+  }
+
+  /** The relay applies messages in order: an acknowledgement covers every earlier change too. */
+  private usersApplied(upTo: number): void {
+    for (const [seq, done] of this.usersWaiters) {
+      if (seq > upTo) continue;
+      this.usersWaiters.delete(seq);
+      done();
+    }
   }
 
   /** Hands mail from the host to the relay's queue; resolves with its queue id. */
@@ -159,8 +178,12 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
       case 'submit-failed':
         this.settle(event.requestId, new Error(event.reason));
         break;
+      case 'users-applied':
+        this.usersApplied(event.seq);
+        break;
       case 'config-rejected':
         this.configApplied();
+        this.usersApplied(Infinity);
         this.update({ problem: `The relay refused its configuration: ${event.reason}` });
         break;
       default:
@@ -174,6 +197,7 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
     this.child = null;
     for (const id of [...this.submissions.keys()]) this.settle(id, new Error('the relay stopped before queueing the message'));
     this.configApplied();
+    this.usersApplied(Infinity);
     if (this.stopping) {
       this.update({ status: 'stopped', listeners: [] });
       return;
@@ -197,4 +221,16 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
     this.current = next;
     this.emit('state', next);
   }
+}
+
+/** Resolves when the relay acknowledges (the waiter registered is called) or after APPLY_TIMEOUT_MS. */
+function appliedOrTimeout(register: (done: () => void) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(done, APPLY_TIMEOUT_MS);
+    function done() {
+      clearTimeout(timer);
+      resolve();
+    }
+    register(done);
+  });
 }

@@ -73,6 +73,7 @@ async function harness(t: TestContext): Promise<Harness> {
       changes++;
       return Promise.resolve();
     },
+    usersChanged: () => Promise.resolve(),
     submitMail: (mail) => {
       if (failure) return Promise.reject(new Error(failure));
       mails.push(mail);
@@ -157,7 +158,7 @@ test('when the code cannot be mailed the address stays pending, and a later rese
 test('removing a domain removes its DKIM key and takes it off every user', async (t) => {
   const h = await harness(t);
   const now = new Date().toISOString();
-  await h.ctx.store.update((d) => {
+  await h.ctx.store.update((d, users) => {
     d.senders.domains.push({
       domain: 'company.example',
       token: 't',
@@ -170,7 +171,7 @@ test('removing a domain removes its DKIM key and takes it off every user', async
       lastCheck: null,
     });
     for (const [i, domains] of [['company.example', 'other.example'], ['Company.Example'], ['other.example']].entries()) {
-      d.users.push({
+      users.put({
         name: `s123456_${i}`,
         list: 'SMTP+',
         active: true,
@@ -191,7 +192,7 @@ test('removing a domain removes its DKIM key and takes it off every user', async
   assert.deepEqual(await h.api['senders.removeDomain']({ domain: 'COMPANY.example' }), { removed: 'company.example' });
   assert.equal(h.ctx.vault.get('dkim:company.example'), null);
   assert.deepEqual(
-    h.ctx.store.data.users.map((u) => u.domains),
+    [...h.ctx.store.users.values()].map((u) => u.domains),
     [['other.example'], [], ['other.example']],
   );
   assert.equal(senderStatus(h.ctx.store.data, 'domain', 'company.example'), 'missing');
@@ -203,8 +204,8 @@ test('removing an address removes its code and takes it off every user', async (
   const h = await harness(t);
   await h.api['senders.addAddress']({ address: 'info@company.example' });
   const now = new Date().toISOString();
-  await h.ctx.store.update((d) => {
-    d.users.push({
+  await h.ctx.store.update((_, users) => {
+    users.put({
       name: 's123456_0',
       list: 'SMTP+',
       active: true,
@@ -220,7 +221,7 @@ test('removing an address removes its code and takes it off every user', async (
   });
   await h.api['senders.removeAddress']({ address: 'info@company.example' });
   assert.equal(h.ctx.vault.get('address-code:info@company.example'), null);
-  assert.deepEqual(h.ctx.store.data.users[0]?.addresses, ['sales@company.example']);
+  assert.deepEqual(h.ctx.store.users.get('s123456_0')?.addresses, ['sales@company.example']);
   await assert.rejects(h.api['senders.confirmAddress']({ address: 'info@company.example', code: codeIn(h.mails[0]) }), rejectsWith('not_found'));
 });
 

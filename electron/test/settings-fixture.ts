@@ -8,7 +8,6 @@ export function testSettings(change: Partial<StoreData> = {}): StoreData {
     installationId: 'test-installation',
     nextUserNumber: 0,
     lists: [{ name: 'SMTP+', createdAt: '2026-11-26T00:00:00.000Z' }],
-    users: [],
     senders: { domains: [], addresses: [] },
     server: {
       listenAddress: '0.0.0.0',

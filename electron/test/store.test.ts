@@ -128,7 +128,7 @@ test('a version 1 file is migrated: ";"-separated senders become domains and add
   await writeFile(join(dir, SETTINGS_FILE), JSON.stringify(v1));
   const store = await Store.open(dir, initial);
   assert.equal(store.data.version, STORE_VERSION);
-  const [user] = store.data.users;
+  const user = store.users.get('s123456_0');
   assert.deepEqual(user?.domains, ['company.com', 'marketing.company.com']);
   assert.deepEqual(user.addresses, ['info@partner.example']);
   assert.deepEqual(user.trustedClients, []);

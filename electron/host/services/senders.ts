@@ -315,10 +315,10 @@ export function sendersService(ctx: HostContext): SendersApi {
       const domain = parseDomain(input, false);
       await exclusive(ctx, async () => {
         findDomain(ctx.store.data, domain);
-        await ctx.store.update((draft) => {
+        await ctx.store.update((draft, users) => {
           draft.senders.domains = draft.senders.domains.filter((d) => d.domain !== domain);
-          for (const user of draft.users) {
-            if (user.domains.some((d) => sameDomain(d, domain))) user.domains = user.domains.filter((d) => !sameDomain(d, domain));
+          for (const user of users.values()) {
+            if (user.domains.some((d) => sameDomain(d, domain))) users.put({ ...user, domains: user.domains.filter((d) => !sameDomain(d, domain)) });
           }
         });
         await ctx.vault.change((e) => e.delete(dkimVaultName(domain)));
@@ -361,10 +361,12 @@ export function sendersService(ctx: HostContext): SendersApi {
       const address = parseAddress(input);
       await exclusive(ctx, async () => {
         findAddress(ctx.store.data, address);
-        await ctx.store.update((draft) => {
+        await ctx.store.update((draft, users) => {
           draft.senders.addresses = draft.senders.addresses.filter((a) => a.address !== address);
-          for (const user of draft.users) {
-            if (user.addresses.some((a) => sameAddress(a, address))) user.addresses = user.addresses.filter((a) => !sameAddress(a, address));
+          for (const user of users.values()) {
+            if (user.addresses.some((a) => sameAddress(a, address))) {
+              users.put({ ...user, addresses: user.addresses.filter((a) => !sameAddress(a, address)) });
+            }
           }
         });
         await ctx.vault.change((e) => e.delete(codeVaultName(address)));

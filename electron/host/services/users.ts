@@ -61,8 +61,8 @@ function view(data: Readonly<StoreData>, user: StoredUser): UserView {
   };
 }
 
-function find(data: Readonly<StoreData>, name: string): StoredUser {
-  const user = data.users.find((u) => u.name === name);
+function find(users: { get(name: string): StoredUser | undefined }, name: string): StoredUser {
+  const user = users.get(name);
   if (!user) throw new ApiError('not_found', `There is no SMTP user named ${name}.`, 'name');
   return user;
 }
@@ -84,6 +84,12 @@ function parseSenders(data: Readonly<StoreData>, changes: UserChanges | Omit<Use
     addresses: changes.addresses === undefined ? undefined : parseEntries(changes.addresses, 'address', 'addresses'),
     trustedClients: changes.trustedClients === undefined ? undefined : parseEntries(changes.trustedClients, 'client', 'trustedClients'),
   };
+}
+
+function countBy(users: Iterable<StoredUser>, list: string): number {
+  let count = 0;
+  for (const user of users) if (user.list === list) count += 1;
+  return count;
 }
 
 function ensureList(draft: StoreData, name: string, now: string): void {
@@ -118,7 +124,7 @@ export function usersService(ctx: HostContext): UsersApi {
   return {
     'lists.list': () =>
       Promise.resolve({
-        lists: store.data.lists.map((l) => ({ ...l, users: store.data.users.filter((u) => u.list === l.name).length })),
+        lists: store.data.lists.map((l) => ({ ...l, users: countBy(store.users.values(), l.name) })),
       }),
 
     'lists.create': async ({ name }) => {
@@ -131,17 +137,17 @@ export function usersService(ctx: HostContext): UsersApi {
     },
 
     'users.list': (query) => {
-      const { page, total } = queryUsers(store.data.users, query);
+      const { page, total } = queryUsers([...store.users.values()], query);
       // Views (with sender statuses) are made for the page only.
       return Promise.resolve({ users: page.map((u) => view(store.data, u)), total });
     },
 
-    'users.get': ({ name }) => Promise.resolve(view(store.data, find(store.data, name))),
+    'users.get': ({ name }) => Promise.resolve(view(store.data, find(store.users, name))),
 
     'users.create': async (input) => {
       const senders = parseSenders(store.data, input);
       const now = new Date().toISOString();
-      const user = await store.update((draft) => {
+      const user = await store.update((draft, users) => {
         const list = input.list ?? DEFAULT_LIST;
         ensureList(draft, list, now);
         const created: StoredUser = {
@@ -158,7 +164,7 @@ export function usersService(ctx: HostContext): UsersApi {
           updatedAt: now,
         };
         draft.nextUserNumber += 1;
-        draft.users.push(created);
+        users.put(created);
         return created;
       });
       let password: string;
@@ -166,21 +172,20 @@ export function usersService(ctx: HostContext): UsersApi {
         password = await setPassword(user.name);
       } catch (err) {
         // Without its verifier the user could never log in: take it back.
-        await store.update((draft) => void (draft.users = draft.users.filter((u) => u.name !== user.name)));
+        await store.update((_, users) => users.delete(user.name));
         throw err;
       }
       await verifyNewAddresses(senders.addresses);
-      await ctx.relayChanged();
-      return { user: view(store.data, find(store.data, user.name)), password };
+      await ctx.usersChanged([user.name]);
+      return { user: view(store.data, find(store.users, user.name)), password };
     },
 
     'users.update': async ({ name, ...changes }) => {
-      find(store.data, name);
+      find(store.users, name);
       const senders = parseSenders(store.data, changes);
       const now = new Date().toISOString();
-      await store.update((draft) => {
-        const user = draft.users.find((u) => u.name === name);
-        if (!user) throw new ApiError('not_found', `There is no SMTP user named ${name}.`, 'name');
+      await store.update((draft, users) => {
+        const user = { ...find(users, name), updatedAt: now };
         if (changes.list !== undefined) {
           ensureList(draft, changes.list, now);
           user.list = changes.list;
@@ -192,31 +197,31 @@ export function usersService(ctx: HostContext): UsersApi {
         if (senders.domains) user.domains = senders.domains;
         if (senders.addresses) user.addresses = senders.addresses;
         if (senders.trustedClients) user.trustedClients = senders.trustedClients;
-        user.updatedAt = now;
+        users.put(user);
       });
       await verifyNewAddresses(senders.addresses);
-      // A note is the admin's alone: the relay's configuration of 10,000 users is not resent for it.
-      if (Object.keys(changes).some((key) => key !== 'note')) await ctx.relayChanged();
-      return view(store.data, find(store.data, name));
+      // A note is the admin's alone: the relay is not told.
+      if (Object.keys(changes).some((key) => key !== 'note')) await ctx.usersChanged([name]);
+      return view(store.data, find(store.users, name));
     },
 
     'users.resetPassword': async ({ name }) => {
-      find(store.data, name);
+      find(store.users, name);
       const password = await setPassword(name);
       const now = new Date().toISOString();
-      await store.update((draft) => {
-        const user = draft.users.find((u) => u.name === name);
-        if (user) user.updatedAt = now;
+      await store.update((_, users) => {
+        const user = users.get(name);
+        if (user) users.put({ ...user, updatedAt: now });
       });
-      await ctx.relayChanged();
-      return { user: view(store.data, find(store.data, name)), password };
+      await ctx.usersChanged([name]);
+      return { user: view(store.data, find(store.users, name)), password };
     },
 
     'users.delete': async ({ name }) => {
-      find(store.data, name);
-      await store.update((draft) => void (draft.users = draft.users.filter((u) => u.name !== name)));
+      find(store.users, name);
+      await store.update((_, users) => users.delete(name));
       await vault.change((e) => e.delete(`verifier:${name}`));
-      await ctx.relayChanged();
+      await ctx.usersChanged([name]);
       return { deleted: name };
     },
   };

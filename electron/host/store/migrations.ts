@@ -28,7 +28,15 @@ function v1ToV2(data: Raw): Raw {
   };
 }
 
-const steps: Record<number, (data: Raw) => Raw> = { 1: v1ToV2 };
+/** Where a migrated file's users wait until the store writes them to their own file. */
+export const MOVED_USERS = 'usersMovedOut';
+
+/** Version 3 keeps SMTP users in users.jsonl: settings.json no longer grows with them. */
+function v2ToV3({ users, ...data }: Raw): Raw {
+  return { ...data, version: 3, [MOVED_USERS]: users };
+}
+
+const steps: Record<number, (data: Raw) => Raw> = { 1: v1ToV2, 2: v2ToV3 };
 
 export class StoreVersionError extends Error {}
 

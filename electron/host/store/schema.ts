@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const STORE_VERSION = 2;
+export const STORE_VERSION = 3;
 
 const Timestamp = z.string();
 
@@ -66,7 +66,7 @@ export const StoreSchema = z.object({
   installationId: z.string().min(8),
   nextUserNumber: z.number().int().nonnegative(),
   lists: z.array(ListSchema),
-  users: z.array(UserSchema),
+  // SMTP users are in their own file (./users-file.ts) since version 3.
   senders: z.object({ domains: z.array(SenderDomainSchema), addresses: z.array(SenderAddressSchema) }),
   server: z.object({
     listenAddress: z.string(),
