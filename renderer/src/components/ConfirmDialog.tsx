@@ -5,7 +5,6 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
-import LinearProgress from '@mui/material/LinearProgress';
 import { useState, type ReactNode } from 'react';
 import { BusyBar } from './BusyBar.js';
 import { errorText } from './errors.js';
@@ -33,7 +32,6 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, onConfirm
   };
   return (
     <Dialog open onClose={busy ? undefined : onClose} aria-labelledby="confirm-title" maxWidth="xs" fullWidth>
-      {busy && <LinearProgress aria-label={`${confirmLabel}: in progress`} />}
       <BusyBar busy={busy} label="working" />
       <DialogTitle id="confirm-title">{title}</DialogTitle>
       <DialogContent>

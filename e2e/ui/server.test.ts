@@ -1,0 +1,257 @@
+/**
+ * The Server screen in a real browser against a real host and relay: ports
+ * the relay really opens (or cannot, in plain words), the certificate made,
+ * replaced and imported, the smarthost tested against a real aiosmtpd, and
+ * the limits the relay then announces.
+ */
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { test } from 'node:test';
+import type { Page } from 'playwright';
+import { ok } from '../fixtures/api.js';
+import { openPage, screenshot, settled } from '../fixtures/browser.js';
+import { freePort } from '../fixtures/ports.js';
+import { rawSmtp } from '../fixtures/raw-smtp.js';
+import { startRelayDesk } from '../fixtures/relay-desk.js';
+import { testCertificate } from '../fixtures/tls.js';
+import { startUpstream } from '../fixtures/upstream.js';
+
+async function openServer(page: Page, adminUrl: string): Promise<void> {
+  await page.goto(adminUrl);
+  await page.getByRole('tab', { name: 'Server' }).click();
+  await page.getByRole('heading', { name: 'Listening ports' }).waitFor();
+}
+
+function portRow(page: Page, port: number) {
+  return page
+    .getByRole('table', { name: 'configured ports' })
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell', { name: String(port), exact: true }) });
+}
+
+test('an admin adds a port, is told why a port is refused or busy, and removes a port', async (t) => {
+  const relay = await startRelayDesk(t);
+  const page = await openPage(t);
+  await openServer(page, relay.adminUrl);
+  await portRow(page, relay.smtpPort).getByText('Listening', { exact: true }).waitFor();
+  await page.getByText('80 and 1025–5000').waitFor();
+  await settled(page);
+  await screenshot(page, 'server-listeners');
+
+  // A new port with STARTTLS required: listed as listening, and the relay really answers there.
+  const form = page.getByRole('form', { name: 'Add a port' });
+  const portField = form.getByLabel('Port', { exact: true });
+  const added = await freePort();
+  await portField.fill(String(added));
+  await form.getByRole('combobox', { name: 'Encryption' }).click();
+  await page.getByRole('option', { name: 'STARTTLS required' }).click();
+  await form.getByRole('button', { name: 'Add port' }).click();
+  const row = portRow(page, added);
+  await row.getByText('Listening', { exact: true }).waitFor();
+  assert.equal(await row.getByRole('combobox', { name: `Encryption on port ${added}` }).textContent(), 'STARTTLS required');
+  assert.equal(await portField.inputValue(), '', 'the form is ready for the next port');
+  const smtp = await rawSmtp(added);
+  t.after(() => smtp.close());
+  assert.equal((await smtp.reply()).code, 220);
+  assert.match((await smtp.command('EHLO ui-test.example')).text, /STARTTLS/);
+  assert.equal((await smtp.command('MAIL FROM:<someone@office.example>')).code, 530, 'nothing before STARTTLS');
+  await settled(page);
+  await screenshot(page, 'server-port-added');
+
+  // A port outside the allowed set: the host's reason beside the field, the number kept.
+  await portField.fill('6000');
+  await form.getByRole('button', { name: 'Add port' }).click();
+  await form.getByText('Port 6000 cannot be used. The relay listens on 25, 80, 465, 587, or any port from 1025 to 5000.').waitFor();
+  assert.equal(await portField.getAttribute('aria-invalid'), 'true');
+  assert.equal(await portField.inputValue(), '6000');
+  await settled(page);
+  await screenshot(page, 'server-port-not-allowed');
+
+  // A port another program holds: saved, and its bind error shown beside it in plain words.
+  const busy = await freePort();
+  const squatter = createServer();
+  squatter.listen(busy, '0.0.0.0');
+  await once(squatter, 'listening');
+  t.after(() => squatter.close());
+  await portField.fill(String(busy));
+  await form.getByRole('button', { name: 'Add port' }).click();
+  await portRow(page, busy).getByText(`Port ${busy} is already used by another program. Stop that program or choose another port.`).waitFor();
+  await page.getByLabel('relay status').getByText(`Port ${busy} unavailable`).waitFor();
+  await settled(page);
+  await screenshot(page, 'server-port-in-use');
+
+  // Removing asks first, then the port is gone.
+  await portRow(page, busy).getByRole('button', { name: `Remove port ${busy}` }).click();
+  const confirm = page.getByRole('dialog', { name: `Remove port ${busy}?` });
+  await confirm.getByText('can no longer send').waitFor();
+  await settled(page);
+  await screenshot(page, 'server-remove-port-confirm');
+  await confirm.getByRole('button', { name: 'Remove port' }).click();
+  await confirm.waitFor({ state: 'detached' });
+  await portRow(page, busy).waitFor({ state: 'detached' });
+  await page.getByLabel('relay status').getByText(/^Listening on /).waitFor();
+  const stored = await ok(relay, 'server.get', {});
+  const expected = new Map<number, string>([
+    [relay.smtpPort, 'starttls'],
+    [added, 'starttls-required'],
+  ]);
+  assert.deepEqual(new Map(stored.listeners.map((l) => [l.port, l.encryption])), expected);
+  await settled(page);
+  await screenshot(page, 'server-port-removed');
+});
+
+test('an admin sees the certificate, makes a new one, and imports a PEM pair after a mismatched key', async (t) => {
+  const relay = await startRelayDesk(t);
+  const page = await openPage(t);
+  await openServer(page, relay.adminUrl);
+  const before = await ok(relay, 'server.get', {});
+  assert.ok(before.tls);
+  const fingerprint = page.getByTestId('certificate-fingerprint');
+  await fingerprint.getByText(before.tls.fingerprint).waitFor();
+  await page.getByTestId('certificate-source').getByText('Self-signed, made by Relay Desk').waitFor();
+  await page.getByTestId('certificate-names').getByText(before.tls.names[0] ?? '', { exact: false }).waitFor();
+  await page.getByTestId('certificate-expiry').getByText(/\(in \d+ days\)/).waitFor();
+  await settled(page);
+  await screenshot(page, 'server-certificate');
+
+  // Regenerate: asked first, then a new fingerprint.
+  await page.getByRole('button', { name: 'Make a new self-signed certificate' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Replace the certificate?' });
+  await confirm.getByText('see a new fingerprint').waitFor();
+  await settled(page);
+  await screenshot(page, 'server-regenerate-confirm');
+  await confirm.getByRole('button', { name: 'Make a new certificate' }).click();
+  await confirm.waitFor({ state: 'detached' });
+  await fingerprint.filter({ hasNotText: before.tls.fingerprint }).waitFor();
+  const regenerated = (await ok(relay, 'server.get', {})).tls;
+  assert.ok(regenerated);
+  assert.equal(await fingerprint.textContent(), regenerated.fingerprint);
+  await page.getByText('A new self-signed certificate is in use.').waitFor();
+  await settled(page);
+  await screenshot(page, 'server-certificate-regenerated');
+
+  // Import: a key from another pair is refused under the key field, and both texts stay.
+  const mine = await testCertificate(['mail.office.example'], []);
+  const other = await testCertificate(['other.example'], []);
+  await page.getByRole('button', { name: 'Import a certificate…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Import a certificate' });
+  const certField = dialog.getByLabel('Certificate', { exact: true });
+  const keyField = dialog.getByLabel('Private key', { exact: true });
+  await certField.fill(mine.cert);
+  await keyField.fill(other.key);
+  await dialog.getByRole('button', { name: 'Import certificate' }).click();
+  await dialog.getByText('The private key does not belong to this certificate; paste the key that was made together with it.').waitFor();
+  assert.equal(await keyField.getAttribute('aria-invalid'), 'true');
+  assert.equal(await certField.inputValue(), mine.cert);
+  assert.equal(await keyField.inputValue(), other.key);
+  assert.equal((await ok(relay, 'server.get', {})).tls?.fingerprint, regenerated.fingerprint, 'nothing changed');
+  await settled(page);
+  await screenshot(page, 'server-import-key-mismatch');
+
+  // The right key, read from a file as an admin would pick it.
+  await dialog.locator('input[type=file]').nth(1).setInputFiles({ name: 'key.pem', mimeType: 'text/plain', buffer: Buffer.from(mine.key) });
+  await dialog.getByText('The private key does not belong').waitFor({ state: 'detached' });
+  assert.equal(await keyField.inputValue(), mine.key);
+  await dialog.getByRole('button', { name: 'Import certificate' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.getByText('Certificate imported, for mail.office.example.').waitFor();
+  await page.getByTestId('certificate-source').getByText('Imported', { exact: true }).waitFor();
+  await page.getByTestId('certificate-names').getByText('mail.office.example', { exact: true }).waitFor();
+  assert.equal((await ok(relay, 'server.get', {})).tls?.source, 'imported');
+  await settled(page);
+  await screenshot(page, 'server-certificate-imported');
+});
+
+test('an admin sets up a smarthost, tests it against the real server and a dead port, then switches to direct delivery', async (t) => {
+  const auth = { user: 'office-relay', password: 'Upstream-Pa55' };
+  const upstream = await startUpstream(t, { tls: await testCertificate(), auth });
+  const relay = await startRelayDesk(t, { upstream });
+  const page = await openPage(t);
+  await openServer(page, relay.adminUrl);
+  const form = page.getByRole('form', { name: 'Smarthost settings' });
+  await page.getByText(`Mail is handed to the smarthost ${upstream.host}:${upstream.port}.`).waitFor();
+  assert.equal(await form.getByLabel('Smarthost', { exact: true }).inputValue(), upstream.host);
+
+  // STARTTLS with a login; the self-signed certificate is refused first, with what to do.
+  await form.getByRole('combobox', { name: 'Security' }).click();
+  await page.getByRole('option', { name: /^STARTTLS/ }).click();
+  await form.getByLabel('User name').fill(auth.user);
+  await form.getByLabel('Password', { exact: true }).fill(auth.password);
+  await form.getByRole('button', { name: 'Save and test connection' }).click();
+  const result = page.getByRole('status', { name: 'connection test result' });
+  await result.getByText('The connection test failed').waitFor();
+  await result.getByText(/self-signed certificate .*turn off certificate checking/).waitFor();
+  await form.getByText('A password is stored (it is never shown).').waitFor();
+  await settled(page);
+  await screenshot(page, 'server-upstream-test-untrusted');
+
+  await form.getByLabel("Check the server's certificate").uncheck();
+  await form.getByRole('button', { name: 'Save and test connection' }).click();
+  await result.getByText('The smarthost answered').waitFor();
+  await result.getByText(new RegExp(`logged in as ${auth.user} \\(235 .*\\)\\. The server greeted: 220 `)).waitFor();
+  assert.deepEqual(await upstream.waitForAuth(), { user: auth.user, ok: true });
+  const saved = await ok(relay, 'upstream.get', {});
+  assert.equal(saved.mode === 'smarthost' && saved.hasPassword && !saved.rejectUnauthorized && saved.security, 'starttls');
+  await settled(page);
+  await screenshot(page, 'server-upstream-test-ok');
+
+  // A port where nothing listens: the failure and what to check.
+  const dead = await freePort(30001, 40000);
+  await form.getByLabel('Port', { exact: true }).fill(String(dead));
+  await form.getByRole('button', { name: 'Save and test connection' }).click();
+  await result.getByText(`Connection refused by ${upstream.host}:${dead}: nothing listens on that port there, or a firewall refuses the connection. Check the host and port.`).waitFor();
+  await form.getByText('A password is stored (it is never shown).').waitFor();
+  await settled(page);
+  await screenshot(page, 'server-upstream-test-refused');
+
+  // Direct delivery: chosen, saved, and the stored password is gone with the smarthost.
+  await page.getByRole('radio', { name: "Direct delivery to the recipients' servers" }).check();
+  await page.getByRole('form', { name: 'Direct delivery settings' }).getByRole('button', { name: 'Use direct delivery' }).click();
+  await page.getByText("Mail is delivered directly to the recipients' mail servers, on port 25.").waitFor();
+  assert.deepEqual(await ok(relay, 'upstream.get', {}), { mode: 'mx', port: 25 });
+  await settled(page);
+  await screenshot(page, 'server-upstream-direct');
+});
+
+test('an admin changes the message size and recipient limits (dark mode); an invalid value is refused beside its field', async (t) => {
+  const relay = await startRelayDesk(t);
+  const page = await openPage(t, { colorScheme: 'dark' });
+  await openServer(page, relay.adminUrl);
+  const form = page.getByRole('form', { name: 'Limits' });
+  const size = form.getByLabel('Largest message (MB)');
+  const recipients = form.getByLabel('Recipients per message');
+  assert.equal(await size.inputValue(), '25');
+  assert.equal(await recipients.inputValue(), '100');
+
+  // Invalid: the reason under each field, nothing saved, the typed values kept.
+  await size.fill('500');
+  await recipients.fill('0');
+  await form.getByRole('button', { name: 'Save limits' }).click();
+  await form.getByText('Enter a size in MB from 0.01 to 200, such as 25.').waitFor();
+  await form.getByText('Enter a whole number of recipients from 1 to 10,000.').waitFor();
+  assert.equal(await size.getAttribute('aria-invalid'), 'true');
+  assert.equal(await size.inputValue(), '500');
+  assert.equal((await ok(relay, 'server.get', {})).limits.maxMessageBytes, 25 * 1024 * 1024);
+  await settled(page);
+  await screenshot(page, 'server-limits-invalid-dark');
+
+  await size.fill('10');
+  await recipients.fill('50');
+  await form.getByRole('button', { name: 'Save limits' }).click();
+  await form.getByRole('status').getByText('Saved').waitFor();
+  const { limits } = await ok(relay, 'server.get', {});
+  assert.deepEqual([limits.maxMessageBytes, limits.maxRecipients], [10 * 1024 * 1024, 50]);
+  // The relay announces the new size to mail clients.
+  const smtp = await rawSmtp(relay.smtpPort);
+  t.after(() => smtp.close());
+  await smtp.reply();
+  assert.match((await smtp.command('EHLO ui-test.example')).text, new RegExp(`SIZE ${10 * 1024 * 1024}`));
+  await settled(page);
+  await screenshot(page, 'server-limits-saved-dark');
+
+  // Shown as saved after a reload.
+  await openServer(page, relay.adminUrl);
+  assert.equal(await page.getByLabel('Largest message (MB)').inputValue(), '10');
+  assert.equal(await page.getByLabel('Recipients per message').inputValue(), '50');
+});

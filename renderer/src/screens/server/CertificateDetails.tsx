@@ -1,0 +1,67 @@
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import type { ReactNode } from 'react';
+import type { ServerView } from '../../../../electron/api/schemas/server.js';
+import { CopyButton } from '../../components/CopyButton.js';
+
+type Certificate = NonNullable<ServerView['tls']>;
+
+const DAY_MS = 24 * 3600_000;
+
+function day(iso: string): string {
+  return new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'long', day: 'numeric' });
+}
+
+/** The expiry date and how far off it is, in warning colours when it is near. */
+function Expiry({ notAfter }: { notAfter: string }) {
+  const days = Math.floor((new Date(notAfter).getTime() - Date.now()) / DAY_MS);
+  const when = days < 0 ? 'expired' : days === 0 ? 'expires today' : `in ${days} day${days === 1 ? '' : 's'}`;
+  return (
+    <Typography color={days < 30 ? 'warning.main' : undefined} data-testid="certificate-expiry">
+      {day(notAfter)} ({when})
+    </Typography>
+  );
+}
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Stack direction="row" spacing={1} sx={{ alignItems: 'baseline' }}>
+      <Typography component="dt" color="text.secondary" sx={{ width: 110, flexShrink: 0 }}>
+        {label}
+      </Typography>
+      <Stack component="dd" sx={{ m: 0, minWidth: 0 }}>
+        {children}
+      </Stack>
+    </Stack>
+  );
+}
+
+/** What identifies the certificate mail clients are shown: where it came from, its fingerprint, names and validity. */
+export function CertificateDetails({ tls }: { tls: Certificate }) {
+  return (
+    <Stack component="dl" spacing={0.75} sx={{ my: 0 }}>
+      <Row label="Source">
+        <Typography data-testid="certificate-source">
+          {tls.source === 'generated' ? 'Self-signed, made by Relay Desk' : 'Imported'}
+        </Typography>
+      </Row>
+      <Row label="Names">
+        <Typography data-testid="certificate-names">{tls.names.join(', ') || 'none'}</Typography>
+      </Row>
+      <Row label="Fingerprint">
+        <Stack direction="row" sx={{ alignItems: 'center', minWidth: 0 }}>
+          <Typography data-testid="certificate-fingerprint" sx={{ fontFamily: 'monospace', fontSize: '0.8rem', wordBreak: 'break-all', userSelect: 'all' }}>
+            {tls.fingerprint}
+          </Typography>
+          <CopyButton text={tls.fingerprint} what="fingerprint" />
+        </Stack>
+      </Row>
+      <Row label="Valid from">
+        <Typography>{day(tls.notBefore)}</Typography>
+      </Row>
+      <Row label="Expires">
+        <Expiry notAfter={tls.notAfter} />
+      </Row>
+    </Stack>
+  );
+}

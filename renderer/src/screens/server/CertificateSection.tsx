@@ -1,0 +1,75 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Card from '@mui/material/Card';
+import CardContent from '@mui/material/CardContent';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useState } from 'react';
+import type { ApiClient } from '../../../../electron/api/client.js';
+import type { ServerView } from '../../../../electron/api/schemas/server.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { CertificateDetails } from './CertificateDetails.js';
+import { ImportCertificateDialog } from './ImportCertificateDialog.js';
+
+type Dialog = 'regenerate' | 'import' | null;
+
+/** The certificate the relay shows mail clients for STARTTLS and TLS: see it, make a new one, or bring your own. */
+export function CertificateSection({ client, server, onSaved }: { client: ApiClient; server: ServerView; onSaved: (view: ServerView) => void }) {
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const changed = (view: ServerView, what: string) => {
+    onSaved(view);
+    setDone(what);
+    setDialog(null);
+  };
+  const regenerate = async () => {
+    changed(await client.call('server.regenerateCertificate', {}), 'A new self-signed certificate is in use. Mail clients that had accepted the old one may ask again.');
+  };
+  return (
+    <Card variant="outlined" component="section" aria-labelledby="certificate-title">
+      <CardContent>
+        <Typography variant="h6" component="h2" id="certificate-title">
+          TLS certificate
+        </Typography>
+        <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
+          Shown to mail clients on ports with STARTTLS or TLS. A self-signed one encrypts just as well, but clients may ask the user to
+          trust it once; compare its fingerprint.
+        </Typography>
+        <Stack spacing={2}>
+          {server.tls ? (
+            <CertificateDetails tls={server.tls} />
+          ) : (
+            <Alert severity="warning">There is no certificate: ports with STARTTLS or TLS cannot open. Make a new one or import yours.</Alert>
+          )}
+          {done && (
+            <Alert severity="success" role="status" onClose={() => setDone(null)}>
+              {done}
+            </Alert>
+          )}
+          <Stack direction="row" spacing={2}>
+            <Button variant="outlined" onClick={() => setDialog('regenerate')}>
+              Make a new self-signed certificate
+            </Button>
+            <Button variant="outlined" onClick={() => setDialog('import')}>
+              Import a certificate…
+            </Button>
+          </Stack>
+        </Stack>
+      </CardContent>
+      {dialog === 'regenerate' && (
+        <ConfirmDialog title="Replace the certificate?" confirmLabel="Make a new certificate" onConfirm={regenerate} onClose={() => setDialog(null)}>
+          The relay switches to a new self-signed certificate at once
+          {server.tls?.source === 'imported' ? ', and the imported one is discarded' : ''}. Mail clients that had accepted the current
+          one see a new fingerprint and may ask to trust it again.
+        </ConfirmDialog>
+      )}
+      {dialog === 'import' && (
+        <ImportCertificateDialog
+          client={client}
+          onImported={(view) => changed(view, `Certificate imported, for ${view.tls?.names.join(', ') || 'no names'}. The relay uses it from now on.`)}
+          onClose={() => setDialog(null)}
+        />
+      )}
+    </Card>
+  );
+}

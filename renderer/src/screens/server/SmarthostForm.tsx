@@ -1,0 +1,162 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import FormHelperText from '@mui/material/FormHelperText';
+import LinearProgress from '@mui/material/LinearProgress';
+import MenuItem from '@mui/material/MenuItem';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import { useState, type SyntheticEvent } from 'react';
+import type { ApiClient } from '../../../../electron/api/client.js';
+import type { UpstreamView } from '../../../../electron/api/schemas/server.js';
+import { PasswordField } from './PasswordField.js';
+import { SMARTHOST_FIELDS, smarthostFormFor, smarthostInput, type Security, type SmarthostForm as Form } from './smarthostForm.js';
+import { TestResult } from './TestResult.js';
+import { useAction } from './useAction.js';
+
+const SECURITY: { value: Security; label: string }[] = [
+  { value: 'starttls', label: 'STARTTLS (usually port 587)' },
+  { value: 'tls', label: 'TLS from the start (usually port 465)' },
+  { value: 'none', label: 'None (only inside a trusted network)' },
+];
+
+export interface SmarthostFormProps {
+  client: ApiClient;
+  upstream: UpstreamView;
+  onSaved: (view: UpstreamView) => void;
+}
+
+/** The provider's SMTP server the relay hands all mail to, with a test that shows what the server answered. */
+export function SmarthostForm({ client, upstream, onSaved }: SmarthostFormProps) {
+  const [form, setForm] = useState<Form>(() => smarthostFormFor(upstream));
+  const [dirty, setDirty] = useState(upstream.mode !== 'smarthost');
+  const [result, setResult] = useState<{ ok: boolean; response: string } | null>(null);
+  const [testing, setTesting] = useState(false);
+  const action = useAction(SMARTHOST_FIELDS);
+  const stored = upstream.mode === 'smarthost' && upstream.hasPassword;
+  const busy = action.busy || testing;
+
+  const change = (patch: Partial<Form>, field: string) => {
+    setForm((f) => ({ ...f, ...patch }));
+    setDirty(true);
+    action.clear(field);
+  };
+
+  /** Saves what was typed; on a refusal the form keeps it all. */
+  const save = async (): Promise<boolean> => {
+    const checked = smarthostInput(form, stored);
+    if ('errors' in checked) {
+      action.refuse(checked.errors);
+      return false;
+    }
+    return action.run(async () => {
+      const view = await client.call('upstream.setSmarthost', checked.input);
+      onSaved(view);
+      setForm(smarthostFormFor(view));
+      setDirty(false);
+    });
+  };
+
+  const submit = (e: SyntheticEvent) => {
+    e.preventDefault();
+    setResult(null);
+    void save();
+  };
+
+  // The host tests the stored settings, so unsaved changes are saved first.
+  const test = async () => {
+    setResult(null);
+    if (dirty && !(await save())) return;
+    setTesting(true);
+    try {
+      setResult(await client.call('upstream.test', {}));
+    } catch (err) {
+      setResult({ ok: false, response: err instanceof Error ? err.message : String(err) });
+    } finally {
+      setTesting(false);
+    }
+  };
+
+  return (
+    <Stack component="form" onSubmit={submit} noValidate spacing={2} aria-label="Smarthost settings">
+      {busy && <LinearProgress aria-label={testing ? 'testing the connection' : 'saving the smarthost'} />}
+      <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
+        <TextField
+          id="smarthost-host"
+          label="Smarthost"
+          placeholder="smtp.example.com"
+          value={form.host}
+          onChange={(e) => change({ host: e.target.value }, 'host')}
+          error={Boolean(action.errors.host)}
+          helperText={action.errors.host ?? "Your provider's SMTP server name"}
+          disabled={busy}
+          size="small"
+          sx={{ flex: '1 1 260px' }}
+        />
+        <TextField
+          id="smarthost-port"
+          label="Port"
+          value={form.port}
+          onChange={(e) => change({ port: e.target.value }, 'port')}
+          error={Boolean(action.errors.port)}
+          helperText={action.errors.port ?? ' '}
+          disabled={busy}
+          size="small"
+          sx={{ width: 120 }}
+          slotProps={{ htmlInput: { inputMode: 'numeric' } }}
+        />
+        <TextField
+          select
+          id="smarthost-security"
+          label="Security"
+          value={form.security}
+          onChange={(e) => change({ security: e.target.value as Security }, 'security')}
+          error={Boolean(action.errors.security)}
+          helperText={action.errors.security ?? ' '}
+          disabled={busy}
+          size="small"
+          sx={{ width: 300 }}
+        >
+          {SECURITY.map((s) => (
+            <MenuItem key={s.value} value={s.value}>
+              {s.label}
+            </MenuItem>
+          ))}
+        </TextField>
+      </Stack>
+      <TextField
+        id="smarthost-user"
+        label="User name"
+        autoComplete="off"
+        value={form.user}
+        onChange={(e) => change({ user: e.target.value }, 'user')}
+        error={Boolean(action.errors.user)}
+        helperText={action.errors.user ?? 'Empty: the server is used without logging in.'}
+        disabled={busy}
+        size="small"
+        sx={{ width: 300 }}
+      />
+      <PasswordField stored={stored} value={form.password} error={action.errors.password} disabled={busy} onChange={(password) => change({ password }, 'password')} />
+      <div>
+        <FormControlLabel
+          control={<Checkbox id="smarthost-verify" checked={form.rejectUnauthorized} onChange={(e) => change({ rejectUnauthorized: e.target.checked }, 'rejectUnauthorized')} disabled={busy} />}
+          label="Check the server's certificate"
+        />
+        <FormHelperText sx={{ mt: 0 }} error={Boolean(action.errors.rejectUnauthorized)}>
+          {action.errors.rejectUnauthorized ?? 'Turn off only for a server inside your network with a self-signed certificate.'}
+        </FormHelperText>
+      </div>
+      {action.problem && <Alert severity="error">{action.problem}</Alert>}
+      <Stack direction="row" spacing={2}>
+        <Button type="submit" variant="contained" disabled={busy}>
+          {action.busy ? 'Saving…' : 'Save smarthost'}
+        </Button>
+        <Button variant="outlined" onClick={() => void test()} disabled={busy}>
+          {testing ? 'Testing…' : dirty ? 'Save and test connection' : 'Test connection'}
+        </Button>
+      </Stack>
+      {result && <TestResult result={result} />}
+    </Stack>
+  );
+}

@@ -1,0 +1,59 @@
+import Alert from '@mui/material/Alert';
+import Card from '@mui/material/Card';
+import CardContent from '@mui/material/CardContent';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import Radio from '@mui/material/Radio';
+import RadioGroup from '@mui/material/RadioGroup';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { useState } from 'react';
+import type { ApiClient } from '../../../../electron/api/client.js';
+import type { UpstreamView } from '../../../../electron/api/schemas/server.js';
+import { DirectForm } from './DirectForm.js';
+import { SmarthostForm } from './SmarthostForm.js';
+
+type Mode = 'smarthost' | 'mx';
+
+function summary(upstream: UpstreamView): { severity: 'info' | 'warning'; text: string } {
+  switch (upstream.mode) {
+    case 'none':
+      return { severity: 'warning', text: 'No upstream is set: accepted mail waits in the queue until you choose one below.' };
+    case 'smarthost':
+      return { severity: 'info', text: `Mail is handed to the smarthost ${upstream.host}:${upstream.port}.` };
+    case 'mx':
+      return { severity: 'info', text: `Mail is delivered directly to the recipients' mail servers, on port ${upstream.port}.` };
+  }
+}
+
+/** Where accepted mail goes next: a smarthost, or the recipients' own servers. */
+export function UpstreamSection({ client, upstream, onSaved }: { client: ApiClient; upstream: UpstreamView; onSaved: (view: UpstreamView) => void }) {
+  // Choosing the other way only shows its form; nothing changes until it is saved.
+  const [mode, setMode] = useState<Mode>(upstream.mode === 'mx' ? 'mx' : 'smarthost');
+  const now = summary(upstream);
+  return (
+    <Card variant="outlined" component="section" aria-labelledby="upstream-title">
+      <CardContent>
+        <Typography variant="h6" component="h2" id="upstream-title">
+          Upstream
+        </Typography>
+        <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
+          Where the relay sends the mail it accepted.
+        </Typography>
+        <Stack spacing={2}>
+          <Alert severity={now.severity} role="status" aria-label="current upstream">
+            {now.text}
+          </Alert>
+          <RadioGroup row aria-label="How mail leaves this computer" value={mode} onChange={(e) => setMode(e.target.value as Mode)}>
+            <FormControlLabel value="smarthost" control={<Radio />} label="Through a smarthost (your provider's SMTP server)" />
+            <FormControlLabel value="mx" control={<Radio />} label="Direct delivery to the recipients' servers" />
+          </RadioGroup>
+          {mode === 'smarthost' ? (
+            <SmarthostForm client={client} upstream={upstream} onSaved={onSaved} />
+          ) : (
+            <DirectForm client={client} upstream={upstream} onSaved={onSaved} />
+          )}
+        </Stack>
+      </CardContent>
+    </Card>
+  );
+}
