@@ -11,8 +11,8 @@ export interface DeliveryJob {
   /** Envelope sender; '' for bounces (the null reverse-path). */
   from: string;
   recipients: string[];
-  /** A fresh stream of the whole message (headers and body) as spooled, each call. */
-  body: () => Readable;
+  /** The whole message (headers and body) as spooled, each call: the bytes when held in memory, else a fresh stream. */
+  body: () => Buffer | Readable;
   /** Domain of the From header: the message is DKIM-signed when a key for it is configured. */
   fromDomain: string | null;
 }

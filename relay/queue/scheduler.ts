@@ -124,6 +124,7 @@ export class Scheduler {
       const delay = delays[Math.min(state.attempts - 1, delays.length - 1)] ?? 0;
       state.nextAttemptAt = Math.min(Date.now() + delay, expiresAt);
       state.lastError = deferred[0]?.response ?? 'temporary failure';
+      this.options.spool.release(message);
       await this.options.spool.saveState(meta.id, state);
       this.options.emit({
         type: 'deferred',
@@ -228,7 +229,8 @@ export class Scheduler {
   }
 }
 
-async function readHeaderBlock(body: Readable): Promise<string> {
+async function readHeaderBlock(body: Buffer | Readable): Promise<string> {
+  if (Buffer.isBuffer(body)) return headerBlockOf(body.subarray(0, MAX_QUOTED_HEADER_BYTES));
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -237,7 +239,11 @@ async function readHeaderBlock(body: Readable): Promise<string> {
     if (size >= MAX_QUOTED_HEADER_BYTES) break;
   }
   body.destroy();
-  const text = Buffer.concat(chunks).toString('utf8');
+  return headerBlockOf(Buffer.concat(chunks));
+}
+
+function headerBlockOf(head: Buffer): string {
+  const text = head.toString('utf8');
   const end = text.indexOf('\r\n\r\n');
   return (end >= 0 ? text.slice(0, end + 2) : text).slice(0, MAX_QUOTED_HEADER_BYTES);
 }

@@ -1,17 +1,25 @@
 /**
  * The durable queue on disk. One file per message: a JSON line of metadata,
  * then the message exactly as it will be delivered. A message is written to
- * <id>.tmp, fsync'ed, renamed to <id>.msg and its directory fsync'ed before
- * the client hears 250; a .tmp left by a crash is a message never accepted
- * and is removed on start. Delivery progress lives beside it in <id>.state.
+ * <id>.tmp (or a spare file, below), fsync'ed, renamed to <id>.msg and its
+ * directory fsync'ed before the client hears 250; a .tmp left by a crash is a
+ * message never accepted and is removed on start. Delivery progress lives
+ * beside it in <id>.state.
+ *
+ * Creating a file costs the file system far more than rewriting one (on the
+ * ext4 machines measured, ~150-250 µs of CPU against ~20), so a delivered
+ * message's file is emptied and kept as <id>.spare for the next message
+ * instead of being deleted. Small messages are also kept in memory from
+ * acceptance to delivery (see spool-writer.ts), within HELD_BUDGET.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { DirSync } from './dir-sync.js';
+import { LARGE_IO_BYTES, SpoolWriter, writeDurably } from './spool-writer.js';
 
 export const MessageMetaSchema = z.object({
   v: z.literal(1),
@@ -51,6 +59,8 @@ export interface StoredMessage {
   /** Where the message starts in the file, after the metadata line. */
   bodyOffset: number;
   state: QueueState;
+  /** The whole file's bytes while the message is held in memory for delivery. */
+  held?: Buffer;
 }
 
 /** Sortable by time, unguessable, safe as a file name. */
@@ -61,6 +71,10 @@ export function newQueueId(): string {
 
 const QUEUE_ID = /^[0-9A-Z]{8,40}$/;
 const MAX_META_BYTES = 64 * 1024;
+/** Memory for held messages in total; past it, new ones are read back from their files. */
+const HELD_BUDGET = 16 * 1024 * 1024;
+/** Emptied files kept for reuse: more than the messages usually in flight at once. */
+const MAX_SPARES = 512;
 
 export function initialState(meta: MessageMeta): QueueState {
   return { attempts: 0, nextAttemptAt: meta.acceptedAt, pending: [...meta.envelope.to], failed: [] };
@@ -81,12 +95,15 @@ export class Spool {
   private readonly dirSync: DirSync;
   /** Queue files init() could not read, moved into <dir>/unreadable/ so they neither block the relay nor vanish. */
   readonly setAside: SetAsideFile[] = [];
+  /** Paths of emptied message files ready for reuse. */
+  private readonly spares: string[] = [];
+  private heldBytes = 0;
 
   constructor(readonly dir: string) {
     this.dirSync = new DirSync(dir);
   }
 
-  private path(id: string, ext: 'tmp' | 'msg' | 'state'): string {
+  private path(id: string, ext: 'tmp' | 'msg' | 'state' | 'spare'): string {
     return join(this.dir, `${id}.${ext}`);
   }
 
@@ -97,7 +114,12 @@ export class Spool {
     const messages: StoredMessage[] = [];
     for (const name of names) {
       const [id, ext] = name.split('.');
-      if (!id || !QUEUE_ID.test(id) || name.endsWith('.tmp')) {
+      if (id && QUEUE_ID.test(id) && ext === 'spare' && this.spares.length < MAX_SPARES) {
+        this.spares.push(join(this.dir, name));
+        continue;
+      }
+      if (!id || !QUEUE_ID.test(id) || name.endsWith('.tmp') || ext === 'spare') {
+        if (ext === 'spare') await rm(join(this.dir, name), { force: true });
         if (name.endsWith('.tmp')) await rm(join(this.dir, name), { force: true });
         continue;
       }
@@ -140,41 +162,55 @@ export class Spool {
   }
 
   /** A stream to write one message into; nothing is in the queue until commit(). */
-  create(id: string): { stream: WriteStream; commit: () => Promise<void>; abort: () => Promise<void> } {
-    const tmp = this.path(id, 'tmp');
-    // flush: fsync before close, so the rename below publishes complete bytes.
-    const stream = createWriteStream(tmp, { flags: 'wx', mode: 0o600, flush: true });
+  create(id: string): { stream: SpoolWriter; commit: (meta: MessageMeta, bodyOffset: number) => Promise<StoredMessage>; abort: () => Promise<void> } {
+    const spare = this.spares.pop();
+    const stream = spare ? new SpoolWriter(spare, 'w') : new SpoolWriter(this.path(id, 'tmp'), 'wx');
     return {
       stream,
-      commit: async () => {
-        await rename(tmp, this.path(id, 'msg'));
+      commit: async (meta, bodyOffset) => {
+        const whole = await stream.persist();
+        await rename(stream.path, this.path(id, 'msg'));
         await this.dirSync.sync();
+        return this.hold({ meta, bodyOffset, state: initialState(meta) }, whole);
       },
       abort: async () => {
-        stream.destroy();
-        await rm(tmp, { force: true });
+        await stream.discard();
+        // A spare that was never written to is as good as before.
+        if (spare && !stream.streamed) this.spares.push(spare);
       },
     };
   }
 
   /** Writes and commits a whole message held in memory (bounces). */
   async writeWhole(meta: MessageMeta, message: Buffer): Promise<StoredMessage> {
-    const tmp = this.path(meta.id, 'tmp');
+    const spare = this.spares.pop();
     const line = metaLine(meta);
-    const handle = await open(tmp, 'wx', 0o600);
-    try {
-      await handle.writeFile(Buffer.concat([line, message]));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, this.path(meta.id, 'msg'));
+    const whole = Buffer.concat([line, message]);
+    await writeDurably(spare ?? this.path(meta.id, 'tmp'), whole, spare ? 'w' : 'wx');
+    await rename(spare ?? this.path(meta.id, 'tmp'), this.path(meta.id, 'msg'));
     await this.dirSync.sync();
-    return { meta, bodyOffset: line.length, state: initialState(meta) };
+    return this.hold({ meta, bodyOffset: line.length, state: initialState(meta) }, whole);
   }
 
-  openBody(message: StoredMessage): Readable {
-    return createReadStream(this.path(message.meta.id, 'msg'), { start: message.bodyOffset });
+  private hold(message: StoredMessage, whole: Buffer | null): StoredMessage {
+    if (whole && this.heldBytes + whole.length <= HELD_BUDGET) {
+      this.heldBytes += whole.length;
+      message.held = whole;
+    }
+    return message;
+  }
+
+  /** Lets the memory copy go (a message that has to wait is read from its file later); remove() does it too. */
+  release(message: StoredMessage): void {
+    if (!message.held) return;
+    this.heldBytes -= message.held.length;
+    delete message.held;
+  }
+
+  /** The message as spooled: the held bytes, or a stream of the file. */
+  openBody(message: StoredMessage): Buffer | Readable {
+    if (message.held) return message.held.subarray(message.bodyOffset);
+    return createReadStream(this.path(message.meta.id, 'msg'), { start: message.bodyOffset, highWaterMark: LARGE_IO_BYTES });
   }
 
   /** Delivery progress: written whole and renamed, so a crash leaves the old or the new state. */
@@ -184,10 +220,30 @@ export class Spool {
     await rename(tmp, this.path(id, 'state'));
   }
 
-  /** unlink rather than rm: one system call each, and the state file exists only after a deferral. */
+  /**
+   * The message file is emptied and kept as a spare (unlinked once there are
+   * enough); renamed before it is emptied, so a crash in between leaves a
+   * spare with old bytes, never an empty .msg. unlink rather than rm: one
+   * system call each, and the state file exists only after a deferral.
+   */
   async remove(message: StoredMessage): Promise<void> {
-    await unlinkIfPresent(this.path(message.meta.id, 'msg'));
-    if (message.state.attempts > 0) await unlinkIfPresent(this.path(message.meta.id, 'state'));
+    this.release(message);
+    const { id } = message.meta;
+    if (this.spares.length < MAX_SPARES) await this.recycle(id);
+    else await unlinkIfPresent(this.path(id, 'msg'));
+    if (message.state.attempts > 0) await unlinkIfPresent(this.path(id, 'state'));
+  }
+
+  private async recycle(id: string): Promise<void> {
+    const spare = this.path(id, 'spare');
+    try {
+      await rename(this.path(id, 'msg'), spare);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    await truncate(spare, 0);
+    this.spares.push(spare);
   }
 }
 

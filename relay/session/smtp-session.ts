@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type { SMTPServerAuthentication, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { RelayEvent } from '../events.js';
 import type { ListenerConfig, RelaySettings, RelayUser } from '../protocol.js';
-import { metaLine, newQueueId, type MessageMeta, type Spool, type StoredMessage, initialState } from '../queue/spool.js';
+import { metaLine, newQueueId, type MessageMeta, type Spool, type StoredMessage } from '../queue/spool.js';
 import type { AuthFailureLimiter, Authenticator } from './auth.js';
 import { fromDomainOf, inspectHeaders, rewriteHeaders, type InspectedHeaders } from './message-headers.js';
 import { MessageStream } from './message-stream.js';
@@ -239,9 +239,8 @@ async function receiveMessage(
     await spooled.abort();
     return replies.rateLimited(user.name, user.rateLimitPerHour ?? 0);
   }
-  await spooled.commit();
+  const stored = await spooled.commit(decided, metaBytes);
   const size = spooled.stream.bytesWritten - metaBytes;
-  const stored: StoredMessage = { meta: decided, bodyOffset: metaBytes, state: initialState(decided) };
   services.emit({
     type: 'accepted',
     id,

@@ -46,18 +46,19 @@ function sampleBody(): Buffer {
   ]);
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+async function readAll(stream: Buffer | NodeJS.ReadableStream): Promise<Buffer> {
+  if (Buffer.isBuffer(stream)) return stream;
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 
-async function writeCommitted(spool: Spool, m: MessageMeta, body: Buffer): Promise<void> {
+async function writeCommitted(spool: Spool, m: MessageMeta, body: Buffer): Promise<StoredMessage> {
   const { stream, commit } = spool.create(m.id);
   stream.write(metaLine(m));
   stream.end(body);
   await finished(stream);
-  await commit();
+  return commit(m, metaLine(m).length);
 }
 
 test('create() then commit() leaves one .msg: the metadata line, then the body exactly as written', async (t) => {
@@ -155,7 +156,9 @@ test('writeWhole() commits a message held in memory and reports where its body s
   assert.deepEqual(await readdir(dir), [`${m.id}.msg`]);
   assert.ok((await readAll(spool.openBody(written))).equals(body));
   const [stored] = await new Spool(dir).init();
-  assert.deepEqual(stored, written);
+  // Held in memory until delivered; what is on disk says the same.
+  assert.ok(written.held);
+  assert.deepEqual(stored, { meta: written.meta, bodyOffset: written.bodyOffset, state: written.state });
 });
 
 test('remove() deletes the message and its state, and a fresh init() no longer lists it', async (t) => {
@@ -170,7 +173,9 @@ test('remove() deletes the message and its state, and a fresh init() no longer l
   written.state = { ...initialState(gone), attempts: 1 };
   await spool.saveState(gone.id, written.state);
   await spool.remove(written);
-  assert.deepEqual(await readdir(dir), [`${stays.id}.msg`]);
+  // The emptied file stays as a spare for the next message.
+  assert.deepEqual((await readdir(dir)).sort(), [`${gone.id}.spare`, `${stays.id}.msg`].sort());
+  assert.equal((await stat(join(dir, `${gone.id}.spare`))).size, 0);
   assert.deepEqual(
     (await new Spool(dir).init()).map((s) => s.meta.id),
     [stays.id],
@@ -227,4 +232,46 @@ test('an unreadable queue file is moved aside with the reason, the others load, 
   assert.equal(restarted.setAside[0]?.file, join(dir, 'unreadable', `${broken}.msg`));
   assert.match(restarted.setAside[0].reason, /JSON|Unexpected/);
   assert.equal(await readFile(join(dir, 'unreadable', `${broken}.msg`), 'utf8'), 'this is not a metadata line\nbody', 'kept byte for byte');
+});
+
+test('a removed message file is reused for the next one, also after a restart, and bytes left in a spare never leak into it', async (t) => {
+  const dir = await tempDir(t);
+  const spool = new Spool(dir);
+  await spool.init();
+  const first = await writeCommitted(spool, meta(newQueueId()), Buffer.from('Subject: first\r\n\r\n' + 'x'.repeat(5000)));
+  await spool.remove(first);
+  const second = meta(newQueueId());
+  await writeCommitted(spool, second, Buffer.from('Subject: second\r\n\r\nshort\r\n'));
+  assert.deepEqual(await readdir(dir), [`${second.id}.msg`], 'the spare became the new message');
+
+  // A crash between the rename and the emptying leaves a spare with old bytes; it is emptied on reuse.
+  const crashed = `${newQueueId()}.spare`;
+  await writeFile(join(dir, crashed), 'old message bytes '.repeat(1000));
+  const restarted = new Spool(dir);
+  assert.deepEqual((await restarted.init()).map((m) => m.meta.id), [second.id]);
+  const third = meta(newQueueId());
+  const stored = await writeCommitted(restarted, third, Buffer.from('Subject: third\r\n\r\nshort\r\n'));
+  assert.ok(!(await readdir(dir)).includes(crashed));
+  const file = await readFile(join(dir, `${third.id}.msg`));
+  assert.equal(file.toString('utf8'), `${metaLine(third).toString('utf8')}Subject: third\r\n\r\nshort\r\n`);
+  assert.ok((await readAll(restarted.openBody(stored))).equals(Buffer.from('Subject: third\r\n\r\nshort\r\n')));
+});
+
+test('a large message is streamed to its file, not held in memory, and read back from the file', async (t) => {
+  const dir = await tempDir(t);
+  const spool = new Spool(dir);
+  await spool.init();
+  const m = meta(newQueueId());
+  const big = Buffer.concat([Buffer.from('Subject: big\r\n\r\n'), Buffer.alloc(3 * 1024 * 1024, 'y')]);
+  const { stream, commit } = spool.create(m.id);
+  stream.write(metaLine(m));
+  for (let at = 0; at < big.length; at += 64 * 1024) stream.write(big.subarray(at, at + 64 * 1024));
+  stream.end();
+  await finished(stream);
+  assert.equal(stream.streamed, true);
+  const stored = await commit(m, metaLine(m).length);
+  assert.equal(stored.held, undefined);
+  const body = spool.openBody(stored);
+  assert.ok(!Buffer.isBuffer(body), 'a stream of the file');
+  assert.ok((await readAll(body)).equals(big));
 });
