@@ -13,13 +13,16 @@ import { openPage, screenshot, settled } from '../fixtures/browser.js';
 import { startDns } from '../fixtures/dns.js';
 import { startRelayDesk, type RelayDesk } from '../fixtures/relay-desk.js';
 import { verifyDomain } from '../fixtures/scenario.js';
+import { startUpstream } from '../fixtures/upstream.js';
 
 async function relayWithData(t: Parameters<typeof startRelayDesk>[0]): Promise<RelayDesk> {
   const dns = await startDns(t);
-  const relay = await startRelayDesk(t, { dns });
+  const upstream = await startUpstream(t);
+  const relay = await startRelayDesk(t, { dns, upstream });
   await verifyDomain(relay, dns, 'office.example');
   await ok(relay, 'senders.addDomain', { domain: 'pending.example' });
-  await ok(relay, 'users.create', { note: 'Front desk printer', domains: 'office.example', priority: 1 });
+  // A pending address: its warning chips are on the Senders screen and in the user's dialog.
+  await ok(relay, 'users.create', { note: 'Front desk printer', domains: 'office.example', addresses: 'billing@shop.example', priority: 1 });
   await ok(relay, 'users.create', { list: 'Invoices', note: 'ERP', active: false });
   return relay;
 }
@@ -58,10 +61,18 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.getByRole('tab', { name: /users/i }).click();
     await screenLoaded(page);
     await page.getByRole('button', { name: 'Add new user' }).click();
-    await page.getByRole('dialog').getByRole('heading', { name: 'Add new SMTP user' }).waitFor();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('heading', { name: 'Add new SMTP user' }).waitFor();
     await settled(page);
     found.push(...(await violations(page)).map((v) => `Add user dialog: ${v}`));
-    await screenshot(page, `accessibility-add-user-${colorScheme}`);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const printer = page.getByRole('row').filter({ hasText: 'Front desk printer' });
+    await printer.getByRole('button', { name: /^Edit / }).click();
+    await dialog.getByText('billing@shop.example (awaiting verification)').waitFor();
+    await settled(page);
+    found.push(...(await violations(page)).map((v) => `Edit user dialog: ${v}`));
+    await screenshot(page, `accessibility-edit-user-${colorScheme}`);
     assert.deepEqual(found, []);
   });
 }

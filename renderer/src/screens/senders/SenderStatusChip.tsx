@@ -10,7 +10,6 @@ export function SenderStatusChip({ kind, status }: { kind: 'domain' | 'address';
   return status === 'verified' ? (
     <Chip color="success" size="small" label="Verified" />
   ) : (
-    // Black on the light orange: white on MUI's warning orange is too faint to read (3:1).
-    <Chip size="small" label={PENDING[kind]} sx={{ bgcolor: 'warning.light', color: 'common.black' }} />
+    <Chip size="small" color="warning" label={PENDING[kind]} />
   );
 }

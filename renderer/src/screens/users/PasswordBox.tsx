@@ -8,7 +8,9 @@ import { CopyButton } from '../../components/CopyButton.js';
 export function PasswordBox({ password }: { password: string }) {
   const box = useRef<HTMLDivElement>(null);
   // The admin may have scrolled down the form before saving; the new password must not stay out of sight.
-  useEffect(() => box.current?.scrollIntoView({ block: 'nearest' }), [password]);
+  useEffect(() => {
+    box.current?.scrollIntoView({ block: 'nearest' });
+  }, [password]);
   return (
     <Alert ref={box} severity="warning" icon={false} aria-label="new password">
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
