@@ -4,6 +4,7 @@
  * contract's error shape. Both transports call exactly this.
  */
 import { ApiError, isMethodName, methods, type ApiImplementation, type CallResult } from './contract.js';
+import { describeIssue } from './input-errors.js';
 
 export type Dispatch = (method: string, input: unknown) => Promise<CallResult>;
 
@@ -13,11 +14,12 @@ export function createDispatcher(impl: ApiImplementation, onInternalError: (err:
       return { ok: false, error: { code: 'unknown_method', message: `There is no API method named "${method}".` } };
     }
     const spec = methods[method];
-    const parsed = spec.input.safeParse(input ?? {});
+    const parsed = spec.input.safeParse(input ?? {}, { error: describeIssue });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const field = issue?.path.join('.') || undefined;
-      const message = issue ? `${field ? `${field}: ` : ''}${issue.message}` : 'The input is not valid.';
+      const unknownKeys = issue?.code === 'unrecognized_keys';
+      const field = (unknownKeys ? issue.keys[0] : issue?.path.join('.')) || undefined;
+      const message = !issue ? 'The input is not valid.' : unknownKeys ? issue.message : `${field ?? 'The input'} ${issue.message}`;
       return { ok: false, error: new ApiError('invalid_input', message, field).toBody() };
     }
     try {
