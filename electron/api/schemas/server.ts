@@ -45,6 +45,9 @@ export type UpstreamView = z.infer<typeof UpstreamViewSchema>;
 
 const Port = z.number().int().min(1).max(65535);
 
+/** The bounds of server.setLimits, shared with the form that checks them as the admin types. */
+export const LIMIT_BOUNDS = { messageBytes: { min: 1024, max: 200 * 1024 * 1024 }, count: { min: 1, max: 10_000 } } as const;
+
 export const serverMethods = {
   'server.get': { input: NoInput, output: ServerViewSchema },
   'server.setListener': {
@@ -55,9 +58,9 @@ export const serverMethods = {
   'server.setLimits': {
     input: z
       .object({
-        maxMessageBytes: z.number().int().min(1024).max(200 * 1024 * 1024).optional(),
-        maxRecipients: z.number().int().min(1).max(10_000).optional(),
-        maxConnections: z.number().int().min(1).max(10_000).optional(),
+        maxMessageBytes: z.number().int().min(LIMIT_BOUNDS.messageBytes.min).max(LIMIT_BOUNDS.messageBytes.max).optional(),
+        maxRecipients: z.number().int().min(LIMIT_BOUNDS.count.min).max(LIMIT_BOUNDS.count.max).optional(),
+        maxConnections: z.number().int().min(LIMIT_BOUNDS.count.min).max(LIMIT_BOUNDS.count.max).optional(),
       })
       .strict(),
     output: ServerViewSchema,

@@ -1,12 +1,12 @@
 import type { MethodInput } from '../../../../electron/api/contract.js';
-import type { ServerView } from '../../../../electron/api/schemas/server.js';
+import { LIMIT_BOUNDS, type ServerView } from '../../../../electron/api/schemas/server.js';
 import type { FieldErrors } from './useAction.js';
 
 /** Mail programs count sizes in binary megabytes; the default 25 MB is 25 × 1,048,576 bytes. */
 const MB = 1024 * 1024;
-/** The host's bounds (electron/api/schemas/server.ts). */
-const MAX_MB = 200;
-const MAX_COUNT = 10_000;
+const MAX_MB = LIMIT_BOUNDS.messageBytes.max / MB;
+const MIN_BYTES = LIMIT_BOUNDS.messageBytes.min;
+const MAX_COUNT = LIMIT_BOUNDS.count.max;
 
 export interface LimitsForm {
   maxMessageMb: string;
@@ -33,7 +33,7 @@ export function limitsInput(form: LimitsForm): { input: MethodInput<'server.setL
   const mb = Number(form.maxMessageMb.trim().replace(',', '.'));
   const bytes = Math.round(mb * MB);
   const maxMessageBytes =
-    form.maxMessageMb.trim() === '' || !Number.isFinite(mb) || bytes < 1024 || mb > MAX_MB
+    form.maxMessageMb.trim() === '' || !Number.isFinite(mb) || bytes < MIN_BYTES || mb > MAX_MB
       ? `Enter a size in MB from 0.01 to ${MAX_MB}, such as 25.`
       : bytes;
   const maxRecipients = count(form.maxRecipients, 'recipients');
