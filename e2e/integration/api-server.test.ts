@@ -350,4 +350,16 @@ test('upstream.test against real servers: STARTTLS and AUTH succeed, a wrong pas
   const dead = await check();
   assert.equal(dead.ok, false);
   assert.match(dead.response, new RegExp(`^Connection refused by 127\\.0\\.0\\.1:${deadPort}`));
+
+  // Settings typed in a form are tested as they are, without being saved.
+  const unsaved = value(
+    await relay.call('upstream.test', { smarthost: { ...smarthost, password: 'right-pass', rejectUnauthorized: false } }),
+    TestResultSchema,
+  );
+  assert.equal(unsaved.ok, true, unsaved.response);
+  assert.match(unsaved.response, /with STARTTLS, logged in as relay/);
+  const kept = value(await relay.call('upstream.get'), UpstreamViewSchema);
+  assert.deepEqual(kept, { ...kept, mode: 'smarthost', port: deadPort, user: null, hasPassword: false }, 'nothing was saved');
+  assert.equal(error(await relay.call('upstream.test', { smarthost: { ...smarthost, password: '' } })).field, 'password');
+  assert.equal(error(await relay.call('upstream.test', { smarthost: { ...smarthost, port: 0 } })).field, 'smarthost.port');
 });

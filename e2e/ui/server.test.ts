@@ -178,19 +178,24 @@ test('an admin sets up a smarthost, tests it against the real server and a dead 
   await page.getByRole('option', { name: /^STARTTLS/ }).click();
   await form.getByLabel('User name').fill(auth.user);
   await form.getByLabel('Password', { exact: true }).fill(auth.password);
-  await form.getByRole('button', { name: 'Save and test connection' }).click();
+  await form.getByRole('button', { name: 'Test connection' }).click();
   const result = page.getByRole('status', { name: 'connection test result' });
   await result.getByText('The connection test failed').waitFor();
   await result.getByText(/self-signed certificate .*turn off certificate checking/).waitFor();
-  await form.getByText('A password is stored (it is never shown).').waitFor();
+  // Tested as typed, not stored.
+  await form.getByText('These settings were tested as typed and are not saved yet: press Save smarthost to use them.').waitFor();
+  const before = await ok(relay, 'upstream.get', {});
+  assert.equal(before.mode === 'smarthost' && before.user, null);
   await settled(page);
   await screenshot(page, 'server-upstream-test-untrusted');
 
   await form.getByLabel("Check the server's certificate").uncheck();
-  await form.getByRole('button', { name: 'Save and test connection' }).click();
+  await form.getByRole('button', { name: 'Test connection' }).click();
   await result.getByText('The smarthost answered').waitFor();
   await result.getByText(new RegExp(`logged in as ${auth.user} \\(235 .*\\)\\. The server greeted: 220 `)).waitFor();
   assert.deepEqual(await upstream.waitForAuth(), { user: auth.user, ok: true });
+  await form.getByRole('button', { name: 'Save smarthost' }).click();
+  await form.getByText('A password is stored (it is never shown).').waitFor();
   const saved = await ok(relay, 'upstream.get', {});
   assert.equal(saved.mode === 'smarthost' && saved.hasPassword && !saved.rejectUnauthorized && saved.security, 'starttls');
   await settled(page);
@@ -199,7 +204,7 @@ test('an admin sets up a smarthost, tests it against the real server and a dead 
   // A port where nothing listens: the failure and what to check.
   const dead = await freePort(30001, 40000);
   await form.getByLabel('Port', { exact: true }).fill(String(dead));
-  await form.getByRole('button', { name: 'Save and test connection' }).click();
+  await form.getByRole('button', { name: 'Test connection' }).click();
   await result.getByText(`Connection refused by ${upstream.host}:${dead}: nothing listens on that port there, or a firewall refuses the connection. Check the host and port.`).waitFor();
   await form.getByText('A password is stored (it is never shown).').waitFor();
   await settled(page);

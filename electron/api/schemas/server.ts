@@ -45,6 +45,18 @@ export type UpstreamView = z.infer<typeof UpstreamViewSchema>;
 
 const Port = z.number().int().min(1).max(65535);
 
+const SmarthostInput = z
+  .object({
+    host: z.string().trim().min(1).max(253),
+    port: Port,
+    security: z.enum(['none', 'starttls', 'tls']),
+    user: z.string().max(320).nullable().optional(),
+    /** Omitted: keep the stored password. null: remove it. */
+    password: z.string().max(1000).nullable().optional(),
+    rejectUnauthorized: z.boolean().optional(),
+  })
+  .strict();
+
 /** The bounds of server.setLimits, shared with the form that checks them as the admin types. */
 export const LIMIT_BOUNDS = { messageBytes: { min: 1024, max: 200 * 1024 * 1024 }, count: { min: 1, max: 10_000 } } as const;
 
@@ -71,23 +83,11 @@ export const serverMethods = {
     output: ServerViewSchema,
   },
   'upstream.get': { input: NoInput, output: UpstreamViewSchema },
-  'upstream.setSmarthost': {
-    input: z
-      .object({
-        host: z.string().trim().min(1).max(253),
-        port: Port,
-        security: z.enum(['none', 'starttls', 'tls']),
-        user: z.string().max(320).nullable().optional(),
-        /** Omitted: keep the stored password. null: remove it. */
-        password: z.string().max(1000).nullable().optional(),
-        rejectUnauthorized: z.boolean().optional(),
-      })
-      .strict(),
-    output: UpstreamViewSchema,
-  },
+  'upstream.setSmarthost': { input: SmarthostInput, output: UpstreamViewSchema },
   'upstream.setDirect': { input: z.object({ port: Port.optional() }).strict(), output: UpstreamViewSchema },
+  /** Tests the stored upstream, or these smarthost settings (as setSmarthost takes them) without saving them. */
   'upstream.test': {
-    input: NoInput,
+    input: z.object({ smarthost: SmarthostInput.optional() }).strict(),
     output: z.object({ ok: z.boolean(), response: z.string() }),
   },
 } as const;

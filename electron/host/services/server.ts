@@ -17,7 +17,7 @@ import type { StoreData } from '../store/schema.js';
 import { certificateView, checkImport, generateCertificate, keyMatches, type CertificatePair } from './server/certificate.js';
 import { lanAddresses } from './server/lan-addresses.js';
 import { checkListener, normalizeHost } from './server/rules.js';
-import { testSmarthost } from './server/smarthost-test.js';
+import { testSmarthost, type SmarthostSettings } from './server/smarthost-test.js';
 
 type ServerApi = Pick<
   ApiImplementation,
@@ -133,30 +133,43 @@ function cleanUser(user: string | null): string | null {
   return trimmed;
 }
 
-async function setSmarthost(ctx: HostContext, input: MethodInput<'upstream.setSmarthost'>): Promise<void> {
-  const host = normalizeHost(input.host);
+/**
+ * What a smarthost form amounts to: the stored user, password and certificate
+ * choice stand in for what the input leaves out; a user cleared takes its
+ * password with it.
+ */
+function smarthostFrom(
+  stored: StoreData['upstream'],
+  storedPassword: string | null,
+  input: MethodInput<'upstream.setSmarthost'>,
+): { settings: SmarthostSettings; password: string | null } {
   if (input.password === '') {
     throw new ApiError('invalid_password', 'The password is empty. Leave it out to keep the stored one, or remove it explicitly.', 'password');
   }
-  await ctx.store.update(async (draft) => {
-    const previous = draft.upstream.mode === 'smarthost' ? draft.upstream : null;
-    const user = input.user === undefined ? (previous?.user ?? null) : cleanUser(input.user);
-    if (typeof input.password === 'string' && user === null) {
-      throw new ApiError('password_without_user', 'A password needs a user name: enter the user name the provider gave you too.', 'user');
-    }
-    // No user, no password; a user cleared takes its password with it.
-    const password = user === null ? null : input.password === undefined ? ctx.vault.get(UPSTREAM_PASSWORD_SECRET) : input.password;
-    if (password !== ctx.vault.get(UPSTREAM_PASSWORD_SECRET)) {
-      await ctx.vault.change((v) => (password === null ? v.delete(UPSTREAM_PASSWORD_SECRET) : v.set(UPSTREAM_PASSWORD_SECRET, password)));
-    }
-    draft.upstream = {
-      mode: 'smarthost',
-      host,
+  const previous = stored.mode === 'smarthost' ? stored : null;
+  const user = input.user === undefined ? (previous?.user ?? null) : cleanUser(input.user);
+  if (typeof input.password === 'string' && user === null) {
+    throw new ApiError('password_without_user', 'A password needs a user name: enter the user name the provider gave you too.', 'user');
+  }
+  return {
+    settings: {
+      host: normalizeHost(input.host),
       port: input.port,
       security: input.security,
       user,
       rejectUnauthorized: input.rejectUnauthorized ?? previous?.rejectUnauthorized ?? true,
-    };
+    },
+    password: user === null ? null : input.password === undefined ? storedPassword : input.password,
+  };
+}
+
+async function setSmarthost(ctx: HostContext, input: MethodInput<'upstream.setSmarthost'>): Promise<void> {
+  await ctx.store.update(async (draft) => {
+    const { settings, password } = smarthostFrom(draft.upstream, ctx.vault.get(UPSTREAM_PASSWORD_SECRET), input);
+    if (password !== ctx.vault.get(UPSTREAM_PASSWORD_SECRET)) {
+      await ctx.vault.change((v) => (password === null ? v.delete(UPSTREAM_PASSWORD_SECRET) : v.set(UPSTREAM_PASSWORD_SECRET, password)));
+    }
+    draft.upstream = { mode: 'smarthost', ...settings };
   });
 }
 
@@ -208,7 +221,11 @@ export function serverService(ctx: HostContext): ServerApi {
       await ctx.relayChanged();
       return upstreamView(ctx);
     },
-    'upstream.test': async () => {
+    'upstream.test': async ({ smarthost }) => {
+      if (smarthost) {
+        const { settings, password } = smarthostFrom(ctx.store.data.upstream, ctx.vault.get(UPSTREAM_PASSWORD_SECRET), smarthost);
+        return testSmarthost(settings, password, ctx.hostname());
+      }
       const upstream = ctx.store.data.upstream;
       if (upstream.mode === 'none') return { ok: false, response: NO_UPSTREAM_RESPONSE };
       if (upstream.mode === 'mx') return { ok: true, response: DIRECT_DELIVERY_RESPONSE };

@@ -64,13 +64,14 @@ export function SmarthostForm({ client, upstream, onSaved }: SmarthostFormProps)
     void save();
   };
 
-  // The host tests the stored settings, so unsaved changes are saved first.
+  // Tests the settings as typed; only "Save smarthost" stores them.
   const test = async () => {
     setResult(null);
-    if (dirty && !(await save())) return;
+    const checked = smarthostInput(form, stored);
+    if ('errors' in checked) return action.refuse(checked.errors);
     setTesting(true);
     try {
-      setResult(await client.call('upstream.test', {}));
+      setResult(await client.call('upstream.test', { smarthost: checked.input }));
     } catch (err) {
       setResult({ ok: false, response: err instanceof Error ? err.message : String(err) });
     } finally {
@@ -153,10 +154,11 @@ export function SmarthostForm({ client, upstream, onSaved }: SmarthostFormProps)
           {action.busy ? 'Saving…' : 'Save smarthost'}
         </Button>
         <Button variant="outlined" onClick={() => void test()} disabled={busy}>
-          {testing ? 'Testing…' : dirty ? 'Save and test connection' : 'Test connection'}
+          {testing ? 'Testing…' : 'Test connection'}
         </Button>
       </Stack>
       {result && <TestResult result={result} />}
+      {result && dirty && <FormHelperText>These settings were tested as typed and are not saved yet: press Save smarthost to use them.</FormHelperText>}
     </Stack>
   );
 }
