@@ -4,7 +4,7 @@
  * relay starts with no upstream, so a batch is only received and spooled;
  * then it is given the sink as its smarthost and only delivers. Each phase
  * reports msg/s and the relay's CPU ms per message, which shows whether
- * receiving (smtp-server, spool, fsync) or delivering (scheduler, nodemailer)
+ * receiving (smtp-server, spool, fsync) or delivering (scheduler, SMTP client)
  * costs more, without either competing with the other for the event loop.
  *
  * Usage: node bench/relay-split.mjs [--only=W1,W2,W3] [--mode=trusted|auth]
