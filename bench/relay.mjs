@@ -12,6 +12,8 @@
  *   --only=...       just these workloads
  *   --no-postfix     relay rows only (no comparison targets)
  *   --postfix-large  also run Postfix on the 20 MB workload
+ *   --warmup=N       N warm-up messages per 10 KB row instead of 300 (a longer one shows the relay
+ *                    after its JIT has settled; the targets are judged on the default)
  * BENCH_CPU_PROF=1   write a CPU profile of each relay run (see bench/profile-summary.mjs)
  */
 import { fork } from 'node:child_process';
@@ -34,6 +36,7 @@ const quick = args.has('--quick');
 const withPostfix = !args.has('--no-postfix');
 const scale = quick ? 0.25 : 1;
 const repeat = Math.max(1, Number([...args].find((a) => a.startsWith('--repeat='))?.slice('--repeat='.length) ?? 1));
+const warmupOverride = [...args].find((a) => a.startsWith('--warmup='))?.slice('--warmup='.length);
 
 /**
  * The issue's workloads. Warm-up messages (same shape, not measured) let the
@@ -45,7 +48,9 @@ const workloads = [
   { name: 'W3', clients: 100, reuse: false, size: 10 * KB, messages: 3000, warmup: 300 },
   // W3-shaped with 20 MB messages: one per client, all 100 in flight at once, to show RSS stays flat.
   { name: 'W3-20MB', clients: 100, reuse: false, size: 20 * MB, messages: 100, warmup: 0 },
-].filter((w) => !only || only.includes(w.name));
+]
+  .filter((w) => !only || only.includes(w.name))
+  .map((w) => (warmupOverride !== undefined && w.warmup > 0 ? { ...w, warmup: Number(warmupOverride) } : w));
 
 const profileDir = process.env.BENCH_CPU_PROF ? mkdtempSync(join(tmpdir(), 'relay-bench-prof-')) : null;
 const loadgenPath = fileURLToPath(new URL('./loadgen.mjs', import.meta.url));
