@@ -183,6 +183,31 @@ test('domains: removing one takes it off every user; unknown ones are not found'
   assert.notEqual(again.records[0]?.value, added.records[0]?.value);
 });
 
+test('each sender names the users authorized for it: how many, and the first five', async (t) => {
+  const dns = await startDns(t);
+  const upstream = await startUpstream(t);
+  const relay = await startRelayDesk(t, { dns, upstream });
+  const added = await ok(relay, 'senders.addDomain', { domain: 'company.example' });
+  await dns.setTxtRecords({ '_relay-desk.company.example': [added.records[0]?.value ?? ''] });
+  assert.equal((await ok(relay, 'senders.checkDomain', { domain: 'company.example' })).verified, true);
+  const names: string[] = [];
+  for (let i = 0; i < 7; i++) {
+    // Entries typed in another case still count for the sender.
+    const created = await ok(relay, 'users.create', { domains: i === 0 ? 'Company.Example' : 'company.example', note: `desk ${String(i)}` });
+    names.push(created.user.name);
+  }
+  await ok(relay, 'users.create', { addresses: 'billing@shop.example' });
+  const listed = await ok(relay, 'senders.list', {});
+  assert.deepEqual(listed.domains[0]?.authorizedUsers, {
+    total: 7,
+    first: names.slice(0, 5).map((name, i) => ({ name, note: `desk ${String(i)}` })),
+  });
+  assert.equal(listed.addresses[0]?.address, 'billing@shop.example');
+  assert.equal(listed.addresses[0].authorizedUsers.total, 1);
+  await ok(relay, 'users.delete', { name: names[0] ?? '' });
+  assert.equal((await ok(relay, 'senders.list', {})).domains[0]?.authorizedUsers.total, 6);
+});
+
 test('addresses: the code arrives by mail, a wrong one is refused with the tries left, the right one verifies once', async (t) => {
   const upstream = await startUpstream(t);
   const relay = await startRelayDesk(t, { upstream });

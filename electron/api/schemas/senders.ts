@@ -2,6 +2,13 @@
 import { z } from 'zod';
 import { DnsRecordSchema, NoInput } from './common.js';
 
+/** Who may send as a sender: how many users, and the first few by creation, so 10,000 users never travel for it. */
+export const AuthorizedUsersSchema = z.object({
+  total: z.number().int(),
+  first: z.array(z.object({ name: z.string(), note: z.string() })),
+});
+export type AuthorizedUsers = z.infer<typeof AuthorizedUsersSchema>;
+
 export const DomainViewSchema = z.object({
   domain: z.string(),
   status: z.enum(['pending', 'verified']),
@@ -11,6 +18,7 @@ export const DomainViewSchema = z.object({
   /** What to publish: the verification record, and the DKIM key once verified. */
   records: z.array(DnsRecordSchema.extend({ purpose: z.enum(['verification', 'dkim']) })),
   lastCheck: z.object({ at: z.string(), result: z.string() }).nullable(),
+  authorizedUsers: AuthorizedUsersSchema,
 });
 export type DomainView = z.infer<typeof DomainViewSchema>;
 
@@ -21,6 +29,7 @@ export const AddressViewSchema = z.object({
   verifiedAt: z.string().nullable(),
   method: z.literal('email-code').nullable(),
   codeSentAt: z.string().nullable(),
+  authorizedUsers: AuthorizedUsersSchema,
 });
 export type AddressView = z.infer<typeof AddressViewSchema>;
 

@@ -12,13 +12,14 @@
  */
 import type { ApiImplementation } from '../../api/contract.js';
 import { ApiError } from '../../api/contract.js';
-import type { AddressView, DomainView } from '../../api/schemas/senders.js';
+import type { AddressView } from '../../api/schemas/senders.js';
 import type { HostContext } from '../context.js';
 import type { SenderAddress, SenderDomain, StoreData } from '../store/schema.js';
 import { CODE_DIGITS, checkCode, codeMessage, codeVaultName, humanDate, newCode, parseCodeEntry, type CodeEntry } from './senders/address-codes.js';
 import { checkVerificationRecord, describeDkimRecord, txtLookup } from './senders/dns-check.js';
 import { addressKey, domainKey, parseAddress, parseDomain, sameAddress, sameDomain } from './senders/names.js';
-import { DKIM_SELECTOR, dkimRecord, generateDkimKey, newToken, verificationRecord, verificationValue } from './senders/records.js';
+import { DKIM_SELECTOR, generateDkimKey, newToken, verificationValue } from './senders/records.js';
+import { addressView, authorizedIndex, domainView } from './senders/views.js';
 
 export { checkAddress, checkDomainName, parseAddress, parseDomain } from './senders/names.js';
 export { DKIM_SELECTOR } from './senders/records.js';
@@ -55,26 +56,6 @@ function exclusive<T>(ctx: HostContext, change: () => Promise<T>): Promise<T> {
 }
 
 // ── views ──────────────────────────────────────────────────────────────────
-
-function domainView(d: SenderDomain): DomainView {
-  const records: DomainView['records'] = [{ ...verificationRecord(d.domain, d.token), purpose: 'verification' }];
-  if (d.status === 'verified' && d.dkimSelector && d.dkimPublicKey) {
-    records.push({ ...dkimRecord(d.domain, d.dkimSelector, d.dkimPublicKey), purpose: 'dkim' });
-  }
-  return {
-    domain: d.domain,
-    status: d.status,
-    addedAt: d.addedAt,
-    verifiedAt: d.verifiedAt,
-    method: d.method,
-    records,
-    lastCheck: d.lastCheck,
-  };
-}
-
-function addressView(a: SenderAddress): AddressView {
-  return { address: a.address, status: a.status, addedAt: a.addedAt, verifiedAt: a.verifiedAt, method: a.method, codeSentAt: a.codeSentAt };
-}
 
 function findDomain(data: Readonly<StoreData>, domain: string): SenderDomain {
   const found = data.senders.domains.find((d) => d.domain === domain);
@@ -217,7 +198,7 @@ async function confirm(ctx: HostContext, address: string, input: string): Promis
     return { ...a };
   });
   await ctx.vault.change((e) => e.delete(codeVaultName(address)));
-  return addressView(verified);
+  return addressView(verified, authorizedIndex(ctx));
 }
 
 // ── domains ────────────────────────────────────────────────────────────────
@@ -247,9 +228,10 @@ export function sendersService(ctx: HostContext): SendersApi {
   return {
     'senders.list': () => {
       const { domains, addresses } = ctx.store.data.senders;
+      const index = authorizedIndex(ctx);
       return Promise.resolve({
-        domains: [...domains].sort((a, b) => a.domain.localeCompare(b.domain)).map(domainView),
-        addresses: [...addresses].sort((a, b) => a.address.localeCompare(b.address)).map(addressView),
+        domains: [...domains].sort((a, b) => a.domain.localeCompare(b.domain)).map((d) => domainView(d, index)),
+        addresses: [...addresses].sort((a, b) => a.address.localeCompare(b.address)).map((a) => addressView(a, index)),
       });
     },
 
@@ -274,7 +256,7 @@ export function sendersService(ctx: HostContext): SendersApi {
         await ctx.store.update((draft) => {
           draft.senders.domains.push(added);
         });
-        return domainView(added);
+        return domainView(added, authorizedIndex(ctx));
       });
     },
 
@@ -305,7 +287,7 @@ export function sendersService(ctx: HostContext): SendersApi {
             d.lastCheck = check;
           });
         }
-        return { view: domainView(findDomain(ctx.store.data, domain)), changed };
+        return { view: domainView(findDomain(ctx.store.data, domain), authorizedIndex(ctx)), changed };
       });
       if (changed) await ctx.relayChanged();
       return { domain: view, verified: found.ok, reason };
@@ -337,7 +319,7 @@ export function sendersService(ctx: HostContext): SendersApi {
         await addPendingAddress(ctx, address);
       });
       await sendCode(ctx, address);
-      return addressView(findAddress(ctx.store.data, address));
+      return addressView(findAddress(ctx.store.data, address), authorizedIndex(ctx));
     },
 
     'senders.resendCode': async ({ address: input }) => {
@@ -347,7 +329,7 @@ export function sendersService(ctx: HostContext): SendersApi {
         throw new ApiError('already_verified', `${address} is already verified${since(current.verifiedAt)}; it needs no code.`, 'address');
       }
       await sendCode(ctx, address);
-      return addressView(findAddress(ctx.store.data, address));
+      return addressView(findAddress(ctx.store.data, address), authorizedIndex(ctx));
     },
 
     'senders.confirmAddress': async ({ address: input, code }) => {

@@ -4,7 +4,6 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
 import type { AddressView } from '../../../../electron/api/schemas/senders.js';
-import type { UserView } from '../../../../electron/api/schemas/users.js';
 import { errorText } from '../../components/errors.js';
 import { AuthorizedUsers } from './AuthorizedUsers.js';
 import { CodeForm } from './CodeForm.js';
@@ -15,7 +14,6 @@ import { SenderStatusChip } from './SenderStatusChip.js';
 export interface AddressItemProps {
   client: ApiClient;
   address: AddressView;
-  users: UserView[];
   onChanged: (address: AddressView) => void;
   onRemove: () => void;
 }
@@ -26,7 +24,7 @@ function datesOf(a: AddressView): string {
 }
 
 /** One sender address: verified, or waiting for the code mailed to it, which can be entered or sent again. */
-export function AddressItem({ client, address, users, onChanged, onRemove }: AddressItemProps) {
+export function AddressItem({ client, address, onChanged, onRemove }: AddressItemProps) {
   const [sending, setSending] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -67,7 +65,7 @@ export function AddressItem({ client, address, users, onChanged, onRemove }: Add
         <CodeForm key={address.codeSentAt ?? ''} client={client} address={address.address} onVerified={onChanged} onBusy={setConfirming} />
       )}
       {problem && <Alert severity="error">{problem}</Alert>}
-      <AuthorizedUsers users={users} pending={pending} />
+      <AuthorizedUsers users={address.authorizedUsers} pending={pending} />
     </SenderCard>
   );
 }

@@ -8,7 +8,6 @@ import type { AddressView } from '../../../../electron/api/schemas/senders.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { AddSenderForm } from './AddSenderForm.js';
 import { AddressItem } from './AddressItem.js';
-import { usersOf } from './usersOf.js';
 import type { SendersData } from './useSendersData.js';
 
 /** Sender addresses: add one (a code is mailed to it), enter the code, remove it. */
@@ -59,7 +58,6 @@ export function AddressesSection({ client, data }: { client: ApiClient; data: Se
               key={a.address}
               client={client}
               address={a}
-              users={usersOf(data.users, 'address', a.address)}
               onChanged={data.putAddress}
               onRemove={() => setRemoving(a)}
             />

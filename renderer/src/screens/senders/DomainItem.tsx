@@ -3,7 +3,6 @@ import Button from '@mui/material/Button';
 import { useState } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
 import type { DomainView } from '../../../../electron/api/schemas/senders.js';
-import type { UserView } from '../../../../electron/api/schemas/users.js';
 import { errorText } from '../../components/errors.js';
 import { AuthorizedUsers } from './AuthorizedUsers.js';
 import { dateTime } from './dates.js';
@@ -14,7 +13,6 @@ import { SenderStatusChip } from './SenderStatusChip.js';
 export interface DomainItemProps {
   client: ApiClient;
   domain: DomainView;
-  users: UserView[];
   onChecked: (domain: DomainView) => void;
   onRemove: () => void;
 }
@@ -31,7 +29,7 @@ function datesOf(d: DomainView): string {
 }
 
 /** One sender domain: its status, the records to publish, and a DNS check on demand with what it found. */
-export function DomainItem({ client, domain, users, onChecked, onRemove }: DomainItemProps) {
+export function DomainItem({ client, domain, onChecked, onRemove }: DomainItemProps) {
   const [checking, setChecking] = useState(false);
   // Whether this page's last check found the record; a check from before the page opened does not say.
   const [found, setFound] = useState<boolean | null>(null);
@@ -72,7 +70,7 @@ export function DomainItem({ client, domain, users, onChecked, onRemove }: Domai
         </Alert>
       )}
       {problem && <Alert severity="error">{problem}</Alert>}
-      <AuthorizedUsers users={users} pending={domain.status === 'pending'} />
+      <AuthorizedUsers users={domain.authorizedUsers} pending={domain.status === 'pending'} />
     </SenderCard>
   );
 }

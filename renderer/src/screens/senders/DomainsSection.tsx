@@ -8,7 +8,6 @@ import type { DomainView } from '../../../../electron/api/schemas/senders.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { AddSenderForm } from './AddSenderForm.js';
 import { DomainItem } from './DomainItem.js';
-import { usersOf } from './usersOf.js';
 import type { SendersData } from './useSendersData.js';
 
 /** Sender domains: add one, publish its TXT record, check it, remove it. */
@@ -53,7 +52,6 @@ export function DomainsSection({ client, data }: { client: ApiClient; data: Send
               key={d.domain}
               client={client}
               domain={d}
-              users={usersOf(data.users, 'domain', d.domain)}
               onChecked={data.putDomain}
               onRemove={() => setRemoving(d)}
             />

@@ -1,14 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
 import type { AddressView, DomainView } from '../../../../electron/api/schemas/senders.js';
-import type { UserView } from '../../../../electron/api/schemas/users.js';
 import { errorText } from '../../components/errors.js';
 
 export interface SendersData {
   domains: DomainView[];
   addresses: AddressView[];
-  /** Every user, of every list: senders are shared by all lists. */
-  users: UserView[];
   loading: boolean;
   error: string | null;
   reload: () => void;
@@ -17,22 +14,22 @@ export interface SendersData {
   putAddress: (address: AddressView) => void;
 }
 
-type Loaded = Pick<SendersData, 'domains' | 'addresses' | 'users' | 'loading' | 'error'>;
+type Loaded = Pick<SendersData, 'domains' | 'addresses' | 'loading' | 'error'>;
 
 function put<T>(items: T[], item: T, same: (a: T, b: T) => boolean): T[] {
   return items.some((i) => same(i, item)) ? items.map((i) => (same(i, item) ? item : i)) : [...items, item];
 }
 
-/** The verified senders and the users they are authorized for; reload() after an addition or removal. */
+/** The verified senders, each with the users it is authorized for; reload() after an addition or removal. */
 export function useSendersData(client: ApiClient): SendersData {
-  const [data, setData] = useState<Loaded>({ domains: [], addresses: [], users: [], loading: true, error: null });
+  const [data, setData] = useState<Loaded>({ domains: [], addresses: [], loading: true, error: null });
   const [generation, setGeneration] = useState(0);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   useEffect(() => {
     let current = true;
     setData((d) => ({ ...d, loading: true }));
-    Promise.all([client.call('senders.list', {}), client.call('users.list', {})]).then(
-      ([senders, users]) => current && setData({ ...senders, users: users.users, loading: false, error: null }),
+    client.call('senders.list', {}).then(
+      (senders) => current && setData({ ...senders, loading: false, error: null }),
       (err: unknown) => current && setData((d) => ({ ...d, loading: false, error: errorText(err) })),
     );
     return () => {
