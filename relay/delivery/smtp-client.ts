@@ -2,8 +2,7 @@
  * One SMTP client connection to the smarthost: greeting, EHLO (HELO as a
  * fallback), STARTTLS or implicit TLS, AUTH PLAIN or LOGIN, then any number of
  * transactions. With PIPELINING (RFC 2920) MAIL, every RCPT and DATA go out in
- * one write. Errors carry the fields nodemailer's do (code, command, response,
- * responseCode), so ./outcome.ts reads both alike.
+ * one write. The socket and reply handling is ./smtp-channel.ts.
  *
  * Written for the relay's hot path: nodemailer spent more CPU per message
  * than receiving it did (a JavaScript loop over every byte for dot-stuffing,
@@ -11,9 +10,10 @@
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect } from 'node:tls';
 import type { SentInfo } from './outcome.js';
-import { DataEncoder, encodeData, ReplyParser, type Reply } from './smtp-wire.js';
+import { SmtpChannel, SmtpError } from './smtp-channel.js';
+import { DataEncoder, encodeData, type Reply } from './smtp-wire.js';
 
 export interface ClientOptions {
   host: string;
@@ -27,57 +27,24 @@ export interface ClientOptions {
   auth: { user: string; password: string } | null;
 }
 
-export type ErrorKind = 'ECONNECTION' | 'ETIMEDOUT' | 'ETLS' | 'EAUTH' | 'EENVELOPE' | 'EMESSAGE' | 'EPROTOCOL' | 'ESTREAM';
-
-export class SmtpError extends Error {
-  response?: string;
-  responseCode?: number;
-  recipient?: string;
-  rejectedErrors?: SmtpError[];
-
-  constructor(
-    message: string,
-    readonly code: ErrorKind,
-    readonly command: string,
-    reply?: Reply,
-  ) {
-    super(reply ? `${message}: ${reply.text}` : message);
-    if (reply) {
-      this.response = reply.text;
-      this.responseCode = reply.code;
-    }
-  }
-}
-
 /** A server that does not greet within this is treated as down. */
 const GREETING_TIMEOUT_MS = 60_000;
 /** RFC 5321 §4.5.3.2 allows 5 minutes for most replies and 10 for the end of DATA; one generous limit for all. */
 const REPLY_TIMEOUT_MS = 10 * 60_000;
-/** How long a server gets to answer QUIT before the socket is closed anyway. */
-const CLOSE_GRACE_MS = 5_000;
 
 const isPositive = (reply: Reply) => reply.code >= 200 && reply.code < 400;
 
-export class SmtpClient {
-  private socket: Socket | TLSSocket;
-  private readonly parser = new ReplyParser();
-  private readonly waiting: { resolve: (r: Reply) => void; reject: (e: Error) => void }[] = [];
-  private failure: Error | null = null;
+export class SmtpClient extends SmtpChannel {
   private extensions = new Set<string>();
   private authMethods: string[] = [];
   /** Transactions started on this connection. */
   sent = 0;
-  /** Replies read so far: unchanged across a failed transaction means the server never answered it. */
-  received = 0;
-  /** Called once when the connection is gone, whatever the cause. */
-  onClose: () => void = () => undefined;
 
   private constructor(
     private readonly options: ClientOptions,
-    socket: Socket | TLSSocket,
+    socket: Socket,
   ) {
-    this.socket = socket;
-    this.attach(socket);
+    super(socket);
   }
 
   /** Connects and gets the session ready for transactions (greeting, EHLO, TLS, login). */
@@ -87,75 +54,16 @@ export class SmtpClient {
         ? tlsConnect({ host: options.host, port: options.port, servername: serverName(options.host), rejectUnauthorized: options.rejectUnauthorized })
         : netConnect({ host: options.host, port: options.port });
     socket.setNoDelay(true);
-    socket.setTimeout(GREETING_TIMEOUT_MS);
     const client = new SmtpClient(options, socket);
+    client.setReplyTimeout(GREETING_TIMEOUT_MS);
     try {
       await client.handshake();
     } catch (err) {
       client.destroy(err instanceof Error ? err : new Error(String(err)));
       throw err;
     }
-    socket.setTimeout(REPLY_TIMEOUT_MS);
+    client.setReplyTimeout(REPLY_TIMEOUT_MS);
     return client;
-  }
-
-  get usable(): boolean {
-    return this.failure === null;
-  }
-
-  private attach(socket: Socket | TLSSocket): void {
-    socket.on('data', (chunk: Buffer) => {
-      let replies: Reply[];
-      try {
-        replies = this.parser.feed(chunk);
-      } catch (err) {
-        this.destroy(new SmtpError((err as Error).message, 'EPROTOCOL', 'CONN'));
-        return;
-      }
-      for (const reply of replies) {
-        this.received++;
-        const waiter = this.waiting.shift();
-        // A reply nobody asked for (421 on an idle connection): the session is over.
-        if (!waiter) this.destroy(new SmtpError('Unexpected reply from the server', 'ECONNECTION', 'CONN', reply));
-        else waiter.resolve(reply);
-      }
-    });
-    socket.on('timeout', () => {
-      if (this.waiting.length > 0) this.destroy(new SmtpError('Timed out waiting for the server', 'ETIMEDOUT', 'CONN'));
-    });
-    socket.on('error', (err: Error) => this.destroy(err));
-    socket.on('close', () => this.destroy(new SmtpError('Connection closed unexpectedly', 'ECONNECTION', 'CONN')));
-  }
-
-  /** Ends the connection for good; `graceful` lets what was written (QUIT) reach the server first. */
-  private destroy(err: Error, graceful = false): void {
-    if (this.failure) return;
-    this.failure = err;
-    if (graceful) {
-      this.socket.end();
-      setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
-    } else {
-      this.socket.destroy();
-    }
-    for (const waiter of this.waiting.splice(0)) waiter.reject(err);
-    this.onClose();
-  }
-
-  private reply(): Promise<Reply> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
-  }
-
-  /** Writes commands (one write, so pipelined ones share a packet) and returns their replies' promises. */
-  private send(...lines: string[]): Promise<Reply>[] {
-    const replies = lines.map(() => this.reply());
-    if (!this.failure) this.socket.write(`${lines.join('\r\n')}\r\n`);
-    return replies;
-  }
-
-  private async command(line: string): Promise<Reply> {
-    const [reply] = this.send(line);
-    return reply as Promise<Reply>;
   }
 
   private async handshake(): Promise<void> {
@@ -165,7 +73,8 @@ export class SmtpClient {
     if (this.options.security === 'starttls') {
       const reply = await this.command('STARTTLS');
       if (reply.code !== 220) throw new SmtpError('Error upgrading connection with STARTTLS', 'ETLS', 'STARTTLS', reply);
-      await this.upgrade();
+      const { host, rejectUnauthorized } = this.options;
+      await this.upgradeTls({ host, servername: serverName(host), rejectUnauthorized });
       await this.hello();
     }
     if (this.options.auth) await this.login(this.options.auth);
@@ -192,21 +101,6 @@ export class SmtpClient {
     this.authMethods = ['PLAIN', 'LOGIN'].filter((m) => offered.has(m));
   }
 
-  private async upgrade(): Promise<void> {
-    const plain = this.socket;
-    plain.removeAllListeners('data');
-    plain.removeAllListeners('close');
-    plain.removeAllListeners('timeout');
-    const { host, rejectUnauthorized } = this.options;
-    const secure = tlsConnect({ socket: plain, host, servername: serverName(host), rejectUnauthorized });
-    this.socket = secure;
-    this.attach(secure);
-    await new Promise<void>((resolve, reject) => {
-      secure.once('secureConnect', resolve);
-      secure.once('error', reject);
-    });
-  }
-
   /** PLAIN unless the server offers only LOGIN; the verdict's reply is kept for the admin. */
   private async login({ user, password }: { user: string; password: string }): Promise<void> {
     const method = this.authMethods[0] ?? 'PLAIN';
@@ -228,6 +122,15 @@ export class SmtpClient {
    * message as a whole was refused or the connection failed.
    */
   async transaction(from: string, to: string[], body: Buffer | Readable): Promise<SentInfo> {
+    try {
+      return await this.exchange(from, to, body);
+    } finally {
+      // A stream not read to the end (the message was refused before DATA) would hold its file open.
+      if (!Buffer.isBuffer(body)) body.destroy();
+    }
+  }
+
+  private async exchange(from: string, to: string[], body: Buffer | Readable): Promise<SentInfo> {
     // Nothing from an address may become part of another command.
     const bad = [from, ...to].find((address, i) => /[\r\n<>]/.test(address) || (i > 0 && address === ''));
     if (bad !== undefined) throw new SmtpError(`Invalid address ${JSON.stringify(bad)}`, 'EENVELOPE', 'API');
@@ -302,9 +205,7 @@ export class SmtpClient {
     try {
       for await (const chunk of body) {
         if (this.failure) break;
-        for (const piece of encoder.encode(chunk as Buffer)) {
-          if (!this.socket.write(piece)) await waitForDrain(this.socket);
-        }
+        for (const piece of encoder.encode(chunk as Buffer)) await this.write(piece);
       }
     } catch (err) {
       // Half a message is on the wire: only closing the connection keeps it from being delivered.
@@ -322,24 +223,6 @@ export class SmtpClient {
     if (!reply || reply.code !== 250) this.destroy(new SmtpError('Could not reset the session', 'EPROTOCOL', 'RSET'));
   }
 
-  /** Ends the session politely; the socket closes whether or not the server answers. */
-  quit(): void {
-    if (this.failure) return;
-    this.command('QUIT').catch(() => undefined);
-    this.destroy(new SmtpError('Connection closed by the relay', 'ECONNECTION', 'QUIT'), true);
-  }
-}
-
-function waitForDrain(socket: Socket): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      socket.off('drain', done);
-      socket.off('close', done);
-      resolve();
-    };
-    socket.on('drain', done);
-    socket.on('close', done);
-  });
 }
 
 /** SNI takes a host name, never an IP address. */

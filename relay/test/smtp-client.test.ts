@@ -205,3 +205,20 @@ test('a connection the server drops between messages is replaced, and one droppe
   assert.equal(dropped.code, undefined);
   assert.match(dropped.response, /^smarthost 127\.0\.0\.1:\d+: .*(closed|ECONNRESET)/);
 });
+
+test('a message stream is closed when the server refuses the message before DATA (no file left open)', async (t) => {
+  const server = await upstream(t);
+  const streams: Readable[] = [];
+  const refused: DeliveryJob = {
+    ...job(['550-Gone@example.org']),
+    body: () => {
+      const stream = Readable.from([Buffer.from('Subject: x\r\n\r\nbody\r\n')]);
+      streams.push(stream);
+      return stream;
+    },
+  };
+  const [result] = await deliverer(t, server.port).deliver(refused);
+  assert.equal(result?.status, 'failed');
+  assert.equal(streams.length, 1);
+  assert.equal(streams[0]?.destroyed, true);
+});
