@@ -137,7 +137,7 @@ export function usersService(ctx: HostContext): UsersApi {
     },
 
     'users.list': (query) => {
-      const { page, total } = queryUsers([...store.users.values()], query);
+      const { page, total } = queryUsers(store, query);
       // Views (with sender statuses) are made for the page only.
       return Promise.resolve({ users: page.map((u) => view(store.data, u)), total });
     },

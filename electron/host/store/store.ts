@@ -117,6 +117,7 @@ export class UsersDraft {
 export class Store {
   private queue: Promise<unknown> = Promise.resolve();
   private written: string | null = null;
+  private usersChanged = 0;
 
   private constructor(
     private readonly db: Low<StoreData>,
@@ -153,6 +154,11 @@ export class Store {
     return this.usersFile.users;
   }
 
+  /** Grows with every change to the users, so tables derived from them can be kept until it moves. */
+  get usersVersion(): number {
+    return this.usersChanged;
+  }
+
   /**
    * Applies `change` to a copy of the settings (a few KB: the users are not
    * in it) and to a draft of the users; if it returns without throwing and
@@ -167,7 +173,12 @@ export class Store {
       const next = StoreSchema.parse(draft);
       // Settings first: a user appended after a failed settings write could reuse a user number.
       await this.writeSettings(next);
-      await this.usersFile.append(users.changes);
+      try {
+        await this.usersFile.append(users.changes);
+      } finally {
+        // Also after a failed append: whatever the file now holds in memory is newer than any cached table.
+        if (users.changes.size > 0) this.usersChanged++;
+      }
       return result;
     });
     this.queue = run.catch(() => undefined);

@@ -16,8 +16,12 @@ export interface AuthorizedIndex {
   addresses: Map<string, AuthorizedUsers>;
 }
 
-/** Every sender's authorized users, in one pass over the users. */
+const indexes = new WeakMap<object, { version: number; index: AuthorizedIndex }>();
+
+/** Every sender's authorized users, in one pass over the users, kept until a user changes. */
 export function authorizedIndex(ctx: HostContext): AuthorizedIndex {
+  const cached = indexes.get(ctx.store);
+  if (cached?.version === ctx.store.usersVersion) return cached.index;
   const index: AuthorizedIndex = { domains: new Map(), addresses: new Map() };
   const add = (table: Map<string, AuthorizedUsers>, key: string, user: StoredUser) => {
     const entry = table.get(key) ?? { total: 0, first: [] };
@@ -29,6 +33,7 @@ export function authorizedIndex(ctx: HostContext): AuthorizedIndex {
     for (const d of new Set(user.domains.map(domainKey))) add(index.domains, d, user);
     for (const a of new Set(user.addresses.map(addressKey))) add(index.addresses, a, user);
   }
+  indexes.set(ctx.store, { version: ctx.store.usersVersion, index });
   return index;
 }
 

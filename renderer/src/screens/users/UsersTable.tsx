@@ -2,6 +2,7 @@ import IconButton from '@mui/material/IconButton';
 import Stack from '@mui/material/Stack';
 import Tooltip from '@mui/material/Tooltip';
 import { DataGrid, type GridColDef } from '@mui/x-data-grid';
+import { useMemo } from 'react';
 import type { UserView } from '../../../../electron/api/schemas/users.js';
 import { ActiveIcon, DeleteIcon, EditIcon, InactiveIcon } from '../../components/icons.js';
 import { priorityLabel, shortDate } from './priority.js';
@@ -17,12 +18,8 @@ export interface UsersTableProps {
   onDelete: (user: UserView) => void;
 }
 
-/**
- * The seed's users table: sortable, filterable (status and search), with edit
- * and delete on each row. Paging, sorting and filtering happen on the host.
- */
-export function UsersTable({ users, total, loading, models, onEdit, onDelete }: UsersTableProps) {
-  const columns: GridColDef<UserView>[] = [
+function usersColumns(onEdit: (user: UserView) => void, onDelete: (user: UserView) => void): GridColDef<UserView>[] {
+  return [
     {
       field: 'active',
       headerName: 'Status',
@@ -81,6 +78,15 @@ export function UsersTable({ users, total, loading, models, onEdit, onDelete }: 
       ),
     },
   ];
+}
+
+/**
+ * The seed's users table: sortable, filterable (status and search), with edit
+ * and delete on each row. Paging, sorting and filtering happen on the host.
+ */
+export function UsersTable({ users, total, loading, models, onEdit, onDelete }: UsersTableProps) {
+  // The grid recomputes its column state whenever this array changes identity: made once per handler pair.
+  const columns = useMemo(() => usersColumns(onEdit, onDelete), [onEdit, onDelete]);
   return (
     <DataGrid
       label="SMTP users"
