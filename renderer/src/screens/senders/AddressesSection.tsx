@@ -1,11 +1,10 @@
-import Card from '@mui/material/Card';
-import CardContent from '@mui/material/CardContent';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
 import type { AddressView } from '../../../../electron/api/schemas/senders.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { Section } from '../../components/Section.js';
 import { AddSenderForm } from './AddSenderForm.js';
 import { AddressItem } from './AddressItem.js';
 import type { SendersData } from './useSendersData.js';
@@ -28,42 +27,35 @@ export function AddressesSection({ client, data }: { client: ApiClient; data: Se
     data.reload();
   };
   return (
-    <Card variant="outlined" component="section" aria-labelledby="addresses-title">
-      <CardContent>
-        <Stack spacing={2}>
-          <div>
-            <Typography variant="h6" component="h2" id="addresses-title">
-              Addresses
-            </Typography>
-            <Typography variant="body2" color="text.secondary">
-              A single address, for when its whole domain is not verified. A 6-digit code is mailed to it through the relay&apos;s
-              upstream; whoever reads that mailbox gives you the code to enter here.
-            </Typography>
-          </div>
-          <AddSenderForm
-            id="sender-address"
-            label="Email address"
-            placeholder="info@company.com"
-            hint="One address; a code is mailed to it at once."
-            emptyText="Enter an email address, e.g. info@company.com."
-            buttonLabel="Add address"
-            field="address"
-            onAdd={add}
+    <Section
+      id="addresses-title"
+      title="Addresses"
+      intro="A single address, for when its whole domain is not verified. A 6-digit code is mailed to it through the relay's upstream; whoever reads that mailbox gives you the code to enter here."
+    >
+      <Stack spacing={2}>
+        <AddSenderForm
+          id="sender-address"
+          label="Email address"
+          placeholder="info@company.com"
+          hint="One address; a code is mailed to it at once."
+          emptyText="Enter an email address, e.g. info@company.com."
+          buttonLabel="Add address"
+          field="address"
+          onAdd={add}
+        />
+        {!data.loading && data.addresses.length === 0 && (
+          <Typography color="text.secondary">No addresses yet.</Typography>
+        )}
+        {data.addresses.map((a) => (
+          <AddressItem
+            key={a.address}
+            client={client}
+            address={a}
+            onChanged={data.putAddress}
+            onRemove={() => setRemoving(a)}
           />
-          {!data.loading && data.addresses.length === 0 && (
-            <Typography color="text.secondary">No addresses yet.</Typography>
-          )}
-          {data.addresses.map((a) => (
-            <AddressItem
-              key={a.address}
-              client={client}
-              address={a}
-              onChanged={data.putAddress}
-              onRemove={() => setRemoving(a)}
-            />
-          ))}
-        </Stack>
-      </CardContent>
+        ))}
+      </Stack>
       {removing && (
         <ConfirmDialog
           title={`Remove ${removing.address}?`}
@@ -76,6 +68,6 @@ export function AddressesSection({ client, data }: { client: ApiClient; data: Se
           it again needs a new code. This cannot be undone.
         </ConfirmDialog>
       )}
-    </Card>
+    </Section>
   );
 }

@@ -1,11 +1,10 @@
-import Card from '@mui/material/Card';
-import CardContent from '@mui/material/CardContent';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
 import type { DomainView } from '../../../../electron/api/schemas/senders.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { Section } from '../../components/Section.js';
 import { AddSenderForm } from './AddSenderForm.js';
 import { DomainItem } from './DomainItem.js';
 import type { SendersData } from './useSendersData.js';
@@ -22,42 +21,35 @@ export function DomainsSection({ client, data }: { client: ApiClient; data: Send
     data.reload();
   };
   return (
-    <Card variant="outlined" component="section" aria-labelledby="domains-title">
-      <CardContent>
-        <Stack spacing={2}>
-          <div>
-            <Typography variant="h6" component="h2" id="domains-title">
-              Domains
-            </Typography>
-            <Typography variant="body2" color="text.secondary">
-              A verified domain lets its SMTP users send from every address at it. You prove the domain is yours with a DNS TXT
-              record; once verified, the relay signs its mail with DKIM.
-            </Typography>
-          </div>
-          <AddSenderForm
-            id="sender-domain"
-            label="Domain"
-            placeholder="company.com"
-            hint="The domain itself (company.com) or a subdomain (marketing.company.com), not www."
-            emptyText="Enter a domain, e.g. company.com."
-            buttonLabel="Add domain"
-            field="domain"
-            onAdd={add}
+    <Section
+      id="domains-title"
+      title="Domains"
+      intro="A verified domain lets its SMTP users send from every address at it. You prove the domain is yours with a DNS TXT record; once verified, the relay signs its mail with DKIM."
+    >
+      <Stack spacing={2}>
+        <AddSenderForm
+          id="sender-domain"
+          label="Domain"
+          placeholder="company.com"
+          hint="The domain itself (company.com) or a subdomain (marketing.company.com), not www."
+          emptyText="Enter a domain, e.g. company.com."
+          buttonLabel="Add domain"
+          field="domain"
+          onAdd={add}
+        />
+        {!data.loading && data.domains.length === 0 && (
+          <Typography color="text.secondary">No domains yet: add the domain your office sends mail from.</Typography>
+        )}
+        {data.domains.map((d) => (
+          <DomainItem
+            key={d.domain}
+            client={client}
+            domain={d}
+            onChecked={data.putDomain}
+            onRemove={() => setRemoving(d)}
           />
-          {!data.loading && data.domains.length === 0 && (
-            <Typography color="text.secondary">No domains yet: add the domain your office sends mail from.</Typography>
-          )}
-          {data.domains.map((d) => (
-            <DomainItem
-              key={d.domain}
-              client={client}
-              domain={d}
-              onChecked={data.putDomain}
-              onRemove={() => setRemoving(d)}
-            />
-          ))}
-        </Stack>
-      </CardContent>
+        ))}
+      </Stack>
       {removing && (
         <ConfirmDialog
           title={`Remove ${removing.domain}?`}
@@ -70,6 +62,6 @@ export function DomainsSection({ client, data }: { client: ApiClient; data: Send
           it. Its DKIM key is deleted, and adding it again needs a new TXT record. This cannot be undone.
         </ConfirmDialog>
       )}
-    </Card>
+    </Section>
   );
 }

@@ -1,11 +1,10 @@
-import Box from '@mui/material/Box';
 import IconButton from '@mui/material/IconButton';
-import LinearProgress from '@mui/material/LinearProgress';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import { useId, type ReactNode } from 'react';
+import { BusyBar } from '../../components/BusyBar.js';
 import { DeleteIcon } from '../../components/icons.js';
 
 export interface SenderCardProps {
@@ -26,8 +25,7 @@ export function SenderCard({ name, chip, dates, actions, busy, onRemove, childre
   const titleId = useId();
   return (
     <Paper variant="outlined" component="article" aria-labelledby={titleId} aria-busy={busy} sx={{ overflow: 'hidden' }}>
-      {/* The bar's height is kept while idle, so the card does not jump when work starts. */}
-      {busy ? <LinearProgress aria-label={`Working on ${name}`} /> : <Box sx={{ height: 4 }} />}
+      <BusyBar busy={busy} label={`Working on ${name}`} />
       <Stack spacing={1.5} sx={{ p: 2, pt: 1.5 }}>
         <div>
           <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>

@@ -4,13 +4,13 @@ import FormControlLabel from '@mui/material/FormControlLabel';
 import FormHelperText from '@mui/material/FormHelperText';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
 import { useState, type SyntheticEvent } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
 import type { ServerView } from '../../../../electron/api/schemas/server.js';
+import { ActionField } from '../../components/ActionField.js';
 import { AddIcon } from '../../components/icons.js';
+import { useAction } from '../../components/useAction.js';
 import { ENCRYPTIONS, type Encryption } from './listenerChoices.js';
-import { useAction } from './useAction.js';
 
 const FIELDS = ['port', 'encryption', 'requireTlsForAuth'] as const;
 
@@ -44,34 +44,28 @@ export function AddListenerForm({ client, onSaved }: { client: ApiClient; onSave
 
   return (
     <Stack component="form" onSubmit={submit} noValidate aria-label="Add a port" direction="row" spacing={2} useFlexGap sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
-      <TextField
+      <ActionField
+        action={action}
+        field="port"
         id="listener-port"
         label="Port"
         value={port}
-        onChange={(e) => {
-          setPort(e.target.value);
-          action.clear('port');
-        }}
-        error={Boolean(action.errors.port)}
-        helperText={action.errors.port ?? '25, 80, 465, 587 or 1025–5000'}
+        onValue={setPort}
+        hint="25, 80, 465, 587 or 1025–5000"
         disabled={action.busy}
-        size="small"
         sx={{ width: 220 }}
         slotProps={{ htmlInput: { inputMode: 'numeric' } }}
       />
-      <TextField
+      <ActionField
+        action={action}
+        field="encryption"
         select
         id="listener-encryption"
         label="Encryption"
         value={encryption}
-        onChange={(e) => {
-          setEncryption(e.target.value as Encryption);
-          action.clear('encryption');
-        }}
-        error={Boolean(action.errors.encryption)}
-        helperText={action.errors.encryption ?? hint}
+        onValue={(value) => setEncryption(value as Encryption)}
+        hint={hint}
         disabled={action.busy}
-        size="small"
         sx={{ width: 300 }}
       >
         {ENCRYPTIONS.map((e) => (
@@ -79,7 +73,7 @@ export function AddListenerForm({ client, onSaved }: { client: ApiClient; onSave
             {e.label}
           </MenuItem>
         ))}
-      </TextField>
+      </ActionField>
       {encryption === 'starttls' && (
         <div>
           <FormControlLabel

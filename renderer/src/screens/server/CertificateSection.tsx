@@ -1,13 +1,11 @@
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
-import Card from '@mui/material/Card';
-import CardContent from '@mui/material/CardContent';
 import Stack from '@mui/material/Stack';
-import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
 import type { ServerView } from '../../../../electron/api/schemas/server.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { Section } from '../../components/Section.js';
 import { CertificateDetails } from './CertificateDetails.js';
 import { ImportCertificateDialog } from './ImportCertificateDialog.js';
 
@@ -26,36 +24,31 @@ export function CertificateSection({ client, server, onSaved }: { client: ApiCli
     changed(await client.call('server.regenerateCertificate', {}), 'A new self-signed certificate is in use. Mail clients that had accepted the old one may ask again.');
   };
   return (
-    <Card variant="outlined" component="section" aria-labelledby="certificate-title">
-      <CardContent>
-        <Typography variant="h6" component="h2" id="certificate-title">
-          TLS certificate
-        </Typography>
-        <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
-          Shown to mail clients on ports with STARTTLS or TLS. A self-signed one encrypts just as well, but clients may ask the user to
-          trust it once; compare its fingerprint.
-        </Typography>
-        <Stack spacing={2}>
-          {server.tls ? (
-            <CertificateDetails tls={server.tls} />
-          ) : (
-            <Alert severity="warning">There is no certificate: ports with STARTTLS or TLS cannot open. Make a new one or import yours.</Alert>
-          )}
-          {done && (
-            <Alert severity="success" role="status" onClose={() => setDone(null)}>
-              {done}
-            </Alert>
-          )}
-          <Stack direction="row" spacing={2}>
-            <Button variant="outlined" onClick={() => setDialog('regenerate')}>
-              Make a new self-signed certificate
-            </Button>
-            <Button variant="outlined" onClick={() => setDialog('import')}>
-              Import a certificate…
-            </Button>
-          </Stack>
+    <Section
+      id="certificate-title"
+      title="TLS certificate"
+      intro="Shown to mail clients on ports with STARTTLS or TLS. A self-signed one encrypts just as well, but clients may ask the user to trust it once; compare its fingerprint."
+    >
+      <Stack spacing={2}>
+        {server.tls ? (
+          <CertificateDetails tls={server.tls} />
+        ) : (
+          <Alert severity="warning">There is no certificate: ports with STARTTLS or TLS cannot open. Make a new one or import yours.</Alert>
+        )}
+        {done && (
+          <Alert severity="success" role="status" onClose={() => setDone(null)}>
+            {done}
+          </Alert>
+        )}
+        <Stack direction="row" spacing={2}>
+          <Button variant="outlined" onClick={() => setDialog('regenerate')}>
+            Make a new self-signed certificate
+          </Button>
+          <Button variant="outlined" onClick={() => setDialog('import')}>
+            Import a certificate…
+          </Button>
         </Stack>
-      </CardContent>
+      </Stack>
       {dialog === 'regenerate' && (
         <ConfirmDialog title="Replace the certificate?" confirmLabel="Make a new certificate" onConfirm={regenerate} onClose={() => setDialog(null)}>
           The relay switches to a new self-signed certificate at once
@@ -70,6 +63,6 @@ export function CertificateSection({ client, server, onSaved }: { client: ApiCli
           onClose={() => setDialog(null)}
         />
       )}
-    </Card>
+    </Section>
   );
 }

@@ -2,13 +2,13 @@ import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState, type SyntheticEvent } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
 import type { UpstreamView } from '../../../../electron/api/schemas/server.js';
+import { ActionField } from '../../components/ActionField.js';
+import { useAction } from '../../components/useAction.js';
 import { portError } from './smarthostForm.js';
-import { useAction } from './useAction.js';
 
 const FIELDS = ['port'] as const;
 
@@ -30,18 +30,15 @@ export function DirectForm({ client, upstream, onSaved }: { client: ApiClient; u
         Each message goes straight to the mail servers (MX) of its recipients' domains. Many home and office internet connections block
         outgoing port 25, and some receivers distrust mail from such connections: if mail does not arrive, use your provider's smarthost.
       </Typography>
-      <TextField
+      <ActionField
+        action={action}
+        field="port"
         id="direct-port"
         label="Port on the recipients' servers"
         value={port}
-        onChange={(e) => {
-          setPort(e.target.value);
-          action.clear('port');
-        }}
-        error={Boolean(action.errors.port)}
-        helperText={action.errors.port ?? 'Almost always 25.'}
+        onValue={setPort}
+        hint="Almost always 25."
         disabled={action.busy}
-        size="small"
         sx={{ width: 300 }}
         slotProps={{ htmlInput: { inputMode: 'numeric' } }}
       />

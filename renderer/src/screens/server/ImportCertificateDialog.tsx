@@ -10,8 +10,8 @@ import Stack from '@mui/material/Stack';
 import { useState, type SyntheticEvent } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
 import type { ServerView } from '../../../../electron/api/schemas/server.js';
+import { useAction } from '../../components/useAction.js';
 import { PemField } from './PemField.js';
-import { useAction } from './useAction.js';
 
 const FIELDS = ['cert', 'key'] as const;
 
@@ -37,30 +37,8 @@ export function ImportCertificateDialog({ client, onImported, onClose }: { clien
             warning. Paste both in PEM format, the server's certificate first, then any that issued it.
           </DialogContentText>
           <Stack spacing={2}>
-            <PemField
-              id="import-cert"
-              label="Certificate"
-              placeholder="-----BEGIN CERTIFICATE-----"
-              value={cert}
-              error={action.errors.cert}
-              disabled={action.busy}
-              onChange={(text) => {
-                setCert(text);
-                action.clear('cert');
-              }}
-            />
-            <PemField
-              id="import-key"
-              label="Private key"
-              placeholder="-----BEGIN PRIVATE KEY-----"
-              value={key}
-              error={action.errors.key}
-              disabled={action.busy}
-              onChange={(text) => {
-                setKey(text);
-                action.clear('key');
-              }}
-            />
+            <PemField action={action} field="cert" id="import-cert" label="Certificate" placeholder="-----BEGIN CERTIFICATE-----" value={cert} onChange={setCert} />
+            <PemField action={action} field="key" id="import-key" label="Private key" placeholder="-----BEGIN PRIVATE KEY-----" value={key} onChange={setKey} />
             {action.problem && <Alert severity="error">{action.problem}</Alert>}
           </Stack>
         </DialogContent>

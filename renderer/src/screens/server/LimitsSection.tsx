@@ -1,16 +1,15 @@
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
-import Card from '@mui/material/Card';
-import CardContent from '@mui/material/CardContent';
 import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState, type SyntheticEvent } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
 import type { ServerView } from '../../../../electron/api/schemas/server.js';
+import { ActionField } from '../../components/ActionField.js';
+import { Section } from '../../components/Section.js';
+import { useAction } from '../../components/useAction.js';
 import { limitsFormFor, limitsInput, type LimitsForm } from './limitsForm.js';
-import { useAction } from './useAction.js';
 
 const FIELDS = ['maxMessageBytes', 'maxRecipients', 'maxConnections'] as const;
 
@@ -39,47 +38,40 @@ export function LimitsSection({ client, server, onSaved }: { client: ApiClient; 
       .then(setSaved);
   };
   return (
-    <Card variant="outlined" component="section" aria-labelledby="limits-title">
-      {action.busy && <LinearProgress aria-label="saving the limits" />}
-      <CardContent>
-        <Typography variant="h6" component="h2" id="limits-title" sx={{ mb: 2 }}>
-          Limits
-        </Typography>
-        <Stack component="form" onSubmit={submit} noValidate spacing={2} aria-label="Limits">
-          <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
-            {INPUTS.map((i) => (
-              <TextField
-                key={i.id}
-                id={i.id}
-                label={i.label}
-                value={form[i.key]}
-                onChange={(e) => {
-                  setForm((f) => ({ ...f, [i.key]: e.target.value }));
-                  setSaved(false);
-                  action.clear(i.field);
-                }}
-                error={Boolean(action.errors[i.field])}
-                helperText={action.errors[i.field] ?? i.hint}
-                disabled={action.busy}
-                size="small"
-                sx={{ width: 250 }}
-                slotProps={{ htmlInput: { inputMode: 'decimal' } }}
-              />
-            ))}
-          </Stack>
-          {action.problem && <Alert severity="error">{action.problem}</Alert>}
-          <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
-            <Button type="submit" variant="contained" disabled={action.busy}>
-              {action.busy ? 'Saving…' : 'Save limits'}
-            </Button>
-            {saved && (
-              <Typography role="status" color="success.main">
-                Saved: the relay applies them to new connections.
-              </Typography>
-            )}
-          </Stack>
+    <Section id="limits-title" title="Limits" bar={action.busy && <LinearProgress aria-label="saving the limits" />}>
+      <Stack component="form" onSubmit={submit} noValidate spacing={2} aria-label="Limits" sx={{ mt: 2 }}>
+        <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
+          {INPUTS.map((i) => (
+            <ActionField
+              key={i.id}
+              action={action}
+              field={i.field}
+              id={i.id}
+              label={i.label}
+              value={form[i.key]}
+              onValue={(value) => {
+                setForm((f) => ({ ...f, [i.key]: value }));
+                setSaved(false);
+              }}
+              hint={i.hint}
+              disabled={action.busy}
+              sx={{ width: 250 }}
+              slotProps={{ htmlInput: { inputMode: 'decimal' } }}
+            />
+          ))}
         </Stack>
-      </CardContent>
-    </Card>
+        {action.problem && <Alert severity="error">{action.problem}</Alert>}
+        <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+          <Button type="submit" variant="contained" disabled={action.busy}>
+            {action.busy ? 'Saving…' : 'Save limits'}
+          </Button>
+          {saved && (
+            <Typography role="status" color="success.main">
+              Saved: the relay applies them to new connections.
+            </Typography>
+          )}
+        </Stack>
+      </Stack>
+    </Section>
   );
 }

@@ -13,9 +13,9 @@ import type { ApiClient } from '../../../../electron/api/client.js';
 import type { RelayState } from '../../../../electron/api/contract.js';
 import type { ServerView } from '../../../../electron/api/schemas/server.js';
 import { DeleteIcon } from '../../components/icons.js';
+import { useAction } from '../../components/useAction.js';
 import { ENCRYPTIONS, type Encryption } from './listenerChoices.js';
 import { ListenerStatus } from './ListenerStatus.js';
-import { useAction } from './useAction.js';
 
 export interface ListenerRowProps {
   client: ApiClient;

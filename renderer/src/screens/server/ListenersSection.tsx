@@ -1,5 +1,3 @@
-import Card from '@mui/material/Card';
-import CardContent from '@mui/material/CardContent';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
@@ -11,6 +9,7 @@ import type { ApiClient } from '../../../../electron/api/client.js';
 import type { RelayState } from '../../../../electron/api/contract.js';
 import type { ServerView } from '../../../../electron/api/schemas/server.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { Section } from '../../components/Section.js';
 import { AddListenerForm } from './AddListenerForm.js';
 import { ALLOWED_PORTS } from './listenerChoices.js';
 import { ListenerRow } from './ListenerRow.js';
@@ -30,56 +29,51 @@ export function ListenersSection({ client, server, state, onSaved }: ListenersSe
     setRemoving(null);
   };
   return (
-    <Card variant="outlined" component="section" aria-labelledby="listeners-title">
-      <CardContent>
-        <Typography variant="h6" component="h2" id="listeners-title">
-          Listening ports
-        </Typography>
-        <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
-          Mail clients, scanners and apps connect to one of these ports on this computer. The relay can listen on:
-        </Typography>
-        <Typography component="ul" variant="body2" color="text.secondary" sx={{ mt: 0, pl: 3 }}>
-          {ALLOWED_PORTS.map((p) => (
-            <li key={p.ports}>
-              <strong>{p.ports}</strong>: {p.why}
-            </li>
+    <Section id="listeners-title" title="Listening ports">
+      <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
+        Mail clients, scanners and apps connect to one of these ports on this computer. The relay can listen on:
+      </Typography>
+      <Typography component="ul" variant="body2" color="text.secondary" sx={{ mt: 0, pl: 3 }}>
+        {ALLOWED_PORTS.map((p) => (
+          <li key={p.ports}>
+            <strong>{p.ports}</strong>: {p.why}
+          </li>
+        ))}
+      </Typography>
+      <Table size="small" aria-label="configured ports" sx={{ mb: 3 }}>
+        <TableHead>
+          <TableRow>
+            <TableCell>Port</TableCell>
+            <TableCell>Encryption</TableCell>
+            <TableCell sx={{ whiteSpace: 'nowrap' }}>TLS before login</TableCell>
+            <TableCell>Status</TableCell>
+            <TableCell align="right">Remove</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {server.listeners.map((l) => (
+            <ListenerRow
+              // A saved change starts the row afresh from the stored settings.
+              key={`${l.port}-${l.encryption}-${l.requireTlsForAuth}`}
+              client={client}
+              listener={l}
+              state={state}
+              onSaved={onSaved}
+              onRemove={() => setRemoving(l.port)}
+            />
           ))}
-        </Typography>
-        <Table size="small" aria-label="configured ports" sx={{ mb: 3 }}>
-          <TableHead>
-            <TableRow>
-              <TableCell>Port</TableCell>
-              <TableCell>Encryption</TableCell>
-              <TableCell sx={{ whiteSpace: 'nowrap' }}>TLS before login</TableCell>
-              <TableCell>Status</TableCell>
-              <TableCell align="right">Remove</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {server.listeners.map((l) => (
-              <ListenerRow
-                // A saved change starts the row afresh from the stored settings.
-                key={`${l.port}-${l.encryption}-${l.requireTlsForAuth}`}
-                client={client}
-                listener={l}
-                state={state}
-                onSaved={onSaved}
-                onRemove={() => setRemoving(l.port)}
-              />
-            ))}
-          </TableBody>
-        </Table>
-        <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600, mb: 1.5 }}>
-          Add a port
-        </Typography>
-        <AddListenerForm client={client} onSaved={onSaved} />
-      </CardContent>
+        </TableBody>
+      </Table>
+      <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600, mb: 1.5 }}>
+        Add a port
+      </Typography>
+      <AddListenerForm client={client} onSaved={onSaved} />
       {removing !== null && (
         <ConfirmDialog title={`Remove port ${removing}?`} confirmLabel="Remove port" danger onConfirm={() => remove(removing)} onClose={() => setRemoving(null)}>
           The relay stops listening on port <strong>{removing}</strong> at once: mail clients, scanners and apps set up with it can no longer
           send until they are changed to another port.
         </ConfirmDialog>
       )}
-    </Card>
+    </Section>
   );
 }

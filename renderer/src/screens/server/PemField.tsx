@@ -2,27 +2,34 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { useRef, useState } from 'react';
+import type { Action } from '../../components/useAction.js';
 
 export interface PemFieldProps {
+  /** The dialog's call: its error for `field` shows here, and the field waits while it runs. */
+  action: Action;
+  field: string;
   id: string;
   label: string;
   placeholder: string;
   value: string;
-  error?: string;
-  disabled: boolean;
   onChange: (text: string) => void;
 }
 
 /** A PEM text area with a file picker beside it; the file is read here, in the page, and shown before anything is sent. */
-export function PemField({ id, label, placeholder, value, error, disabled, onChange }: PemFieldProps) {
+export function PemField({ action, field, id, label, placeholder, value, onChange }: PemFieldProps) {
   const picker = useRef<HTMLInputElement>(null);
   const [readError, setReadError] = useState<string | null>(null);
+  const change = (text: string) => {
+    onChange(text);
+    action.clear(field);
+  };
   const pick = (file: File | undefined) => {
     if (!file) return;
     setReadError(null);
-    file.text().then(onChange, () => setReadError(`${file.name} could not be read; choose it again or paste its text.`));
+    file.text().then(change, () => setReadError(`${file.name} could not be read; choose it again or paste its text.`));
   };
-  const message = error ?? readError;
+  const message = action.errors[field] ?? readError;
+  const disabled = action.busy;
   return (
     <Stack spacing={1}>
       <TextField
@@ -30,7 +37,7 @@ export function PemField({ id, label, placeholder, value, error, disabled, onCha
         label={label}
         placeholder={placeholder}
         value={value}
-        onChange={(e) => onChange(e.target.value)}
+        onChange={(e) => change(e.target.value)}
         error={Boolean(message)}
         helperText={message ?? ' '}
         disabled={disabled}

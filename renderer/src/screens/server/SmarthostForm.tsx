@@ -6,14 +6,14 @@ import FormHelperText from '@mui/material/FormHelperText';
 import LinearProgress from '@mui/material/LinearProgress';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
 import { useState, type SyntheticEvent } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
 import type { UpstreamView } from '../../../../electron/api/schemas/server.js';
+import { ActionField } from '../../components/ActionField.js';
+import { useAction } from '../../components/useAction.js';
 import { PasswordField } from './PasswordField.js';
 import { SMARTHOST_FIELDS, smarthostFormFor, smarthostInput, type Security, type SmarthostForm as Form } from './smarthostForm.js';
 import { TestResult } from './TestResult.js';
-import { useAction } from './useAction.js';
 
 const SECURITY: { value: Security; label: string }[] = [
   { value: 'starttls', label: 'STARTTLS (usually port 587)' },
@@ -83,40 +83,40 @@ export function SmarthostForm({ client, upstream, onSaved }: SmarthostFormProps)
     <Stack component="form" onSubmit={submit} noValidate spacing={2} aria-label="Smarthost settings">
       {busy && <LinearProgress aria-label={testing ? 'testing the connection' : 'saving the smarthost'} />}
       <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
-        <TextField
+        <ActionField
+          action={action}
+          field="host"
           id="smarthost-host"
           label="Smarthost"
           placeholder="smtp.example.com"
           value={form.host}
-          onChange={(e) => change({ host: e.target.value }, 'host')}
-          error={Boolean(action.errors.host)}
-          helperText={action.errors.host ?? "Your provider's SMTP server name"}
+          onValue={(host) => change({ host }, 'host')}
+          hint="Your provider's SMTP server name"
           disabled={busy}
-          size="small"
           sx={{ flex: '1 1 260px' }}
         />
-        <TextField
+        <ActionField
+          action={action}
+          field="port"
           id="smarthost-port"
           label="Port"
           value={form.port}
-          onChange={(e) => change({ port: e.target.value }, 'port')}
-          error={Boolean(action.errors.port)}
-          helperText={action.errors.port ?? ' '}
+          onValue={(port) => change({ port }, 'port')}
+          hint=" "
           disabled={busy}
-          size="small"
           sx={{ width: 120 }}
           slotProps={{ htmlInput: { inputMode: 'numeric' } }}
         />
-        <TextField
+        <ActionField
+          action={action}
+          field="security"
           select
           id="smarthost-security"
           label="Security"
           value={form.security}
-          onChange={(e) => change({ security: e.target.value as Security }, 'security')}
-          error={Boolean(action.errors.security)}
-          helperText={action.errors.security ?? ' '}
+          onValue={(value) => change({ security: value as Security }, 'security')}
+          hint=" "
           disabled={busy}
-          size="small"
           sx={{ width: 300 }}
         >
           {SECURITY.map((s) => (
@@ -124,18 +124,18 @@ export function SmarthostForm({ client, upstream, onSaved }: SmarthostFormProps)
               {s.label}
             </MenuItem>
           ))}
-        </TextField>
+        </ActionField>
       </Stack>
-      <TextField
+      <ActionField
+        action={action}
+        field="user"
         id="smarthost-user"
         label="User name"
         autoComplete="off"
         value={form.user}
-        onChange={(e) => change({ user: e.target.value }, 'user')}
-        error={Boolean(action.errors.user)}
-        helperText={action.errors.user ?? 'Empty: the server is used without logging in.'}
+        onValue={(user) => change({ user }, 'user')}
+        hint="Empty: the server is used without logging in."
         disabled={busy}
-        size="small"
         sx={{ width: 300 }}
       />
       <PasswordField stored={stored} value={form.password} error={action.errors.password} disabled={busy} onChange={(password) => change({ password }, 'password')} />

@@ -1,14 +1,12 @@
 import Alert from '@mui/material/Alert';
-import Card from '@mui/material/Card';
-import CardContent from '@mui/material/CardContent';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import Radio from '@mui/material/Radio';
 import RadioGroup from '@mui/material/RadioGroup';
 import Stack from '@mui/material/Stack';
-import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
 import type { UpstreamView } from '../../../../electron/api/schemas/server.js';
+import { Section } from '../../components/Section.js';
 import { DirectForm } from './DirectForm.js';
 import { SmarthostForm } from './SmarthostForm.js';
 
@@ -31,29 +29,21 @@ export function UpstreamSection({ client, upstream, onSaved }: { client: ApiClie
   const [mode, setMode] = useState<Mode>(upstream.mode === 'mx' ? 'mx' : 'smarthost');
   const now = summary(upstream);
   return (
-    <Card variant="outlined" component="section" aria-labelledby="upstream-title">
-      <CardContent>
-        <Typography variant="h6" component="h2" id="upstream-title">
-          Upstream
-        </Typography>
-        <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
-          Where the relay sends the mail it accepted.
-        </Typography>
-        <Stack spacing={2}>
-          <Alert severity={now.severity} role="status" aria-label="current upstream">
-            {now.text}
-          </Alert>
-          <RadioGroup row aria-label="How mail leaves this computer" value={mode} onChange={(e) => setMode(e.target.value as Mode)}>
-            <FormControlLabel value="smarthost" control={<Radio />} label="Through a smarthost (your provider's SMTP server)" />
-            <FormControlLabel value="mx" control={<Radio />} label="Direct delivery to the recipients' servers" />
-          </RadioGroup>
-          {mode === 'smarthost' ? (
-            <SmarthostForm client={client} upstream={upstream} onSaved={onSaved} />
-          ) : (
-            <DirectForm client={client} upstream={upstream} onSaved={onSaved} />
-          )}
-        </Stack>
-      </CardContent>
-    </Card>
+    <Section id="upstream-title" title="Upstream" intro="Where the relay sends the mail it accepted.">
+      <Stack spacing={2}>
+        <Alert severity={now.severity} role="status" aria-label="current upstream">
+          {now.text}
+        </Alert>
+        <RadioGroup row aria-label="How mail leaves this computer" value={mode} onChange={(e) => setMode(e.target.value as Mode)}>
+          <FormControlLabel value="smarthost" control={<Radio />} label="Through a smarthost (your provider's SMTP server)" />
+          <FormControlLabel value="mx" control={<Radio />} label="Direct delivery to the recipients' servers" />
+        </RadioGroup>
+        {mode === 'smarthost' ? (
+          <SmarthostForm client={client} upstream={upstream} onSaved={onSaved} />
+        ) : (
+          <DirectForm client={client} upstream={upstream} onSaved={onSaved} />
+        )}
+      </Stack>
+    </Section>
   );
 }

@@ -1,6 +1,6 @@
 import type { MethodInput } from '../../../../electron/api/contract.js';
 import type { UpstreamView } from '../../../../electron/api/schemas/server.js';
-import type { FieldErrors } from './useAction.js';
+import type { FieldErrors } from '../../components/useAction.js';
 
 export type Security = 'none' | 'starttls' | 'tls';
 

@@ -1,9 +1,8 @@
-import Card from '@mui/material/Card';
-import CardContent from '@mui/material/CardContent';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { ServerView } from '../../../../electron/api/schemas/server.js';
 import { CopyButton } from '../../components/CopyButton.js';
+import { Section } from '../../components/Section.js';
 
 const ENCRYPTION = {
   none: 'none',
@@ -28,31 +27,26 @@ function Line({ label, value, what, note }: { label: string; value: string; what
 /** What to enter in a mail client's outgoing server settings. */
 export function ConnectionInfo({ server }: { server: ServerView }) {
   return (
-    <Card variant="outlined" component="section" aria-labelledby="connection-title">
-      <CardContent>
-        <Typography variant="h6" component="h2" id="connection-title">
-          Outgoing mail server settings
-        </Typography>
-        <Typography color="text.secondary" variant="body2" gutterBottom>
-          Enter these in each mail client, scanner or app, with the user name and password of one SMTP user below.
-        </Typography>
-        <Stack spacing={0.5}>
-          <Line label="Server" value={server.hostname} what={`server name ${server.hostname}`} note="this computer's name" />
-          {server.lanAddresses.map((address) => (
-            <Line key={address} label="or address" value={address} what={`server address ${address}`} />
-          ))}
-          {server.listeners.length === 0 && <Typography color="warning.main">No port is configured: mail clients cannot connect yet.</Typography>}
-          {server.listeners.map((l) => (
-            <Line
-              key={l.port}
-              label="Port"
-              value={String(l.port)}
-              what={`port ${l.port}`}
-              note={`Encryption: ${ENCRYPTION[l.encryption]}${l.requireTlsForAuth && l.encryption !== 'tls' ? ' (log in only after STARTTLS)' : ''}`}
-            />
-          ))}
-        </Stack>
-      </CardContent>
-    </Card>
+    <Section id="connection-title" title="Outgoing mail server settings">
+      <Typography color="text.secondary" variant="body2" gutterBottom>
+        Enter these in each mail client, scanner or app, with the user name and password of one SMTP user below.
+      </Typography>
+      <Stack spacing={0.5}>
+        <Line label="Server" value={server.hostname} what={`server name ${server.hostname}`} note="this computer's name" />
+        {server.lanAddresses.map((address) => (
+          <Line key={address} label="or address" value={address} what={`server address ${address}`} />
+        ))}
+        {server.listeners.length === 0 && <Typography color="warning.main">No port is configured: mail clients cannot connect yet.</Typography>}
+        {server.listeners.map((l) => (
+          <Line
+            key={l.port}
+            label="Port"
+            value={String(l.port)}
+            what={`port ${l.port}`}
+            note={`Encryption: ${ENCRYPTION[l.encryption]}${l.requireTlsForAuth && l.encryption !== 'tls' ? ' (log in only after STARTTLS)' : ''}`}
+          />
+        ))}
+      </Stack>
+    </Section>
   );
 }

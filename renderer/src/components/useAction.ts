@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import { errorField, errorText } from '../../components/errors.js';
+import { errorField, errorText } from './errors.js';
 
 export type FieldErrors = Partial<Record<string, string>>;
 
