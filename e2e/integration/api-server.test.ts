@@ -289,6 +289,16 @@ test('upstream settings: smarthost with a password kept out of every answer and 
   const removed = value(await call('upstream.setSmarthost', { host: 'smtp.office.test', port: 465, security: 'tls', password: null }), UpstreamViewSchema);
   assert.deepEqual(removed, { ...kept, hasPassword: false });
   succeeds(await call('upstream.setSmarthost', { host: 'smtp.office.test', port: 465, security: 'tls', password }));
+  // The stored password goes only to the host it was saved for: another host needs it typed again, also to test.
+  const elsewhere = { host: 'collector.example', port: 587, security: 'starttls' } as const;
+  for (const method of ['upstream.setSmarthost', 'upstream.test'] as const) {
+    const input = method === 'upstream.test' ? { smarthost: elsewhere } : elsewhere;
+    const refused = error(await call(method, input));
+    assert.equal(refused.code, 'password_needed');
+    assert.equal(refused.field, 'password');
+    assert.match(refused.message, /^Type the password for collector\.example: the stored password was saved for smtp\.office\.test/);
+  }
+  assert.deepEqual(await getUpstream(relay), { ...kept, hasPassword: true }, 'nothing changed');
   const noUser = value(await call('upstream.setSmarthost', { host: 'smtp.office.test', port: 465, security: 'tls', user: null }), UpstreamViewSchema);
   assert.deepEqual(noUser, { ...kept, user: null, hasPassword: false });
   succeeds(await call('upstream.setSmarthost', { host: '192.168.1.25', port: 25, security: 'none', user: 'relay', password }));

@@ -136,7 +136,10 @@ function cleanUser(user: string | null): string | null {
 /**
  * What a smarthost form amounts to: the stored user, password and certificate
  * choice stand in for what the input leaves out; a user cleared takes its
- * password with it.
+ * password with it. The stored password is only ever sent to the server it
+ * was saved for: with another host it must be typed again, so whoever holds
+ * the admin token cannot point the relay (or a test) at their own server and
+ * collect it.
  */
 function smarthostFrom(
   stored: StoreData['upstream'],
@@ -151,9 +154,17 @@ function smarthostFrom(
   if (typeof input.password === 'string' && user === null) {
     throw new ApiError('password_without_user', 'A password needs a user name: enter the user name the provider gave you too.', 'user');
   }
+  const host = normalizeHost(input.host);
+  if (input.password === undefined && user !== null && storedPassword !== null && previous !== null && previous.host !== host) {
+    throw new ApiError(
+      'password_needed',
+      `Type the password for ${host}: the stored password was saved for ${previous.host} and is only ever sent there.`,
+      'password',
+    );
+  }
   return {
     settings: {
-      host: normalizeHost(input.host),
+      host,
       port: input.port,
       security: input.security,
       user,

@@ -11,6 +11,7 @@ import type { ApiClient } from '../../../../electron/api/client.js';
 import type { UpstreamView } from '../../../../electron/api/schemas/server.js';
 import { ActionField } from '../../components/ActionField.js';
 import { useAction } from '../../components/useAction.js';
+import { errorField, errorText } from '../../components/errors.js';
 import { PasswordField } from './PasswordField.js';
 import { SMARTHOST_FIELDS, smarthostFormFor, smarthostInput, type Security, type SmarthostForm as Form } from './smarthostForm.js';
 import { TestResult } from './TestResult.js';
@@ -73,7 +74,10 @@ export function SmarthostForm({ client, upstream, onSaved }: SmarthostFormProps)
     try {
       setResult(await client.call('upstream.test', { smarthost: checked.input }));
     } catch (err) {
-      setResult({ ok: false, response: err instanceof Error ? err.message : String(err) });
+      // A refusal about one field (e.g. the password needed for another host) is shown beside it, like a failed save.
+      const field = errorField(err)?.replace(/^smarthost\./, '');
+      if (field && (SMARTHOST_FIELDS as readonly string[]).includes(field)) action.refuse({ [field]: errorText(err) });
+      else setResult({ ok: false, response: errorText(err) });
     } finally {
       setTesting(false);
     }
