@@ -210,6 +210,15 @@ test('an admin sets up a smarthost, tests it against the real server and a dead 
   await settled(page);
   await screenshot(page, 'server-upstream-test-refused');
 
+  // Another host: the stored password is not sent there; the form says to type it, beside the password.
+  await form.getByLabel('Smarthost', { exact: true }).fill('localhost');
+  await form.getByRole('button', { name: 'Test connection' }).click();
+  await form.getByText('Type the password for localhost: the stored password was saved for 127.0.0.1 and is only ever sent there.').waitFor();
+  assert.equal(await result.count(), 0, 'no connection was tried');
+  await settled(page);
+  await screenshot(page, 'server-upstream-password-needed');
+  await form.getByLabel('Smarthost', { exact: true }).fill(upstream.host);
+
   // Direct delivery: chosen, saved, and the stored password is gone with the smarthost.
   await page.getByRole('radio', { name: "Direct delivery to the recipients' servers" }).check();
   await page.getByRole('form', { name: 'Direct delivery settings' }).getByRole('button', { name: 'Use direct delivery' }).click();
