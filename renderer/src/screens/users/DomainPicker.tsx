@@ -9,7 +9,8 @@ import { AddIcon } from '../../components/icons.js';
 import type { EntryStatus } from './EntryListField.js';
 
 export interface DomainPickerProps {
-  verified: string[];
+  /** null while they are being loaded. */
+  verified: string[] | null;
   chosen: string[];
   statusOf: (domain: string) => EntryStatus | undefined;
   error?: string;
@@ -19,7 +20,7 @@ export interface DomainPickerProps {
 /** Domains authorized as senders: chosen from the verified ones only. */
 export function DomainPicker({ verified, chosen, statusOf, error, onChange }: DomainPickerProps) {
   const [pick, setPick] = useState('');
-  const available = verified.filter((d) => !chosen.includes(d));
+  const available = (verified ?? []).filter((d) => !chosen.includes(d));
   const add = () => {
     if (!pick) return;
     onChange([...chosen, pick]);
@@ -37,7 +38,9 @@ export function DomainPicker({ verified, chosen, statusOf, error, onChange }: Do
           error={Boolean(error)}
           helperText={
             error ??
-            (verified.length === 0
+            (verified === null
+              ? 'Loading the verified domains…'
+              : verified.length === 0
               ? 'No verified domain yet: add one under Senders and publish its TXT record first.'
               : 'Every address at a chosen domain may send, e.g. company.com or marketing.company.com.')
           }
@@ -73,7 +76,7 @@ export function DomainPicker({ verified, chosen, statusOf, error, onChange }: Do
           })}
         </Stack>
       )}
-      {available.length === 0 && verified.length > 0 && <FormHelperText>All verified domains are chosen.</FormHelperText>}
+      {available.length === 0 && verified !== null && verified.length > 0 && <FormHelperText>All verified domains are chosen.</FormHelperText>}
     </Stack>
   );
 }

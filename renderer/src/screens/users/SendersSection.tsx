@@ -4,18 +4,19 @@ import type { UserView } from '../../../../electron/api/schemas/users.js';
 import { DomainPicker } from './DomainPicker.js';
 import { EntryListField } from './EntryListField.js';
 import type { FieldErrors, UserForm } from './userForm.js';
+import type { VerifiedDomains } from './useVerifiedDomains.js';
 
 export interface SendersSectionProps {
   form: UserForm;
   errors: FieldErrors;
   user: UserView | null;
-  verifiedDomains: string[];
+  verifiedDomains: VerifiedDomains;
   onChange: (patch: Partial<UserForm>, field?: string) => void;
 }
 
 /** Whom this user may send as, and which devices may send as this user without logging in. */
 export function SendersSection({ form, errors, user, verifiedDomains, onChange }: SendersSectionProps) {
-  const domainStatus = (d: string) => user?.domains.find((x) => x.domain === d)?.status ?? (verifiedDomains.includes(d) ? 'verified' : undefined);
+  const domainStatus = (d: string) => user?.domains.find((x) => x.domain === d)?.status ?? (verifiedDomains.domains?.includes(d) ? 'verified' : undefined);
   const addressStatus = (a: string) => user?.addresses.find((x) => x.address === a)?.status;
   return (
     <Stack spacing={2} component="section" aria-label="authorized senders">
@@ -27,10 +28,10 @@ export function SendersSection({ form, errors, user, verifiedDomains, onChange }
         address. A sender taken from a web form is never authorized.
       </Typography>
       <DomainPicker
-        verified={verifiedDomains}
+        verified={verifiedDomains.domains}
         chosen={form.domains}
         statusOf={domainStatus}
-        error={errors.domains}
+        error={errors.domains ?? verifiedDomains.error ?? undefined}
         onChange={(domains) => onChange({ domains }, 'domains')}
       />
       <EntryListField

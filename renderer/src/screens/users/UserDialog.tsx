@@ -17,6 +17,7 @@ import { errorField, errorText } from '../../components/errors.js';
 import { CredentialsSection } from './CredentialsSection.js';
 import { SendersSection } from './SendersSection.js';
 import { SettingsSection } from './SettingsSection.js';
+import { useVerifiedDomains } from './useVerifiedDomains.js';
 import { formFor, toInput, type FieldErrors, type UserForm } from './userForm.js';
 
 export interface UserDialogProps {
@@ -26,13 +27,13 @@ export interface UserDialogProps {
   list: string;
   lists: string[];
   server: ServerView | null;
-  verifiedDomains: string[];
   onSaved: (user: UserView) => void;
   onClose: () => void;
 }
 
 /** Add or edit one SMTP user, laid out like MailUp's window: credentials first, then settings and senders. */
-export function UserDialog({ client, user: initial, list, lists, server, verifiedDomains, onSaved, onClose }: UserDialogProps) {
+export function UserDialog({ client, user: initial, list, lists, server, onSaved, onClose }: UserDialogProps) {
+  const verifiedDomains = useVerifiedDomains(client);
   const [user, setUser] = useState(initial);
   const [form, setForm] = useState<UserForm>(() => formFor(initial, list));
   const [errors, setErrors] = useState<FieldErrors>({});

@@ -54,7 +54,6 @@ export function UsersScreen({ client, list, lists }: { client: ApiClient; list: 
           list={list || (lists.names[0] ?? '')}
           lists={lists.names}
           server={data.server}
-          verifiedDomains={data.verifiedDomains}
           onSaved={() => {
             data.reload();
             lists.reload();

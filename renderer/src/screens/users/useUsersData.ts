@@ -11,7 +11,6 @@ export type UsersQuery = Omit<MethodInput<'users.list'>, 'list'>;
 export interface UsersData {
   users: UserView[];
   total: number;
-  verifiedDomains: string[];
   server: ServerView | null;
   loading: boolean;
   error: string | null;
@@ -31,8 +30,7 @@ export function useUsersData(client: ApiClient, list: string, query: UsersQuery)
     loading: true,
     error: null,
   });
-  const [context, setContext] = useState<{ verifiedDomains: string[]; server: ServerView | null; error: string | null }>({
-    verifiedDomains: [],
+  const [context, setContext] = useState<{ server: ServerView | null; error: string | null }>({
     server: null,
     error: null,
   });
@@ -50,17 +48,11 @@ export function useUsersData(client: ApiClient, list: string, query: UsersQuery)
     };
   }, [client, list, query, generation]);
 
-  // What the dialog needs besides the users; it changes rarely, so it is not refetched per page.
+  // This machine's addresses and ports for the connection box; they change rarely, so not refetched per page.
   useEffect(() => {
     let current = true;
-    Promise.all([client.call('senders.list', {}), client.call('server.get', {})]).then(
-      ([senders, server]) =>
-        current &&
-        setContext({
-          verifiedDomains: senders.domains.filter((d) => d.status === 'verified').map((d) => d.domain),
-          server,
-          error: null,
-        }),
+    client.call('server.get', {}).then(
+      (server) => current && setContext({ server, error: null }),
       (err: unknown) => current && setContext((c) => ({ ...c, error: errorText(err) })),
     );
     return () => {
