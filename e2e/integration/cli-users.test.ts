@@ -29,7 +29,7 @@ test('list add and ls: a fresh install has "SMTP+"; a list cannot be added twice
   );
 
   assert.equal(await cliOk(['list', 'add', 'Scanners', ...at(relay)]), 'List "Scanners" created.\n');
-  assertOneLineError(await cli(['list', 'add', 'Scanners', ...at(relay)]), /^relay-desk: A list named "Scanners" exists already\.$/);
+  assertOneLineError(await cli(['list', 'add', 'Scanners', ...at(relay)]), /^relay-desk: A list named "Scanners" exists already: choose it, or pick another name\.$/);
 
   const human = (await cliOk(['list', 'ls', ...at(relay)])).split('\n');
   assert.match(human[0] ?? '', /^NAME +USERS +CREATED$/);

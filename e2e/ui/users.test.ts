@@ -150,6 +150,19 @@ test('the Users screen in dark mode: the grid search, and the users of one list'
   await grid.getByText('Scanner, 2nd floor').waitFor();
   await page.getByRole('button', { name: 'Clear' }).click();
   await grid.getByText('ERP invoices').waitFor();
+  // A list that exists already: the host's words beside the name, and nothing made.
+  await page.getByRole('combobox', { name: /^List/ }).click();
+  await page.getByRole('option', { name: 'New list…' }).click();
+  const newList = page.getByRole('dialog', { name: 'New list' });
+  await newList.getByLabel('List name').fill('Invoices');
+  await newList.getByRole('button', { name: 'Create list' }).click();
+  await newList.getByText('A list named "Invoices" exists already: choose it, or pick another name.').waitFor();
+  assert.equal(await newList.getByLabel('List name').inputValue(), 'Invoices');
+  await settled(page);
+  await screenshot(page, 'users-dark-list-exists');
+  await newList.getByRole('button', { name: 'Cancel' }).click();
+  await newList.waitFor({ state: 'detached' });
+  assert.equal((await ok(relay, 'lists.list', {})).lists.length, 2);
   await page.getByRole('combobox', { name: /^List/ }).click();
   await page.getByRole('option', { name: 'Invoices' }).click();
   await grid.getByText('Scanner, 2nd floor').waitFor({ state: 'detached' });

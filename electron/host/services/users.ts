@@ -130,7 +130,7 @@ export function usersService(ctx: HostContext): UsersApi {
     'lists.create': async ({ name }) => {
       const createdAt = new Date().toISOString();
       await store.update((draft) => {
-        if (draft.lists.some((l) => l.name === name)) throw new ApiError('already_exists', `A list named "${name}" exists already.`, 'name');
+        if (draft.lists.some((l) => l.name === name)) throw new ApiError('already_exists', `A list named "${name}" exists already: choose it, or pick another name.`, 'name');
         draft.lists.push({ name, createdAt });
       });
       return { name, createdAt, users: 0 };
