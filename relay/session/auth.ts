@@ -83,6 +83,7 @@ export class Authenticator {
 export class AuthFailureLimiter {
   private readonly failures = new Map<string, number[]>();
   private readonly blocked = new Map<string, number>();
+  private lastSweep = 0;
 
   constructor(private limits: Limits['authFailures']) {}
 
@@ -99,9 +100,15 @@ export class AuthFailureLimiter {
     return null;
   }
 
+  /** How many client addresses are remembered (failing or blocked). */
+  get size(): number {
+    return this.failures.size + this.blocked.size;
+  }
+
   /** Records a failure; returns the end of a block that it started, if it did. */
   fail(address: string, now = Date.now()): number | null {
     const windowStart = now - this.limits.windowSeconds * 1000;
+    this.sweep(now, windowStart);
     const recent = (this.failures.get(address) ?? []).filter((t) => t > windowStart);
     recent.push(now);
     if (recent.length >= this.limits.max) {
@@ -116,5 +123,17 @@ export class AuthFailureLimiter {
 
   succeed(address: string): void {
     this.failures.delete(address);
+  }
+
+  /**
+   * Forgets addresses whose failures are all older than the window and whose
+   * block has ended, once per window: a scan from many addresses must not
+   * grow these tables without end.
+   */
+  private sweep(now: number, windowStart: number): void {
+    if (now - this.lastSweep < this.limits.windowSeconds * 1000) return;
+    this.lastSweep = now;
+    for (const [address, times] of this.failures) if (times.every((t) => t <= windowStart)) this.failures.delete(address);
+    for (const [address, until] of this.blocked) if (until <= now) this.blocked.delete(address);
   }
 }

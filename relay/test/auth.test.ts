@@ -213,3 +213,16 @@ test('many devices logging in at once with the same credentials run scrypt once;
   assert.ok(wrong.every((r) => !r.ok));
   assert.equal(scrypt.mock.callCount(), 3, 'two distinct wrong passwords, one check each');
 });
+
+test('a scan from many addresses is forgotten once its failures and blocks are over', () => {
+  const limiter = new AuthFailureLimiter(LIMITS);
+  for (let i = 0; i < 5_000; i++) limiter.fail(`10.1.${Math.floor(i / 250)}.${i % 250}`, T0 + i);
+  for (const dt of [0, 1, 2]) limiter.fail('10.9.9.9', T0 + 5_000 + dt);
+  assert.equal(limiter.size, 5_001);
+  // A window later the one-off failures are gone; the block lasts its full time.
+  limiter.fail('10.2.0.1', T0 + 5_002 + 60_000);
+  assert.equal(limiter.size, 2);
+  assert.ok(limiter.blockedUntil('10.9.9.9', T0 + 5_002 + 60_000) !== null, 'a block is kept until it ends');
+  limiter.fail('10.2.0.2', T0 + 5_002 + 300_001);
+  assert.equal(limiter.size, 1, 'the ended block and the old failure are forgotten');
+});
