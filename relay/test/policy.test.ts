@@ -178,6 +178,7 @@ test('trusted clients changed one by one answer as a full configuration with the
   const third = user([], { name: 'third', trustedClients: ['10.0.0.0/8'] });
   const fourth = user([], { name: 'fourth', trustedClients: ['192.168.7.7'] });
   const clients = new TrustedClients([user([], { name: 'first', trustedClients: [] }), user([], { name: 'second', trustedClients: ['10.1.2.3'] }), third]);
+  assert.equal(clients.userFor('10.1.2.3'), 'second', 'asked before the change: the answer is remembered until users change');
   // 'first' gains a device range: it keeps its place ahead of the others, as in a full configuration.
   const first = user([], { name: 'first', trustedClients: ['10.1.0.0/16'] });
   clients.update([first, fourth], ['second']);
