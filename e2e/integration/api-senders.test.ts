@@ -12,23 +12,14 @@ import { test } from 'node:test';
 import { apiError, ok, type ErrorBody } from '../fixtures/api.js';
 import { verifyDkim } from '../fixtures/dkim.js';
 import { startDns } from '../fixtures/dns.js';
-import { headerValues } from '../fixtures/messages.js';
+import { headerValues, verificationCode } from '../fixtures/messages.js';
 import { startRelayDesk, type ApiResponse } from '../fixtures/relay-desk.js';
 import { swaks } from '../fixtures/smtp-clients.js';
-import { startUpstream, type ReceivedMessage } from '../fixtures/upstream.js';
+import { startUpstream } from '../fixtures/upstream.js';
 
-/** Calls `method` and returns its value, checked against the contract, as the UI gets it. */
 /** Sender refusals are conflicts (409) unless a test says otherwise. */
 function error(response: ApiResponse, status = 409): ErrorBody {
   return apiError(response, status);
-}
-
-/** The code as the address's owner reads it in the mail. */
-function codeIn(message: ReceivedMessage | undefined): string {
-  assert.ok(message, 'no code mail arrived');
-  const code = /^ {4}(\d{6})\r?$/m.exec(message.raw.toString('utf8'))?.[1];
-  assert.ok(code, `no code in:\n${message.raw.toString('utf8')}`);
-  return code;
 }
 
 test('domains: a bad or duplicate domain is refused with a hint; the TXT record to publish is shown', async (t) => {
@@ -236,7 +227,7 @@ test('addresses: the code arrives by mail, a wrong one is refused with the tries
   assert.deepEqual(headerValues(mail.raw, 'From'), [`Relay Desk <relay-desk@${hostname()}>`]);
   assert.deepEqual(headerValues(mail.raw, 'Content-Type'), ['text/plain; charset=utf-8']);
   assert.match(mail.raw.toString('utf8'), /valid for 24 hours/);
-  const code = codeIn(mail);
+  const code = verificationCode(mail);
 
   const wrongCode = code === '000000' ? '000001' : '000000';
   const wrong = error(await relay.call('senders.confirmAddress', { address: 'info@company.example', code: wrongCode }));
@@ -260,7 +251,7 @@ test('addresses: five wrong codes void the code; a resent code replaces it and w
   const upstream = await startUpstream(t);
   const relay = await startRelayDesk(t, { upstream });
   await ok(relay, 'senders.addAddress', { address: 'scanner@company.example' });
-  const first = codeIn((await upstream.waitForMessages(1))[0]);
+  const first = verificationCode((await upstream.waitForMessages(1))[0]);
   const wrongCode = first === '000000' ? '000001' : '000000';
   const confirm = (code: string) => relay.call('senders.confirmAddress', { address: 'scanner@company.example', code });
 
@@ -279,7 +270,7 @@ test('addresses: five wrong codes void the code; a resent code replaces it and w
   const resent = await ok(relay, 'senders.resendCode', { address: 'scanner@company.example' });
   assert.equal(resent.status, 'pending');
   const messages = await upstream.waitForMessages(2);
-  const second = codeIn(messages[1]);
+  const second = verificationCode(messages[1]);
   if (second !== first) assert.equal(error(await confirm(first)).code, 'wrong_code', 'the old code is no longer valid');
   assert.equal((await ok(relay, 'senders.confirmAddress', { address: 'scanner@company.example', code: second })).status, 'verified');
 
@@ -302,5 +293,5 @@ test('addresses: a user\'s new address starts its verification; removing the add
   assert.deepEqual(await ok(relay, 'senders.removeAddress', { address: 'billing@company.example' }), { removed: 'billing@company.example' });
   assert.deepEqual((await ok(relay, 'senders.list', {})).addresses, []);
   assert.deepEqual((await ok(relay, 'users.get', { name: user.name })).addresses, []);
-  assert.equal(error(await relay.call('senders.confirmAddress', { address: 'billing@company.example', code: codeIn(mail) }), 404).code, 'not_found');
+  assert.equal(error(await relay.call('senders.confirmAddress', { address: 'billing@company.example', code: verificationCode(mail) }), 404).code, 'not_found');
 });

@@ -10,9 +10,10 @@ import type { Locator, Page } from 'playwright';
 import { ok } from '../fixtures/api.js';
 import { openPage, screenshot, settled } from '../fixtures/browser.js';
 import { startDns } from '../fixtures/dns.js';
+import { verificationCode } from '../fixtures/messages.js';
 import { startRelayDesk } from '../fixtures/relay-desk.js';
 import { verifyDomain } from '../fixtures/scenario.js';
-import { startUpstream, type ReceivedMessage } from '../fixtures/upstream.js';
+import { startUpstream } from '../fixtures/upstream.js';
 
 const PENDING_ADDRESS = 'Pending — enter the code mailed to it';
 
@@ -24,15 +25,6 @@ async function openSenders(page: Page, adminUrl: string): Promise<void> {
 
 function sender(page: Page, name: string): Locator {
   return page.getByRole('article', { name, exact: true });
-}
-
-/** The code as the address's owner reads it in the mail. */
-function codeIn(messages: ReceivedMessage[], address: string): string {
-  const message = messages.find((m) => m.rcptTos.includes(address));
-  assert.ok(message, `no code mail to ${address}`);
-  const code = /^ {4}(\d{6})\r?$/m.exec(message.raw.toString('utf8'))?.[1];
-  assert.ok(code, `no code in:\n${message.raw.toString('utf8')}`);
-  return code;
 }
 
 test('an admin adds a domain, is told exactly why each check fails, and sees it verified with its DKIM record', async (t) => {
@@ -134,7 +126,7 @@ test('an admin adds an address, enters the mailed code, and sees which users wai
   await settled(page);
   await screenshot(page, 'senders-address-code-sent');
 
-  const code = codeIn(await upstream.waitForMessages(2), 'info@company.example');
+  const code = verificationCode((await upstream.waitForMessages(2)).find((m) => m.rcptTos.includes('info@company.example')));
   const codeField = info.getByLabel('Code from the mail');
   await codeField.fill(code === '000000' ? '000001' : '000000');
   await info.getByRole('button', { name: 'Verify' }).click();
