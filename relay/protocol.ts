@@ -15,6 +15,15 @@ export function isAllowedPort(port: number): boolean {
 const PortNumber = z.number().int().min(1).max(65535);
 
 /**
+ * Node options every launcher starts the relay with (the host's fork and
+ * utility process, the bench). A young generation of 4 MB instead of V8's
+ * 16 MB keeps ~12 MB less resident (W2/W3 peak ~125 → ~113 MB) with no CPU
+ * change measurable on 10 KB mail; --expose-gc lets the relay collect the
+ * garbage buffers of large messages early (see gc-nudge.ts).
+ */
+export const RELAY_EXEC_ARGV: readonly string[] = ['--max-semi-space-size=4', '--expose-gc'];
+
+/**
  * none: plain SMTP, AUTH in the clear (old devices); starttls: TLS offered;
  * starttls-required: nothing but EHLO/STARTTLS before TLS; tls: implicit TLS (465).
  */

@@ -4,10 +4,11 @@
  * service name, and needs no separate Node binary in the installer).
  */
 import { utilityProcess } from 'electron';
+import { RELAY_EXEC_ARGV } from '../../relay/protocol.js';
 import { relayEntry, type LaunchRelay } from './relay-process.js';
 
 export const launchWithUtilityProcess: LaunchRelay = () => {
-  const child = utilityProcess.fork(relayEntry, [], { serviceName: 'Relay Desk relay', stdio: 'inherit' });
+  const child = utilityProcess.fork(relayEntry, [], { serviceName: 'Relay Desk relay', stdio: 'inherit', execArgv: [...RELAY_EXEC_ARGV] });
   let exited = false;
   child.once('exit', () => {
     exited = true;

@@ -5,6 +5,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { RELAY_EXEC_ARGV } from '../../relay/protocol.js';
 
 export interface RelayChild {
   readonly pid: number | undefined;
@@ -23,6 +24,7 @@ export const launchWithNodeFork: LaunchRelay = () => {
   // The environment carries no secrets and the configuration goes over IPC,
   // so the child gets only what Node itself needs.
   const child = fork(relayEntry, [], {
+    execArgv: [...RELAY_EXEC_ARGV],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'json',
     env: { PATH: process.env.PATH ?? '', NODE_ENV: process.env.NODE_ENV ?? 'production' },

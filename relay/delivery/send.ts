@@ -10,6 +10,7 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 import type { SMTPPoolOptions, SMTPPoolSentMessageInfo, Transporter } from 'nodemailer';
 import type { DkimKey } from '../protocol.js';
+import { signedBody } from './dkim-stream.js';
 import { isVerdict, resultsFromError, resultsFromInfo, type SentInfo } from './outcome.js';
 import type { DeliveryJob, RecipientResult } from './types.js';
 
@@ -60,8 +61,8 @@ export function nodemailerTransaction(pool: Pool, job: DeliveryJob): Transaction
         // The spooled bytes may hold 8-bit text; BODY=8BITMIME (sent only where the server offers it) is right for 7-bit mail too.
         use8BitMime: true,
       },
-      raw: job.body(),
-      ...(dkim ? { dkim: { domainName: dkim.domain, keySelector: dkim.selector, privateKey: dkim.privateKey } } : {}),
+      // Signed here rather than by nodemailer, whose signer holds the whole message in memory.
+      raw: dkim ? signedBody(job.body, dkim) : job.body(),
     });
 }
 

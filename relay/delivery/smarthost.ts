@@ -4,8 +4,8 @@
  * client (./smtp-client.ts): a spooled message goes out in a few writes, with
  * MAIL, RCPT and DATA pipelined where the server allows it.
  */
-import DKIM from 'nodemailer/lib/dkim';
 import type { DeliveryConfig, DkimKey } from '../protocol.js';
+import { signedBody } from './dkim-stream.js';
 import { sendJob, type Transaction } from './send.js';
 import { SmtpPool } from './smtp-pool.js';
 import type { Deliverer, DeliveryJob } from './types.js';
@@ -34,8 +34,7 @@ export function securityOptions(security: SmarthostConfig['security']) {
 
 /** The message as the client sends it: DKIM-signed on the way when a key applies (the spool keeps it unsigned). */
 function bodyOf(job: DeliveryJob, key: DkimKey | undefined) {
-  if (!key) return job.body();
-  return new DKIM({ domainName: key.domain, keySelector: key.selector, privateKey: key.privateKey }).sign(job.body());
+  return key ? signedBody(job.body, key) : job.body();
 }
 
 export function createSmarthostDeliverer(config: SmarthostConfig, options: { hostname: string; dkim: DkimKey[] }): Deliverer {

@@ -11,6 +11,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
+import { noteLargeBytes } from '../gc-nudge.js';
 import type { SentInfo } from './outcome.js';
 import { SmtpChannel, SmtpError } from './smtp-channel.js';
 import { DataEncoder, encodeData, type Reply } from './smtp-wire.js';
@@ -205,6 +206,7 @@ export class SmtpClient extends SmtpChannel {
     try {
       for await (const chunk of body) {
         if (this.failure) break;
+        noteLargeBytes((chunk as Buffer).length);
         for (const piece of encoder.encode(chunk as Buffer)) await this.write(piece);
       }
     } catch (err) {

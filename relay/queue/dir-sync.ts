@@ -4,11 +4,13 @@
  * cover all of them. Callers that arrive while a sync runs wait for the next
  * one (theirs may have been renamed after the running sync started).
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 export class DirSync {
   private running: Promise<void> | null = null;
   private next: Promise<void> | null = null;
+  /** Kept open: an open and a close per sync would add two thread-pool round trips to every accepted message. */
+  private handle: Promise<FileHandle> | null = null;
 
   constructor(private readonly dir: string) {}
 
@@ -26,11 +28,15 @@ export class DirSync {
   }
 
   private async syncOnce(): Promise<void> {
-    const handle = await open(this.dir, 'r');
+    this.handle ??= open(this.dir, 'r');
     try {
-      await handle.sync();
-    } finally {
-      await handle.close();
+      await (await this.handle).sync();
+    } catch (err) {
+      // The next sync opens the directory afresh (it may have been replaced).
+      const failed = this.handle;
+      this.handle = null;
+      void failed.then((h) => h.close()).catch(() => undefined);
+      throw err;
     }
   }
 }

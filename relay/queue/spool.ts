@@ -13,13 +13,13 @@
  * acceptance to delivery (see spool-writer.ts), within HELD_BUDGET.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, truncate, unlink, writeFile } from 'node:fs/promises';
+import { createReadStream, renameSync, truncateSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { DirSync } from './dir-sync.js';
-import { LARGE_IO_BYTES, SpoolWriter, writeDurably } from './spool-writer.js';
+import { LARGE_IO_BYTES, SpoolWriter, writeDurably, type ReceivingMemory } from './spool-writer.js';
 
 export const MessageMetaSchema = z.object({
   v: z.literal(1),
@@ -98,6 +98,7 @@ export class Spool {
   /** Paths of emptied message files ready for reuse. */
   private readonly spares: string[] = [];
   private heldBytes = 0;
+  private readonly receiving: ReceivingMemory = { held: 0 };
 
   constructor(readonly dir: string) {
     this.dirSync = new DirSync(dir);
@@ -164,12 +165,13 @@ export class Spool {
   /** A stream to write one message into; nothing is in the queue until commit(). */
   create(id: string): { stream: SpoolWriter; commit: (meta: MessageMeta, bodyOffset: number) => Promise<StoredMessage>; abort: () => Promise<void> } {
     const spare = this.spares.pop();
-    const stream = spare ? new SpoolWriter(spare, 'w') : new SpoolWriter(this.path(id, 'tmp'), 'wx');
+    const stream = new SpoolWriter(spare ?? this.path(id, 'tmp'), spare ? 'w' : 'wx', this.receiving);
     return {
       stream,
       commit: async (meta, bodyOffset) => {
         const whole = await stream.persist();
-        await rename(stream.path, this.path(id, 'msg'));
+        // A rename is a quick metadata change; its durability comes from the directory fsync.
+        renameSync(stream.path, this.path(id, 'msg'));
         await this.dirSync.sync();
         return this.hold({ meta, bodyOffset, state: initialState(meta) }, whole);
       },
@@ -187,7 +189,7 @@ export class Spool {
     const line = metaLine(meta);
     const whole = Buffer.concat([line, message]);
     await writeDurably(spare ?? this.path(meta.id, 'tmp'), whole, spare ? 'w' : 'wx');
-    await rename(spare ?? this.path(meta.id, 'tmp'), this.path(meta.id, 'msg'));
+    renameSync(spare ?? this.path(meta.id, 'tmp'), this.path(meta.id, 'msg'));
     await this.dirSync.sync();
     return this.hold({ meta, bodyOffset: line.length, state: initialState(meta) }, whole);
   }
@@ -229,20 +231,25 @@ export class Spool {
   async remove(message: StoredMessage): Promise<void> {
     this.release(message);
     const { id } = message.meta;
-    if (this.spares.length < MAX_SPARES) await this.recycle(id);
+    if (this.spares.length < MAX_SPARES) this.recycle(id);
     else await unlinkIfPresent(this.path(id, 'msg'));
     if (message.state.attempts > 0) await unlinkIfPresent(this.path(id, 'state'));
   }
 
-  private async recycle(id: string): Promise<void> {
+  /**
+   * In place: a rename and a truncate are metadata changes that wait for no
+   * disk, while the thread pool's open, ftruncate, close and rename cost four
+   * event-loop turns and ~10% of the relay's CPU in W2.
+   */
+  private recycle(id: string): void {
     const spare = this.path(id, 'spare');
     try {
-      await rename(this.path(id, 'msg'), spare);
+      renameSync(this.path(id, 'msg'), spare);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
     }
-    await truncate(spare, 0);
+    truncateSync(spare, 0);
     this.spares.push(spare);
   }
 }

@@ -4,7 +4,6 @@
  * queue id. One instance serves every listener; listener differences (TLS)
  * live in ../listeners.ts.
  */
-import { pipeline } from 'node:stream/promises';
 import type { SMTPServerAuthentication, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { RelayEvent } from '../events.js';
 import type { ListenerConfig, RelaySettings, RelayUser } from '../protocol.js';
@@ -12,6 +11,7 @@ import { metaLine, newQueueId, type MessageMeta, type Spool, type StoredMessage 
 import type { AuthFailureLimiter, Authenticator } from './auth.js';
 import { fromDomainOf, inspectHeaders, rewriteHeaders, type InspectedHeaders } from './message-headers.js';
 import { MessageStream } from './message-stream.js';
+import { pipeAll } from './pipe-all.js';
 import { checkSender, describeSenderRefusal, type TrustedClients } from './policy.js';
 import type { RateLimiter } from './rate-limit.js';
 import { replies, smtpError, type SmtpReply } from './replies.js';
@@ -225,7 +225,7 @@ async function receiveMessage(
 
   const spooled = services.spool.create(id);
   try {
-    await pipeline(stream, message, spooled.stream);
+    await pipeAll(stream, message, spooled.stream);
   } catch (err) {
     await spooled.abort();
     throw err;
