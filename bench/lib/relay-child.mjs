@@ -20,6 +20,7 @@ import { freePort, statusBytes, waitUntil } from './proc.mjs';
 const distRoot = process.env.BENCH_RELAY_DIST ? pathToFileURL(`${process.env.BENCH_RELAY_DIST}/`) : new URL('../../dist/', import.meta.url);
 export const relayEntry = fileURLToPath(new URL('relay/main.js', distRoot));
 const verifierModule = new URL('relay/verifier.js', distRoot);
+const protocolModule = new URL('relay/protocol.js', distRoot);
 
 export const BENCH_USER = 'bench';
 export const BENCH_PASSWORD = 'bench-password-1';
@@ -74,7 +75,10 @@ export async function startRelay({ sinkPort, mode, profileDir, deliver = true })
     retry: { delaysMs: [500], maxLifetimeMs: 3_600_000 },
     dkim: [],
   };
-  const execArgv = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  // The relay's own Node options, as the host starts it (an older build without them gets none).
+  /** @type {{ RELAY_EXEC_ARGV?: string[] }} */
+  const protocol = await import(protocolModule.href);
+  const execArgv = [...(protocol.RELAY_EXEC_ARGV ?? []), ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])];
   const child = fork(relayEntry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json', execArgv });
   const exited = once(child, 'exit');
   const counts = { accepted: 0, delivered: 0, deferred: 0, bounced: 0, rejected: 0 };

@@ -146,9 +146,9 @@ export function evaluateTargets(rows) {
   return out;
 }
 
-/** @param {{ name: string, measured: string, pass: boolean | null }[]} targets */
-export function printTargets(targets) {
-  console.log('\nTargets (relay issue)');
+/** @param {{ name: string, measured: string, pass: boolean | null }[]} targets @param {string} title */
+export function printTargets(targets, title) {
+  console.log(`\n${title}`);
   const width = Math.max(...targets.map((t) => t.name.length));
   for (const t of targets) console.log(`  ${t.pass ? 'PASS' : 'MISS'}  ${t.name.padEnd(width)}  ${t.measured}`);
   const missed = targets.filter((t) => !t.pass).length;
