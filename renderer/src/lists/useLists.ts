@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import type { ApiClient } from '../../../electron/api/client.js';
-import { errorText } from '../components/errors.js';
+import { useApiData } from '../components/useApiData.js';
 
 export interface ListsData {
   names: string[];
@@ -10,23 +10,6 @@ export interface ListsData {
 
 /** The user lists' names, refreshed on reload() (after a list or user is created). */
 export function useLists(client: ApiClient): ListsData {
-  const [names, setNames] = useState<string[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [generation, setGeneration] = useState(0);
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  useEffect(() => {
-    let current = true;
-    client.call('lists.list', {}).then(
-      ({ lists }) => {
-        if (!current) return;
-        setNames(lists.map((l) => l.name));
-        setError(null);
-      },
-      (err: unknown) => current && setError(errorText(err)),
-    );
-    return () => {
-      current = false;
-    };
-  }, [client, generation]);
-  return { names, error, reload };
+  const lists = useApiData(useCallback(async () => (await client.call('lists.list', {})).lists.map((l) => l.name), [client]));
+  return { names: lists.value ?? [], error: lists.error, reload: lists.reload };
 }

@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
 import type { AddressView, DomainView } from '../../../../electron/api/schemas/senders.js';
-import { errorText } from '../../components/errors.js';
+import { useApiData } from '../../components/useApiData.js';
 
 export interface SendersData {
   domains: DomainView[];
@@ -14,35 +14,29 @@ export interface SendersData {
   putAddress: (address: AddressView) => void;
 }
 
-type Loaded = Pick<SendersData, 'domains' | 'addresses' | 'loading' | 'error'>;
-
 function put<T>(items: T[], item: T, same: (a: T, b: T) => boolean): T[] {
   return items.some((i) => same(i, item)) ? items.map((i) => (same(i, item) ? item : i)) : [...items, item];
 }
 
 /** The verified senders, each with the users it is authorized for; reload() after an addition or removal. */
 export function useSendersData(client: ApiClient): SendersData {
-  const [data, setData] = useState<Loaded>({ domains: [], addresses: [], loading: true, error: null });
-  const [generation, setGeneration] = useState(0);
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  useEffect(() => {
-    let current = true;
-    setData((d) => ({ ...d, loading: true }));
-    client.call('senders.list', {}).then(
-      (senders) => current && setData({ ...senders, loading: false, error: null }),
-      (err: unknown) => current && setData((d) => ({ ...d, loading: false, error: errorText(err) })),
-    );
-    return () => {
-      current = false;
-    };
-  }, [client, generation]);
+  const senders = useApiData(useCallback(() => client.call('senders.list', {}), [client]));
+  const { set } = senders;
   const putDomain = useCallback(
-    (domain: DomainView) => setData((d) => ({ ...d, domains: put(d.domains, domain, (a, b) => a.domain === b.domain) })),
-    [],
+    (domain: DomainView) => set((s) => ({ addresses: s?.addresses ?? [], domains: put(s?.domains ?? [], domain, (a, b) => a.domain === b.domain) })),
+    [set],
   );
   const putAddress = useCallback(
-    (address: AddressView) => setData((d) => ({ ...d, addresses: put(d.addresses, address, (a, b) => a.address === b.address) })),
-    [],
+    (address: AddressView) => set((s) => ({ domains: s?.domains ?? [], addresses: put(s?.addresses ?? [], address, (a, b) => a.address === b.address) })),
+    [set],
   );
-  return { ...data, reload, putDomain, putAddress };
+  return {
+    domains: senders.value?.domains ?? [],
+    addresses: senders.value?.addresses ?? [],
+    loading: senders.loading,
+    error: senders.error,
+    reload: senders.reload,
+    putDomain,
+    putAddress,
+  };
 }

@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
 import type { ServerView, UpstreamView } from '../../../../electron/api/schemas/server.js';
-import { errorText } from '../../components/errors.js';
+import { useApiData } from '../../components/useApiData.js';
 
 export interface ServerData {
   server: ServerView | null;
@@ -14,22 +14,14 @@ export interface ServerData {
 
 /** The Server page's settings, loaded once. */
 export function useServerData(client: ApiClient): ServerData {
-  const [server, setServer] = useState<ServerView | null>(null);
-  const [upstream, setUpstream] = useState<UpstreamView | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let current = true;
-    Promise.all([client.call('server.get', {}), client.call('upstream.get', {})]).then(
-      ([s, u]) => {
-        if (!current) return;
-        setServer(s);
-        setUpstream(u);
-      },
-      (err: unknown) => current && setError(errorText(err)),
-    );
-    return () => {
-      current = false;
-    };
-  }, [client]);
-  return { server, upstream, error, setServer, setUpstream };
+  const data = useApiData(
+    useCallback(async (): Promise<{ server: ServerView | null; upstream: UpstreamView | null }> => {
+      const [server, upstream] = await Promise.all([client.call('server.get', {}), client.call('upstream.get', {})]);
+      return { server, upstream };
+    }, [client]),
+  );
+  const { set } = data;
+  const setServer = useCallback((server: ServerView) => set((d) => ({ upstream: d?.upstream ?? null, server })), [set]);
+  const setUpstream = useCallback((upstream: UpstreamView) => set((d) => ({ server: d?.server ?? null, upstream })), [set]);
+  return { server: data.value?.server ?? null, upstream: data.value?.upstream ?? null, error: data.error, setServer, setUpstream };
 }

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
-import { errorText } from '../../components/errors.js';
+import { useApiData } from '../../components/useApiData.js';
 
 export interface VerifiedDomains {
   /** null until loaded. */
@@ -11,16 +11,9 @@ export interface VerifiedDomains {
 
 /** The verified sender domains a user may be authorized for, fetched when the dialog opens, so one verified meanwhile is offered. */
 export function useVerifiedDomains(client: ApiClient): VerifiedDomains {
-  const [state, setState] = useState<VerifiedDomains>({ domains: null, error: null });
-  useEffect(() => {
-    let current = true;
-    client.call('senders.list', {}).then(
-      ({ domains }) => current && setState({ domains: domains.filter((d) => d.status === 'verified').map((d) => d.domain), error: null }),
-      (err: unknown) => current && setState({ domains: [], error: `Could not load the verified domains: ${errorText(err)}` }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [client]);
-  return state;
+  const { value, error } = useApiData(
+    useCallback(async () => (await client.call('senders.list', {})).domains.filter((d) => d.status === 'verified').map((d) => d.domain), [client]),
+  );
+  if (error) return { domains: value ?? [], error: `Could not load the verified domains: ${error}` };
+  return { domains: value, error: null };
 }
