@@ -47,8 +47,6 @@ export function DomainPicker({ verified, chosen, statusOf, error, onChange }: Do
           size="small"
           fullWidth
           disabled={available.length === 0}
-          // The hint stays readable when every domain is chosen; MUI would grey it below WCAG contrast.
-          sx={{ '& .MuiFormHelperText-root.Mui-disabled': { color: 'text.secondary' } }}
         >
           {available.map((d) => (
             <MenuItem key={d} value={d}>
