@@ -8,7 +8,7 @@
  *
  * Creating a file costs the file system far more than rewriting one (on the
  * ext4 machines measured, ~150-250 µs of CPU against ~20), so a delivered
- * message's file is emptied and kept as <id>.spare for the next message
+ * message's file is kept as <id>.spare and overwritten by the next message
  * instead of being deleted. Small messages are also kept in memory from
  * acceptance to delivery (see spool-writer.ts), within HELD_BUDGET.
  */
@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { DirSync } from './dir-sync.js';
-import { LARGE_IO_BYTES, SpoolWriter, writeDurably, type ReceivingMemory } from './spool-writer.js';
+import { HOLD_LIMIT, LARGE_IO_BYTES, SpoolWriter, writeDurably, type ReceivingMemory, type Spare } from './spool-writer.js';
 
 export const MessageMetaSchema = z.object({
   v: z.literal(1),
@@ -73,8 +73,10 @@ const QUEUE_ID = /^[0-9A-Z]{8,40}$/;
 const MAX_META_BYTES = 64 * 1024;
 /** Memory for held messages in total; past it, new ones are read back from their files. */
 const HELD_BUDGET = 16 * 1024 * 1024;
-/** Emptied files kept for reuse: more than the messages usually in flight at once. */
+/** Files kept for reuse: more than the messages usually in flight at once. */
 const MAX_SPARES = 512;
+/** A spare larger than this is emptied rather than kept whole: 512 of them hold at most 128 MB of disk. */
+const MAX_SPARE_BYTES = HOLD_LIMIT;
 
 export function initialState(meta: MessageMeta): QueueState {
   return { attempts: 0, nextAttemptAt: meta.acceptedAt, pending: [...meta.envelope.to], failed: [] };
@@ -95,8 +97,8 @@ export class Spool {
   private readonly dirSync: DirSync;
   /** Queue files init() could not read, moved into <dir>/unreadable/ so they neither block the relay nor vanish. */
   readonly setAside: SetAsideFile[] = [];
-  /** Paths of emptied message files ready for reuse. */
-  private readonly spares: string[] = [];
+  /** Delivered message files ready for reuse. */
+  private readonly spares: Spare[] = [];
   private heldBytes = 0;
   private readonly receiving: ReceivingMemory = { held: 0 };
 
@@ -116,7 +118,7 @@ export class Spool {
     for (const name of names) {
       const [id, ext] = name.split('.');
       if (id && QUEUE_ID.test(id) && ext === 'spare' && this.spares.length < MAX_SPARES) {
-        this.spares.push(join(this.dir, name));
+        this.spares.push({ kind: 'spare', path: join(this.dir, name), size: null });
         continue;
       }
       if (!id || !QUEUE_ID.test(id) || name.endsWith('.tmp') || ext === 'spare') {
@@ -165,13 +167,13 @@ export class Spool {
   /** A stream to write one message into; nothing is in the queue until commit(). */
   create(id: string): { stream: SpoolWriter; commit: (meta: MessageMeta, bodyOffset: number) => Promise<StoredMessage>; abort: () => Promise<void> } {
     const spare = this.spares.pop();
-    const stream = new SpoolWriter(spare ?? this.path(id, 'tmp'), spare ? 'w' : 'wx', this.receiving);
+    const stream = new SpoolWriter(spare ?? { kind: 'new', path: this.path(id, 'tmp') }, this.receiving);
     return {
       stream,
       commit: async (meta, bodyOffset) => {
         const whole = await stream.persist();
         // A rename is a quick metadata change; its durability comes from the directory fsync.
-        renameSync(stream.path, this.path(id, 'msg'));
+        renameSync(stream.file.path, this.path(id, 'msg'));
         await this.dirSync.sync();
         return this.hold({ meta, bodyOffset, state: initialState(meta) }, whole);
       },
@@ -185,11 +187,11 @@ export class Spool {
 
   /** Writes and commits a whole message held in memory (bounces). */
   async writeWhole(meta: MessageMeta, message: Buffer): Promise<StoredMessage> {
-    const spare = this.spares.pop();
+    const target = this.spares.pop() ?? { kind: 'new', path: this.path(meta.id, 'tmp') };
     const line = metaLine(meta);
     const whole = Buffer.concat([line, message]);
-    await writeDurably(spare ?? this.path(meta.id, 'tmp'), whole, spare ? 'w' : 'wx');
-    renameSync(spare ?? this.path(meta.id, 'tmp'), this.path(meta.id, 'msg'));
+    await writeDurably(target, whole);
+    renameSync(target.path, this.path(meta.id, 'msg'));
     await this.dirSync.sync();
     return this.hold({ meta, bodyOffset: line.length, state: initialState(meta) }, whole);
   }
@@ -223,34 +225,41 @@ export class Spool {
   }
 
   /**
-   * The message file is emptied and kept as a spare (unlinked once there are
-   * enough); renamed before it is emptied, so a crash in between leaves a
-   * spare with old bytes, never an empty .msg. unlink rather than rm: one
-   * system call each, and the state file exists only after a deferral.
+   * The message file is kept as a spare; its next message overwrites it in
+   * place (see writeDurably), so only its size is remembered. One whose size
+   * is unknown, or that is large, is emptied: its bytes are never read again,
+   * and 512 large spares would hold gigabytes of disk. unlink rather than rm:
+   * one system call each, and the state file exists only after a deferral.
    */
   async remove(message: StoredMessage): Promise<void> {
+    const size = message.held?.length ?? null;
     this.release(message);
     const { id } = message.meta;
-    if (this.spares.length < MAX_SPARES) this.recycle(id);
+    if (this.spares.length < MAX_SPARES) this.recycle(id, size);
     else await unlinkIfPresent(this.path(id, 'msg'));
     if (message.state.attempts > 0) await unlinkIfPresent(this.path(id, 'state'));
   }
 
   /**
-   * In place: a rename and a truncate are metadata changes that wait for no
-   * disk, while the thread pool's open, ftruncate, close and rename cost four
-   * event-loop turns and ~10% of the relay's CPU in W2.
+   * In place: a rename is a metadata change that waits for no disk, while the
+   * thread pool's round trips cost event-loop turns (~10% of the relay's CPU
+   * in W2). Emptying a file is not free: ext4 waits for its journal to free
+   * the blocks, a tenth of the relay's time in W1 when every file was emptied.
    */
-  private recycle(id: string): void {
-    const spare = this.path(id, 'spare');
+  private recycle(id: string, size: number | null): void {
+    const path = this.path(id, 'spare');
     try {
-      renameSync(this.path(id, 'msg'), spare);
+      renameSync(this.path(id, 'msg'), path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
     }
-    truncateSync(spare, 0);
-    this.spares.push(spare);
+    if (size !== null && size <= MAX_SPARE_BYTES) {
+      this.spares.push({ kind: 'spare', path, size });
+      return;
+    }
+    truncateSync(path, 0);
+    this.spares.push({ kind: 'spare', path, size: 0 });
   }
 }
 

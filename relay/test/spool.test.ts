@@ -173,9 +173,8 @@ test('remove() deletes the message and its state, and a fresh init() no longer l
   written.state = { ...initialState(gone), attempts: 1 };
   await spool.saveState(gone.id, written.state);
   await spool.remove(written);
-  // The emptied file stays as a spare for the next message.
+  // The file stays as a spare for the next message; it is no message.
   assert.deepEqual((await readdir(dir)).sort(), [`${gone.id}.spare`, `${stays.id}.msg`].sort());
-  assert.equal((await stat(join(dir, `${gone.id}.spare`))).size, 0);
   assert.deepEqual(
     (await new Spool(dir).init()).map((s) => s.meta.id),
     [stays.id],
@@ -241,14 +240,24 @@ test('a removed message file is reused for the next one, also after a restart, a
   const first = await writeCommitted(spool, meta(newQueueId()), Buffer.from('Subject: first\r\n\r\n' + 'x'.repeat(5000)));
   await spool.remove(first);
   const second = meta(newQueueId());
-  await writeCommitted(spool, second, Buffer.from('Subject: second\r\n\r\nshort\r\n'));
+  const secondStored = await writeCommitted(spool, second, Buffer.from('Subject: second\r\n\r\nshort\r\n'));
   assert.deepEqual(await readdir(dir), [`${second.id}.msg`], 'the spare became the new message');
+  const secondBytes = `${metaLine(second).toString('utf8')}Subject: second\r\n\r\nshort\r\n`;
+  assert.equal(await readFile(join(dir, `${second.id}.msg`), 'utf8'), secondBytes, 'overwritten in place and cut to the new length');
+  assert.equal((await new Spool(dir).init())[0]?.meta.id, second.id);
+
+  // A longer message in a shorter spare.
+  await spool.remove(secondStored);
+  const longer = meta(newQueueId());
+  const longerBody = Buffer.from('Subject: longer\r\n\r\n' + 'z'.repeat(9000));
+  await writeCommitted(spool, longer, longerBody);
+  assert.ok((await readFile(join(dir, `${longer.id}.msg`))).equals(Buffer.concat([metaLine(longer), longerBody])));
 
   // A crash between the rename and the emptying leaves a spare with old bytes; it is emptied on reuse.
   const crashed = `${newQueueId()}.spare`;
   await writeFile(join(dir, crashed), 'old message bytes '.repeat(1000));
   const restarted = new Spool(dir);
-  assert.deepEqual((await restarted.init()).map((m) => m.meta.id), [second.id]);
+  assert.deepEqual((await restarted.init()).map((m) => m.meta.id), [longer.id]);
   const third = meta(newQueueId());
   const stored = await writeCommitted(restarted, third, Buffer.from('Subject: third\r\n\r\nshort\r\n'));
   assert.ok(!(await readdir(dir)).includes(crashed));
@@ -274,4 +283,8 @@ test('a large message is streamed to its file, not held in memory, and read back
   const body = spool.openBody(stored);
   assert.ok(!Buffer.isBuffer(body), 'a stream of the file');
   assert.ok((await readAll(body)).equals(big));
+
+  // Kept for reuse, but emptied: 512 spares of this size would hold gigabytes of disk.
+  await spool.remove(stored);
+  assert.equal((await stat(join(dir, `${m.id}.spare`))).size, 0);
 });
