@@ -5,13 +5,16 @@
  * nodemailer, zod, Node internals, GC) and by function, self time only. The
  * profiles open in Chrome DevTools too; this is the quick look in a terminal.
  *
- * Usage: node bench/profile-summary.mjs DIR_OR_FILE... [--top=N]
+ * Usage: node bench/profile-summary.mjs DIR_OR_FILE... [--top=N] [--last=SECONDS]
+ *   --last=S  only the profile's last S seconds of samples before the relay stopped (the measured
+ *             batch after a long warm-up, say), so warm-up and measured work can be told apart
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
 const top = Number(args.find((a) => a.startsWith('--top='))?.slice(6) ?? 25);
+const lastUs = Number(args.find((a) => a.startsWith('--last='))?.slice(7) ?? Infinity) * 1e6;
 const files = args
   .filter((a) => !a.startsWith('--'))
   .flatMap((p) => (statSync(p).isDirectory() ? readdirSync(p).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(p, f)) : [p]));
@@ -52,8 +55,13 @@ for (const file of files) {
     return '';
   };
   const selfUs = new Map();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-  const total = profile.endTime - profile.startTime;
+  const from = profile.endTime - lastUs;
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at >= from) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const total = Math.min(profile.endTime - profile.startTime, lastUs);
   const byModule = new Map();
   const byFunction = new Map();
   for (const [id, us] of selfUs) {

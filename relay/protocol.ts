@@ -20,8 +20,20 @@ const PortNumber = z.number().int().min(1).max(65535);
  * 16 MB keeps ~12 MB less resident (W2/W3 peak ~125 → ~113 MB) with no CPU
  * change measurable on 10 KB mail; --expose-gc lets the relay collect the
  * garbage buffers of large messages early (see gc-nudge.ts).
+ *
+ * The last two make V8 optimize the hot SMTP path after ~2,000 messages
+ * rather than ~6,000: with its defaults the relay needed minutes of traffic
+ * to reach its steady cost, 1.4-1.8 ms of CPU per message in W1 and
+ * 0.9-1.2 in W2 after 300 warm-up messages, against 1.0-1.1 and 0.7-0.8
+ * with these (bench/relay.mjs, `BENCH_RELAY_NODE_OPTIONS` to try others).
+ * A relay's code is small, so compiling it sooner costs little.
  */
-export const RELAY_EXEC_ARGV: readonly string[] = ['--max-semi-space-size=4', '--expose-gc'];
+export const RELAY_EXEC_ARGV: readonly string[] = [
+  '--max-semi-space-size=4',
+  '--expose-gc',
+  '--interrupt-budget=8192',
+  '--minimum-invocations-after-ic-update=50',
+];
 
 /**
  * none: plain SMTP, AUTH in the clear (old devices); starttls: TLS offered;

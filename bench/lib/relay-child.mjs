@@ -6,6 +6,7 @@
  *
  * BENCH_CPU_PROF=1 starts it with --cpu-prof; the profile is written when the
  * relay exits, into the folder printed at the end of the run.
+ * BENCH_RELAY_NODE_OPTIONS adds Node/V8 options to the relay's own (for trying a flag).
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -78,7 +79,8 @@ export async function startRelay({ sinkPort, mode, profileDir, deliver = true })
   // The relay's own Node options, as the host starts it (an older build without them gets none).
   /** @type {{ RELAY_EXEC_ARGV?: string[] }} */
   const protocol = await import(protocolModule.href);
-  const execArgv = [...(protocol.RELAY_EXEC_ARGV ?? []), ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])];
+  const extra = process.env.BENCH_RELAY_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [];
+  const execArgv = [...(protocol.RELAY_EXEC_ARGV ?? []), ...extra, ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])];
   const child = fork(relayEntry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json', execArgv });
   const exited = once(child, 'exit');
   const counts = { accepted: 0, delivered: 0, deferred: 0, bounced: 0, rejected: 0 };
