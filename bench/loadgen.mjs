@@ -2,8 +2,9 @@
  * The SMTP load generator, run as a forked child of bench/relay.mjs so that
  * its CPU is not the relay's and its event loop does not delay the bench's
  * bookkeeping. The same code drives the relay and Postfix, so the comparison
- * is fair. It takes one job over IPC, sends exactly `messages` attempts (or
- * fewer if the deadline passes), answers with a summary and exits.
+ * is fair. It takes jobs over IPC, one at a time; for each it sends exactly
+ * `messages` attempts (or fewer if the deadline passes) and answers with a
+ * summary. It exits when its parent disconnects (bench/lib/loadgen-client.mjs).
  *
  * Each client is a plain state machine over a raw socket: greeting, EHLO,
  * optional AUTH PLAIN, then MAIL, RCPT, DATA, body, final dot, and QUIT when
@@ -237,12 +238,14 @@ async function run(job) {
   };
 }
 
-process.once('message', (job) => {
+// Jobs one after another (a row's warm-up, then its measured batch); the process ends when its parent lets go.
+process.on('message', (job) => {
   run(/** @type {Parameters<typeof run>[0]} */ (job)).then(
-    (result) => process.send?.(result, () => process.exit(0)),
+    (result) => process.send?.(result),
     (err) => {
       console.error('loadgen:', err);
       process.exit(1);
     },
   );
 });
+process.on('disconnect', () => process.exit(0));

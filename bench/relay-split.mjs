@@ -10,9 +10,7 @@
  * Usage: node bench/relay-split.mjs [--only=W1,W2,W3] [--mode=trusted|auth]
  * Needs what `npm run bench:relay` needs (it installs and builds them).
  */
-import { fork } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
+import { startLoadgen } from './lib/loadgen-client.mjs';
 import { treeCpuSeconds } from './lib/proc.mjs';
 import { BENCH_DOMAIN, BENCH_PASSWORD, BENCH_USER, startRelay } from './lib/relay-child.mjs';
 import { startSink } from './lib/sink.mjs';
@@ -25,21 +23,14 @@ const workloads = [
   { name: 'W2', clients: 20, reuse: true, messages: 2000 },
   { name: 'W3', clients: 100, reuse: false, messages: 3000 },
 ].filter((w) => !only || only.includes(w.name));
-const loadgenPath = fileURLToPath(new URL('./loadgen.mjs', import.meta.url));
 const now = () => performance.timeOrigin + performance.now();
-
-async function load(job) {
-  const child = fork(loadgenPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  child.send(job);
-  const [result] = await once(child, 'message');
-  return result;
-}
 
 const sink = await startSink();
 console.log(`workload  mode     receive-only msg/s  CPU ms/msg  p99 ms   deliver-only msg/s  CPU ms/msg`);
 try {
   for (const w of workloads) {
     const relay = await startRelay({ sinkPort: sink.port, mode, profileDir: null, deliver: false });
+    const loadgen = startLoadgen();
     try {
       const job = {
         host: '127.0.0.1',
@@ -53,9 +44,9 @@ try {
         deadlineMs: 180_000,
       };
       // Warm-up: received now, delivered with the batch below (the same for every workload).
-      const warm = await load({ ...job, messages: 300 });
+      const warm = await loadgen.run({ ...job, messages: 300 });
       const cpu0 = treeCpuSeconds(relay.pid);
-      const received = await load({ ...job, messages: w.messages });
+      const received = await loadgen.run({ ...job, messages: w.messages });
       const cpu1 = treeCpuSeconds(relay.pid);
       const total = warm.accepted + received.accepted;
       const base = sink.count();
@@ -70,6 +61,7 @@ try {
           `  ${received.p99.toFixed(1).padStart(6)}   ${deliverRate.toFixed(0).padStart(18)}  ${(((cpu2 - cpu1) * 1000) / total).toFixed(2).padStart(10)}`,
       );
     } finally {
+      await loadgen.close();
       await relay.stop();
     }
   }

@@ -18,12 +18,10 @@
  *                    and 300 messages leave its JIT still compiling during the measured batch
  * BENCH_CPU_PROF=1   write a CPU profile of each relay run (see bench/profile-summary.mjs)
  */
-import { fork } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startLoadgen } from './lib/loadgen-client.mjs';
 import { startPostfix } from './lib/postfix.mjs';
 import { sampleTreePeak, treeCpuSeconds } from './lib/proc.mjs';
 import { BENCH_DOMAIN, BENCH_PASSWORD, BENCH_USER, startRelay } from './lib/relay-child.mjs';
@@ -60,7 +58,6 @@ const workloads = [
 if (steadyWarmup > 0) workloads.push(...workloads.filter((w) => w.warmup > 0).map((w) => ({ ...w, name: `${w.name}${STEADY}`, warmup: steadyWarmup })));
 
 const profileDir = process.env.BENCH_CPU_PROF ? mkdtempSync(join(tmpdir(), 'relay-bench-prof-')) : null;
-const loadgenPath = fileURLToPath(new URL('./loadgen.mjs', import.meta.url));
 const now = () => performance.timeOrigin + performance.now();
 
 /** What must be stopped if the bench is interrupted: a Postfix left running would hold its port and folder. */
@@ -83,17 +80,6 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-/** Runs one job in a fresh load generator process. */
-async function load(job) {
-  const child = fork(loadgenPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const exited = once(child, 'exit');
-  child.send(job);
-  const result = await Promise.race([once(child, 'message').then(([m]) => m), exited.then(() => null)]);
-  await exited;
-  if (!result) throw new Error('load generator exited without a result');
-  return result;
-}
-
 /**
  * One row: a fresh server (relay process or Postfix instance), a warm-up,
  * then the measured batch, timed until the sink holds every accepted message.
@@ -114,11 +100,12 @@ async function runOne(workload, serverKind, mode, sink) {
   };
   const drainMs = big ? 600_000 : 180_000;
   const notes = [];
+  const loadgen = startLoadgen();
   try {
     const warmupCount = Math.round(workload.warmup * scale);
     if (warmupCount > 0) {
       const warmBase = sink.count();
-      const warm = await load({ ...job, messages: warmupCount });
+      const warm = await loadgen.run({ ...job, messages: warmupCount });
       if (warm.accepted < warmupCount) notes.push(`warm-up: ${warm.accepted}/${warmupCount} accepted: ${JSON.stringify(warm.errors)}`);
       await sink.waitFor(warmBase + warm.accepted, drainMs);
     }
@@ -126,7 +113,7 @@ async function runOne(workload, serverKind, mode, sink) {
     const sampler = serverKind === 'postfix' ? sampleTreePeak(server.pid) : null;
     const cpuBefore = treeCpuSeconds(server.pid);
     const messages = Math.max(workload.clients, Math.round(workload.messages * scale));
-    const result = await load({ ...job, messages });
+    const result = await loadgen.run({ ...job, messages });
     const doneAt = await sink.waitFor(base + result.accepted, drainMs);
     const peakRss = sampler ? sampler.stop() : server.peakRss();
     const cpuMs = (treeCpuSeconds(server.pid) - cpuBefore) * 1000;
@@ -152,6 +139,7 @@ async function runOne(workload, serverKind, mode, sink) {
       notes,
     };
   } finally {
+    await loadgen.close();
     await server.stop();
   }
 }
