@@ -5,8 +5,14 @@
  * lifetime, or on a permanent failure, the sender gets a bounce through the
  * same upstream. Progress is saved beside the message so a restart resumes
  * where it stopped.
+ *
+ * Two heaps keep each look cheap however long the queue grows (a day of
+ * mail held back by a dead upstream): the messages due now, in delivery
+ * order, and those waiting, soonest first. A message is in exactly one of
+ * them unless an attempt is running; its due time changes only then.
  */
 import type { Readable } from 'node:stream';
+import TinyQueue from 'tinyqueue';
 import type { Deliverer, RecipientResult } from '../delivery/types.js';
 import type { RelayEvent } from '../events.js';
 import type { RetryConfig } from '../protocol.js';
@@ -32,7 +38,13 @@ const MAX_QUOTED_HEADER_BYTES = 64 * 1024;
 
 export class Scheduler {
   private readonly entries = new Map<string, StoredMessage>();
+  /** Due and not running: priority 1 first, then the longest waiting. */
+  private readonly due = new TinyQueue<StoredMessage>([], (a, b) => a.meta.priority - b.meta.priority || a.state.nextAttemptAt - b.state.nextAttemptAt);
+  /** Waiting for their next attempt, soonest first. */
+  private readonly waiting = new TinyQueue<StoredMessage>([], (a, b) => a.state.nextAttemptAt - b.state.nextAttemptAt);
   private readonly running = new Map<string, Promise<void>>();
+  /** Entries tried at least once, counted as they change (counting them per event cost O(queue)). */
+  private deferredCount = 0;
   private timer: NodeJS.Timeout | null = null;
   private kickPending = false;
   private countsPending = false;
@@ -42,14 +54,14 @@ export class Scheduler {
 
   add(message: StoredMessage): void {
     this.entries.set(message.meta.id, message);
+    if (message.state.attempts > 0) this.deferredCount++;
+    this.enqueue(message);
     this.countsChanged();
     this.kick();
   }
 
   counts(): { queued: number; deferred: number } {
-    let deferred = 0;
-    for (const m of this.entries.values()) if (m.state.attempts > 0) deferred++;
-    return { queued: this.entries.size, deferred };
+    return { queued: this.entries.size, deferred: this.deferredCount };
   }
 
   /** Looks for due messages on the next tick (many calls in one tick make one look). */
@@ -69,29 +81,37 @@ export class Scheduler {
     await Promise.allSettled(this.running.values());
   }
 
+  private enqueue(message: StoredMessage): void {
+    if (message.state.nextAttemptAt <= Date.now()) this.due.push(message);
+    else this.waiting.push(message);
+  }
+
   private run(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.stopped || !this.options.deliverer()) return;
     const now = Date.now();
-    const waiting = [...this.entries.values()].filter((m) => !this.running.has(m.meta.id));
-    const due = waiting
-      .filter((m) => m.state.nextAttemptAt <= now)
-      .sort((a, b) => a.meta.priority - b.meta.priority || a.state.nextAttemptAt - b.state.nextAttemptAt);
-    for (const message of due.slice(0, Math.max(0, this.options.concurrency - this.running.size))) {
-      const id = message.meta.id;
-      this.running.set(
-        id,
-        this.attempt(message)
-          .catch((err: unknown) => this.failedUnexpectedly(message, err))
-          .finally(() => {
-            this.running.delete(id);
-            this.kick();
-          }),
-      );
+    for (let next = this.waiting.peek(); next && next.state.nextAttemptAt <= now; next = this.waiting.peek()) {
+      this.due.push(this.waiting.pop() as StoredMessage);
     }
-    const next = Math.min(...waiting.filter((m) => m.state.nextAttemptAt > now).map((m) => m.state.nextAttemptAt));
-    if (Number.isFinite(next)) this.timer = setTimeout(() => this.kick(), Math.max(0, next - now)).unref();
+    while (this.due.length > 0 && this.running.size < this.options.concurrency) this.start(this.due.pop() as StoredMessage);
+    const soonest = this.waiting.peek();
+    if (soonest) this.timer = setTimeout(() => this.kick(), Math.max(0, soonest.state.nextAttemptAt - now)).unref();
+  }
+
+  private start(message: StoredMessage): void {
+    const id = message.meta.id;
+    this.running.set(
+      id,
+      this.attempt(message)
+        .catch((err: unknown) => this.failedUnexpectedly(message, err))
+        .finally(() => {
+          this.running.delete(id);
+          // Still queued: deferred, or the attempt broke; it waits for its next time.
+          if (this.entries.has(id)) this.enqueue(message);
+          this.kick();
+        }),
+    );
   }
 
   private async attempt(message: StoredMessage): Promise<void> {
@@ -119,6 +139,7 @@ export class Scheduler {
     state.failed.push(...failed);
     state.pending = deferred.map((r) => r.recipient);
     if (deferred.length > 0) {
+      if (state.attempts === 0) this.deferredCount++;
       state.attempts += 1;
       const delays = retry.delaysMs;
       const delay = delays[Math.min(state.attempts - 1, delays.length - 1)] ?? 0;
@@ -140,6 +161,7 @@ export class Scheduler {
     if (state.failed.length > 0) await this.bounce(message, expiresAt <= Date.now() ? 'expired' : 'failed');
     await this.options.spool.remove(message);
     this.entries.delete(meta.id);
+    if (state.attempts > 0) this.deferredCount--;
     this.countsChanged();
   }
 

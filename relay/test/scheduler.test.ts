@@ -138,3 +138,39 @@ test('when progress cannot be saved, the message is reported deferred and tried 
   assert.equal(attempts.length, 2);
   assert.ok((attempts[1] ?? 0) - (attempts[0] ?? 0) >= 900, 'the second attempt waited instead of spinning');
 });
+
+test('a queue of 150,000 deferred messages does not stop a due one from going out, and is counted right', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'relay-desk-scheduler-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const spool = new Spool(dir);
+  await spool.init();
+  const deliverer = new RecordingDeliverer();
+  let deliveredOne = false;
+  let settle: (counts: RelayEvent) => void = () => undefined;
+  /** The queue count reported once the due message is delivered and gone. */
+  const settled = new Promise<RelayEvent>((resolve) => (settle = resolve));
+  const scheduler = new Scheduler({
+    spool,
+    retry: () => ({ delaysMs: [3_600_000], maxLifetimeMs: 5 * 86_400_000 }),
+    hostname: () => 'relay.test',
+    deliverer: () => deliverer,
+    emit: (e) => {
+      if (e.type === 'delivered') deliveredOne = true;
+      if (e.type === 'queue' && deliveredOne && e.queued === 150_000) settle(e);
+    },
+    concurrency: 4,
+  });
+  t.after(() => scheduler.stop());
+  // A day of mail held back by a dead upstream, next tried in an hour. Only what the
+  // scheduler reads is needed: none of these is due, so none touches the spool.
+  const now = Date.now();
+  for (let i = 0; i < 150_000; i++) {
+    const m = meta(5, now - 86_400_000 + i);
+    scheduler.add({ meta: m, bodyOffset: 0, state: { attempts: 3, nextAttemptAt: now + 3_600_000 + i, pending: m.envelope.to, failed: [] } });
+  }
+  const urgent = meta(1, now);
+  deliverer.expect(urgent.id, 1);
+  scheduler.add(await spool.writeWhole(urgent, Buffer.from('Subject: urgent\r\n\r\nbody\r\n')));
+  assert.deepEqual(await settled, { type: 'queue', queued: 150_000, deferred: 150_000 });
+  assert.deepEqual(deliverer.order, [1], 'the due message went out; none of the waiting ones did');
+});
