@@ -123,6 +123,8 @@ export class Spool {
   async init(): Promise<StoredMessage[]> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const names = await readdir(this.dir);
+    // A Set: a queue held back for days can hold 100,000 files.
+    const present = new Set(names);
     const messages: StoredMessage[] = [];
     for (const name of names) {
       const [id, ext] = name.split('.');
@@ -135,15 +137,35 @@ export class Spool {
         if (name.endsWith('.tmp')) await rm(join(this.dir, name), { force: true });
         continue;
       }
-      if (ext === 'state' && !names.includes(`${id}.msg`)) await rm(join(this.dir, name), { force: true });
+      if (ext === 'state' && !present.has(`${id}.msg`)) await rm(join(this.dir, name), { force: true });
       if (ext !== 'msg') continue;
+      let loaded: StoredMessage;
       try {
-        messages.push(await this.load(id));
+        loaded = await this.load(id);
       } catch (err) {
         await this.putAside(id, err instanceof Error ? err.message : String(err));
+        continue;
       }
+      if (loaded.meta.id === id) messages.push(loaded);
+      else await this.unfinishedReuse(id);
     }
     return messages;
+  }
+
+  /**
+   * A delivered message's file renamed to a spare and then reused by the
+   * next message, with a crash before the folder was synced: the old name
+   * came back, holding a message that was never confirmed (its metadata names
+   * its own id). It is a spare, not the old message to deliver again.
+   */
+  private async unfinishedReuse(id: string): Promise<void> {
+    await rm(this.path(id, 'state'), { force: true });
+    if (this.spares.length >= MAX_SPARES) {
+      await rm(this.path(id, 'msg'), { force: true });
+      return;
+    }
+    await rename(this.path(id, 'msg'), this.path(id, 'spare'));
+    this.spares.push({ kind: 'spare', path: this.path(id, 'spare'), size: null });
   }
 
   private async putAside(id: string, reason: string): Promise<void> {

@@ -288,3 +288,24 @@ test('a large message is streamed to its file, not held in memory, and read back
   await spool.remove(stored);
   assert.equal((await stat(join(dir, `${m.id}.spare`))).size, 0);
 });
+
+test('a delivered message\'s file that came back after a crash holding the next, unconfirmed message is a spare, not a message', async (t) => {
+  const dir = await tempDir(t);
+  const spool = new Spool(dir);
+  await spool.init();
+  const delivered = meta(newQueueId());
+  const unconfirmed = meta(newQueueId());
+  // The rename to .spare never reached the disk; the next message's bytes did.
+  await writeFile(join(dir, `${delivered.id}.msg`), Buffer.concat([metaLine(unconfirmed), Buffer.from('Subject: next\r\n\r\nbody\r\n')]));
+  await writeFile(join(dir, `${delivered.id}.state`), JSON.stringify({ ...initialState(delivered), attempts: 2 }));
+  const kept = meta(newQueueId());
+  await writeCommitted(spool, kept, Buffer.from('Subject: kept\r\n\r\nbody\r\n'));
+
+  const restarted = new Spool(dir);
+  assert.deepEqual((await restarted.init()).map((m) => m.meta.id), [kept.id], 'neither the old nor the unconfirmed message is delivered');
+  assert.deepEqual((await readdir(dir)).sort(), [`${delivered.id}.spare`, `${kept.id}.msg`].sort());
+  assert.deepEqual(restarted.setAside, [], 'nothing is reported unreadable');
+  const next = meta(newQueueId());
+  await writeCommitted(restarted, next, Buffer.from('Subject: reuses it\r\n\r\nbody\r\n'));
+  assert.deepEqual((await readdir(dir)).sort(), [`${kept.id}.msg`, `${next.id}.msg`].sort(), 'the spare was reused');
+});
