@@ -11,8 +11,21 @@ export class DirSync {
   private next: Promise<void> | null = null;
   /** Kept open: an open and a close per sync would add two thread-pool round trips to every accepted message. */
   private handle: Promise<FileHandle> | null = null;
+  private started = 0;
+  /** The number of the last sync that completed; syncs run one at a time, so in order. */
+  private completed = 0;
 
   constructor(private readonly dir: string) {}
+
+  /** Names a change made to the directory now; see durable(). */
+  mark(): number {
+    return this.started;
+  }
+
+  /** True once a sync that started after the marked change has completed. */
+  durable(mark: number): boolean {
+    return this.completed > mark;
+  }
 
   sync(): Promise<void> {
     if (!this.running) {
@@ -28,9 +41,11 @@ export class DirSync {
   }
 
   private async syncOnce(): Promise<void> {
+    const number = ++this.started;
     this.handle ??= open(this.dir, 'r');
     try {
       await (await this.handle).sync();
+      this.completed = number;
     } catch (err) {
       // The next sync opens the directory afresh (it may have been replaced).
       const failed = this.handle;

@@ -106,8 +106,8 @@ export class Spool {
   private readonly dirSync: DirSync;
   /** Queue files init() could not read, moved into <dir>/unreadable/ so they neither block the relay nor vanish. */
   readonly setAside: SetAsideFile[] = [];
-  /** Delivered message files ready for reuse. */
-  private readonly spares: Spare[] = [];
+  /** Delivered message files ready for reuse, oldest first, with the directory-sync mark of their rename. */
+  private readonly spares: { spare: Spare; mark: number }[] = [];
   private heldBytes = 0;
   private readonly receiving: ReceivingMemory = { held: 0 };
 
@@ -129,7 +129,7 @@ export class Spool {
     for (const name of names) {
       const [id, ext] = name.split('.');
       if (id && QUEUE_ID.test(id) && ext === 'spare' && this.spares.length < MAX_SPARES) {
-        this.spares.push({ kind: 'spare', path: join(this.dir, name), size: null });
+        this.spares.push({ spare: { kind: 'spare', path: join(this.dir, name), size: null }, mark: -1 });
         continue;
       }
       if (!id || !QUEUE_ID.test(id) || name.endsWith('.tmp') || ext === 'spare') {
@@ -165,7 +165,7 @@ export class Spool {
       return;
     }
     await rename(this.path(id, 'msg'), this.path(id, 'spare'));
-    this.spares.push({ kind: 'spare', path: this.path(id, 'spare'), size: null });
+    this.spares.push({ spare: { kind: 'spare', path: this.path(id, 'spare'), size: null }, mark: -1 });
   }
 
   private async putAside(id: string, reason: string): Promise<void> {
@@ -197,7 +197,7 @@ export class Spool {
 
   /** A stream to write one message into; nothing is in the queue until commit(). */
   create(id: string): { stream: SpoolWriter; commit: (meta: MessageMeta, bodyOffset: number) => Promise<StoredMessage>; abort: () => Promise<void> } {
-    const spare = this.spares.pop();
+    const spare = this.takeSpare();
     const stream = new SpoolWriter(spare ?? { kind: 'new', path: this.path(id, 'tmp') }, this.receiving);
     return {
       stream,
@@ -211,14 +211,14 @@ export class Spool {
       abort: async () => {
         await stream.discard();
         // A spare that was never written to is as good as before.
-        if (spare && !stream.streamed) this.spares.push(spare);
+        if (spare && !stream.streamed) this.spares.unshift({ spare, mark: -1 });
       },
     };
   }
 
   /** Writes and commits a whole message held in memory (bounces). */
   async writeWhole(meta: MessageMeta, message: Buffer): Promise<StoredMessage> {
-    const target = this.spares.pop() ?? { kind: 'new', path: this.path(meta.id, 'tmp') };
+    const target = this.takeSpare() ?? { kind: 'new', path: this.path(meta.id, 'tmp') };
     const line = metaLine(meta);
     const whole = Buffer.concat([line, message]);
     await writeDurably(target, whole);
@@ -286,11 +286,23 @@ export class Spool {
       throw err;
     }
     if (size !== null && size <= MAX_SPARE_BYTES) {
-      this.spares.push({ kind: 'spare', path, size });
+      this.spares.push({ spare: { kind: 'spare', path, size }, mark: this.dirSync.mark() });
       return;
     }
     truncateSync(path, 0);
-    this.spares.push({ kind: 'spare', path, size: 0 });
+    this.spares.push({ spare: { kind: 'spare', path, size: 0 }, mark: this.dirSync.mark() });
+  }
+
+  /**
+   * The oldest spare. One whose rename to .spare may not be on disk yet is
+   * written as an emptied file: overwritten in place, a crash could leave its
+   * old .msg name on the disk with the new bytes mixed into the old message,
+   * while emptying it first is journaled with that rename.
+   */
+  private takeSpare(): Spare | undefined {
+    const next = this.spares.shift();
+    if (!next) return undefined;
+    return this.dirSync.durable(next.mark) ? next.spare : { ...next.spare, size: null };
   }
 }
 

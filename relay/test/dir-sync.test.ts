@@ -117,6 +117,26 @@ test('a call made while the shared next run is already queued joins it instead o
   assert.equal(probe.started, 3);
 });
 
+test('a change marked while a sync runs is durable only once a sync started after it has finished', async (t) => {
+  const dir = await tempDir(t);
+  const probe = await probeSyncs(t, dir, true);
+  const dirSync = new DirSync(dir);
+  const before = dirSync.mark();
+  assert.equal(dirSync.durable(before), false, 'no sync yet');
+  const first = dirSync.sync();
+  await probe.whenStarted(1);
+  const during = dirSync.mark();
+  const next = dirSync.sync();
+  probe.release(1);
+  await first;
+  assert.equal(dirSync.durable(before), true, 'covered by the sync that started after it');
+  assert.equal(dirSync.durable(during), false, 'the running sync may have missed it');
+  await probe.whenStarted(2);
+  probe.release(2);
+  await next;
+  assert.equal(dirSync.durable(during), true);
+});
+
 test('a directory that cannot be opened makes sync() reject, and a later call tries again', async (t) => {
   const dir = await tempDir(t);
   const missing = join(dir, 'not-there');
