@@ -224,7 +224,9 @@ async function run(job) {
     if (conn) await quit(conn);
   };
 
+  const cpuBefore = process.cpuUsage();
   await Promise.all(Array.from({ length: job.clients }, client));
+  const cpu = process.cpuUsage(cpuBefore);
   latencies.sort((a, b) => a - b);
   const pct = (/** @type {number} */ p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
   return {
@@ -235,6 +237,8 @@ async function run(job) {
     lastAccept,
     p50: pct(0.5),
     p99: pct(0.99),
+    /** The load generator's own CPU per attempt: it shares the machine with the server it measures. */
+    cpuPerMessage: (cpu.user + cpu.system) / 1000 / Math.max(1, job.messages - remaining),
   };
 }
 

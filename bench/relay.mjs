@@ -134,6 +134,7 @@ async function runOne(workload, serverKind, mode, sink) {
       p50: result.p50,
       p99: result.p99,
       cpuPerMessage: result.accepted ? cpuMs / result.accepted : NaN,
+      loadgenCpuPerMessage: result.cpuPerMessage,
       peakRss,
       rssKind: sampler ? 'pss-sum' : 'vmhwm',
       notes,
