@@ -6,20 +6,20 @@
  * message never accepted and is removed on start. Delivery progress lives
  * beside it in <id>.state.
  *
- * Creating a file costs the file system far more than rewriting one (on the
- * ext4 machines measured, ~150-250 µs of CPU against ~20), so a delivered
- * message's file is kept as <id>.spare and overwritten by the next message
- * instead of being deleted. Small messages are also kept in memory from
- * acceptance to delivery (see spool-writer.ts), within HELD_BUDGET.
+ * A delivered message's file is kept as <id>.spare for a later message
+ * (spare-pool.ts) instead of being deleted. Small messages are also kept in
+ * memory from acceptance to delivery (see spool-writer.ts), within
+ * HELD_BUDGET.
  */
 import { randomFillSync } from 'node:crypto';
-import { createReadStream, renameSync, truncateSync } from 'node:fs';
+import { createReadStream, renameSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { DirSync } from './dir-sync.js';
-import { HOLD_LIMIT, LARGE_IO_BYTES, SpoolWriter, writeDurably, type ReceivingMemory, type Spare } from './spool-writer.js';
+import { SparePool } from './spare-pool.js';
+import { LARGE_IO_BYTES, SpoolWriter, writeDurably, type ReceivingMemory } from './spool-writer.js';
 
 export const MessageMetaSchema = z.object({
   v: z.literal(1),
@@ -82,10 +82,6 @@ const QUEUE_ID = /^[0-9A-Z]{8,40}$/;
 const MAX_META_BYTES = 64 * 1024;
 /** Memory for held messages in total; past it, new ones are read back from their files. */
 const HELD_BUDGET = 16 * 1024 * 1024;
-/** Files kept for reuse: more than the messages usually in flight at once. */
-const MAX_SPARES = 512;
-/** A spare larger than this is emptied rather than kept whole: 512 of them hold at most 128 MB of disk. */
-const MAX_SPARE_BYTES = HOLD_LIMIT;
 
 export function initialState(meta: MessageMeta): QueueState {
   return { attempts: 0, nextAttemptAt: meta.acceptedAt, pending: [...meta.envelope.to], failed: [] };
@@ -106,13 +102,13 @@ export class Spool {
   private readonly dirSync: DirSync;
   /** Queue files init() could not read, moved into <dir>/unreadable/ so they neither block the relay nor vanish. */
   readonly setAside: SetAsideFile[] = [];
-  /** Delivered message files ready for reuse, oldest first, with the directory-sync mark of their rename. */
-  private readonly spares: { spare: Spare; mark: number }[] = [];
+  private readonly spares: SparePool;
   private heldBytes = 0;
   private readonly receiving: ReceivingMemory = { held: 0 };
 
   constructor(readonly dir: string) {
     this.dirSync = new DirSync(dir);
+    this.spares = new SparePool(this.dirSync);
   }
 
   private path(id: string, ext: 'tmp' | 'msg' | 'state' | 'spare'): string {
@@ -128,8 +124,8 @@ export class Spool {
     const messages: StoredMessage[] = [];
     for (const name of names) {
       const [id, ext] = name.split('.');
-      if (id && QUEUE_ID.test(id) && ext === 'spare' && this.spares.length < MAX_SPARES) {
-        this.spares.push({ spare: { kind: 'spare', path: join(this.dir, name), size: null }, mark: -1 });
+      if (id && QUEUE_ID.test(id) && ext === 'spare' && !this.spares.full) {
+        this.spares.addFound(join(this.dir, name));
         continue;
       }
       if (!id || !QUEUE_ID.test(id) || name.endsWith('.tmp') || ext === 'spare') {
@@ -160,12 +156,12 @@ export class Spool {
    */
   private async unfinishedReuse(id: string): Promise<void> {
     await rm(this.path(id, 'state'), { force: true });
-    if (this.spares.length >= MAX_SPARES) {
+    if (this.spares.full) {
       await rm(this.path(id, 'msg'), { force: true });
       return;
     }
     await rename(this.path(id, 'msg'), this.path(id, 'spare'));
-    this.spares.push({ spare: { kind: 'spare', path: this.path(id, 'spare'), size: null }, mark: -1 });
+    this.spares.addFound(this.path(id, 'spare'));
   }
 
   private async putAside(id: string, reason: string): Promise<void> {
@@ -197,7 +193,7 @@ export class Spool {
 
   /** A stream to write one message into; nothing is in the queue until commit(). */
   create(id: string): { stream: SpoolWriter; commit: (meta: MessageMeta, bodyOffset: number) => Promise<StoredMessage>; abort: () => Promise<void> } {
-    const spare = this.takeSpare();
+    const spare = this.spares.take();
     const stream = new SpoolWriter(spare ?? { kind: 'new', path: this.path(id, 'tmp') }, this.receiving);
     return {
       stream,
@@ -211,14 +207,14 @@ export class Spool {
       abort: async () => {
         await stream.discard();
         // A spare that was never written to is as good as before.
-        if (spare && !stream.streamed) this.spares.unshift({ spare, mark: -1 });
+        if (spare && !stream.streamed) this.spares.giveBack(spare);
       },
     };
   }
 
   /** Writes and commits a whole message held in memory (bounces). */
   async writeWhole(meta: MessageMeta, message: Buffer): Promise<StoredMessage> {
-    const target = this.takeSpare() ?? { kind: 'new', path: this.path(meta.id, 'tmp') };
+    const target = this.spares.take() ?? { kind: 'new', path: this.path(meta.id, 'tmp') };
     const line = metaLine(meta);
     const whole = Buffer.concat([line, message]);
     await writeDurably(target, whole);
@@ -256,53 +252,17 @@ export class Spool {
   }
 
   /**
-   * The message file is kept as a spare; its next message overwrites it in
-   * place (see writeDurably), so only its size is remembered. One whose size
-   * is unknown, or that is large, is emptied: its bytes are never read again,
-   * and 512 large spares would hold gigabytes of disk. unlink rather than rm:
-   * one system call each, and the state file exists only after a deferral.
+   * The message file becomes a spare (spare-pool.ts), or goes once there are
+   * enough. unlink rather than rm: one system call each, and the state file
+   * exists only after a deferral.
    */
   async remove(message: StoredMessage): Promise<void> {
     const size = message.held?.length ?? null;
     this.release(message);
     const { id } = message.meta;
-    if (this.spares.length < MAX_SPARES) this.recycle(id, size);
+    if (!this.spares.full) this.spares.recycle(this.path(id, 'msg'), this.path(id, 'spare'), size);
     else await unlinkIfPresent(this.path(id, 'msg'));
     if (message.state.attempts > 0) await unlinkIfPresent(this.path(id, 'state'));
-  }
-
-  /**
-   * In place: a rename is a metadata change that waits for no disk, while the
-   * thread pool's round trips cost event-loop turns (~10% of the relay's CPU
-   * in W2). Emptying a file is not free: ext4 waits for its journal to free
-   * the blocks, a tenth of the relay's time in W1 when every file was emptied.
-   */
-  private recycle(id: string, size: number | null): void {
-    const path = this.path(id, 'spare');
-    try {
-      renameSync(this.path(id, 'msg'), path);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
-    if (size !== null && size <= MAX_SPARE_BYTES) {
-      this.spares.push({ spare: { kind: 'spare', path, size }, mark: this.dirSync.mark() });
-      return;
-    }
-    truncateSync(path, 0);
-    this.spares.push({ spare: { kind: 'spare', path, size: 0 }, mark: this.dirSync.mark() });
-  }
-
-  /**
-   * The oldest spare. One whose rename to .spare may not be on disk yet is
-   * written as an emptied file: overwritten in place, a crash could leave its
-   * old .msg name on the disk with the new bytes mixed into the old message,
-   * while emptying it first is journaled with that rename.
-   */
-  private takeSpare(): Spare | undefined {
-    const next = this.spares.shift();
-    if (!next) return undefined;
-    return this.dirSync.durable(next.mark) ? next.spare : { ...next.spare, size: null };
   }
 }
 
