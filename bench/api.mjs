@@ -20,13 +20,11 @@
  * BENCH_CPU_PROF=1   run the host (and its relay child) with --cpu-prof; the profiles are kept and their folder printed
  *                    (node bench/profile-summary.mjs DIR)
  */
-import { fork } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startLoadgen } from './lib/loadgen-client.mjs';
 import { freePort, statusBytes } from './lib/proc.mjs';
 import {
   adminToken,
@@ -44,7 +42,6 @@ import {
   VERIFIED_DOMAINS,
 } from './lib/seeded-host.mjs';
 
-const loadgenPath = fileURLToPath(new URL('./loadgen.mjs', import.meta.url));
 
 const args = process.argv.slice(2);
 const option = (/** @type {string} */ name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -60,24 +57,23 @@ const now = () => performance.now();
 
 /** Puts JOURNAL_MESSAGES small messages through the relay (trusted 127.0.0.1, no upstream: they stay queued). */
 async function fillJournal(smtpPort) {
-  const child = fork(loadgenPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const exited = once(child, 'exit');
-  child.send({
-    host: '127.0.0.1',
-    port: smtpPort,
-    clients: 4,
-    reuse: true,
-    auth: null,
-    size: 2048,
-    from: JOURNAL_FROM,
-    to: 'someone@elsewhere.example',
-    messages: JOURNAL_MESSAGES,
-    deadlineMs: 120_000,
-  });
-  const result = await Promise.race([once(child, 'message').then(([m]) => m), exited.then(() => null)]);
-  await exited;
-  if (!result) throw new Error('load generator exited without a result');
-  return result;
+  const loadgen = startLoadgen();
+  try {
+    return await loadgen.run({
+      host: '127.0.0.1',
+      port: smtpPort,
+      clients: 4,
+      reuse: true,
+      auth: null,
+      size: 2048,
+      from: JOURNAL_FROM,
+      to: 'someone@elsewhere.example',
+      messages: JOURNAL_MESSAGES,
+      deadlineMs: 120_000,
+    });
+  } finally {
+    await loadgen.close();
+  }
 }
 
 // ── measuring ──────────────────────────────────────────────────────────────
