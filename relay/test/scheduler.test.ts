@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import type { Deliverer, DeliveryJob, RecipientResult } from '../delivery/types.js';
 import type { RelayEvent } from '../events.js';
 import { Scheduler } from '../queue/scheduler.js';
@@ -29,6 +29,15 @@ function meta(priority: number, acceptedAt: number): MessageMeta {
     campaign: null,
     tls: false,
   };
+}
+
+/** A spool of the given kind in a fresh folder, removed after the test. */
+async function openSpool(t: TestContext, Kind: typeof Spool = Spool): Promise<Spool> {
+  const dir = await mkdtemp(join(tmpdir(), 'relay-desk-scheduler-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const spool = new Kind(dir);
+  await spool.init();
+  return spool;
 }
 
 /** Delivers everything, a turn of the event loop after being asked. */
@@ -57,10 +66,7 @@ class RecordingDeliverer implements Deliverer {
 }
 
 test('priority 1 goes before older priority 5 mail, and concurrency bounds what is in flight', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'relay-desk-scheduler-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const spool = new Spool(dir);
-  await spool.init();
+  const spool = await openSpool(t);
   const deliverer = new RecordingDeliverer();
   const events: RelayEvent[] = [];
   let allDelivered: () => void = () => undefined;
@@ -101,10 +107,7 @@ class UnwritableStateSpool extends Spool {
 }
 
 test('when progress cannot be saved, the message is reported deferred and tried again after a delay, not in a loop', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'relay-desk-scheduler-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const spool = new UnwritableStateSpool(dir);
-  await spool.init();
+  const spool = await openSpool(t, UnwritableStateSpool);
   const attempts: number[] = [];
   const deliverer: Deliverer = {
     deliver: (job) => {
@@ -140,10 +143,7 @@ test('when progress cannot be saved, the message is reported deferred and tried 
 });
 
 test('a queue of 150,000 deferred messages does not stop a due one from going out, and is counted right', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'relay-desk-scheduler-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const spool = new Spool(dir);
-  await spool.init();
+  const spool = await openSpool(t);
   const deliverer = new RecordingDeliverer();
   let deliveredOne = false;
   let settle: (counts: RelayEvent) => void = () => undefined;
