@@ -21,18 +21,24 @@ const PortNumber = z.number().int().min(1).max(65535);
  * change measurable on 10 KB mail; --expose-gc lets the relay collect the
  * garbage buffers of large messages early (see gc-nudge.ts).
  *
- * The last two make V8 optimize the hot SMTP path after ~2,000 messages
- * rather than ~6,000: with its defaults the relay needed minutes of traffic
- * to reach its steady cost, 1.4-1.8 ms of CPU per message in W1 and
- * 0.9-1.2 in W2 after 300 warm-up messages, against 1.0-1.1 and 0.7-0.8
- * with these (bench/relay.mjs, `BENCH_RELAY_NODE_OPTIONS` to try others).
- * A relay's code is small, so compiling it sooner costs little.
+ * The interrupt budget and invocation count make V8 optimize the hot SMTP
+ * path after ~2,000 messages rather than ~6,000: with its defaults the relay
+ * needed minutes of traffic to reach its steady cost, 1.4-1.8 ms of CPU per
+ * message in W1 and 0.9-1.2 in W2 after 300 warm-up messages, against
+ * 1.0-1.1 and 0.7-0.8 with these (bench/relay.mjs, `BENCH_RELAY_NODE_OPTIONS`
+ * to try others). That compiling is not free: in the first seconds of
+ * traffic V8's compiler threads took about as much CPU as the relay's own
+ * thread (perf, W2), on a machine whose other core serves the mail clients.
+ * Less inlining makes each optimized function cheaper to compile: 3.1 s of
+ * compiler time instead of 4.4 s over a 2,300-message W2 run (--trace-opt),
+ * with steady-state cost unchanged (0.48-0.52 ms per message either way).
  */
 export const RELAY_EXEC_ARGV: readonly string[] = [
   '--max-semi-space-size=4',
   '--expose-gc',
   '--interrupt-budget=8192',
   '--minimum-invocations-after-ic-update=50',
+  '--max-inlined-bytecode-size-cumulative=230',
 ];
 
 /**
