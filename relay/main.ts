@@ -219,6 +219,9 @@ parent.onMessage((raw) => {
           return updateUsers(message);
         case 'submit':
           return submit(message);
+        case 'rate-history':
+          for (const { user, acceptedAt } of message.users) rateLimiter.seed(user, acceptedAt);
+          return;
         case 'stop':
           return stop();
       }

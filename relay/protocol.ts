@@ -155,6 +155,12 @@ export type RelayConfig = z.infer<typeof RelayConfigSchema>;
 /** The configuration without its users, which the relay keeps only in its user table (session/auth.ts) once applied. */
 export type RelaySettings = Omit<RelayConfig, 'users'>;
 
+/** The most acceptances per user a rate history carries: the largest hourly limit the relay enforces from one. */
+export const MAX_RATE_HISTORY = 100_000;
+
+export const RateHistorySchema = z.object({ user: RelayUserSchema.shape.name, acceptedAt: z.array(z.number()).max(MAX_RATE_HISTORY) });
+export type RateHistory = z.infer<typeof RateHistorySchema>;
+
 /** Host → relay. */
 export const ControlMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('configure'), config: RelayConfigSchema }),
@@ -168,6 +174,15 @@ export const ControlMessageSchema = z.discriminatedUnion('type', [
     seq: z.number().int().nonnegative(),
     upsert: z.array(RelayUserSchema),
     remove: z.array(z.string()),
+  }),
+  /**
+   * What the relay's rate limiter counted before it restarted: each limited
+   * user's acceptances within the last hour, from the host's journal (epoch
+   * ms). Sent after each start.
+   */
+  z.object({
+    type: z.literal('rate-history'),
+    users: z.array(RateHistorySchema),
   }),
   z.object({ type: z.literal('stop') }),
   /** Mail the host itself sends (verification codes), queued and delivered like any other. */

@@ -93,3 +93,30 @@ test('a settings change made while a client is mid-session applies without dropp
   await smtp.command('QUIT');
   assert.equal((await upstream.waitForMessages(1)).length, 1);
 });
+
+test('a user at the hourly limit stays there when the relay is killed and restarted: the journal hands the new relay the hour', async (t) => {
+  const dns = await startDns(t);
+  const upstream = await startUpstream(t);
+  const relay = await startRelayDesk(t, { upstream, dns });
+  const { user, password } = await senderUser(relay, dns, 'office.example', { rateLimitPerHour: 2 });
+  const send = (subject: string) =>
+    swaks(relay.smtpPort, [
+      ...['--from', 'clerk@office.example', '--to', 'boss@example.org', '--header', 'From: clerk@office.example', '--header', `Subject: ${subject}`],
+      ...['--auth', 'PLAIN', '--auth-user', user, '--auth-password', password],
+    ]);
+  assert.equal((await send('one')).code, 0);
+  assert.equal((await send('two')).code, 0);
+  await relay.waitForMessage((m) => m.subject === 'two');
+
+  const first = await relay.relayPid();
+  assert.ok(first);
+  process.kill(first, 'SIGKILL');
+  await relay.waitForRelayState((s) => s.status === 'restarting');
+  await relay.waitForRelayState((s) => s.status === 'running');
+  assert.notEqual(await relay.relayPid(), first, 'a new relay process runs');
+
+  const third = await send('three');
+  assert.match(third.output, new RegExp(`451 4\\.7\\.1 SMTP user ${user} has reached its limit of 2 messages per hour`));
+  await upstream.waitForMessages(2);
+  assert.deepEqual((await ok(relay, 'activity.list', {})).messages.map((m) => m.subject).sort(), ['one', 'two']);
+});

@@ -15,6 +15,7 @@ import { buildRelayConfig, buildUsersDelta } from './relay-config.js';
 import { DEFAULT_LIMITS } from './relay-defaults.js';
 import type { LaunchRelay } from './relay-process.js';
 import { Journal } from './journal.js';
+import { rateHistory } from './rate-history.js';
 import { RelaySupervisor } from './relay-supervisor.js';
 import { activityService } from './services/activity.js';
 import { openKeychain } from './secrets.js';
@@ -102,10 +103,14 @@ export async function createHost(options: HostOptions): Promise<Host> {
     dnsServers: () => options.dnsServers ?? store.data.dnsServers,
     hostname: () => hostname(),
   };
-  supervisor = new RelaySupervisor({ launch: options.launch, config: () => buildRelayConfig(ctx) });
   const events = new EventEmitter<{ event: [EventEnvelope] }>();
-  supervisor.on('state', (state) => events.emit('event', { event: 'relay.state', payload: state }));
   const journal = await Journal.open(options.dataDir, (record) => events.emit('event', { event: 'message.updated', payload: record }));
+  supervisor = new RelaySupervisor({
+    launch: options.launch,
+    config: () => buildRelayConfig(ctx),
+    rateHistory: () => rateHistory(store.users.values(), journal.all()),
+  });
+  supervisor.on('state', (state) => events.emit('event', { event: 'relay.state', payload: state }));
   supervisor.on('relayEvent', (event) => journal.record(event));
   const running = supervisor;
 

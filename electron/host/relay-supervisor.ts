@@ -8,13 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { dirname } from 'node:path';
 import { RelayBatchSchema, type RelayEvent } from '../../relay/events.js';
-import type { RelayConfig, RelayUser } from '../../relay/protocol.js';
+import type { RateHistory, RelayConfig, RelayUser } from '../../relay/protocol.js';
 import type { RelayState } from '../api/contract.js';
 import type { LaunchRelay, RelayChild } from './relay-process.js';
 
 export interface SupervisorOptions {
   launch: LaunchRelay;
   config: () => RelayConfig;
+  /** What the relay's rate limiter had counted in the last hour, handed to each new relay process. */
+  rateHistory?: () => RateHistory[];
   /** Delays before successive restarts; the last one repeats. */
   restartDelaysMs?: number[];
   /** How long a graceful stop may take before the child is killed. */
@@ -157,9 +159,12 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
 
   private onRelayEvent(event: RelayEvent): void {
     switch (event.type) {
-      case 'ready':
+      case 'ready': {
         void this.reconfigure();
+        const users = this.options.rateHistory?.() ?? [];
+        if (users.length > 0) this.child?.send({ type: 'rate-history', users });
         break;
+      }
       case 'listeners':
         this.update({ status: 'running', listeners: event.listeners, problem: this.standingProblem });
         this.configApplied();

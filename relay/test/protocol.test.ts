@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ControlMessageSchema, isAllowedPort } from '../protocol.js';
+import { ControlMessageSchema, isAllowedPort, MAX_RATE_HISTORY } from '../protocol.js';
 
 test('only the seed\'s ports plus 465 and 587 are allowed', () => {
   for (const port of [25, 80, 465, 587, 1025, 2525, 5000]) assert.equal(isAllowedPort(port), true, String(port));
@@ -32,4 +32,13 @@ test('a users change carries whole users and names to remove, with its seq', () 
   assert.equal(ControlMessageSchema.safeParse({ type: 'users', seq: 1, upsert, remove: ['s1_1'] }).success, true);
   assert.equal(ControlMessageSchema.safeParse({ type: 'users', seq: 2, upsert: [{ name: 's1_0', active: false }], remove: [] }).success, false);
   assert.equal(ControlMessageSchema.safeParse({ type: 'users', upsert: [], remove: [] }).success, false, 'no seq, no acknowledgement');
+});
+
+test('a rate history names valid users and carries at most the largest hourly limit of times each', () => {
+  const ok = { type: 'rate-history', users: [{ user: 's1_0', acceptedAt: [1_790_000_000_000, 1_790_000_001_000] }] };
+  assert.equal(ControlMessageSchema.safeParse(ok).success, true);
+  assert.equal(ControlMessageSchema.safeParse({ type: 'rate-history', users: [{ user: 'no spaces', acceptedAt: [] }] }).success, false);
+  assert.equal(ControlMessageSchema.safeParse({ type: 'rate-history', users: [{ user: 's1_0', acceptedAt: ['yesterday'] }] }).success, false);
+  const tooMany = { type: 'rate-history', users: [{ user: 's1_0', acceptedAt: new Array(MAX_RATE_HISTORY + 1).fill(1) }] };
+  assert.equal(ControlMessageSchema.safeParse(tooMany).success, false);
 });

@@ -51,3 +51,32 @@ test('a lowered limit applies at once to the messages already counted', () => {
   assert.equal(limiter.take('scanner', 5, T0 + 10), false);
   assert.equal(limiter.take('scanner', 6, T0 + 10), true);
 });
+
+test('a seeded history counts like messages the limiter saw itself; what left the hour or lies ahead does not', () => {
+  const limiter = new RateLimiter();
+  const now = T0 + HOUR;
+  limiter.seed('scanner', [T0 - 1, T0, now + 60_000], now);
+  assert.equal(limiter.take('scanner', 2, now), true, 'nothing seeded counts: one before the hour, one at its edge, one in the future');
+  limiter.seed('printer', [T0 + 10, T0 + 20], now);
+  assert.equal(limiter.take('printer', 2, now), false);
+  assert.equal(limiter.take('printer', 2, T0 + HOUR + 10), true, 'the older seeded one has left the hour');
+});
+
+test('a seed merges with what was counted since, oldest first', () => {
+  const limiter = new RateLimiter();
+  assert.equal(limiter.take('scanner', 3, T0 + 50), true);
+  limiter.seed('scanner', [T0 + 30, T0 + 10], T0 + 60);
+  assert.equal(limiter.take('scanner', 3, T0 + 60), false);
+  assert.equal(limiter.take('scanner', 3, T0 + HOUR + 10), true, 'T0 + 10 left first');
+  assert.equal(limiter.take('scanner', 3, T0 + HOUR + 11), false);
+  assert.equal(limiter.take('scanner', 3, T0 + HOUR + 30), true, 'then T0 + 30');
+});
+
+test('a large limit counts exactly, across the edge of the hour', () => {
+  const limiter = new RateLimiter();
+  for (let i = 0; i < 100_000; i++) assert.ok(limiter.take('bulk', 100_000, T0 + i));
+  assert.equal(limiter.take('bulk', 100_000, T0 + 100_000), false);
+  // T0 .. T0 + 50,000 have left the hour together (an hour after T0 + 50,000 included); exactly that many fit again.
+  for (let i = 0; i <= 50_000; i++) assert.ok(limiter.take('bulk', 100_000, T0 + HOUR + 50_000));
+  assert.equal(limiter.take('bulk', 100_000, T0 + HOUR + 50_000), false);
+});
