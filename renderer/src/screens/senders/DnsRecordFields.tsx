@@ -9,6 +9,16 @@ type DnsRecord = DomainView['records'][number];
 
 const TITLES = { verification: 'Verification record', dkim: 'DKIM record' } as const;
 
+/** Every record here is TXT, which holds strings of at most 255 bytes each; a longer value is published as several, which resolvers join. */
+const TXT_STRING_MAX = 255;
+
+/** The value as quoted 255-character strings, the form a zone file and some DNS panels want (the values here are ASCII). */
+function quotedParts(value: string): string {
+  const parts: string[] = [];
+  for (let at = 0; at < value.length; at += TXT_STRING_MAX) parts.push(`"${value.slice(at, at + TXT_STRING_MAX)}"`);
+  return parts.join(' ');
+}
+
 function CopyField({ label, value, what, width }: { label: string; value: string; what: string; width?: number }) {
   return (
     <TextField
@@ -16,7 +26,7 @@ function CopyField({ label, value, what, width }: { label: string; value: string
       value={value}
       size="small"
       // A DKIM key is some 400 characters: it wraps instead of scrolling out of sight.
-      multiline={label === 'Value'}
+      multiline={label.startsWith('Value')}
       fullWidth={!width}
       sx={width ? { width, flexShrink: 0 } : undefined}
       slotProps={{
@@ -46,6 +56,15 @@ export function DnsRecordFields({ record, note }: { record: DnsRecord; note: str
         <CopyField label="Name" value={record.name} what={`${title} name`} />
       </Stack>
       <CopyField label="Value" value={record.value} what={`${title} value`} />
+      {record.value.length > TXT_STRING_MAX && (
+        <>
+          <Typography variant="body2" color="text.secondary">
+            This value is longer than the {TXT_STRING_MAX} characters one TXT string holds. Most DNS panels split it for you; if yours asks
+            for quoted strings (a zone file, some providers), publish it in parts:
+          </Typography>
+          <CopyField label="Value in quoted parts" value={quotedParts(record.value)} what={`${title} value in quoted parts`} />
+        </>
+      )}
     </Stack>
   );
 }
