@@ -145,6 +145,11 @@ export class Spool {
       if (loaded.meta.id === id) messages.push(loaded);
       else await this.unfinishedReuse(id);
     }
+    await this.spares.emptyFound();
+    // Spares are overwritten in place on the strength of their names being on
+    // disk; a relay that was killed (rather than the power cut) can leave
+    // renames the disk does not have yet. One sync settles them all.
+    await this.dirSync.sync();
     return messages;
   }
 

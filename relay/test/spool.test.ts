@@ -264,6 +264,7 @@ test('a removed message file is reused for the next one, also after a restart, a
   await writeFile(join(dir, crashed), 'old message bytes '.repeat(1000));
   const restarted = new Spool(dir);
   assert.deepEqual((await restarted.init()).map((m) => m.meta.id).sort(), queued);
+  assert.equal((await stat(join(dir, crashed))).size, 0, 'emptied at start, not when a message needs it');
   const third = meta(newQueueId());
   const stored = await writeCommitted(restarted, third, Buffer.from('Subject: third\r\n\r\nshort\r\n'));
   assert.ok(!(await readdir(dir)).includes(crashed));
