@@ -133,6 +133,7 @@ async function runOne(workload, serverKind, mode, sink) {
       deliveredRate: doneAt === null ? NaN : result.accepted / seconds(doneAt),
       p50: result.p50,
       p99: result.p99,
+      p99Settled: result.p99Settled,
       cpuPerMessage: result.accepted ? cpuMs / result.accepted : NaN,
       loadgenCpuPerMessage: result.cpuPerMessage,
       peakRss,

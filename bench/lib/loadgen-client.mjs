@@ -13,7 +13,7 @@ const loadgenPath = fileURLToPath(new URL('../loadgen.mjs', import.meta.url));
 
 /**
  * @typedef {{ attempted: number, accepted: number, errors: Record<string, number>, firstConnect: number,
- *   lastAccept: number, p50: number, p99: number, cpuPerMessage: number }} LoadResult
+ *   lastAccept: number, p50: number, p99: number, p99Settled: number, cpuPerMessage: number }} LoadResult
  */
 
 /** Starts a load generator; run() sends one job and resolves with its summary; close() ends the process. */
