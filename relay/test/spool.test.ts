@@ -182,6 +182,30 @@ test('remove() deletes the message and its state, and a fresh init() no longer l
   await spool.remove(written); // removing twice is harmless
 });
 
+test('a fresh init() loads every queued message, whatever the length of its metadata line, each with its own state', async (t) => {
+  const dir = await tempDir(t);
+  const spool = new Spool(dir);
+  await spool.init();
+  const written: MessageMeta[] = [];
+  for (let i = 0; i < 100; i++) {
+    // Every tenth has 300 recipients: a metadata line of some 9 KB, past the first read's 4 KB.
+    const to = Array.from({ length: i % 10 === 0 ? 300 : 1 }, (_, r) => `rcpt${r}@example.org`);
+    const m = meta(newQueueId(), { envelope: { from: 'clerk@example.com', to }, subject: `message ${i}` });
+    await writeCommitted(spool, m, Buffer.from(`Subject: message ${i}\r\n\r\nbody ${i}\r\n`));
+    if (i % 3 === 0) await spool.saveState(m.id, { ...initialState(m), attempts: i });
+    written.push(m);
+  }
+  const loaded = await new Spool(dir).init();
+  assert.equal(loaded.length, 100);
+  const byId = new Map(loaded.map((m) => [m.meta.id, m]));
+  for (const [i, m] of written.entries()) {
+    const stored = byId.get(m.id);
+    assert.deepEqual(stored?.meta, m);
+    assert.equal(stored.state.attempts, i % 3 === 0 ? i : 0);
+    assert.equal((await readFile(join(dir, `${m.id}.msg`))).subarray(stored.bodyOffset).toString(), `Subject: message ${i}\r\n\r\nbody ${i}\r\n`);
+  }
+});
+
 test('queue ids sort by the time they were made and are unique over 10,000 calls', (t) => {
   const ids = new Set<string>();
   for (let i = 0; i < 10_000; i++) ids.add(newQueueId());
