@@ -1,6 +1,6 @@
 /**
- * Two deliberate departures from smtp-server's defaults, applied once at
- * import to the library's connection class:
+ * Three deliberate departures from smtp-server's defaults, applied once at
+ * import to the library's classes:
  *
  * 1. Replies the relay writes carry their own precise enhanced status code
  *    (550 5.7.1 for a sender policy refusal); smtp-server would otherwise
@@ -9,8 +9,15 @@
  *    spammers who talk before the banner; office devices send one message
  *    per connection, so the hold would cap a device at ten messages a second
  *    and costs a LAN relay far more than it protects (see ENGINEERING.md).
+ * 3. Session ids from the relay's pooled random bytes: the library drew its
+ *    own 10 bytes per connection, 22 µs each under load (W1, a CPU profile),
+ *    2% of the relay's time with a connection per message. Same format: 10
+ *    random bytes in base 32, 16 characters. Listeners that expect a PROXY
+ *    header (the relay sets none) keep the library's path.
  */
+import { SMTPServer } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
+import { randomHex } from './random-pool.js';
 
 const ENHANCED_CODE = /^[245]\.\d{1,3}\.\d{1,3} /;
 
@@ -41,4 +48,17 @@ proto.init = function init(this: SMTPConnection) {
     }
     self.connectionReady();
   });
+};
+
+type HandleProxy = SMTPServer['_handleProxy'];
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(this) below
+const originalHandleProxy = SMTPServer.prototype._handleProxy;
+SMTPServer.prototype._handleProxy = function handleProxy(this: SMTPServer, socket, callback): ReturnType<HandleProxy> {
+  if (this._expectsProxyHeader(socket)) {
+    originalHandleProxy.call(this, socket, callback);
+    return;
+  }
+  const id = BigInt(`0x${randomHex(10)}`).toString(32).padStart(16, '0');
+  const ignore = this.options.ignoredHosts?.includes(socket.remoteAddress ?? '') ?? false;
+  setImmediate(() => callback(null, { id, ignore }));
 };

@@ -11,12 +11,12 @@
  * memory from acceptance to delivery (see spool-writer.ts), within
  * HELD_BUDGET.
  */
-import { randomFillSync } from 'node:crypto';
 import { createReadStream, renameSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
+import { randomHex } from '../random-pool.js';
 import { DirSync } from './dir-sync.js';
 import { SparePool } from './spare-pool.js';
 import { LARGE_IO_BYTES, SpoolWriter, writeDurably, type ReceivingMemory } from './spool-writer.js';
@@ -63,19 +63,10 @@ export interface StoredMessage {
   held?: Buffer;
 }
 
-/** Random bytes for queue ids, drawn from the system's generator a few hundred ids at a time (one call per id was ~1% of the relay's time). */
-const idRandom = Buffer.alloc(4000);
-let idRandomUsed = idRandom.length;
-
 /** Sortable by time, unguessable, safe as a file name. */
 export function newQueueId(): string {
-  if (idRandomUsed + 5 > idRandom.length) {
-    randomFillSync(idRandom);
-    idRandomUsed = 0;
-  }
-  const random = idRandom.toString('hex', idRandomUsed, (idRandomUsed += 5)).toUpperCase();
   // Padded so that ids keep sorting by time past 2059, when the time needs a ninth digit.
-  return Date.now().toString(36).toUpperCase().padStart(9, '0') + random;
+  return Date.now().toString(36).toUpperCase().padStart(9, '0') + randomHex(5).toUpperCase();
 }
 
 const QUEUE_ID = /^[0-9A-Z]{8,40}$/;

@@ -6,8 +6,10 @@
  * (its default is true), so that is where a second code could appear.
  */
 import assert from 'node:assert/strict';
-import type { Socket } from 'node:net';
-import { test } from 'node:test';
+import crypto from 'node:crypto';
+import { once } from 'node:events';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { test, type TestContext } from 'node:test';
 import { SMTPServer } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import '../smtp-server-patches.js';
@@ -69,4 +71,52 @@ test('with the library\'s default (enhanced codes hidden), a reply\'s own code i
   conn.send(550, '5.7.1 Sender refused');
   conn.send(550, 'Plain refusal');
   assert.deepEqual(written, ['550 5.7.1 Sender refused\r\n', '550 Plain refusal\r\n']);
+});
+
+/** A real listening server that records each session's id and client address. */
+async function listening(t: TestContext, options: ConstructorParameters<typeof SMTPServer>[0] = {}) {
+  const sessions: { id: string; remoteAddress: string }[] = [];
+  const server = new SMTPServer({
+    logger: false,
+    ...options,
+    onConnect(session, callback) {
+      sessions.push({ id: session.id, remoteAddress: session.remoteAddress });
+      callback();
+    },
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server.server, 'listening');
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { sessions, port: (server.server.address() as AddressInfo).port };
+}
+
+/** Connects, sends `first` if given, and resolves with the greeting line once it arrives. */
+async function greeting(port: number, first?: string): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  if (first) socket.write(first);
+  let text = '';
+  for await (const chunk of socket) {
+    text += String(chunk);
+    if (text.includes('\r\n')) break;
+  }
+  socket.destroy();
+  return text;
+}
+
+test('session ids keep the library\'s form, 10 random bytes in base 32, and differ on every connection', async (t) => {
+  const { sessions, port } = await listening(t);
+  // The library drew them from crypto.randomBytes, one call per connection; now none is made.
+  const randomBytes = t.mock.method(crypto, 'randomBytes');
+  for (let i = 0; i < 50; i++) assert.match(await greeting(port), /^220 /);
+  assert.equal(randomBytes.mock.callCount(), 0);
+  assert.equal(sessions.length, 50);
+  for (const { id } of sessions) assert.match(id, /^[0-9a-v]{16}$/);
+  assert.equal(new Set(sessions.map((s) => s.id)).size, 50);
+});
+
+test('a listener that expects a PROXY header still gets it read by the library', async (t) => {
+  const { sessions, port } = await listening(t, { useProxy: true });
+  assert.match(await greeting(port, 'PROXY TCP4 198.51.100.7 192.0.2.1 40000 25\r\n'), /^220 /);
+  assert.equal(sessions[0]?.remoteAddress, '198.51.100.7');
+  assert.match(sessions[0].id, /^[0-9a-v]{16}$/);
 });
