@@ -295,3 +295,26 @@ test('addresses: a user\'s new address starts its verification; removing the add
   assert.deepEqual((await ok(relay, 'users.get', { name: user.name })).addresses, []);
   assert.equal(error(await relay.call('senders.confirmAddress', { address: 'billing@company.example', code: verificationCode(mail) }), 404).code, 'not_found');
 });
+
+test('an address confirmed after its user was made lets that user send from it at once; removed, it no longer does', async (t) => {
+  const upstream = await startUpstream(t);
+  const relay = await startRelayDesk(t, { upstream });
+  // A new user's address starts its verification: the code goes out through the upstream.
+  const { user, password } = await ok(relay, 'users.create', { addresses: 'billing@company.example' });
+  const [codeMail] = await upstream.waitForMessages(1);
+  const send = (subject: string) =>
+    swaks(relay.smtpPort, [
+      ...['--from', 'billing@company.example', '--to', 'boss@example.org', '--header', 'From: billing@company.example', '--header', `Subject: ${subject}`],
+      ...['--auth', 'PLAIN', '--auth-user', user.name, '--auth-password', password],
+    ]);
+  assert.match((await send('before')).output, /553 5\.7\.1 .*billing@company\.example.* not verified/i);
+
+  await ok(relay, 'senders.confirmAddress', { address: 'billing@company.example', code: verificationCode(codeMail) });
+  const sent = await send('confirmed');
+  assert.equal(sent.code, 0, sent.output);
+  const [, delivered] = await upstream.waitForMessages(2);
+  assert.deepEqual(headerValues(delivered?.raw ?? Buffer.alloc(0), 'Subject'), ['confirmed']);
+
+  await ok(relay, 'senders.removeAddress', { address: 'billing@company.example' });
+  assert.match((await send('removed')).output, /553 5\.7\.1 Sender <billing@company\.example> is not authorized/);
+});

@@ -51,6 +51,8 @@ interface Harness {
   api: ReturnType<typeof sendersService>;
   mails: SystemMail[];
   relayChanges: () => number;
+  /** The user names each per-user change sent to the relay. */
+  usersChanges: string[][];
   /** Makes submitMail fail with this message, or work again with null. */
   failMail(message: string | null): void;
   setDnsServers(servers: string[]): void;
@@ -63,6 +65,7 @@ async function harness(t: TestContext): Promise<Harness> {
   const vault = await Vault.open(dir, memoryKeychain());
   const mails: SystemMail[] = [];
   let changes = 0;
+  const usersChanges: string[][] = [];
   let failure: string | null = null;
   let dnsServers: string[] = [];
   const ctx: HostContext = {
@@ -73,7 +76,10 @@ async function harness(t: TestContext): Promise<Harness> {
       changes++;
       return Promise.resolve();
     },
-    usersChanged: () => Promise.resolve(),
+    usersChanged: (names) => {
+      usersChanges.push(names);
+      return Promise.resolve();
+    },
     submitMail: (mail) => {
       if (failure) return Promise.reject(new Error(failure));
       mails.push(mail);
@@ -87,6 +93,7 @@ async function harness(t: TestContext): Promise<Harness> {
     api: sendersService(ctx),
     mails,
     relayChanges: () => changes,
+    usersChanges,
     failMail: (m) => (failure = m),
     setDnsServers: (s) => (dnsServers = s),
   };
@@ -126,7 +133,8 @@ test('an address gets a code by mail from relay-desk@<host>; the code verifies i
   assert.equal(verified.method, 'email-code');
   assert.ok(verified.verifiedAt);
   assert.equal(h.ctx.vault.get('address-code:info@company.example'), null, 'the code is gone once used');
-  assert.equal(h.relayChanges(), 1);
+  assert.equal(h.relayChanges(), 0, 'an address carries no DKIM key: the whole configuration is not sent again');
+  assert.deepEqual(h.usersChanges, [[]], 'no user is authorized for it yet');
   await assert.rejects(h.api['senders.confirmAddress']({ address: 'info@company.example', code: codeIn(h.mails[0]) }), rejectsWith('already_verified'));
   await assert.rejects(h.api['senders.resendCode']({ address: 'info@company.example' }), rejectsWith('already_verified'));
 });
@@ -200,28 +208,33 @@ test('removing a domain removes its DKIM key and takes it off every user', async
   await assert.rejects(h.api['senders.removeDomain']({ domain: 'company.example' }), rejectsWith('not_found', /company\.example is not among the sender domains/));
 });
 
-test('removing an address removes its code and takes it off every user', async (t) => {
+test('removing an address removes its code and takes it off every user; just those users are sent to the relay', async (t) => {
   const h = await harness(t);
   await h.api['senders.addAddress']({ address: 'info@company.example' });
   const now = new Date().toISOString();
   await h.ctx.store.update((_, users) => {
-    users.put({
-      name: 's123456_0',
-      list: 'SMTP+',
-      active: true,
-      priority: 3,
-      note: '',
-      domains: [],
-      addresses: ['INFO@company.example', 'sales@company.example'],
-      trustedClients: [],
-      rateLimitPerHour: null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    for (const [name, addresses] of [['s123456_0', ['INFO@company.example', 'sales@company.example']], ['s123456_1', ['sales@company.example']]] as const) {
+      users.put({
+        name,
+        list: 'SMTP+',
+        active: true,
+        priority: 3,
+        note: '',
+        domains: [],
+        addresses: [...addresses],
+        trustedClients: [],
+        rateLimitPerHour: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
   });
   await h.api['senders.removeAddress']({ address: 'info@company.example' });
   assert.equal(h.ctx.vault.get('address-code:info@company.example'), null);
   assert.deepEqual(h.ctx.store.users.get('s123456_0')?.addresses, ['sales@company.example']);
+  assert.deepEqual(h.ctx.store.users.get('s123456_1')?.addresses, ['sales@company.example']);
+  assert.deepEqual(h.usersChanges, [['s123456_0']]);
+  assert.equal(h.relayChanges(), 0);
   await assert.rejects(h.api['senders.confirmAddress']({ address: 'info@company.example', code: codeIn(h.mails[0]) }), rejectsWith('not_found'));
 });
 

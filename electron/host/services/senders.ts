@@ -1,7 +1,9 @@
 /**
  * Verified senders: domains proven through a DNS TXT record, addresses
  * through a code mailed to them. Only verified senders authorize a user to
- * send (the relay gets them through ctx.relayChanged()); a verified domain
+ * send. A domain change reaches the relay through ctx.relayChanged() (the
+ * configuration carries the domains' DKIM keys); an address change only
+ * through the users it is authorized for (ctx.usersChanged()). A verified domain
  * also gets a DKIM key, whose private half lives in the vault as
  * `dkim:<domain>`.
  *
@@ -43,6 +45,13 @@ export function dkimVaultName(domain: string): string {
 }
 
 // ── views ──────────────────────────────────────────────────────────────────
+
+/** The users a sender address is authorized for. */
+function usersWithAddress(ctx: HostContext, address: string): string[] {
+  const names: string[] = [];
+  for (const user of ctx.store.users.values()) if (user.addresses.some((a) => sameAddress(a, address))) names.push(user.name);
+  return names;
+}
 
 function findDomain(data: Readonly<StoreData>, domain: string): SenderDomain {
   const found = data.senders.domains.find((d) => d.domain === domain);
@@ -209,25 +218,27 @@ export function sendersService(ctx: HostContext): SendersApi {
     'senders.confirmAddress': async ({ address: input, code }) => {
       const address = parseAddress(input);
       const view = await exclusive(ctx, () => confirm(ctx, address, code));
-      await ctx.relayChanged();
+      // An address reaches the relay only through its users' senders (no DKIM key): just they are sent again.
+      await ctx.usersChanged(usersWithAddress(ctx, address));
       return view;
     },
 
     'senders.removeAddress': async ({ address: input }) => {
       const address = parseAddress(input);
-      await exclusive(ctx, async () => {
+      const affected = await exclusive(ctx, async () => {
         findAddress(ctx.store.data, address);
+        const names = usersWithAddress(ctx, address);
         await ctx.store.update((draft, users) => {
           draft.senders.addresses = draft.senders.addresses.filter((a) => a.address !== address);
-          for (const user of users.values()) {
-            if (user.addresses.some((a) => sameAddress(a, address))) {
-              users.put({ ...user, addresses: user.addresses.filter((a) => !sameAddress(a, address)) });
-            }
+          for (const name of names) {
+            const user = users.get(name);
+            if (user) users.put({ ...user, addresses: user.addresses.filter((a) => !sameAddress(a, address)) });
           }
         });
         await ctx.vault.change((e) => e.delete(codeVaultName(address)));
+        return names;
       });
-      await ctx.relayChanged();
+      await ctx.usersChanged(affected);
       return { removed: address };
     },
   };
