@@ -31,36 +31,32 @@ const MAX_SPARE_BYTES = HOLD_LIMIT;
 export class SparePool {
   /** Oldest first, each with the directory-sync mark of its rename (-1: known to be on disk). */
   private readonly spares: { spare: Spare; mark: number }[] = [];
+  /** Spares found at start, their bytes unknown until emptyFound() has emptied them. */
+  private readonly found: string[] = [];
 
   constructor(private readonly dirSync: DirSync) {}
 
   get full(): boolean {
-    return this.spares.length >= MAX_SPARES;
+    return this.spares.length + this.found.length >= MAX_SPARES;
   }
 
-  /** A spare whose name is on disk already (found at start), its contents unknown. */
+  /** A spare whose name is on disk already (found at start); usable once emptyFound() has run. */
   addFound(path: string): void {
-    this.spares.push({ spare: { kind: 'spare', path, size: null }, mark: -1 });
+    this.found.push(path);
   }
 
   /**
-   * Empties the spares found at start, whose bytes are unknown, all at once
-   * in the thread pool: emptied when a message needed one, each made open()
-   * wait for ext4's journal on the event loop (0.25-0.5 ms).
+   * Empties the spares found at start, all at once in the thread pool:
+   * emptied when a message needed one, each made open() wait for ext4's
+   * journal on the event loop (0.25-0.5 ms).
    */
   async emptyFound(): Promise<void> {
-    const found = this.spares.filter(({ spare }) => spare.size === null);
-    const failed = new Set<Spare>();
-    await Promise.all(
-      found.map(({ spare }) =>
-        truncate(spare.path, 0).then(
-          () => (spare.size = 0),
-          // A spare is only a convenience: one that cannot be emptied is left out.
-          () => failed.add(spare),
-        ),
-      ),
-    );
-    if (failed.size > 0) this.spares.splice(0, this.spares.length, ...this.spares.filter(({ spare }) => !failed.has(spare)));
+    const found = this.found.splice(0);
+    // A spare is only a convenience: one that cannot be emptied is left out.
+    const emptied = await Promise.all(found.map((path) => truncate(path, 0).then(() => true, () => false)));
+    found.forEach((path, i) => {
+      if (emptied[i]) this.spares.push({ spare: { kind: 'spare', path, size: 0 }, mark: -1 });
+    });
   }
 
   /** A spare taken and not written to, first in line again. */

@@ -32,12 +32,12 @@ export interface ReceivingMemory {
   held: number;
 }
 
-/** Where a message is written: a new file, or a spare (a delivered message's file, size null when unknown). */
+/** Where a message is written: a new file, or a spare (a delivered message's file, and its length). */
 export type SpoolFile = { kind: 'new'; path: string } | Spare;
 export interface Spare {
   kind: 'spare';
   path: string;
-  size: number | null;
+  size: number;
 }
 
 export class SpoolWriter extends Writable {
@@ -137,18 +137,16 @@ export class SpoolWriter extends Writable {
  * trip costs an event-loop turn, and four of them per message (writeFile)
  * were a third of the accept latency in W2.
  *
- * A spare of known size is overwritten in place and cut only if it was
- * longer: rewriting blocks a file already has costs ext4 no allocation and no
+ * A spare is overwritten in place and cut only if it was longer: rewriting blocks a file already has costs ext4 no allocation and no
  * journal, and fdatasync then waits for the data alone. The size is part of
  * what fdatasync makes durable, so the file never shows old bytes after the
  * new ones.
  */
 export async function writeDurably(file: SpoolFile, data: Buffer): Promise<void> {
-  const reuse = file.kind === 'spare' && file.size !== null;
-  const fd = openSync(file.path, file.kind === 'new' ? 'wx' : reuse ? 'r+' : 'w', 0o600);
+  const fd = openSync(file.path, file.kind === 'new' ? 'wx' : 'r+', 0o600);
   try {
     for (let done = 0; done < data.length; ) done += writeSync(fd, data, done);
-    if (reuse && (file.size ?? 0) > data.length) ftruncateSync(fd, data.length);
+    if (file.kind === 'spare' && file.size > data.length) ftruncateSync(fd, data.length);
     await new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
   } finally {
     closeSync(fd);
