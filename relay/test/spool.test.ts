@@ -16,6 +16,14 @@ async function tempDir(t: TestContext): Promise<string> {
   return dir;
 }
 
+/** A started spool in a folder of its own. */
+async function openSpool(t: TestContext): Promise<{ dir: string; spool: Spool }> {
+  const dir = await tempDir(t);
+  const spool = new Spool(dir);
+  await spool.init();
+  return { dir, spool };
+}
+
 function meta(id: string, over: Partial<MessageMeta> = {}): MessageMeta {
   return {
     v: 1,
@@ -86,9 +94,7 @@ test('create() then commit() leaves one .msg: the metadata line, then the body e
 });
 
 test('nothing is in the queue before commit(), and abort() leaves no file behind', async (t) => {
-  const dir = await tempDir(t);
-  const spool = new Spool(dir);
-  await spool.init();
+  const { dir, spool } = await openSpool(t);
   const id = newQueueId();
   const { stream, abort } = spool.create(id);
   stream.write(metaLine(meta(id)));
@@ -100,9 +106,7 @@ test('nothing is in the queue before commit(), and abort() leaves no file behind
 });
 
 test('init() removes unfinished .tmp files and orphan .state files and keeps unrelated files', async (t) => {
-  const dir = await tempDir(t);
-  const spool = new Spool(dir);
-  await spool.init();
+  const { dir, spool } = await openSpool(t);
   const kept = meta(newQueueId());
   await spool.writeWhole(kept, Buffer.from('Subject: kept\r\n\r\nbody\r\n'));
   const crashed = newQueueId();
@@ -121,9 +125,7 @@ test('init() removes unfinished .tmp files and orphan .state files and keeps unr
 });
 
 test('saved delivery state is what a fresh Spool.init() returns for the message', async (t) => {
-  const dir = await tempDir(t);
-  const spool = new Spool(dir);
-  await spool.init();
+  const { dir, spool } = await openSpool(t);
   const m = meta(newQueueId());
   await writeCommitted(spool, m, Buffer.from('Subject: s\r\n\r\nb\r\n'));
   const state: QueueState = {
@@ -145,9 +147,7 @@ test('saved delivery state is what a fresh Spool.init() returns for the message'
 });
 
 test('writeWhole() commits a message held in memory and reports where its body starts', async (t) => {
-  const dir = await tempDir(t);
-  const spool = new Spool(dir);
-  await spool.init();
+  const { dir, spool } = await openSpool(t);
   const m = meta(newQueueId(), { via: 'bounce', envelope: { from: '', to: ['scanner@office.example'] }, campaign: null });
   const body = Buffer.from('From: MAILER-DAEMON@relay.test\r\nSubject: Undelivered\r\n\r\nsorry\r\n');
   const written = await spool.writeWhole(m, body);
@@ -162,9 +162,7 @@ test('writeWhole() commits a message held in memory and reports where its body s
 });
 
 test('remove() deletes the message and its state, and a fresh init() no longer lists it', async (t) => {
-  const dir = await tempDir(t);
-  const spool = new Spool(dir);
-  await spool.init();
+  const { dir, spool } = await openSpool(t);
   const gone = meta(newQueueId());
   const stays = meta(newQueueId());
   const written = await spool.writeWhole(gone, Buffer.from('a\r\n'));
@@ -183,9 +181,7 @@ test('remove() deletes the message and its state, and a fresh init() no longer l
 });
 
 test('a fresh init() loads every queued message, whatever the length of its metadata line, each with its own state', async (t) => {
-  const dir = await tempDir(t);
-  const spool = new Spool(dir);
-  await spool.init();
+  const { dir, spool } = await openSpool(t);
   const written: MessageMeta[] = [];
   for (let i = 0; i < 100; i++) {
     // Every tenth has 300 recipients: a metadata line of some 9 KB, past the first read's 4 KB.
@@ -239,9 +235,7 @@ test('message and state files are readable by the owner only, and a new spool fo
 });
 
 test('an unreadable queue file is moved aside with the reason, the others load, and a damaged progress file starts over', async (t) => {
-  const dir = await tempDir(t);
-  const spool = new Spool(dir);
-  await spool.init();
+  const { dir, spool } = await openSpool(t);
   const good = await spool.writeWhole(meta(newQueueId()), Buffer.from('good\r\n'));
   const damagedState = await spool.writeWhole(meta(newQueueId()), Buffer.from('state\r\n'));
   await writeFile(join(dir, `${damagedState.meta.id}.state`), '{ not json');
@@ -258,9 +252,7 @@ test('an unreadable queue file is moved aside with the reason, the others load, 
 });
 
 test('a removed message file is reused for the next one, also after a restart, and bytes left in a spare never leak into it', async (t) => {
-  const dir = await tempDir(t);
-  const spool = new Spool(dir);
-  await spool.init();
+  const { dir, spool } = await openSpool(t);
   const first = await writeCommitted(spool, meta(newQueueId()), Buffer.from('Subject: first\r\n\r\n' + 'x'.repeat(5000)));
   await spool.remove(first);
   // Until a directory sync covers the rename to .spare, the spare is not overwritten: the next message gets a file of its own.
@@ -298,9 +290,7 @@ test('a removed message file is reused for the next one, also after a restart, a
 });
 
 test('a large message is streamed to its file, not held in memory, and read back from the file', async (t) => {
-  const dir = await tempDir(t);
-  const spool = new Spool(dir);
-  await spool.init();
+  const { dir, spool } = await openSpool(t);
   const m = meta(newQueueId());
   const big = Buffer.concat([Buffer.from('Subject: big\r\n\r\n'), Buffer.alloc(3 * 1024 * 1024, 'y')]);
   const { stream, commit } = spool.create(m.id);
@@ -321,9 +311,7 @@ test('a large message is streamed to its file, not held in memory, and read back
 });
 
 test('a delivered message\'s file that came back after a crash holding the next, unconfirmed message is a spare, not a message', async (t) => {
-  const dir = await tempDir(t);
-  const spool = new Spool(dir);
-  await spool.init();
+  const { dir, spool } = await openSpool(t);
   const delivered = meta(newQueueId());
   const unconfirmed = meta(newQueueId());
   // The rename to .spare never reached the disk; the next message's bytes did.
