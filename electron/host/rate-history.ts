@@ -15,8 +15,8 @@ export function rateHistory(users: Iterable<StoredUser>, messages: Iterable<Mess
   for (const user of users) {
     if (user.rateLimitPerHour !== null) limits.set(user.name, Math.min(user.rateLimitPerHour, MAX_RATE_HISTORY));
   }
-  const times = new Map<string, number[]>();
   if (limits.size === 0) return [];
+  const times = new Map<string, number[]>();
   for (const message of messages) {
     if (!limits.has(message.user)) continue;
     const at = Date.parse(message.acceptedAt);
