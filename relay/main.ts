@@ -69,10 +69,9 @@ function current(): RelaySettings {
 
 async function start(first: RelaySettings): Promise<void> {
   spool = new Spool(first.spoolDir);
-  const stored = await spool.init();
-  if (spool.setAside.length > 0) emit({ type: 'spool-set-aside', files: spool.setAside });
+  await spool.open();
   const activeSpool = spool;
-  scheduler = new Scheduler({
+  const activeScheduler = new Scheduler({
     spool: activeSpool,
     retry: () => current().retry,
     hostname: () => current().hostname,
@@ -80,23 +79,10 @@ async function start(first: RelaySettings): Promise<void> {
     emit,
     concurrency: DELIVERY_CONCURRENCY,
   });
-  // A restart is often the admin's answer to "it is stuck": deferred mail is tried again at once.
-  for (const message of stored) {
-    message.state.nextAttemptAt = Math.min(message.state.nextAttemptAt, Date.now());
-    scheduler.add(message);
-  }
-  // What survived in the spool, so the host's journal can match it after a crash.
-  emit({
-    type: 'queue-snapshot',
-    messages: stored.map(({ meta, state }) => ({
-      id: meta.id,
-      user: meta.user,
-      envelope: meta.envelope,
-      from: meta.from,
-      subject: meta.subject,
-      acceptedAt: new Date(meta.acceptedAt).toISOString(),
-      attempts: state.attempts,
-    })),
+  scheduler = activeScheduler;
+  // Not awaited: the listeners open while the queue loads (150,000 messages take seconds).
+  void loadQueue(activeSpool, activeScheduler).catch((err: unknown) => {
+    emit({ type: 'config-rejected', reason: `the queue could not be loaded: ${err instanceof Error ? err.message : String(err)}` });
   });
   const hooks = createSessionHooks({
     config: current,
@@ -123,6 +109,31 @@ async function start(first: RelaySettings): Promise<void> {
     closeTimeout: CLOSE_TIMEOUT_MS,
     ...hooks(listener),
   }));
+}
+
+/** Hands the messages queued before this start to the scheduler, then tells the host what the queue holds. */
+async function loadQueue(activeSpool: Spool, activeScheduler: Scheduler): Promise<void> {
+  const stored = await activeSpool.loadQueued();
+  if (activeSpool.setAside.length > 0) emit({ type: 'spool-set-aside', files: activeSpool.setAside });
+  // A restart is often the admin's answer to "it is stuck": deferred mail is tried again at once.
+  for (const message of stored) {
+    message.state.nextAttemptAt = Math.min(message.state.nextAttemptAt, Date.now());
+    activeScheduler.add(message);
+  }
+  // The whole queue now, messages accepted while it loaded included, so the
+  // host's journal can match it after a crash and mistakes none for lost.
+  emit({
+    type: 'queue-snapshot',
+    messages: activeScheduler.messages().map(({ meta, state }) => ({
+      id: meta.id,
+      user: meta.user,
+      envelope: meta.envelope,
+      from: meta.from,
+      subject: meta.subject,
+      acceptedAt: new Date(meta.acceptedAt).toISOString(),
+      attempts: state.attempts,
+    })),
+  });
 }
 
 async function configure(next: RelayConfig): Promise<void> {

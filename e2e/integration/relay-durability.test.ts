@@ -4,13 +4,18 @@
  * cannot deliver comes back to its sender as a bounce.
  */
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, open, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { test, type TestContext } from 'node:test';
 import type { DeliveryConfig, RelayConfig } from '../../relay/protocol.js';
+import { metaLine, newQueueId } from '../../relay/queue/spool.js';
 import { freePort } from '../fixtures/ports.js';
 import { relayUser, startRelayChild, type RelayChild } from '../fixtures/relay-child.js';
 import { unfolded } from '../fixtures/messages.js';
 import { nodemailerSend, swaks } from '../fixtures/smtp-clients.js';
+import { tempDir } from '../fixtures/temp.js';
 import { startUpstream, type ReceivedMessage } from '../fixtures/upstream.js';
 
 const USER = { name: 's300_0', password: 'Dur4ble!pass' };
@@ -143,4 +148,42 @@ test('a graceful stop keeps the queue on disk; the next start delivers it', asyn
   const upstream = await startUpstream(t, { port });
   await relay.restart(t);
   assert.equal((await upstream.waitForMessages(1)).length, 1);
+});
+
+test('while its queue is still loading the relay already takes mail, and its queue snapshot lists that mail too', async (t) => {
+  const spoolDir = join(await tempDir(t, 'loading'), 'spool');
+  await mkdir(spoolDir, { mode: 0o700 });
+  const queuedId = newQueueId();
+  const meta = {
+    v: 1 as const,
+    id: queuedId,
+    envelope: { from: 'earlier@office.example', to: ['c@example.org'] },
+    user: USER.name,
+    via: 'auth' as const,
+    priority: 3,
+    acceptedAt: Date.now() - 60_000,
+    from: 'earlier@office.example',
+    subject: 'Queued before the restart',
+    fromDomain: 'office.example',
+    campaign: null,
+    tls: false,
+  };
+  await writeFile(join(spoolDir, `${queuedId}.msg`), Buffer.concat([metaLine(meta), Buffer.from('Subject: Queued before the restart\r\n\r\nHello\r\n')]));
+  // A queued file that is a FIFO holds the queue's loading until the test opens it for writing:
+  // a long queue's load (150,000 messages take seconds), made to last as long as the test needs.
+  // A FIFO cannot be read from an offset, so the relay then sets it aside as unreadable.
+  const gate = join(spoolDir, `${newQueueId()}.msg`);
+  await promisify(execFile)('mkfifo', ['-m', '600', gate]);
+  const relay = await startRelayChild(t, { users: [await relayUser(USER)], spoolDir });
+
+  const sent = await swaks(relay.port, ['--from', 'a@office.example', '--to', 'b@example.org', '--header', 'From: a@office.example', ...login]);
+  assert.equal(sent.code, 0, sent.output);
+  const accepted = await relay.waitForEvent('accepted');
+  assert.ok(!relay.events.some((e) => e.type === 'queue-snapshot'), 'the queue was still loading when the mail was accepted');
+
+  await (await open(gate, 'w')).close();
+  const snapshot = await relay.waitForEvent('queue-snapshot');
+  assert.deepEqual(snapshot.messages.map((m) => m.id).sort(), [queuedId, accepted.id].sort(), 'the queue found at start and the mail accepted meanwhile');
+  const aside = await relay.waitForEvent('spool-set-aside');
+  assert.match(aside.files[0]?.file ?? '', /unreadable/);
 });

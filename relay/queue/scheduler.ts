@@ -60,6 +60,11 @@ export class Scheduler {
     this.kick();
   }
 
+  /** Every message in the queue, running or waiting. */
+  messages(): StoredMessage[] {
+    return [...this.entries.values()];
+  }
+
   counts(): { queued: number; deferred: number } {
     return { queued: this.entries.size, deferred: this.deferredCount };
   }

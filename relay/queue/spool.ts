@@ -95,11 +95,13 @@ export interface SetAsideFile {
 
 export class Spool {
   private readonly dirSync: DirSync;
-  /** Queue files init() could not read, moved into <dir>/unreadable/ so they neither block the relay nor vanish. */
+  /** Queue files loadQueued() could not read, moved into <dir>/unreadable/ so they neither block the relay nor vanish. */
   readonly setAside: SetAsideFile[] = [];
   private readonly spares: SparePool;
   private heldBytes = 0;
   private readonly receiving: ReceivingMemory = { held: 0 };
+  /** What open() found queued, for loadQueued(). */
+  private queuedAtOpen: { id: string; hasState: boolean }[] = [];
 
   constructor(readonly dir: string) {
     this.dirSync = new DirSync(dir);
@@ -110,13 +112,16 @@ export class Spool {
     return join(this.dir, `${id}.${ext}`);
   }
 
-  /** Removes unfinished writes and returns every committed message with its delivery state. */
-  async init(): Promise<StoredMessage[]> {
+  /**
+   * Takes stock of the folder and removes unfinished writes. From then on the
+   * spool takes new messages, while loadQueued() reads what was queued
+   * before: the relay listens at once, however long its queue.
+   */
+  async open(): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const names = await readdir(this.dir);
     // A Set: a queue held back for days can hold 100,000 files.
     const present = new Set(names);
-    const messages: StoredMessage[] = [];
     const queued: string[] = [];
     for (const name of names) {
       const [id, ext] = name.split('.');
@@ -132,11 +137,18 @@ export class Spool {
       if (ext === 'state' && !present.has(`${id}.msg`)) await rm(join(this.dir, name), { force: true });
       if (ext === 'msg') queued.push(id);
     }
-    // Many at once: one after the other, 150,000 queued messages took 20-30 s to load, and the relay listens only after.
-    await forEachConcurrently(queued, LOAD_CONCURRENCY, async (id) => {
+    this.queuedAtOpen = queued.map((id) => ({ id, hasState: present.has(`${id}.state`) }));
+  }
+
+  /** Every message that was queued when open() ran, with its delivery state; once. */
+  async loadQueued(): Promise<StoredMessage[]> {
+    const queued = this.queuedAtOpen.splice(0);
+    const messages: StoredMessage[] = [];
+    // Many at once: one after the other, 150,000 queued messages took 20-30 s to load.
+    await forEachConcurrently(queued, LOAD_CONCURRENCY, async ({ id, hasState }) => {
       let loaded: StoredMessage;
       try {
-        loaded = await this.load(id, present.has(`${id}.state`));
+        loaded = await this.load(id, hasState);
       } catch (err) {
         await this.putAside(id, err instanceof Error ? err.message : String(err));
         return;
@@ -144,11 +156,12 @@ export class Spool {
       if (loaded.meta.id === id) messages.push(loaded);
       else await this.unfinishedReuse(id);
     });
-    await this.spares.emptyFound();
     // Spares are overwritten in place on the strength of their names being on
     // disk; a relay that was killed (rather than the power cut) can leave
-    // renames the disk does not have yet. One sync settles them all.
+    // renames the disk does not have yet. One sync settles them all, before
+    // any found spare can be handed out.
     await this.dirSync.sync();
+    await this.spares.emptyFound();
     return messages;
   }
 

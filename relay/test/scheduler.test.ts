@@ -13,6 +13,7 @@ import type { Deliverer, DeliveryJob, RecipientResult } from '../delivery/types.
 import type { RelayEvent } from '../events.js';
 import { Scheduler } from '../queue/scheduler.js';
 import { newQueueId, Spool, type MessageMeta } from '../queue/spool.js';
+import { startSpool } from './start-spool.js';
 
 function meta(priority: number, acceptedAt: number): MessageMeta {
   return {
@@ -36,7 +37,7 @@ async function openSpool(t: TestContext, Kind: typeof Spool = Spool): Promise<Sp
   const dir = await mkdtemp(join(tmpdir(), 'relay-desk-scheduler-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const spool = new Kind(dir);
-  await spool.init();
+  await startSpool(spool);
   return spool;
 }
 
@@ -96,7 +97,7 @@ test('priority 1 goes before older priority 5 mail, and concurrency bounds what 
   await delivered;
   assert.deepEqual(deliverer.order, [1, 3, 5, 5, 5]);
   assert.equal(deliverer.maxInFlight, 2);
-  assert.deepEqual((await spool.init()).length, 0, 'delivered messages leave the spool');
+  assert.deepEqual((await startSpool(spool)).length, 0, 'delivered messages leave the spool');
 });
 
 /** A spool whose progress file cannot be written, as when the disk is full or the folder vanished. */

@@ -11,6 +11,7 @@ import { buffer } from 'node:stream/consumers';
 import { finished } from 'node:stream/promises';
 import { test } from 'node:test';
 import { metaLine, newQueueId, Spool, type MessageMeta } from '../queue/spool.js';
+import { startSpool } from './start-spool.js';
 
 function meta(id: string): MessageMeta {
   return {
@@ -35,7 +36,7 @@ test('messages being received share one memory budget: past it the next ones str
   const dir = await mkdtemp(join(tmpdir(), 'relay-desk-receiving-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const spool = new Spool(dir);
-  await spool.init();
+  await startSpool(spool);
   // 20 × 250 KB: each under the hold limit, together past the 4 MB shared while receiving.
   const body = Buffer.alloc(250 * 1024, 'y');
   const writers = Array.from({ length: 20 }, () => {

@@ -1,6 +1,6 @@
 /**
  * The spool on a real file system, in a temporary folder per test: what a
- * fresh Spool.init() finds after commits, aborts and a crash's leftovers.
+ * restarted spool finds after commits, aborts and a crash's leftovers.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { test, type TestContext } from 'node:test';
 import { initialState, metaLine, newQueueId, Spool, type MessageMeta, type QueueState, type StoredMessage } from '../queue/spool.js';
+import { startSpool } from './start-spool.js';
 
 async function tempDir(t: TestContext): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'relay-desk-spool-'));
@@ -20,7 +21,7 @@ async function tempDir(t: TestContext): Promise<string> {
 async function openSpool(t: TestContext): Promise<{ dir: string; spool: Spool }> {
   const dir = await tempDir(t);
   const spool = new Spool(dir);
-  await spool.init();
+  await startSpool(spool);
   return { dir, spool };
 }
 
@@ -72,7 +73,7 @@ async function writeCommitted(spool: Spool, m: MessageMeta, body: Buffer): Promi
 test('create() then commit() leaves one .msg: the metadata line, then the body exactly as written', async (t) => {
   const dir = await tempDir(t);
   const spool = new Spool(dir);
-  assert.deepEqual(await spool.init(), []);
+  assert.deepEqual(await startSpool(spool), []);
   const id = newQueueId();
   const m = meta(id);
   const body = sampleBody();
@@ -84,7 +85,7 @@ test('create() then commit() leaves one .msg: the metadata line, then the body e
   assert.deepEqual(JSON.parse(file.subarray(0, newline).toString('utf8')), m);
   assert.ok(file.subarray(newline + 1).equals(body), 'the file holds the body after the first line');
 
-  const found = await new Spool(dir).init();
+  const found = await startSpool(new Spool(dir));
   assert.equal(found.length, 1);
   const stored = found[0] as StoredMessage;
   assert.deepEqual(stored.meta, m);
@@ -102,10 +103,10 @@ test('nothing is in the queue before commit(), and abort() leaves no file behind
   assert.ok(!(await readdir(dir)).some((name) => name.endsWith('.msg')), 'no .msg before commit');
   await abort();
   assert.deepEqual(await readdir(dir), []);
-  assert.deepEqual(await new Spool(dir).init(), []);
+  assert.deepEqual(await startSpool(new Spool(dir)), []);
 });
 
-test('init() removes unfinished .tmp files and orphan .state files and keeps unrelated files', async (t) => {
+test('opening removes unfinished .tmp files and orphan .state files and keeps unrelated files', async (t) => {
   const { dir, spool } = await openSpool(t);
   const kept = meta(newQueueId());
   await spool.writeWhole(kept, Buffer.from('Subject: kept\r\n\r\nbody\r\n'));
@@ -116,7 +117,7 @@ test('init() removes unfinished .tmp files and orphan .state files and keeps unr
   await writeFile(join(dir, `${orphan}.state`), JSON.stringify(initialState(meta(orphan))));
   await writeFile(join(dir, 'README.txt'), 'not a queue file');
 
-  const found = await new Spool(dir).init();
+  const found = await startSpool(new Spool(dir));
   assert.deepEqual(
     found.map((s) => s.meta.id),
     [kept.id],
@@ -124,7 +125,7 @@ test('init() removes unfinished .tmp files and orphan .state files and keeps unr
   assert.deepEqual((await readdir(dir)).sort(), [`${kept.id}.msg`, 'README.txt'].sort());
 });
 
-test('saved delivery state is what a fresh Spool.init() returns for the message', async (t) => {
+test('saved delivery state is what a restarted spool loads for the message', async (t) => {
   const { dir, spool } = await openSpool(t);
   const m = meta(newQueueId());
   await writeCommitted(spool, m, Buffer.from('Subject: s\r\n\r\nb\r\n'));
@@ -136,11 +137,11 @@ test('saved delivery state is what a fresh Spool.init() returns for the message'
     lastError: 'connect ECONNREFUSED',
   };
   await spool.saveState(m.id, state);
-  const [stored] = await new Spool(dir).init();
+  const [stored] = await startSpool(new Spool(dir));
   assert.deepEqual(stored?.state, state);
   // Saving again replaces the state, and leaves no temporary file.
   await spool.saveState(m.id, { ...state, attempts: 3, pending: [] });
-  const [again] = await new Spool(dir).init();
+  const [again] = await startSpool(new Spool(dir));
   assert.equal(again?.state.attempts, 3);
   assert.deepEqual(again.state.pending, []);
   assert.deepEqual((await readdir(dir)).sort(), [`${m.id}.msg`, `${m.id}.state`]);
@@ -155,13 +156,13 @@ test('writeWhole() commits a message held in memory and reports where its body s
   assert.deepEqual(written.state, initialState(m));
   assert.deepEqual(await readdir(dir), [`${m.id}.msg`]);
   assert.ok((await readAll(spool.openBody(written))).equals(body));
-  const [stored] = await new Spool(dir).init();
+  const [stored] = await startSpool(new Spool(dir));
   // Held in memory until delivered; what is on disk says the same.
   assert.ok(written.held);
   assert.deepEqual(stored, { meta: written.meta, bodyOffset: written.bodyOffset, state: written.state });
 });
 
-test('remove() deletes the message and its state, and a fresh init() no longer lists it', async (t) => {
+test('remove() deletes the message and its state, and a restarted spool no longer lists it', async (t) => {
   const { dir, spool } = await openSpool(t);
   const gone = meta(newQueueId());
   const stays = meta(newQueueId());
@@ -174,13 +175,13 @@ test('remove() deletes the message and its state, and a fresh init() no longer l
   // The file stays as a spare for the next message; it is no message.
   assert.deepEqual((await readdir(dir)).sort(), [`${gone.id}.spare`, `${stays.id}.msg`].sort());
   assert.deepEqual(
-    (await new Spool(dir).init()).map((s) => s.meta.id),
+    (await startSpool(new Spool(dir))).map((s) => s.meta.id),
     [stays.id],
   );
   await spool.remove(written); // removing twice is harmless
 });
 
-test('a fresh init() loads every queued message, whatever the length of its metadata line, each with its own state', async (t) => {
+test('a restarted spool loads every queued message, whatever the length of its metadata line, each with its own state', async (t) => {
   const { dir, spool } = await openSpool(t);
   const written: MessageMeta[] = [];
   for (let i = 0; i < 100; i++) {
@@ -191,7 +192,7 @@ test('a fresh init() loads every queued message, whatever the length of its meta
     if (i % 3 === 0) await spool.saveState(m.id, { ...initialState(m), attempts: i });
     written.push(m);
   }
-  const loaded = await new Spool(dir).init();
+  const loaded = await startSpool(new Spool(dir));
   assert.equal(loaded.length, 100);
   const byId = new Map(loaded.map((m) => [m.meta.id, m]));
   for (const [i, m] of written.entries()) {
@@ -206,7 +207,7 @@ test('queue ids sort by the time they were made and are unique over 10,000 calls
   const ids = new Set<string>();
   for (let i = 0; i < 10_000; i++) ids.add(newQueueId());
   assert.equal(ids.size, 10_000);
-  for (const id of ids) assert.match(id, /^[0-9A-Z]{8,40}$/, 'safe as a file name and accepted by init()');
+  for (const id of ids) assert.match(id, /^[0-9A-Z]{8,40}$/, 'safe as a file name and accepted by open()');
 
   const times = [1_700_000_000_000, 1_700_000_000_001, 1_700_000_086_400, 1_760_000_000_000, 1_900_000_000_000];
   const now = t.mock.method(Date, 'now', () => times[0]);
@@ -221,7 +222,7 @@ test('message and state files are readable by the owner only, and a new spool fo
   const parent = await tempDir(t);
   const dir = join(parent, 'spool', 'nested');
   const spool = new Spool(dir);
-  await spool.init();
+  await startSpool(spool);
   assert.equal((await stat(dir)).mode & 0o777, 0o700);
 
   const streamed = meta(newQueueId());
@@ -242,7 +243,7 @@ test('an unreadable queue file is moved aside with the reason, the others load, 
   const broken = newQueueId();
   await writeFile(join(dir, `${broken}.msg`), 'this is not a metadata line\nbody');
   const restarted = new Spool(dir);
-  const loaded = await restarted.init();
+  const loaded = await startSpool(restarted);
   assert.deepEqual(loaded.map((m) => m.meta.id).sort(), [good.meta.id, damagedState.meta.id].sort());
   assert.deepEqual(loaded.find((m) => m.meta.id === damagedState.meta.id)?.state, initialState(damagedState.meta));
   assert.equal(restarted.setAside.length, 1);
@@ -263,7 +264,7 @@ test('a removed message file is reused for the next one, also after a restart, a
   assert.deepEqual((await readdir(dir)).sort(), [`${between.meta.id}.msg`, `${second.id}.msg`].sort(), 'the spare became the new message');
   const secondBytes = `${metaLine(second).toString('utf8')}Subject: second\r\n\r\nshort\r\n`;
   assert.equal(await readFile(join(dir, `${second.id}.msg`), 'utf8'), secondBytes, 'overwritten in place and cut to the new length');
-  assert.deepEqual((await new Spool(dir).init()).map((m) => m.meta.id).sort(), [between.meta.id, second.id].sort());
+  assert.deepEqual((await startSpool(new Spool(dir))).map((m) => m.meta.id).sort(), [between.meta.id, second.id].sort());
 
   // A longer message in a shorter spare, once another commit's directory sync has covered the spare.
   await spool.remove(secondStored);
@@ -279,7 +280,7 @@ test('a removed message file is reused for the next one, also after a restart, a
   const crashed = `${newQueueId()}.spare`;
   await writeFile(join(dir, crashed), 'old message bytes '.repeat(1000));
   const restarted = new Spool(dir);
-  assert.deepEqual((await restarted.init()).map((m) => m.meta.id).sort(), queued);
+  assert.deepEqual((await startSpool(restarted)).map((m) => m.meta.id).sort(), queued);
   assert.equal((await stat(join(dir, crashed))).size, 0, 'emptied at start, not when a message needs it');
   const third = meta(newQueueId());
   const stored = await writeCommitted(restarted, third, Buffer.from('Subject: third\r\n\r\nshort\r\n'));
@@ -321,10 +322,21 @@ test('a delivered message\'s file that came back after a crash holding the next,
   await writeCommitted(spool, kept, Buffer.from('Subject: kept\r\n\r\nbody\r\n'));
 
   const restarted = new Spool(dir);
-  assert.deepEqual((await restarted.init()).map((m) => m.meta.id), [kept.id], 'neither the old nor the unconfirmed message is delivered');
+  assert.deepEqual((await startSpool(restarted)).map((m) => m.meta.id), [kept.id], 'neither the old nor the unconfirmed message is delivered');
   assert.deepEqual((await readdir(dir)).sort(), [`${delivered.id}.spare`, `${kept.id}.msg`].sort());
   assert.deepEqual(restarted.setAside, [], 'nothing is reported unreadable');
   const next = meta(newQueueId());
   await writeCommitted(restarted, next, Buffer.from('Subject: reuses it\r\n\r\nbody\r\n'));
   assert.deepEqual((await readdir(dir)).sort(), [`${kept.id}.msg`, `${next.id}.msg`].sort(), 'the spare was reused');
+});
+
+test('a message committed after open() and before loadQueued() is not loaded twice, and a restart finds both', async (t) => {
+  const { dir, spool: first } = await openSpool(t);
+  const before = await writeCommitted(first, meta(newQueueId()), sampleBody());
+
+  const spool = new Spool(dir);
+  await spool.open();
+  const during = await writeCommitted(spool, meta(newQueueId()), sampleBody());
+  assert.deepEqual((await spool.loadQueued()).map((m) => m.meta.id), [before.meta.id], 'only what was queued at open()');
+  assert.deepEqual((await startSpool(new Spool(dir))).map((m) => m.meta.id).sort(), [before.meta.id, during.meta.id].sort());
 });
