@@ -85,6 +85,16 @@ test('an authorized address matches only itself, without regard to case', () => 
   }
 });
 
+test('a user changed as the relay gets every change (a new object) is checked against its new senders', () => {
+  const before = user([domain('company.com', false), address('Boss@Other.example')]);
+  assert.deepEqual(checkSender('info@company.com', before), notVerified);
+  assert.deepEqual(checkSender('boss@other.example', before), ok);
+  const after = { ...before, senders: [domain('company.com')] };
+  assert.deepEqual(checkSender('info@company.com', after), ok);
+  assert.deepEqual(checkSender('boss@other.example', after), notAuthorized);
+  assert.deepEqual(checkSender('info@company.com', before), notVerified, 'the old object still answers as before');
+});
+
 test('an address the policy cannot read is invalid, and a user with no senders authorizes nothing', () => {
   const u = user([domain('company.com')]);
   for (const a of ['', 'company.com', '@company.com', 'info@', 'info@ ', 'info@.']) {
