@@ -23,6 +23,11 @@ export function splitAddress(address: string): { local: string; domain: string }
   return { local: address.slice(0, at), domain };
 }
 
+/** An address as compared: the local part lower-cased, the domain normalized. */
+function addressKey(parts: { local: string; domain: string }): string {
+  return `${parts.local.toLowerCase()}@${parts.domain}`;
+}
+
 function covers(authorizedDomain: string, domain: string): boolean {
   return domain === authorizedDomain || domain.endsWith(`.${authorizedDomain}`);
 }
@@ -48,7 +53,7 @@ function sendersOf(user: RelayUser): NormalizedSender[] {
     senders = user.senders.flatMap((s): NormalizedSender[] => {
       if (s.kind === 'domain') return [{ kind: 'domain', value: normalizeDomain(s.value), verified: s.verified }];
       const entry = splitAddress(s.value);
-      return entry ? [{ kind: 'address', value: `${entry.local.toLowerCase()}@${entry.domain}`, verified: s.verified }] : [];
+      return entry ? [{ kind: 'address', value: addressKey(entry), verified: s.verified }] : [];
     });
     normalizedSenders.set(user, senders);
   }
@@ -58,7 +63,7 @@ function sendersOf(user: RelayUser): NormalizedSender[] {
 export function checkSender(address: string, user: RelayUser): SenderVerdict {
   const parts = splitAddress(address);
   if (!parts) return { ok: false, reason: 'invalid' };
-  const normalized = `${parts.local.toLowerCase()}@${parts.domain}`;
+  const normalized = addressKey(parts);
   const matching = sendersOf(user).filter((s) => (s.kind === 'domain' ? covers(s.value, parts.domain) : s.value === normalized));
   if (matching.some((s) => s.verified)) return { ok: true };
   return { ok: false, reason: matching.length > 0 ? 'not-verified' : 'not-authorized' };
