@@ -42,7 +42,6 @@ import {
   VERIFIED_DOMAINS,
 } from './lib/seeded-host.mjs';
 
-
 const args = process.argv.slice(2);
 const option = (/** @type {string} */ name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const USERS = Number(option('users') ?? 10_000);

@@ -20,7 +20,7 @@ const CHUNK_BYTES = 64 * 1024;
 /**
  * The p99 is also given for the messages begun after the batch's first half
  * second: a relay started moments before still has V8 compiling its code then
- * (README, "Benchmarks"), and that alone decided W2's p99.
+ * (README, "Benchmarks"), which can decide W2's p99 on a fast machine.
  */
 const SETTLE_MS = 500;
 /** A dead server must not hang a client forever. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { test, type TestContext } from 'node:test';
 import type { DeliveryConfig, RelayConfig } from '../../relay/protocol.js';
-import { metaLine, newQueueId } from '../../relay/queue/spool.js';
+import { metaLine, newQueueId, type MessageMeta } from '../../relay/queue/spool.js';
 import { freePort } from '../fixtures/ports.js';
 import { relayUser, startRelayChild, type RelayChild } from '../fixtures/relay-child.js';
 import { unfolded } from '../fixtures/messages.js';
@@ -154,12 +154,12 @@ test('while its queue is still loading the relay already takes mail, and its que
   const spoolDir = join(await tempDir(t, 'loading'), 'spool');
   await mkdir(spoolDir, { mode: 0o700 });
   const queuedId = newQueueId();
-  const meta = {
-    v: 1 as const,
+  const meta: MessageMeta = {
+    v: 1,
     id: queuedId,
     envelope: { from: 'earlier@office.example', to: ['c@example.org'] },
     user: USER.name,
-    via: 'auth' as const,
+    via: 'auth',
     priority: 3,
     acceptedAt: Date.now() - 60_000,
     from: 'earlier@office.example',

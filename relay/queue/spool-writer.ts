@@ -137,8 +137,9 @@ export class SpoolWriter extends Writable {
  * trip costs an event-loop turn, and four of them per message (writeFile)
  * were a third of the accept latency in W2.
  *
- * A spare is overwritten in place and cut only if it was longer: rewriting blocks a file already has costs ext4 no allocation and no
- * journal, and fdatasync then waits for the data alone. The size is part of
+ * A spare is overwritten in place and cut only if it was longer: rewriting
+ * blocks a file already has costs ext4 no allocation and no journal, and
+ * fdatasync then waits for the data alone. The size is part of
  * what fdatasync makes durable, so the file never shows old bytes after the
  * new ones.
  */

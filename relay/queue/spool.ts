@@ -122,7 +122,7 @@ export class Spool {
     const names = await readdir(this.dir);
     // A Set: a queue held back for days can hold 100,000 files.
     const present = new Set(names);
-    const queued: string[] = [];
+    this.queuedAtOpen = [];
     for (const name of names) {
       const [id, ext] = name.split('.');
       if (id && QUEUE_ID.test(id) && ext === 'spare' && !this.spares.full) {
@@ -135,9 +135,8 @@ export class Spool {
         continue;
       }
       if (ext === 'state' && !present.has(`${id}.msg`)) await rm(join(this.dir, name), { force: true });
-      if (ext === 'msg') queued.push(id);
+      if (ext === 'msg') this.queuedAtOpen.push({ id, hasState: present.has(`${id}.state`) });
     }
-    this.queuedAtOpen = queued.map((id) => ({ id, hasState: present.has(`${id}.state`) }));
   }
 
   /** Every message that was queued when open() ran, with its delivery state; once. */
