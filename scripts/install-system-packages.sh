@@ -3,7 +3,9 @@
 # Without arguments: the packages the tests need — a real keychain
 # (gnome-keyring on D-Bus), a DNS server (dnsmasq), SMTP peers no one here
 # wrote (swaks, aiosmtpd), a DKIM verifier no one here wrote (dkimpy, with
-# dnspython to fetch keys) and a browser (Chromium). With arguments: those
+# dnspython to fetch keys), the address parser Dovecot uses
+# (Email::Address::XS, for the sender-check differential) and a browser
+# (Chromium). With arguments: those
 # packages instead (the benchmarks' installer uses this).
 set -euo pipefail
 packages=(
@@ -11,6 +13,7 @@ packages=(
   gnome-keyring dbus libsecret-1-dev
   dnsmasq-base
   swaks libnet-ssleay-perl libio-socket-ssl-perl libauthen-sasl-perl python3-aiosmtpd
+  libemail-address-xs-perl
   python3-dkim python3-dnspython
   procps
 )
