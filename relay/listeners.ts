@@ -6,6 +6,7 @@
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { ListenerState } from './events.js';
 import type { ListenerConfig, TlsConfig } from './protocol.js';
+import { guardServer, type ServerGuard } from './smtp-server-patches.js';
 
 interface OpenListener {
   config: ListenerConfig;
@@ -53,7 +54,11 @@ export class ListenerSet {
   private readonly open = new Map<string, OpenListener>();
   private tls: TlsConfig | null = null;
 
-  constructor(private readonly baseOptions: (listener: ListenerConfig) => SMTPServerOptions) {}
+  constructor(
+    private readonly baseOptions: (listener: ListenerConfig) => SMTPServerOptions,
+    /** The connection limits every port shares. */
+    private readonly guard: ServerGuard,
+  ) {}
 
   states(): ListenerState[] {
     return [...this.open.values()].map((l) => l.state);
@@ -82,6 +87,7 @@ export class ListenerSet {
       return;
     }
     const server = new SMTPServer({ ...this.baseOptions(config), ...encryption });
+    guardServer(server, this.guard);
     const entry: OpenListener = { config, server, state };
     this.open.set(key, entry);
     await new Promise<void>((resolve) => {
@@ -102,10 +108,11 @@ export class ListenerSet {
 
   /**
    * Limits that smtp-server reads from its options at every connection and
-   * EHLO (SIZE, the client cap) are changed in place on the open servers, so
-   * new limits apply without reopening a port.
+   * EHLO (SIZE, the cap on TLS handshakes in progress, the idle timeout) are
+   * changed in place on the open servers, so new limits apply without
+   * reopening a port. The guard reads its own limits as it goes.
    */
-  updateLimits(limits: { size: number; maxClients: number }): void {
+  updateLimits(limits: { size: number; maxClients: number; socketTimeout: number }): void {
     for (const l of this.open.values()) if (l.server) Object.assign(l.server.options, limits);
   }
 

@@ -111,7 +111,13 @@ export type SessionLimits = z.infer<typeof SessionLimitsSchema>;
 export const LimitsSchema = z.object({
   maxMessageBytes: z.number().int().positive(),
   maxRecipients: z.number().int().positive(),
+  /** Sessions open at once, from all clients together. */
   maxConnections: z.number().int().positive(),
+  /** Sessions open at once from one client address. */
+  maxConnectionsPerClient: z.number().int().positive(),
+  /** Connection attempts from one client address per minute, refused ones included. */
+  maxConnectionRatePerClient: z.number().int().positive(),
+  session: SessionLimitsSchema,
   /** After this many failed logins from one address within the window, its logins are refused for blockSeconds. */
   authFailures: z.object({
     max: z.number().int().positive(),

@@ -63,11 +63,8 @@ export function createSessionHooks(services: SessionServices): (listener: Listen
   };
 
   return (listener) => ({
+    // Connection limits were applied as the socket was accepted (./connection-guard.ts).
     onConnect(session, callback) {
-      if (open.size >= services.config().limits.maxConnections) {
-        callback(refuse(session, 'connect', replies.tooManyConnections()));
-        return;
-      }
       open.set(session.id, { trustedUser: services.trusted().userFor(session.remoteAddress) });
       services.emit({
         type: 'session-opened',
