@@ -6,10 +6,10 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { ApiImplementation, EventEnvelope } from '../api/contract.js';
 import type { HostContext } from './context.js';
+import { describeTightened, prepareDataFolder } from './data-folder.js';
 import { ADMIN_TOKEN_KEY } from './discovery.js';
 import { buildRelayConfig, buildUsersDelta } from './relay-config.js';
 import { DEFAULT_LIMITS } from './relay-defaults.js';
@@ -48,6 +48,8 @@ export interface Host {
   readonly adminToken: string;
   /** Set when damaged settings were replaced by the last good copy at start. */
   readonly recovery: Recovery | null;
+  /** Set when the data folder was readable by other users and was made private at start. */
+  readonly tightened: string | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -73,7 +75,7 @@ function freshSettings(smtpPort: number): StoreData {
 }
 
 export async function createHost(options: HostOptions): Promise<Host> {
-  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const tightened = describeTightened(options.dataDir, await prepareDataFolder(options.dataDir));
   const store = await Store.open(options.dataDir, () => freshSettings(options.smtpPort ?? DEFAULT_SMTP_PORT));
   await store.update((draft) => {
     const port = options.smtpPort;
@@ -128,6 +130,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     supervisor: running,
     adminToken,
     recovery: store.recovery,
+    tightened,
     async start() {
       await ensureCertificate(ctx);
       running.start();
