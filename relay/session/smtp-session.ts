@@ -122,6 +122,12 @@ export function createSessionHooks(services: SessionServices): (listener: Listen
         callback(refuse(session, 'mail', user));
         return;
       }
+      // The null sender (MAIL FROM:<>) is how devices send delivery and read
+      // receipts; who it is from is still checked in the From and Sender headers.
+      if (address.address === '') {
+        callback();
+        return;
+      }
       const verdict = checkSender(address.address, user);
       if (!verdict.ok) {
         callback(refuse(session, 'mail', replies.senderRefused(describeSenderRefusal('Sender', address.address, user.name, verdict.reason))));
