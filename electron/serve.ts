@@ -67,7 +67,7 @@ function describeState(state: RelayState): string {
   return state.listeners
     .map((l) =>
       l.status === 'listening'
-        ? `SMTP relay listening on ${l.address}:${l.port}`
+        ? `SMTP relay listening on ${l.address}:${l.port}${l.clearTextLogins ? ' (warning: logins without TLS allowed, passwords cross the network readable)' : ''}`
         : `SMTP relay could not listen on port ${l.port}: ${l.error ?? 'unknown error'}`,
     )
     .join('\n');

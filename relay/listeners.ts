@@ -4,8 +4,9 @@
  * certificate is swapped into running servers without reopening them.
  */
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { takeLoginsOnlyOverTls, type RefuseAuthBeforeTls } from './smtp-server-patches.js';
 import type { ListenerState } from './events.js';
-import type { ListenerConfig, TlsConfig } from './protocol.js';
+import { allowsClearTextLogin, type ListenerConfig, type TlsConfig } from './protocol.js';
 
 interface OpenListener {
   config: ListenerConfig;
@@ -32,9 +33,9 @@ export function describeBindError(port: number, err: NodeJS.ErrnoException): str
 }
 
 /**
- * smtp-server options for one listener's encryption. AUTH before TLS is let
- * through to the relay's own check (session/smtp-session.ts), which answers
- * with a proper enhanced status code.
+ * smtp-server options for one listener's encryption. AUTH before TLS is not
+ * left to the library: where a port takes logins only over TLS, the patched
+ * connection refuses it with the relay's own reply (smtp-server-patches.ts).
  */
 export function encryptionOptions(listener: ListenerConfig, tls: TlsConfig | null): SMTPServerOptions | string {
   if (listener.encryption === 'none') return { secure: false, disabledCommands: ['STARTTLS'], allowInsecureAuth: true };
@@ -53,7 +54,10 @@ export class ListenerSet {
   private readonly open = new Map<string, OpenListener>();
   private tls: TlsConfig | null = null;
 
-  constructor(private readonly baseOptions: (listener: ListenerConfig) => SMTPServerOptions) {}
+  constructor(
+    private readonly baseOptions: (listener: ListenerConfig) => SMTPServerOptions,
+    private readonly refuseAuthBeforeTls: RefuseAuthBeforeTls,
+  ) {}
 
   states(): ListenerState[] {
     return [...this.open.values()].map((l) => l.state);
@@ -75,13 +79,20 @@ export class ListenerSet {
   }
 
   private async listen(key: string, config: ListenerConfig): Promise<void> {
-    const state: ListenerState = { port: config.port, address: config.address, encryption: config.encryption, status: 'listening' };
+    const state: ListenerState = {
+      port: config.port,
+      address: config.address,
+      encryption: config.encryption,
+      clearTextLogins: allowsClearTextLogin(config),
+      status: 'listening',
+    };
     const encryption = encryptionOptions(config, this.tls);
     if (typeof encryption === 'string') {
       this.open.set(key, { config, server: null, state: { ...state, status: 'error', error: encryption } });
       return;
     }
     const server = new SMTPServer({ ...this.baseOptions(config), ...encryption });
+    if (!allowsClearTextLogin(config)) takeLoginsOnlyOverTls(server, this.refuseAuthBeforeTls);
     const entry: OpenListener = { config, server, state };
     this.open.set(key, entry);
     await new Promise<void>((resolve) => {

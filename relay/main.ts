@@ -94,21 +94,24 @@ async function start(first: RelaySettings): Promise<void> {
     emit,
     accepted: (message) => scheduler?.add(message),
   });
-  listeners = new ListenerSet((listener) => ({
-    name: current().hostname,
-    banner: 'Relay Desk ESMTP',
-    size: current().limits.maxMessageBytes,
-    // Reverse lookups add a DNS round trip to every connection and decide nothing here.
-    disableReverseLookup: true,
-    authMethods: ['PLAIN', 'LOGIN'],
-    // RFC 2034 enhanced status codes on every reply (the relay's own carry precise ones).
-    hideENHANCEDSTATUSCODES: false,
-    // Trusted devices send without AUTH; everyone else is refused at MAIL/RCPT.
-    authOptional: true,
-    maxClients: current().limits.maxConnections,
-    closeTimeout: CLOSE_TIMEOUT_MS,
-    ...hooks(listener),
-  }));
+  listeners = new ListenerSet(
+    (listener) => ({
+      name: current().hostname,
+      banner: 'Relay Desk ESMTP',
+      size: current().limits.maxMessageBytes,
+      // Reverse lookups add a DNS round trip to every connection and decide nothing here.
+      disableReverseLookup: true,
+      authMethods: ['PLAIN', 'LOGIN'],
+      // RFC 2034 enhanced status codes on every reply (the relay's own carry precise ones).
+      hideENHANCEDSTATUSCODES: false,
+      // Trusted devices send without AUTH; everyone else is refused at MAIL/RCPT.
+      authOptional: true,
+      maxClients: current().limits.maxConnections,
+      closeTimeout: CLOSE_TIMEOUT_MS,
+      ...hooks.forListener(listener),
+    }),
+    hooks.refuseAuthBeforeTls,
+  );
 }
 
 /** Hands the messages queued before this start to the scheduler, then tells the host what the queue holds. */

@@ -65,7 +65,8 @@ function freshSettings(smtpPort: number): StoreData {
     server: {
       // Office devices on the LAN reach the relay; AUTH or a trusted address is required to send.
       listenAddress: '0.0.0.0',
-      listeners: [{ port: smtpPort, encryption: 'starttls', requireTlsForAuth: false }],
+      // Passwords never cross the LAN readable unless the admin allows it for a port.
+      listeners: [{ port: smtpPort, encryption: 'starttls', requireTlsForAuth: true }],
       tls: null,
       limits: DEFAULT_LIMITS,
     },
@@ -80,7 +81,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   await store.update((draft) => {
     const port = options.smtpPort;
     if (port !== undefined && !draft.server.listeners.some((l) => l.port === port)) {
-      draft.server.listeners.push({ port, encryption: 'starttls', requireTlsForAuth: false });
+      draft.server.listeners.push({ port, encryption: 'starttls', requireTlsForAuth: true });
     }
     if (options.upstream) {
       draft.upstream = { mode: 'smarthost', ...options.upstream, security: 'none', user: null, rejectUnauthorized: true };

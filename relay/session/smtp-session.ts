@@ -33,10 +33,16 @@ export interface SessionServices {
 type Hooks = Pick<SMTPServerOptions, 'onConnect' | 'onClose' | 'onAuth' | 'onMailFrom' | 'onRcptTo' | 'onData'>;
 type Stage = Extract<RelayEvent, { type: 'rejected' }>['stage'];
 
-export function createSessionHooks(services: SessionServices): (listener: ListenerConfig) => Hooks {
+export interface SessionHooks {
+  forListener: (listener: ListenerConfig) => Hooks;
+  /** A login tried before TLS on a port that takes them only over TLS: recorded, and the reply. */
+  refuseAuthBeforeTls: (session: SMTPServerSession) => SmtpReply;
+}
+
+export function createSessionHooks(services: SessionServices): SessionHooks {
   const open = new Map<string, { trustedUser: string | null }>();
 
-  const refuse = (session: SMTPServerSession, stage: Stage, reply: SmtpReply) => {
+  const record = (session: SMTPServerSession, stage: Stage, reply: SmtpReply) => {
     services.emit({
       type: 'rejected',
       session: session.id,
@@ -46,6 +52,9 @@ export function createSessionHooks(services: SessionServices): (listener: Listen
       code: reply.code,
       reply: `${reply.code} ${reply.text}`,
     });
+  };
+  const refuse = (session: SMTPServerSession, stage: Stage, reply: SmtpReply) => {
+    record(session, stage, reply);
     return smtpError(reply);
   };
 
@@ -62,7 +71,7 @@ export function createSessionHooks(services: SessionServices): (listener: Listen
     return user;
   };
 
-  return (listener) => ({
+  const forListener = (listener: ListenerConfig): Hooks => ({
     onConnect(session, callback) {
       if (open.size >= services.config().limits.maxConnections) {
         callback(refuse(session, 'connect', replies.tooManyConnections()));
@@ -84,10 +93,6 @@ export function createSessionHooks(services: SessionServices): (listener: Listen
     },
 
     onAuth(auth: SMTPServerAuthentication, session, callback) {
-      if (!session.secure && requiresTlsForAuth(listener)) {
-        callback(refuse(session, 'auth', replies.tlsRequiredForAuth()));
-        return;
-      }
       const address = session.remoteAddress;
       const blockedUntil = services.authLimiter.blockedUntil(address);
       if (blockedUntil !== null) {
@@ -160,10 +165,15 @@ export function createSessionHooks(services: SessionServices): (listener: Listen
       );
     },
   });
-}
 
-function requiresTlsForAuth(listener: ListenerConfig): boolean {
-  return listener.encryption === 'starttls-required' || (listener.encryption === 'starttls' && listener.requireTlsForAuth);
+  return {
+    forListener,
+    refuseAuthBeforeTls: (session) => {
+      const reply = replies.tlsRequiredForAuth();
+      record(session, 'auth', reply);
+      return reply;
+    },
+  };
 }
 
 type DataStream = Parameters<NonNullable<SMTPServerOptions['onData']>>[0];
