@@ -78,7 +78,9 @@ function splitList(tokens: Token[]): Token[][] {
 }
 
 function indexesOf(tokens: Token[], char: Special): number[] {
-  return tokens.flatMap((t, i) => (isSpecial(t, char) ? [i] : []));
+  const found: number[] = [];
+  for (let i = 0; i < tokens.length; i++) if (isSpecial(tokens[i], char)) found.push(i);
+  return found;
 }
 
 function parseMailbox(tokens: Token[]): Mailbox {
@@ -136,60 +138,61 @@ function cfwsBesideAddressSigns(tokens: Token[]): boolean {
 type AddrSpec = Omit<Mailbox, 'displayName'>;
 
 function parseAddrSpec(tokens: Token[]): AddrSpec {
-  const shown = quoted(render(tokens));
+  // The address as written, for a refusal's words only.
+  const shown = () => quoted(render(tokens));
   const ats = indexesOf(tokens, '@');
   const [at] = ats;
-  if (at === undefined) return refuse('syntax', `has no address (no @ in ${shown})`);
-  if (ats.length > 1) refuse('several-at-signs', `address ${shown} has more than one unquoted @`);
+  if (at === undefined) return refuse('syntax', `has no address (no @ in ${shown()})`);
+  if (ats.length > 1) refuse('several-at-signs', `address ${shown()} has more than one unquoted @`);
   if (tokens.some((t) => t.kind === 'space' || t.kind === 'comment')) {
-    refuse('address-form', `address ${shown} holds white space or a comment inside it, which mail programs read differently`);
+    refuse('address-form', `address ${shown()} holds white space or a comment inside it, which mail programs read differently`);
   }
   const local = readLocal(tokens.slice(0, at), shown);
   const domain = readDomain(tokens.slice(at + 1), shown);
   const address = `${local}@${domain}`;
-  if (address.length > MAX_ADDRESS) refuse('syntax', `address ${shown} is longer than ${MAX_ADDRESS} characters`);
+  if (address.length > MAX_ADDRESS) refuse('syntax', `address ${shown()} is longer than ${MAX_ADDRESS} characters`);
   return { local, domain, address };
 }
 
-function readLocal(tokens: Token[], shown: string): string {
+function readLocal(tokens: Token[], shown: () => string): string {
   const [first] = tokens;
-  if (first === undefined) return refuse('syntax', `address ${shown} has no local part before the @`);
+  if (first === undefined) return refuse('syntax', `address ${shown()} has no local part before the @`);
   let local: string;
   if (tokens.length === 1 && first.kind === 'quoted') {
     local = first.text;
-    if (local === '') refuse('syntax', `address ${shown} has an empty local part`);
-    if (local.includes('@')) refuse('at-in-local-part', `address ${shown} has an @ inside its quoted local part`);
+    if (local === '') refuse('syntax', `address ${shown()} has an empty local part`);
+    if (local.includes('@')) refuse('at-in-local-part', `address ${shown()} has an @ inside its quoted local part`);
   } else {
-    if (tokens.some((t) => t.kind === 'quoted')) refuse('address-form', `address ${shown} mixes quoted and unquoted pieces in its local part, an obsolete form mail programs read differently`);
-    local = dotAtom(tokens, `address ${shown}`);
+    if (tokens.some((t) => t.kind === 'quoted')) refuse('address-form', `address ${shown()} mixes quoted and unquoted pieces in its local part, an obsolete form mail programs read differently`);
+    local = dotAtom(tokens, () => `address ${shown()}`);
     const odd = LOCAL_ODD.exec(local)?.[0];
-    if (odd !== undefined) refuse('syntax', `address ${shown} has the character ${JSON.stringify(odd)} in its local part`);
+    if (odd !== undefined) refuse('syntax', `address ${shown()} has the character ${JSON.stringify(odd)} in its local part`);
   }
-  if (hasEncodedWord(local)) refuse('encoded-word-in-address', `address ${shown} holds an encoded word, which some mail programs decode`);
+  if (hasEncodedWord(local)) refuse('encoded-word-in-address', `address ${shown()} holds an encoded word, which some mail programs decode`);
   return local;
 }
 
-function readDomain(tokens: Token[], shown: string): string {
+function readDomain(tokens: Token[], shown: () => string): string {
   const [first] = tokens;
-  if (first === undefined) return refuse('syntax', `address ${shown} has no domain after the @`);
-  if (tokens.length === 1 && first.kind === 'literal') refuse('domain-literal', `address ${shown} uses an address literal; only verified domains may send`);
-  const domain = dotAtom(tokens, `address ${shown}`);
+  if (first === undefined) return refuse('syntax', `address ${shown()} has no domain after the @`);
+  if (tokens.length === 1 && first.kind === 'literal') refuse('domain-literal', `address ${shown()} uses an address literal; only verified domains may send`);
+  const domain = dotAtom(tokens, () => `address ${shown()}`);
   checkHostName(domain);
   return domain;
 }
 
 /** atom *("." atom): no dot at either end, none doubled. */
-function dotAtom(tokens: Token[], what: string): string {
+function dotAtom(tokens: Token[], what: () => string): string {
   let text = '';
   let wantAtom = true;
   for (const token of tokens) {
     if (wantAtom && token.kind === 'atom') text += token.text;
     else if (!wantAtom && isSpecial(token, '.')) text += '.';
-    else if (isSpecial(token, '.')) refuse('syntax', `${what} has a dot at the start of a part or two dots in a row`);
-    else refuse('syntax', `${what} has ${JSON.stringify(render([token]))} where a name was expected`);
+    else if (isSpecial(token, '.')) refuse('syntax', `${what()} has a dot at the start of a part or two dots in a row`);
+    else refuse('syntax', `${what()} has ${JSON.stringify(render([token]))} where a name was expected`);
     wantAtom = !wantAtom;
   }
-  if (wantAtom) refuse('syntax', `${what} ends with a dot`);
+  if (wantAtom) refuse('syntax', `${what()} ends with a dot`);
   return text;
 }
 
@@ -235,14 +238,15 @@ function parsePhrase(tokens: Token[]): { text: string; comments: string[] } {
 
 /** Display name and comments may show no address but the mailbox's own, as written or decoded. */
 function checkShown(address: AddrSpec, displayName: string, comments: string[]): void {
-  const own = { local: address.local, domain: normalizeDomain(address.domain) };
+  let ownDomain: string | null = null;
+  const own = { local: address.local, domain: () => (ownDomain ??= normalizeDomain(address.domain)) };
   const shownIn = (what: 'display name' | 'comment', text: string, code: MailboxProblemCode) => {
-    const label = what === 'comment' ? `comment (${quoted(text)})` : `display name ${JSON.stringify(quoted(text))}`;
-    const forms = shownForms(text, label);
-    const stray = strayAddress(forms, own);
+    if (text === '') return;
+    const label = () => (what === 'comment' ? `comment (${quoted(text)})` : `display name ${JSON.stringify(quoted(text))}`);
+    const stray = strayAddress(shownForms(text, label), own);
     if (stray === null) return;
     const found = stray === '@' ? 'an @' : `the address ${quoted(stray)}`;
-    refuse(code, `${label} shows ${found}, which is not the mailbox's own <${quoted(address.address)}>`);
+    refuse(code, `${label()} shows ${found}, which is not the mailbox's own <${quoted(address.address)}>`);
   };
   shownIn('display name', displayName, 'address-in-display-name');
   for (const comment of comments) shownIn('comment', comment, 'address-in-comment');

@@ -106,7 +106,11 @@ export function trimCfws(tokens: Token[]): { core: Token[]; comments: string[] }
   const isCfws = (t: Token | undefined) => t?.kind === 'space' || t?.kind === 'comment';
   while (start < end && isCfws(tokens[start])) start++;
   while (end > start && isCfws(tokens[end - 1])) end--;
-  const comments = [...tokens.slice(0, start), ...tokens.slice(end)].flatMap((t) => (t.kind === 'comment' ? [t.text] : []));
+  const comments: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    if ((i < start || i >= end) && token?.kind === 'comment') comments.push(token.text);
+  }
   return { core: tokens.slice(start, end), comments };
 }
 

@@ -41,7 +41,7 @@ function decodeEach(text: string): string {
  * adjacent words joined as RFC 2047 asks), each checked for control and
  * invisible characters that decoding may have brought in.
  */
-export function shownForms(text: string, what: string): string[] {
+export function shownForms(text: string, what: () => string): string[] {
   const forms = [text];
   let current = text;
   for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -49,7 +49,7 @@ export function shownForms(text: string, what: string): string[] {
     if (decoded === current) break;
     const joined = libmime.decodeWords(current);
     for (const form of [decoded, joined]) {
-      assertVisible(form, `${what} decodes to text with`);
+      assertVisible(form, `${what()} decodes to text with`);
       forms.push(form);
     }
     current = decoded;
@@ -63,11 +63,13 @@ const DELIMITER = /[\s<>()[\]{},;:"'`@]/u;
 /**
  * The first address (or bare '@') shown in any of the forms that is not the
  * mailbox's own: compared after NFKC (so '＠' is '@'), the local part without
- * case and the domain in its IDN ASCII form.
+ * case and the domain in its IDN ASCII form (`own.domain()`, worked out only
+ * when an '@' shows).
  */
-export function strayAddress(forms: string[], own: { local: string; domain: string }): string | null {
+export function strayAddress(forms: string[], own: { local: string; domain: () => string }): string | null {
   for (const form of forms) {
-    const text = form.normalize('NFKC');
+    // NFKC changes nothing in ASCII, which most names are: skip its cost there.
+    const text = /^[\x20-\x7e]*$/.test(form) ? form : form.normalize('NFKC');
     for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
       let start = at;
       while (start > 0 && !DELIMITER.test(text.charAt(start - 1))) start--;
@@ -75,7 +77,7 @@ export function strayAddress(forms: string[], own: { local: string; domain: stri
       while (end < text.length && !DELIMITER.test(text.charAt(end))) end++;
       const local = text.slice(start, at);
       const domain = text.slice(at + 1, end).replace(/\.+$/, '');
-      if (local === '' || local.toLowerCase() !== own.local.toLowerCase() || normalizeDomain(domain) !== own.domain) return text.slice(start, end);
+      if (local === '' || local.toLowerCase() !== own.local.toLowerCase() || normalizeDomain(domain) !== own.domain()) return text.slice(start, end);
     }
   }
   return null;
