@@ -79,7 +79,7 @@ const CONTROL = /(?!\t)\p{Cc}/u;
 const INVISIBLE = /(?![\u200c\u200d])[\p{Cf}\u2028\u2029]/u;
 
 /** The U+XXXX name of a character. */
-export function codePointName(char: string): string {
+function codePointName(char: string): string {
   return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 

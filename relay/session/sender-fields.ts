@@ -13,7 +13,7 @@ import { kindOf, quoted, type MailboxProblemCode, type MailboxProblemKind } from
 import { checkSender, describeSenderRefusal } from './policy.js';
 import { replies, type SmtpReply } from './replies.js';
 
-export type SenderFieldName = 'From' | 'Sender';
+type SenderFieldName = 'From' | 'Sender';
 
 export interface SenderFieldProblem {
   code: MailboxProblemCode;
