@@ -110,7 +110,11 @@ test('a From or Sender header outside the authorized senders: 550 5.7.1 after DA
     '--header', 'From: <web@company.com>', '--header', 'Sender: <bulk@other.example>', ...login(),
   ]);
   assert.match(sender.output, /<[*~]\* 550 5\.7\.1 Sender header address <bulk@other\.example> is not authorized/);
-  const many = await swaks(relay.port, ['--from', 'web@company.com', '--to', 'a@example.org', '--header', 'From: a@company.com, b@other.example', ...login()]);
+  // Several From mailboxes need a Sender (RFC 5322 §3.6.2); each of them must be authorized all the same.
+  const many = await swaks(relay.port, [
+    '--from', 'web@company.com', '--to', 'a@example.org',
+    '--header', 'From: a@company.com, b@other.example', '--header', 'Sender: <a@company.com>', ...login(),
+  ]);
   assert.match(many.output, /<[*~]\* 550 5\.7\.1 From header address <b@other\.example>/);
   const none = await swaks(relay.port, ['--from', 'web@company.com', '--to', 'a@example.org', '--data', 'Subject: no from\r\n\r\nbody\r\n', ...login()]);
   assert.match(none.output, /<[*~]\* 550 5\.6\.0 The message has no From header/);

@@ -31,6 +31,10 @@ export const replies = {
   }),
   senderRefused: (text: string): SmtpReply => ({ code: 553, text: `5.7.1 ${text}` }),
   headerSenderRefused: (text: string): SmtpReply => ({ code: 550, text: `5.7.1 ${text}` }),
+  /** A From or Sender field that is not valid RFC 5322. */
+  senderFieldInvalid: (text: string): SmtpReply => ({ code: 554, text: `5.6.0 ${text}` }),
+  /** A From or Sender field that mail programs could read as naming another sender. */
+  senderFieldDeceptive: (text: string): SmtpReply => ({ code: 550, text: `5.7.1 ${text}` }),
   noFromHeader: (): SmtpReply => ({ code: 550, text: '5.6.0 The message has no From header' }),
   tooManyRecipients: (max: number): SmtpReply => ({ code: 452, text: `4.5.3 Too many recipients: at most ${max} per message` }),
   messageTooBig: (max: number): SmtpReply => ({ code: 552, text: `5.3.4 Message too big: the limit is ${max} bytes` }),

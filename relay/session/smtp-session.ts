@@ -9,12 +9,13 @@ import type { RelayEvent } from '../events.js';
 import type { ListenerConfig, RelaySettings, RelayUser } from '../protocol.js';
 import { metaLine, newQueueId, type MessageMeta, type Spool, type StoredMessage } from '../queue/spool.js';
 import type { AuthFailureLimiter, Authenticator } from './auth.js';
-import { fromDomainOf, inspectHeaders, rewriteHeaders, type InspectedHeaders } from './message-headers.js';
+import { fromDomainOf, inspectHeaders, rewriteHeaders } from './message-headers.js';
 import { MessageStream } from './message-stream.js';
 import { pipeAll } from './pipe-all.js';
 import { checkSender, describeSenderRefusal, type TrustedClients } from './policy.js';
 import type { RateLimiter } from './rate-limit.js';
 import { replies, smtpError, type SmtpReply } from './replies.js';
+import { senderFieldsRefusal } from './sender-fields.js';
 
 /** Large enough for any real header block, small enough to hold in memory. */
 const MAX_HEADER_BYTES = 1024 * 1024;
@@ -205,7 +206,7 @@ async function receiveMessage(
     discard: () => stream.sizeExceeded || refusal !== null,
     onHeaders: (headers) => {
       const inspected = inspectHeaders(headers);
-      refusal = headerRefusal(inspected, user);
+      refusal = senderFieldsRefusal(inspected.senders, user);
       if (refusal) return null;
       const tls = session.tlsOptions ? { protocol: session.tlsOptions.version, cipher: session.tlsOptions.name } : null;
       rewriteHeaders(headers, {
@@ -286,19 +287,4 @@ function decide(
   if (headerTooLarge) return replies.headerTooBig(MAX_HEADER_BYTES);
   if (refusal) return refusal;
   return meta ?? replies.noFromHeader();
-}
-
-/** The From and Sender headers must each name only authorized, verified senders. */
-function headerRefusal(inspected: InspectedHeaders, user: RelayUser): SmtpReply | null {
-  if (inspected.from.length === 0) return replies.noFromHeader();
-  for (const [what, addresses] of [
-    ['From header address', inspected.from],
-    ['Sender header address', inspected.sender],
-  ] as const) {
-    for (const address of addresses) {
-      const verdict = checkSender(address, user);
-      if (!verdict.ok) return replies.headerSenderRefused(describeSenderRefusal(what, address, user.name, verdict.reason));
-    }
-  }
-  return null;
 }
