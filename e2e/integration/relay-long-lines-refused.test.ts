@@ -62,13 +62,13 @@ async function assertRefused(t: TestContext, relay: RelayChild, upstream: Upstre
 test('signed by its sender with DKIM and a long body line: 554 5.6.3, since re-encoding would break the signature', async (t) => {
   const { relay, upstream } = await setup(t);
   const message = await signed(mail(`From: <${FROM}>`, `To: <${TO}>`, 'Subject: Invoice', 'Content-Type: text/html; charset=utf-8', '', HTML_LINE), { canon: 'relaxed/relaxed', headers: 'from:to:subject' });
-  await assertRefused(t, relay, upstream, await send(relay, message), /A line of 2527 octets in the message body; lines may be at most 998 octets, .*break the DKIM signature the message carries/);
+  await assertRefused(t, relay, upstream, await send(relay, message), /A line of 2527 octets in the message body; lines may be at most 998 octets\. Relay Desk cannot rewrite it: the message carries a DKIM signature that re-encoding would break; wrap long lines or encode them \(quoted-printable, base64\) before signing/);
 });
 
 test('signed with simple header canonicalization over a long References field: 554 5.6.3 naming the field, since folding it would break the signature', async (t) => {
   const { relay, upstream } = await setup(t);
   const message = await signed(mail(`From: <${FROM}>`, 'Subject: Re: order', `References: ${REFERENCES}`, '', 'Short.'), { canon: 'simple/simple', headers: 'from:subject:references' });
-  await assertRefused(t, relay, upstream, await send(relay, message), /in header field References of the message; .*break the DKIM signature/);
+  await assertRefused(t, relay, upstream, await send(relay, message), /in header field References of the message; lines may be at most 998 octets\. Relay Desk cannot rewrite it: the message carries a DKIM signature that folding this field would break; fold it before signing/);
 });
 
 test('signed with relaxed header canonicalization over a long References field: folded, delivered, and dkimpy still verifies the sender\'s signature', async (t) => {
@@ -87,11 +87,11 @@ test('signed with relaxed header canonicalization over a long References field: 
 test('a preamble line over 998 octets: 554 5.6.3, a MIME structure line cannot be re-encoded', async (t) => {
   const { relay, upstream } = await setup(t);
   const message = mail(`From: <${FROM}>`, 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary=b', '', 'p'.repeat(1200), '--b', 'Content-Type: text/plain', '', 'Text.', '--b--');
-  await assertRefused(t, relay, upstream, await send(relay, message), /A line of 1200 octets in the MIME delimiters, preamble or epilogue of the message; .*cannot be re-encoded/);
+  await assertRefused(t, relay, upstream, await send(relay, message), /A line of 1200 octets in the MIME delimiters, preamble or epilogue of the message; .* delimiter, preamble and epilogue lines cannot be re-encoded; shorten it/);
 });
 
 test('an address too long to fold: 554 5.6.3 naming the field and saying what to do', async (t) => {
   const { relay, upstream } = await setup(t);
   const message = mail(`From: <${FROM}>`, `To: <${'r'.repeat(1100)}@example.org>`, 'Subject: x', '', 'Text.');
-  await assertRefused(t, relay, upstream, await send(relay, message), /A line of 1118 octets in header field To of the message; .*no whitespace to fold it at; shorten it/);
+  await assertRefused(t, relay, upstream, await send(relay, message), /A line of 1118 octets in header field To of the message; lines may be at most 998 octets\. Relay Desk cannot rewrite it: it has no whitespace to fold it at; shorten it/);
 });

@@ -107,7 +107,7 @@ function headerValue(headers: Headers, key: string): string {
 }
 
 /** Reads the part's header block into its fields. */
-function describe(part: MimePart, block: Buffer): void {
+function readPartHeader(part: MimePart, block: Buffer): void {
   part.headers = new Headers(block);
   const contentType = headerValue(part.headers, 'content-type');
   part.hasContentType = contentType.trim() !== '';
@@ -239,7 +239,7 @@ export class OutlineReader {
   private endHeader(state: Extract<State, { in: 'header' }>, end: number): void {
     const { part } = state;
     part.header.end = end;
-    describe(part, Buffer.concat(state.block));
+    readPartHeader(part, Buffer.concat(state.block));
     part.body = { start: end, end };
     if (part.boundary !== null) {
       this.open.push(part);

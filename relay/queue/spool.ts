@@ -90,8 +90,8 @@ export function metaLine(meta: MessageMeta): Buffer {
 /** A message being written into the spool. */
 export interface SpoolingMessage {
   stream: SpoolWriter;
-  commit(meta: MessageMeta, bodyOffset: number): Promise<StoredMessage>;
-  abort(): Promise<void>;
+  commit: (meta: MessageMeta, bodyOffset: number) => Promise<StoredMessage>;
+  abort: () => Promise<void>;
 }
 
 export interface SetAsideFile {

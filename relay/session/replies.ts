@@ -30,17 +30,19 @@ function whereIs(problem: LongLineProblem): string {
 function whyNotRewritten(problem: LongLineProblem): string {
   switch (problem.reason) {
     case 'sender-dkim':
-      return 'rewriting it would break the DKIM signature the message carries; wrap or encode (quoted-printable, base64) long lines before signing';
+      return problem.area === 'header'
+        ? 'the message carries a DKIM signature that folding this field would break; fold it before signing'
+        : 'the message carries a DKIM signature that re-encoding would break; wrap long lines or encode them (quoted-printable, base64) before signing';
     case 'signed-part':
-      return 'it is inside a multipart/signed part, whose signature re-encoding would break; encode long lines before signing';
+      return 'it is inside a multipart/signed part whose signature re-encoding would break; encode long lines before signing';
     case 'unfoldable-header':
       return 'it has no whitespace to fold it at; shorten it';
     case 'not-reencodable':
-      return `a ${printable(problem.contentType)} body must stay unencoded (RFC 2046); wrap its lines`;
+      return `a ${printable(problem.contentType)} body must not be re-encoded (RFC 2046); wrap its lines`;
     case 'unknown-encoding':
-      return `its transfer encoding ${printable(problem.detail ?? '')} cannot be re-encoded; send it as base64`;
+      return `its transfer encoding ${printable(problem.detail ?? '')} is not one it can re-encode; send the part as base64`;
     case 'structure':
-      return 'such a line cannot be re-encoded; shorten it';
+      return 'MIME delimiter, preamble and epilogue lines cannot be re-encoded; shorten it';
     case 'too-complex':
       return 'the message is too complex to re-encode';
   }
@@ -79,7 +81,7 @@ export const replies = {
     text:
       problem.reason === 'too-complex'
         ? `5.6.3 The message has a line over 998 octets and ${problem.detail === 'parts' ? 'too many MIME parts' : 'a MIME part header too large'} to re-encode it`
-        : `5.6.3 A line of ${problem.octets} octets in ${whereIs(problem)}; lines may be at most 998 octets, and this one cannot be rewritten: ${whyNotRewritten(problem)}`,
+        : `5.6.3 A line of ${problem.octets} octets in ${whereIs(problem)}; lines may be at most 998 octets. Relay Desk cannot rewrite it: ${whyNotRewritten(problem)}`,
   }),
   storeFailed: (): SmtpReply => ({ code: 451, text: '4.3.0 The message could not be stored; try again later' }),
   queued: (id: string): string => `2.0.0 Ok: queued as ${id}`,

@@ -263,6 +263,12 @@ test('what cannot be re-encoded is refused, saying where and why', async () => {
 
   const uuencoded = multipart('--b', 'Content-Type: application/octet-stream', 'Content-Transfer-Encoding: x-uuencode', '', long, '--b--');
   assert.deepEqual(await refused(uuencoded), { reason: 'unknown-encoding', part: '1', contentType: 'application/octet-stream', area: 'body', octets: 1500, detail: 'x-uuencode' });
+
+  // Each part's header is kept while the structure is read: their number and size are bounded, as in mailsplit.
+  const manyParts = multipart(...Array.from({ length: 1001 }, () => ['--b', '', 'x']).flat(), '--b', '', long, '--b--');
+  assert.deepEqual(await refused(manyParts), { reason: 'too-complex', part: '', contentType: 'multipart/mixed', area: 'structure', octets: 0, detail: 'parts' });
+  const hugePartHeader = multipart('--b', ...Array.from({ length: 20_000 }, (_, i) => `X-Filler-${i}: ${'f'.repeat(50)}`), '', long, '--b--');
+  assert.deepEqual(await refused(hugePartHeader), { reason: 'too-complex', part: '', contentType: 'multipart/mixed', area: 'structure', octets: 0, detail: 'part-header' });
 });
 
 test('however the message is cut into chunks, down to single bytes, it is rewritten to the same content', async () => {
