@@ -162,7 +162,9 @@ export class OutlineReader {
     const state = this.state;
     if (state.in === 'body' && isRawEncoding(state.part.encoding)) this.countText(state.part, piece);
     const keep = state.in === 'header' ? piece.length : Math.min(piece.length, KEEP_BYTES - this.keptBytes);
-    if (keep > 0) {
+    // A header line is kept whole, so its size is bounded as it comes, not only once it ends.
+    if (state.in === 'header' && state.size + this.keptBytes + keep > MAX_PART_HEADER_BYTES) this.overflow = 'part-header';
+    else if (keep > 0) {
       this.lineKept.push(keep === piece.length ? piece : piece.subarray(0, keep));
       this.keptBytes += keep;
     }
@@ -201,8 +203,7 @@ export class OutlineReader {
       state.part.longest.header = Math.max(state.part.longest.header, octets);
       state.block.push(line);
       state.size += line.length;
-      if (state.size > MAX_PART_HEADER_BYTES) this.overflow = 'part-header';
-      else if (octets === 0) this.endHeader(state, this.offset);
+      if (octets === 0) this.endHeader(state, this.offset);
     }
   }
 
@@ -216,7 +217,8 @@ export class OutlineReader {
       if (!close && text !== `--${multipart.boundary ?? ''}`) continue;
       const state = this.state;
       if (state.in === 'header') this.endHeader(state, start);
-      else if (state.in === 'body') this.endBody(state.part, start);
+      // The CRLF before a delimiter line belongs to the delimiter (RFC 2046 §5.1.1).
+      else if (state.in === 'body') this.endBody(state.part, Math.max(state.part.body.start, start - 2));
       // A delimiter of an enclosing multipart ends every multipart inside it.
       this.open.length = depth + 1;
       multipart.longest.structure = Math.max(multipart.longest.structure, octets);
@@ -250,9 +252,8 @@ export class OutlineReader {
     this.state = { in: 'body', part };
   }
 
-  private endBody(part: MimePart, delimiterStart: number): void {
-    // The CRLF before a delimiter line belongs to the delimiter (RFC 2046 §5.1.1); the message's last line keeps its own.
-    part.body.end = delimiterStart === this.offset ? delimiterStart : Math.max(part.body.start, delimiterStart - 2);
+  private endBody(part: MimePart, end: number): void {
+    part.body.end = end;
     if (this.utf8 && part.text.utf8) {
       try {
         this.utf8.decode();

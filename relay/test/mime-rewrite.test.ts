@@ -269,6 +269,8 @@ test('what cannot be re-encoded is refused, saying where and why', async () => {
   assert.deepEqual(await refused(manyParts), { reason: 'too-complex', part: '', contentType: 'multipart/mixed', area: 'structure', octets: 0, detail: 'parts' });
   const hugePartHeader = multipart('--b', ...Array.from({ length: 20_000 }, (_, i) => `X-Filler-${i}: ${'f'.repeat(50)}`), '', long, '--b--');
   assert.deepEqual(await refused(hugePartHeader), { reason: 'too-complex', part: '', contentType: 'multipart/mixed', area: 'structure', octets: 0, detail: 'part-header' });
+  const oneHugeHeaderLine = multipart('--b', `X-Filler: ${'f'.repeat(2 * 1024 * 1024)}`, '', long, '--b--');
+  assert.deepEqual(await refused(oneHugeHeaderLine), { reason: 'too-complex', part: '', contentType: 'multipart/mixed', area: 'structure', octets: 0, detail: 'part-header' });
 });
 
 test('however the message is cut into chunks, down to single bytes, it is rewritten to the same content', async () => {
