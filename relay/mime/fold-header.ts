@@ -32,10 +32,15 @@ export type HeaderFold =
 
 const isSpace = (c: number) => c === 0x20 || c === 0x09;
 
-/** Where to cut `text` after `start`: the last whitespace run near FOLD_TARGET, or the first beyond it; -1 if none within reach. */
+/**
+ * Where to cut `text` after `start`: the last whitespace run near
+ * FOLD_TARGET, or the first beyond it; -1 if none within reach. A run with
+ * nothing after it is no place to cut: the new line would hold only whitespace.
+ */
 function cutPoint(text: string, start: number, earliest: number): number {
+  const reach = Math.min(start + MAX_LINE_OCTETS, text.trimEnd().length - 1);
   let cut = -1;
-  for (let i = Math.max(start + 1, earliest); i <= start + MAX_LINE_OCTETS; i++) {
+  for (let i = Math.max(start + 1, earliest); i <= reach; i++) {
     if (!isSpace(text.charCodeAt(i)) || isSpace(text.charCodeAt(i - 1))) continue;
     if (cut < 0 || i <= start + FOLD_TARGET) cut = i;
     if (i > start + FOLD_TARGET) break;
@@ -45,11 +50,11 @@ function cutPoint(text: string, start: number, earliest: number): number {
 
 /**
  * Cuts one physical line into lines of at most 998 octets (near 78 where
- * whitespace allows), each new one
- * starting with the whitespace it was cut before; null if it has a run with
- * no such place. Cuts come at the start of a whitespace run, so no line is
- * left holding only whitespace; the field's name keeps its first word beside
- * it where the word fits (`valueStart`: where that word may start).
+ * whitespace allows), each new one starting with the whitespace it was cut
+ * before; null if it has a run with no such place. Cuts come at the start of
+ * a whitespace run, so no line is left holding only whitespace; the field's
+ * name keeps its first word beside it where the word fits (`valueStart`:
+ * where that word may start).
  */
 function foldPhysical(text: string, valueStart: number): string[] | null {
   const lines: string[] = [];

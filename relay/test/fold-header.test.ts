@@ -80,6 +80,18 @@ test("the sender's DKIM signature: relaxed header canonicalization allows foldin
   assert.deepEqual(encodedNotCovered.result, { ok: true, changed: true });
 });
 
+test('trailing whitespace stays on the last line: no line is left holding only whitespace', () => {
+  const words = Array.from({ length: 300 }, (_, i) => `w${i}`).join(' ');
+  // However much whitespace trails, wherever the last cut would fall.
+  for (let trailing = 1; trailing <= 80; trailing++) {
+    const { result, built } = fold(headerBlock(`X-Words: ${words}${' '.repeat(trailing)}`, 'From: a@office.example'));
+    assert.deepEqual(result, { ok: true, changed: true });
+    const lines = built.toString('latin1').split('\r\n');
+    assert.ok(lines.every((line) => line === '' || /\S/.test(line)), `${trailing} trailing: ${JSON.stringify(lines.slice(-4))}`);
+    assert.match(lines.find((line) => line.includes('w299')) ?? '', new RegExp(`w299 {${trailing}}$`));
+  }
+});
+
 test('a header block with no line over the limit is not touched', () => {
   const block = headerBlock('From: a@office.example', `X-Long: ${'z'.repeat(MAX_LINE_OCTETS - 'X-Long: '.length)}`);
   const { result, built } = fold(block);
