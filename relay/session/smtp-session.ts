@@ -7,8 +7,10 @@
 import type { SMTPServerAuthentication, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { RelayEvent } from '../events.js';
 import type { ListenerConfig, RelaySettings, RelayUser } from '../protocol.js';
+import { foldMessageHeader } from '../mime/reencode-plan.js';
 import { metaLine, newQueueId, type MessageMeta, type Spool, type StoredMessage } from '../queue/spool.js';
 import type { AuthFailureLimiter, Authenticator } from './auth.js';
+import { rewriteLongLines } from './long-lines.js';
 import { fromDomainOf, inspectHeaders, rewriteHeaders } from './message-headers.js';
 import { MessageStream } from './message-stream.js';
 import { pipeAll } from './pipe-all.js';
@@ -199,7 +201,7 @@ async function receiveMessage(
   let refusal: SmtpReply | null = null;
   let meta: MessageMeta | null = null;
   /** The metadata line written before the message: its length is where the body starts. */
-  let metaBytes = 0;
+  let prefix: Buffer = Buffer.alloc(0);
 
   const message = new MessageStream({
     maxHeaderBytes: MAX_HEADER_BYTES,
@@ -220,6 +222,11 @@ async function receiveMessage(
         tls,
         now,
       });
+      const longHeaderLine = foldMessageHeader(headers);
+      if (longHeaderLine) {
+        refusal = replies.lineTooLong(longHeaderLine);
+        return null;
+      }
       meta = {
         v: 1,
         id,
@@ -234,13 +241,12 @@ async function receiveMessage(
         campaign: inspected.campaign,
         tls: session.secure,
       };
-      const line = metaLine(meta);
-      metaBytes = line.length;
-      return line;
+      prefix = metaLine(meta);
+      return prefix;
     },
   });
 
-  const spooled = services.spool.create(id);
+  let spooled = services.spool.create(id);
   try {
     await pipeAll(stream, message, spooled.stream);
   } catch (err) {
@@ -252,12 +258,19 @@ async function receiveMessage(
     await spooled.abort();
     return decided;
   }
+  if (message.longBodyLine) {
+    // The upstream may refuse a line over 998 octets: re-encode now, or refuse now, never bounce later.
+    const first = spooled;
+    const rewritten = await rewriteLongLines(services.spool, id, first, prefix).finally(() => first.abort());
+    if ('code' in rewritten) return rewritten;
+    spooled = rewritten;
+  }
   if (!services.rateLimiter.take(user.name, user.rateLimitPerHour)) {
     await spooled.abort();
     return replies.rateLimited(user.name, user.rateLimitPerHour ?? 0);
   }
-  const stored = await spooled.commit(decided, metaBytes);
-  const size = spooled.stream.bytesWritten - metaBytes;
+  const stored = await spooled.commit(decided, prefix.length);
+  const size = spooled.stream.bytesWritten - prefix.length;
   services.emit({
     type: 'accepted',
     id,
