@@ -89,6 +89,7 @@ function runShell(): void {
       // The same folder `relay-desk serve` uses, so both see one installation.
       const running = await createHost({ dataDir: defaultDataDir(), launch: launchWithUtilityProcess });
       host = running;
+      if (running.tightened) console.log(running.tightened);
       await running.start();
       createWindow(running);
     })

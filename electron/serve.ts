@@ -67,7 +67,7 @@ function describeState(state: RelayState): string {
   return state.listeners
     .map((l) =>
       l.status === 'listening'
-        ? `SMTP relay listening on ${l.address}:${l.port}`
+        ? `SMTP relay listening on ${l.address}:${l.port}${l.clearTextLogins ? ' (warning: logins without TLS allowed, passwords cross the network readable)' : ''}`
         : `SMTP relay could not listen on port ${l.port}: ${l.error ?? 'unknown error'}`,
     )
     .join('\n');
@@ -79,6 +79,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   if (options.upstream) hostOptions.upstream = options.upstream;
   if (options.dnsServers) hostOptions.dnsServers = options.dnsServers;
   const host = await createHost(hostOptions);
+  if (host.tightened) console.log(host.tightened);
   if (host.recovery) {
     console.log(`Relay Desk could not read its settings (${host.recovery.reason}); the damaged file is kept as ${host.recovery.keptAs} and the last good copy was restored.`);
   }

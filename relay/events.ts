@@ -11,6 +11,8 @@ export const ListenerStateSchema = z.object({
   port: z.number().int(),
   address: z.string(),
   encryption: EncryptionSchema,
+  /** Logins before TLS allowed: passwords cross the network readable. */
+  clearTextLogins: z.boolean(),
   status: z.enum(['listening', 'error']),
   /** Plain-words reason a port could not be opened. */
   error: z.string().optional(),

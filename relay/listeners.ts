@@ -4,9 +4,9 @@
  * certificate is swapped into running servers without reopening them.
  */
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { guardServer, takeLoginsOnlyOverTls, type RefuseAuthBeforeTls, type ServerGuard } from './smtp-server-patches.js';
 import type { ListenerState } from './events.js';
-import type { ListenerConfig, TlsConfig } from './protocol.js';
-import { guardServer, type ServerGuard } from './smtp-server-patches.js';
+import { allowsClearTextLogin, type ListenerConfig, type TlsConfig } from './protocol.js';
 
 interface OpenListener {
   config: ListenerConfig;
@@ -33,9 +33,9 @@ export function describeBindError(port: number, err: NodeJS.ErrnoException): str
 }
 
 /**
- * smtp-server options for one listener's encryption. AUTH before TLS is let
- * through to the relay's own check (session/smtp-session.ts), which answers
- * with a proper enhanced status code.
+ * smtp-server options for one listener's encryption. AUTH before TLS is not
+ * left to the library: where a port takes logins only over TLS, the patched
+ * connection refuses it with the relay's own reply (smtp-server-patches.ts).
  */
 export function encryptionOptions(listener: ListenerConfig, tls: TlsConfig | null): SMTPServerOptions | string {
   if (listener.encryption === 'none') return { secure: false, disabledCommands: ['STARTTLS'], allowInsecureAuth: true };
@@ -56,6 +56,7 @@ export class ListenerSet {
 
   constructor(
     private readonly baseOptions: (listener: ListenerConfig) => SMTPServerOptions,
+    private readonly refuseAuthBeforeTls: RefuseAuthBeforeTls,
     /** The connection limits every port shares. */
     private readonly guard: ServerGuard,
   ) {}
@@ -80,7 +81,13 @@ export class ListenerSet {
   }
 
   private async listen(key: string, config: ListenerConfig): Promise<void> {
-    const state: ListenerState = { port: config.port, address: config.address, encryption: config.encryption, status: 'listening' };
+    const state: ListenerState = {
+      port: config.port,
+      address: config.address,
+      encryption: config.encryption,
+      clearTextLogins: allowsClearTextLogin(config),
+      status: 'listening',
+    };
     const encryption = encryptionOptions(config, this.tls);
     if (typeof encryption === 'string') {
       this.open.set(key, { config, server: null, state: { ...state, status: 'error', error: encryption } });
@@ -88,6 +95,7 @@ export class ListenerSet {
     }
     const server = new SMTPServer({ ...this.baseOptions(config), ...encryption });
     guardServer(server, this.guard);
+    if (!allowsClearTextLogin(config)) takeLoginsOnlyOverTls(server, this.refuseAuthBeforeTls);
     const entry: OpenListener = { config, server, state };
     this.open.set(key, entry);
     await new Promise<void>((resolve) => {

@@ -103,23 +103,27 @@ async function start(first: RelaySettings): Promise<void> {
     accepted: (message) => scheduler?.add(message),
   });
   const guard = new ConnectionGuard({ limits: () => current().limits, trusted: () => trusted, emit });
-  listeners = new ListenerSet((listener) => ({
-    name: current().hostname,
-    banner: 'Relay Desk ESMTP',
-    size: current().limits.maxMessageBytes,
-    // Reverse lookups add a DNS round trip to every connection and decide nothing here.
-    disableReverseLookup: true,
-    authMethods: ['PLAIN', 'LOGIN'],
-    // RFC 2034 enhanced status codes on every reply (the relay's own carry precise ones).
-    hideENHANCEDSTATUSCODES: false,
-    // Trusted devices send without AUTH; everyone else is refused at MAIL/RCPT.
-    authOptional: true,
-    // The guard decides who connects; smtp-server's own cap (on TLS handshakes in progress) is kept out of its way.
-    maxClients: current().limits.maxConnections + 1,
-    socketTimeout: current().limits.session.idleMs + BACKSTOP_TIMEOUT_MS,
-    closeTimeout: CLOSE_TIMEOUT_MS,
-    ...hooks(listener),
-  }), guard);
+  listeners = new ListenerSet(
+    (listener) => ({
+      name: current().hostname,
+      banner: 'Relay Desk ESMTP',
+      size: current().limits.maxMessageBytes,
+      // Reverse lookups add a DNS round trip to every connection and decide nothing here.
+      disableReverseLookup: true,
+      authMethods: ['PLAIN', 'LOGIN'],
+      // RFC 2034 enhanced status codes on every reply (the relay's own carry precise ones).
+      hideENHANCEDSTATUSCODES: false,
+      // Trusted devices send without AUTH; everyone else is refused at MAIL/RCPT.
+      authOptional: true,
+      // The guard decides who connects; smtp-server's own cap (on TLS handshakes in progress) is kept out of its way.
+      maxClients: current().limits.maxConnections + 1,
+      socketTimeout: current().limits.session.idleMs + BACKSTOP_TIMEOUT_MS,
+      closeTimeout: CLOSE_TIMEOUT_MS,
+      ...hooks.forListener(listener),
+    }),
+    hooks.refuseAuthBeforeTls,
+    guard,
+  );
 }
 
 /** Hands the messages queued before this start to the scheduler, then tells the host what the queue holds. */

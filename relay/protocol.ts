@@ -62,6 +62,16 @@ export const ListenerConfigSchema = z
   });
 export type ListenerConfig = z.infer<typeof ListenerConfigSchema>;
 
+/**
+ * Whether a client may log in on this port before TLS, its password crossing
+ * the network readable: on a port without encryption, or with optional
+ * STARTTLS where the admin allowed it for devices that cannot use TLS. The
+ * relay enforces it; the host shows a warning wherever such a port appears.
+ */
+export function allowsClearTextLogin(listener: Pick<ListenerConfig, 'encryption' | 'requireTlsForAuth'>): boolean {
+  return listener.encryption === 'none' || (listener.encryption === 'starttls' && !listener.requireTlsForAuth);
+}
+
 export const TlsConfigSchema = z.object({ key: z.string().min(1), cert: z.string().min(1) });
 export type TlsConfig = z.infer<typeof TlsConfigSchema>;
 

@@ -1,6 +1,6 @@
 /**
- * Deliberate departures from smtp-server's defaults, applied once at import
- * to the library's classes:
+ * Five deliberate departures from smtp-server's defaults, applied once at
+ * import to the library's classes:
  *
  * 1. Replies the relay writes carry their own precise enhanced status code
  *    (550 5.7.1 for a sender policy refusal); smtp-server would otherwise
@@ -14,7 +14,13 @@
  *    2% of the relay's time with a connection per message. Same format: 10
  *    random bytes in base 32, 16 characters. Listeners that expect a PROXY
  *    header (the relay sets none) keep the library's path.
- * 4. Hook points for a server's ServerGuard (guardServer()), which the
+ * 4. On a port that takes logins only over TLS, EHLO before STARTTLS does not
+ *    offer AUTH, and AUTH is refused at the command, before any credential
+ *    is exchanged. The library offers it either way; a client that believed
+ *    the offer would send its password readable across the LAN (with AUTH
+ *    LOGIN, after the 334 prompts, before any application hook runs) only to
+ *    learn it must not. The refusal's words are the relay's.
+ * 5. Hook points for a server's ServerGuard (guardServer()), which the
  *    relay's connection limits use (session/connection-guard.ts): a socket
  *    is admitted or refused as it is accepted, before any TLS handshake,
  *    instead of the library's one global cap; every command line passes the
@@ -23,7 +29,7 @@
  *    (reset by every byte) does not tell apart.
  */
 import type { Socket } from 'node:net';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type { SMTPStream } from 'smtp-server/lib/smtp-stream.js';
 import { randomHex } from './random-pool.js';
@@ -80,6 +86,46 @@ proto.init = function init(this: SMTPConnection) {
       return;
     }
     this.connectionReady();
+  });
+};
+
+/** Answers (and records) a login tried before TLS on a port that takes them only over TLS. */
+export type RefuseAuthBeforeTls = (session: SMTPServerSession) => { code: number; text: string };
+
+/** Servers whose port takes logins only over TLS (listeners.ts marks them). */
+const tlsOnlyLogins = new WeakMap<SMTPServer, RefuseAuthBeforeTls>();
+
+export function takeLoginsOnlyOverTls(server: SMTPServer, refuse: RefuseAuthBeforeTls): void {
+  tlsOnlyLogins.set(server, refuse);
+}
+
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(this) below
+const originalAuth = proto.handler_AUTH;
+proto.handler_AUTH = function handlerAuth(this: SMTPConnection, command, callback) {
+  const refuse = this.secure ? undefined : tlsOnlyLogins.get(this._server);
+  if (!refuse) {
+    originalAuth.call(this, command, callback);
+    return;
+  }
+  const reply = refuse(this.session);
+  this.send(reply.code, reply.text);
+  callback();
+};
+
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(this) below
+const originalEhlo = proto.handler_EHLO;
+proto.handler_EHLO = function handlerEhlo(this: SMTPConnection, command, callback) {
+  if (this.secure || !tlsOnlyLogins.has(this._server)) {
+    originalEhlo.call(this, command, callback);
+    return;
+  }
+  // The library lists what _isSupported allows, synchronously; AUTH is left
+  // out of this one list and is back before the next command is read.
+  const own = this.session.disabledCommands;
+  this.session.disabledCommands = [...(own ?? this._server.options.disabledCommands), 'AUTH'];
+  originalEhlo.call(this, command, () => {
+    this.session.disabledCommands = own;
+    callback();
   });
 };
 

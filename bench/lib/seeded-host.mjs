@@ -49,7 +49,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 // ── seeding ────────────────────────────────────────────────────────────────
 
-/** Like host.ts's freshSettings, on loopback only (a bench has no business on the LAN). */
+/** Like electron/host/fresh-settings.ts, on loopback only (a bench has no business on the LAN). */
 function freshSettings(modules, smtpPort) {
   return {
     version: modules.STORE_VERSION,

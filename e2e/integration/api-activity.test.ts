@@ -19,7 +19,7 @@ test('delivered, deferred and refused mail shows in the send status, and stays t
   const upstream = await startUpstream(t);
   const relay = await startRelayDesk(t, { upstream, dns });
   const { user, password } = await senderUser(relay, dns, 'office.example');
-  const login = ['--auth', 'PLAIN', '--auth-user', user, '--auth-password', password];
+  const login = ['--tls', '--auth', 'PLAIN', '--auth-user', user, '--auth-password', password];
   const send = (subject: string) =>
     swaks(relay.smtpPort, ['--from', 'clerk@office.example', '--to', 'boss@example.org', '--header', 'From: clerk@office.example', '--header', `Subject: ${subject}`, ...login]);
 
@@ -73,6 +73,8 @@ test('a settings change made while a client is mid-session applies without dropp
   const upstream = await startUpstream(t);
   const relay = await startRelayDesk(t, { upstream, dns });
   const { user, password } = await senderUser(relay, dns, 'office.example');
+  // The device logs in without TLS (this raw client cannot do TLS), which the admin allowed for its port.
+  await ok(relay, 'server.setListener', { port: relay.smtpPort, encryption: 'starttls', requireTlsForAuth: false });
   const smtp = await rawSmtp(relay.smtpPort);
   await smtp.reply();
   await smtp.command('EHLO held.test');
@@ -102,7 +104,7 @@ test('a user at the hourly limit stays there when the relay is killed and restar
   const send = (subject: string) =>
     swaks(relay.smtpPort, [
       ...['--from', 'clerk@office.example', '--to', 'boss@example.org', '--header', 'From: clerk@office.example', '--header', `Subject: ${subject}`],
-      ...['--auth', 'PLAIN', '--auth-user', user, '--auth-password', password],
+      ...['--tls', '--auth', 'PLAIN', '--auth-user', user, '--auth-password', password],
     ]);
   assert.equal((await send('one')).code, 0);
   assert.equal((await send('two')).code, 0);

@@ -142,7 +142,7 @@ test('domains: a verified domain authorizes its users, and their mail carries a 
   const sent = await swaks(relay.smtpPort, [
     '--from', 'sales@company.example',
     '--to', 'customer@example.org',
-    '--auth', 'PLAIN', '--auth-user', user.name, '--auth-password', password,
+    '--tls', '--auth', 'PLAIN', '--auth-user', user.name, '--auth-password', password,
     '--header', 'Subject: Order confirmation',
   ]);
   assert.equal(sent.code, 0, sent.output);
@@ -305,7 +305,7 @@ test('an address confirmed after its user was made lets that user send from it a
   const send = (subject: string) =>
     swaks(relay.smtpPort, [
       ...['--from', 'billing@company.example', '--to', 'boss@example.org', '--header', 'From: billing@company.example', '--header', `Subject: ${subject}`],
-      ...['--auth', 'PLAIN', '--auth-user', user.name, '--auth-password', password],
+      ...['--tls', '--auth', 'PLAIN', '--auth-user', user.name, '--auth-password', password],
     ]);
   assert.match((await send('before')).output, /553 5\.7\.1 .*billing@company\.example.* not verified/i);
 

@@ -74,7 +74,7 @@ test('a fresh serve has a self-signed certificate for this machine, and the rela
   assert.ok(v4 === -1 || server.lanAddresses.slice(v4).every((a) => a.includes(':')), 'IPv4 addresses come first');
   assert.deepEqual(
     server.listeners.find((l) => l.port === relay.smtpPort),
-    { port: relay.smtpPort, encryption: 'starttls', requireTlsForAuth: false },
+    { port: relay.smtpPort, encryption: 'starttls', requireTlsForAuth: true, clearTextLogins: false },
   );
   assert.ok(server.tls);
   assert.equal(server.tls.source, 'generated');
@@ -120,7 +120,7 @@ test('server.setListener: allowed ports only, encryption rules, the same port up
   // Implicit TLS on a port of the open range (465 needs administrator rights on most systems).
   const tlsPort = await freePort();
   const added = value(await relay.call('server.setListener', { port: tlsPort, encryption: 'tls' }), ServerViewSchema);
-  assert.deepEqual(added.listeners.find((l) => l.port === tlsPort), { port: tlsPort, encryption: 'tls', requireTlsForAuth: false });
+  assert.deepEqual(added.listeners.find((l) => l.port === tlsPort), { port: tlsPort, encryption: 'tls', requireTlsForAuth: false, clearTextLogins: false });
   await listening(relay, tlsPort);
   assert.equal(await fingerprintOverTls(tlsPort), added.tls?.fingerprint);
 
@@ -128,7 +128,7 @@ test('server.setListener: allowed ports only, encryption rules, the same port up
   const updated = value(await relay.call('server.setListener', { port: tlsPort, encryption: 'starttls', requireTlsForAuth: true }), ServerViewSchema);
   assert.deepEqual(
     updated.listeners.filter((l) => l.port === tlsPort),
-    [{ port: tlsPort, encryption: 'starttls', requireTlsForAuth: true }],
+    [{ port: tlsPort, encryption: 'starttls', requireTlsForAuth: true, clearTextLogins: false }],
   );
   await relay.waitForRelayState((s) => s.listeners.some((l) => l.port === tlsPort && l.encryption === 'starttls' && l.status === 'listening'));
   const smtp = await rawSmtp(tlsPort);
@@ -155,7 +155,7 @@ test('server.removeListener: unknown port not found, the last port kept; the rel
   succeeds(await relay.call('server.setListener', { port: extra, encryption: 'none' }));
   await listening(relay, extra);
   const after = value(await relay.call('server.removeListener', { port: relay.smtpPort }), ServerViewSchema);
-  assert.deepEqual(after.listeners, [{ port: extra, encryption: 'none', requireTlsForAuth: false }]);
+  assert.deepEqual(after.listeners, [{ port: extra, encryption: 'none', requireTlsForAuth: false, clearTextLogins: true }]);
   await relay.waitForRelayState((s) => !s.listeners.some((l) => l.port === relay.smtpPort));
   const refused = await rawSmtp(relay.smtpPort).then(
     () => 'connected',

@@ -50,7 +50,7 @@ test('users.create: generated name and password, shown once; the password works 
   assert.doesNotMatch(settings, /scrypt\$/, 'no verifier in the settings file');
 
   // AUTH works with it (the sender is not authorized yet, so MAIL is refused, after a successful login).
-  const sent = await swaks(relay.smtpPort, ['--from', 'a@office.example', '--to', 'b@example.org', '--auth', 'PLAIN', '--auth-user', user.name, '--auth-password', password]);
+  const sent = await swaks(relay.smtpPort, ['--from', 'a@office.example', '--to', 'b@example.org', '--tls', '--auth', 'PLAIN', '--auth-user', user.name, '--auth-password', password]);
   assert.match(sent.output, /235 .*Authentication successful/i);
   assert.match(sent.output, /553 5\.7\.1 Sender <a@office\.example> is not authorized for SMTP user s\d+_0/);
 });
@@ -105,7 +105,7 @@ test('users.update changes what was given, keeps the rest; deactivating locks th
   assert.ok(updated.updatedAt >= user.updatedAt);
   assert.ok((await ok(relay, 'lists.list', {})).lists.some((l) => l.name === 'Billing' && l.users === 1));
   await relay.waitForRelayState((s) => s.status === 'running');
-  const refused = await swaks(relay.smtpPort, ['--from', 'a@office.example', '--to', 'b@example.org', '--auth', 'PLAIN', '--auth-user', user.name, '--auth-password', password]);
+  const refused = await swaks(relay.smtpPort, ['--from', 'a@office.example', '--to', 'b@example.org', '--tls', '--auth', 'PLAIN', '--auth-user', user.name, '--auth-password', password]);
   assert.match(refused.output, /535 5\.7\.8 SMTP user s\d+_0 is not active/);
   assert.equal(error(await relay.call('users.update', { name: 'nobody_9', active: true })).code, 'not_found');
   assert.equal(error(await relay.call('users.update', { name: user.name, priority: 9 })).code, 'invalid_input');
@@ -116,7 +116,7 @@ test('reset-password: a new password, once; the old one stops working', async (t
   const { user, password } = await createUser(relay);
   const reset = await ok(relay, 'users.resetPassword', { name: user.name });
   assert.notEqual(reset.password, password);
-  const login = (pass: string) => swaks(relay.smtpPort, ['--quit-after', 'AUTH', '--auth', 'LOGIN', '--auth-user', user.name, '--auth-password', pass]);
+  const login = (pass: string) => swaks(relay.smtpPort, ['--quit-after', 'AUTH', '--tls', '--auth', 'LOGIN', '--auth-user', user.name, '--auth-password', pass]);
   assert.match((await login(password)).output, /535 5\.7\.8 Authentication failed/);
   assert.match((await login(reset.password)).output, /235 /);
   assert.equal(error(await relay.call('users.resetPassword', { name: 'nobody_9' })).code, 'not_found');

@@ -29,7 +29,7 @@ test('--help prints the usage of every command group and exits 0', async () => {
     list: [/relay-desk list add NAME/, /relay-desk list ls/],
     user: [/relay-desk user add .*--priority N/, /relay-desk user set USER/, /relay-desk user reset-password USER/, /relay-desk user delete USER/, /separated by ";"/],
     sender: [/relay-desk sender add-domain DOMAIN/, /relay-desk sender confirm ADDRESS CODE/, /relay-desk sender list/],
-    listener: [/relay-desk listener set PORT --encryption none\|starttls\|starttls-required\|tls \[--require-tls-for-auth\]/, /relay-desk listener remove PORT/],
+    listener: [/relay-desk listener set PORT --encryption none\|starttls\|starttls-required\|tls \[--allow-cleartext-login\]/, /relay-desk listener remove PORT/],
     upstream: [/relay-desk upstream set --host HOST --port PORT --security none\|starttls\|tls/, /--password-stdin/, /relay-desk upstream direct/, /relay-desk upstream test/],
     status: [/relay-desk status/],
     serve: [/--data-dir DIR/, /--admin-port N/, /--dns HOST:PORT/, /--smtp-port N/, /--upstream HOST:PORT/],
@@ -69,7 +69,7 @@ test('listener set and remove open and close a port; status shows the ports, cer
   const set = await cliJson<ServerView>(['listener', 'set', String(port), '--encryption', 'tls', ...at(relay)]);
   assert.deepEqual(
     set.listeners.find((l) => l.port === port),
-    { port, encryption: 'tls', requireTlsForAuth: false },
+    { port, encryption: 'tls', requireTlsForAuth: false, clearTextLogins: false },
   );
   await relay.waitForRelayState((s) => s.listeners.some((l) => l.port === port && l.status === 'listening'));
   const tls = await swaks(port, ['--tls-on-connect', '--quit-after', 'EHLO']);
@@ -77,7 +77,7 @@ test('listener set and remove open and close a port; status shows the ports, cer
 
   const status = await cliOk(['status', ...at(relay)]);
   assert.match(status, /^Relay: running, 0 messages queued$/m);
-  assert.match(status, new RegExp(`^${relay.smtpPort} +STARTTLS +with or without TLS +listening$`, 'm'));
+  assert.match(status, new RegExp(`^${relay.smtpPort} +STARTTLS +after STARTTLS +listening$`, 'm'));
   assert.match(status, new RegExp(`^${port} +TLS +over TLS +listening$`, 'm'));
   assert.match(status, /^Certificate: generated, for .*, valid until \d{4}-/m);
   assert.match(status, /^Upstream: none/m);
@@ -86,14 +86,23 @@ test('listener set and remove open and close a port; status shows the ports, cer
   assert.deepEqual(json.server.listeners.map((l) => l.port).sort(), [relay.smtpPort, port].sort());
   assert.deepEqual(json.upstream, { mode: 'none' });
 
-  // STARTTLS on the relay's own port, login only after it.
-  const human = await cliOk(['listener', 'set', String(relay.smtpPort), '--encryption', 'starttls', '--require-tls-for-auth', ...at(relay)]);
-  assert.match(human, new RegExp(`^${relay.smtpPort} +STARTTLS +after STARTTLS$`, 'm'));
+  // Clear-text logins on the relay's own port, for devices that cannot use TLS: allowed only when asked for, and flagged.
   const added = await cliJson<{ user: string; password: string }>(['user', 'add', ...at(relay)]);
   const { user } = added;
   const password = added.password;
-  const plain = await swaks(relay.smtpPort, ['--quit-after', 'AUTH', '--auth', 'PLAIN', '--auth-user', user, '--auth-password', password]);
-  assert.notEqual(plain.code, 0, plain.output);
+  const plainLogin = () => swaks(relay.smtpPort, ['--quit-after', 'AUTH', '--auth', 'PLAIN', '--auth-user', user, '--auth-password', password]);
+  const allowed = await cliOk(['listener', 'set', String(relay.smtpPort), '--encryption', 'starttls', '--allow-cleartext-login', ...at(relay)]);
+  assert.match(allowed, new RegExp(`^${relay.smtpPort} +STARTTLS +with or without TLS \\(warning: passwords cross the network readable\\)$`, 'm'));
+  assert.match((await plainLogin()).output, /235 /, 'the admin allowed logins without TLS');
+  assertOneLineError(
+    await cli(['listener', 'set', String(relay.smtpPort), '--encryption', 'tls', '--allow-cleartext-login', ...at(relay)]),
+    /--allow-cleartext-login applies only to --encryption starttls/,
+  );
+  // "set" describes the whole port: without the flag, login only after STARTTLS again.
+  const human = await cliOk(['listener', 'set', String(relay.smtpPort), '--encryption', 'starttls', ...at(relay)]);
+  assert.match(human, new RegExp(`^${relay.smtpPort} +STARTTLS +after STARTTLS$`, 'm'));
+  const plain = await plainLogin();
+  assert.match(plain.output, /Host did not advertise authentication/);
   assert.doesNotMatch(plain.output, /235 /);
   const secured = await swaks(relay.smtpPort, ['--tls', '--quit-after', 'AUTH', '--auth', 'PLAIN', '--auth-user', user, '--auth-password', password]);
   assert.match(secured.output, /235 /, 'after STARTTLS the login works');

@@ -72,22 +72,86 @@ test('the UI is served with a strict content security policy and no file outside
 
   // Raw paths, as an attacker would send them (fetch would normalise them first).
   for (const path of ['/../package.json', '/../../package.json', '/%2e%2e/%2e%2e/package.json', '/..%2f..%2fpackage.json', '/assets/../../../package.json']) {
-    const { status, text } = await rawGet(relay.baseUrl, path);
+    const { status, text } = await rawRequest(relay.baseUrl, path);
     assert.doesNotMatch(text, /"name": "relay-desk"/, path);
     assert.ok(status === 200 || status === 404, `${path}: ${status}`);
   }
 });
 
-function rawGet(baseUrl: string, path: string): Promise<{ status: number; text: string }> {
+test('DNS rebinding: only the loopback names on the admin port are answered, for the page and the API', async (t) => {
+  const relay = await startRelayDesk(t);
+  const port = new URL(relay.baseUrl).port;
+  for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1:${Number(port) + 1}`, `127.0.0.1.evil.example:${port}`, '127.0.0.1']) {
+    const page = await rawRequest(relay.baseUrl, '/', { headers: { Host: host } });
+    assert.equal(page.status, 403, `Host: ${host}`);
+    assert.doesNotMatch(page.text, /<div id="root">/, `Host: ${host}`);
+    assert.match(page.text, new RegExp(`^Open Relay Desk as http://127\\.0\\.0\\.1:${port}/ or http://localhost:${port}/`));
+    const api = await rawRequest(relay.baseUrl, '/api/call/relay.status', {
+      method: 'POST',
+      headers: { Host: host, Authorization: `Bearer ${relay.token}`, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(api.status, 403, `API with Host: ${host}`);
+    assert.match(api.text, /"code":"forbidden_host"/);
+  }
+  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`]) {
+    const page = await rawRequest(relay.baseUrl, '/', { headers: { Host: host } });
+    assert.equal(page.status, 200, `Host: ${host}`);
+    assert.match(page.text, /<div id="root">/);
+  }
+});
+
+test('a call or event stream from another origin is refused even with the token; the page itself and programs pass', async (t) => {
+  const relay = await startRelayDesk(t);
+  const port = new URL(relay.baseUrl).port;
+  const withOrigin = (origin: string | undefined, input: unknown = {}) => ({
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${relay.token}`,
+      'Content-Type': 'application/json',
+      ...(origin === undefined ? {} : { Origin: origin }),
+    },
+    body: JSON.stringify(input),
+  });
+  for (const origin of ['http://evil.example', `http://evil.example:${port}`, `http://127.0.0.1:${Number(port) + 1}`, `https://127.0.0.1:${port}`, 'null']) {
+    const call = await rawRequest(relay.baseUrl, '/api/call/lists.create', withOrigin(origin, { name: 'Planted' }));
+    assert.equal(call.status, 403, `Origin: ${origin}`);
+    assert.match(call.text, /"code":"forbidden_origin"/);
+    const events = await rawRequest(relay.baseUrl, '/api/events', { headers: { Authorization: `Bearer ${relay.token}`, Origin: origin } });
+    assert.equal(events.status, 403, `event stream with Origin: ${origin}`);
+  }
+  const lists = await relay.call('lists.list');
+  assert.doesNotMatch(JSON.stringify(lists.body), /Planted/, 'no refused call changed anything');
+  for (const origin of [`http://127.0.0.1:${port}`, `http://localhost:${port}`, undefined]) {
+    const call = await rawRequest(relay.baseUrl, '/api/call/relay.status', withOrigin(origin));
+    assert.equal(call.status, 200, `Origin: ${String(origin)}`);
+  }
+});
+
+interface RawOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** A request exactly as given: fetch would set Host and Origin itself, as browsers do. */
+function rawRequest(baseUrl: string, path: string, options: RawOptions = {}): Promise<{ status: number; text: string }> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, method: 'GET' }, (res) => {
+    const req = request({ host: url.hostname, port: url.port, path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
     });
     req.on('error', reject);
-    req.end();
+    // The event stream never ends: its status is all a test needs.
+    req.on('response', (res) => {
+      if (res.headers['content-type'] === 'text/event-stream') {
+        resolve({ status: res.statusCode ?? 0, text: '' });
+        req.destroy();
+      }
+    });
+    req.end(options.body);
   });
 }

@@ -14,18 +14,37 @@ import { isRunning, startRelayDesk } from '../fixtures/relay-desk.js';
 import { tempDir } from '../fixtures/temp.js';
 import { waitUntil } from '../fixtures/wait.js';
 
-test('serve with no options starts the relay on port 2525 and prints the admin URL', async (t) => {
+test('serve for a fresh user: the data folder in the app data folder, the relay on the port given, the admin URL without its token', async (t) => {
   const home = await tempDir(t, 'home');
-  // A fresh user: no data folder, no flags, default ports (skipped only if this machine already uses them).
-  const proc = spawnProcess(process.execPath, [cliEntry, 'serve'], {
+  // A fresh user, no data folder; the ports are this test's own (the defaults' values are a unit test, fresh-settings.test.ts).
+  const [smtpPort, adminPort] = [await freePort(), await freePort()];
+  const proc = spawnProcess(process.execPath, [cliEntry, 'serve', '--smtp-port', String(smtpPort), '--admin-port', String(adminPort)], {
     env: { ...process.env, HOME: home, XDG_DATA_HOME: `${home}/.local/share` },
   });
   t.after(() => proc.stop('SIGINT'));
   const admin = await proc.waitForLine(/^Relay Desk admin: /);
-  assert.match(admin, /^Relay Desk admin: http:\/\/127\.0\.0\.1:7025\/ \(its sign-in token is in this user's keychain; `relay-desk admin-url` prints the full address\)$/);
+  assert.equal(admin, `Relay Desk admin: http://127.0.0.1:${adminPort}/ (its sign-in token is in this user's keychain; \`relay-desk admin-url\` prints the full address)`);
   assert.doesNotMatch(proc.lines.join('\n'), /token=/, 'no token in output that is not a terminal');
-  await proc.waitForLine(/^SMTP relay listening on 0\.0\.0\.0:2525$/);
+  await proc.waitForLine(new RegExp(`^SMTP relay listening on 0\\.0\\.0\\.0:${smtpPort}$`));
   assert.ok(proc.lines.includes(`Data folder: ${home}/.local/share/relay-desk`));
+  const settings = JSON.parse(await readFile(`${home}/.local/share/relay-desk/settings.json`, 'utf8')) as { server: { listeners: { port: number }[] } };
+  assert.deepEqual(settings.server.listeners.map((l) => l.port), [smtpPort], '--smtp-port sets the port: no 2525 beside it');
+});
+
+test('serve --smtp-port on an installation with only the default port moves it there: no port 2525 left to fail', async (t) => {
+  const first = await startRelayDesk(t);
+  await first.interrupt();
+  // The settings as a fresh install without the flag writes them.
+  const file = join(first.dataDir, 'settings.json');
+  const settings = JSON.parse(await readFile(file, 'utf8')) as { server: { listeners: { port: number }[] } };
+  assert.equal(settings.server.listeners.length, 1);
+  settings.server.listeners[0] = { ...settings.server.listeners[0], port: 2525 };
+  await writeFile(file, JSON.stringify(settings));
+
+  const relay = await startRelayDesk(t, { dataDir: first.dataDir });
+  const state = await relay.waitForRelayState((s) => s.listeners.length > 0);
+  assert.deepEqual(state.listeners.map((l) => [l.port, l.status]), [[relay.smtpPort, 'listening']]);
+  assert.doesNotMatch(relay.proc.lines.join('\n'), /2525/);
 });
 
 test('Ctrl-C stops the host and the relay child, leaving no orphan', async (t) => {

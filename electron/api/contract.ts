@@ -16,6 +16,8 @@ export const ListenerStateSchema = z.object({
   port: z.number().int(),
   address: z.string(),
   encryption: z.enum(['none', 'starttls', 'starttls-required', 'tls']),
+  /** Logins before TLS allowed: passwords cross the network readable. */
+  clearTextLogins: z.boolean(),
   status: z.enum(['listening', 'error']),
   error: z.string().optional(),
 });

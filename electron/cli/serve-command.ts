@@ -12,7 +12,8 @@ Runs the relay and the web admin on this computer until Ctrl-C.
 Options:
   --data-dir DIR        where mail queue and settings live (default: the user's app data folder)
   --admin-port N        web admin port on 127.0.0.1 (default 7025; 0 picks a free port)
-  --smtp-port N         a relay port to listen on: 25, 80, 465, 587 or 1025-5000 (a fresh install uses 2525)
+  --smtp-port N         the relay's port: 25, 80, 465, 587 or 1025-5000 (default 2525). It replaces
+                        the default port when that is the only one; ports set up in the admin stay
   --upstream HOST:PORT  smarthost that relayed mail is handed to (saved in the settings)
   --dns HOST:PORT       DNS server for sender verification and direct delivery (default: the system's)
   -h, --help            show this help

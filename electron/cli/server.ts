@@ -14,10 +14,11 @@ const ENCRYPTIONS = ['none', 'starttls', 'starttls-required', 'tls'] as const;
 const SECURITIES = ['none', 'starttls', 'tls'] as const;
 
 const LISTENER_HELP = `Usage:
-  relay-desk listener set PORT --encryption none|starttls|starttls-required|tls [--require-tls-for-auth]
+  relay-desk listener set PORT --encryption none|starttls|starttls-required|tls [--allow-cleartext-login]
       listen on PORT (25, 80, 465, 587 or 1025-5000), or change how it is encrypted:
         none               no TLS (AUTH in clear text: only for devices that cannot do better)
-        starttls           STARTTLS offered; with --require-tls-for-auth, login only after it
+        starttls           STARTTLS offered; login only after it, unless --allow-cleartext-login
+                           (for devices that cannot use TLS: their passwords cross the network readable)
         starttls-required  nothing but EHLO and STARTTLS before TLS
         tls                TLS from the first byte (465)
   relay-desk listener remove PORT
@@ -50,21 +51,13 @@ const STATUS_HELP = `Usage:
 
 ${COMMON_HELP}`;
 
-const LISTENER_FLAGS = { encryption: '--encryption', requireTlsForAuth: '--require-tls-for-auth' };
+const LISTENER_FLAGS = { encryption: '--encryption', requireTlsForAuth: '--allow-cleartext-login' };
 const UPSTREAM_FLAGS = { host: '--host', port: '--port', security: '--security', user: '--user', password: '--password-stdin' };
 
 /** When a mail client may log in on a port, in words. */
 function login(l: ServerView['listeners'][number]): string {
-  switch (l.encryption) {
-    case 'none':
-      return 'without TLS';
-    case 'starttls':
-      return l.requireTlsForAuth ? 'after STARTTLS' : 'with or without TLS';
-    case 'starttls-required':
-      return 'after STARTTLS';
-    case 'tls':
-      return 'over TLS';
-  }
+  if (l.clearTextLogins) return `${l.encryption === 'none' ? 'without TLS' : 'with or without TLS'} (warning: passwords cross the network readable)`;
+  return l.encryption === 'tls' ? 'over TLS' : 'after STARTTLS';
 }
 
 function listenerTable(server: ServerView, relay?: RelayState): string {
@@ -114,14 +107,18 @@ export const listenerGroup: CommandGroup = {
     let server: ServerView;
     let json: boolean | undefined;
     if (sub === 'set') {
-      const options = { encryption: { type: 'string' }, 'require-tls-for-auth': { type: 'boolean' } } as const;
+      const options = { encryption: { type: 'string' }, 'allow-cleartext-login': { type: 'boolean' } } as const;
       const { values, positionals } = parseCommand(command, rest, options, ['PORT']);
       if (values.encryption === undefined) throw new UsageError('listener set needs --encryption', command);
       const input = { port: port(positionals[0] ?? '', 'PORT', command), encryption: choice(values.encryption, '--encryption', command, ENCRYPTIONS) };
-      const requireTls = values['require-tls-for-auth'] === true;
+      const allowClearText = values['allow-cleartext-login'] === true;
+      if (allowClearText && input.encryption !== 'starttls') {
+        const why = input.encryption === 'none' ? 'a port without encryption always allows it' : 'this port never offers a login before TLS';
+        throw new UsageError(`--allow-cleartext-login applies only to --encryption starttls: ${why}`, command);
+      }
       const api = await connect(dataDirOf(values));
-      // "set" describes the whole port: on optional STARTTLS the switch is on only when given; elsewhere the host decides.
-      const call = api.call('server.setListener', input.encryption === 'starttls' || requireTls ? { ...input, requireTlsForAuth: requireTls } : input);
+      // "set" describes the whole port: on optional STARTTLS logins wait for TLS unless the flag is given.
+      const call = api.call('server.setListener', input.encryption === 'starttls' ? { ...input, requireTlsForAuth: !allowClearText } : input);
       server = await withFlags(call, LISTENER_FLAGS);
       json = values.json;
     } else if (sub === 'remove') {

@@ -4,15 +4,15 @@
  * unchanged inside Electron's main process and in plain Node
  * (`relay-desk serve`); only the way the relay child is launched differs.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { ApiImplementation, EventEnvelope } from '../api/contract.js';
 import type { HostContext } from './context.js';
+import { describeTightened, prepareDataFolder } from './data-folder.js';
+import { freshSettings, useSmtpPort } from './fresh-settings.js';
 import { ADMIN_TOKEN_KEY } from './discovery.js';
 import { buildRelayConfig, buildUsersDelta } from './relay-config.js';
-import { DEFAULT_LIMITS } from './relay-defaults.js';
 import type { LaunchRelay } from './relay-process.js';
 import { Journal } from './journal.js';
 import { rateHistory } from './rate-history.js';
@@ -21,17 +21,14 @@ import { activityService } from './services/activity.js';
 import { openKeychain } from './secrets.js';
 import { sendersService } from './services/senders.js';
 import { ensureCertificate, serverService } from './services/server.js';
-import { DEFAULT_LIST, usersService } from './services/users.js';
-import { STORE_VERSION, type StoreData } from './store/schema.js';
+import { usersService } from './services/users.js';
 import { Store, type Recovery } from './store/store.js';
 import { Vault } from './vault.js';
-
-export const DEFAULT_SMTP_PORT = 2525;
 
 export interface HostOptions {
   dataDir: string;
   launch: LaunchRelay;
-  /** A port the relay must listen on (added if the settings lack it); on a fresh install, the only one. */
+  /** A port the relay must listen on (./fresh-settings.ts, useSmtpPort); on a fresh install, the only one. */
   smtpPort?: number;
   /** Smarthost to use, replacing the stored upstream (serve --upstream). */
   upstream?: { host: string; port: number };
@@ -48,38 +45,17 @@ export interface Host {
   readonly adminToken: string;
   /** Set when damaged settings were replaced by the last good copy at start. */
   readonly recovery: Recovery | null;
+  /** Set when the data folder was readable by other users and was made private at start. */
+  readonly tightened: string | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-function freshSettings(smtpPort: number): StoreData {
-  return {
-    version: STORE_VERSION,
-    accountId: String(randomInt(100_000, 1_000_000)),
-    installationId: randomBytes(9).toString('base64url'),
-    nextUserNumber: 0,
-    lists: [{ name: DEFAULT_LIST, createdAt: new Date().toISOString() }],
-    senders: { domains: [], addresses: [] },
-    server: {
-      // Office devices on the LAN reach the relay; AUTH or a trusted address is required to send.
-      listenAddress: '0.0.0.0',
-      listeners: [{ port: smtpPort, encryption: 'starttls', requireTlsForAuth: false }],
-      tls: null,
-      limits: DEFAULT_LIMITS,
-    },
-    upstream: { mode: 'none' },
-    dnsServers: [],
-  };
-}
-
 export async function createHost(options: HostOptions): Promise<Host> {
-  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  const store = await Store.open(options.dataDir, () => freshSettings(options.smtpPort ?? DEFAULT_SMTP_PORT));
+  const tightened = describeTightened(options.dataDir, await prepareDataFolder(options.dataDir));
+  const store = await Store.open(options.dataDir, () => freshSettings(options.smtpPort));
   await store.update((draft) => {
-    const port = options.smtpPort;
-    if (port !== undefined && !draft.server.listeners.some((l) => l.port === port)) {
-      draft.server.listeners.push({ port, encryption: 'starttls', requireTlsForAuth: false });
-    }
+    if (options.smtpPort !== undefined) useSmtpPort(draft.server.listeners, options.smtpPort);
     if (options.upstream) {
       draft.upstream = { mode: 'smarthost', ...options.upstream, security: 'none', user: null, rejectUnauthorized: true };
     }
@@ -128,6 +104,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     supervisor: running,
     adminToken,
     recovery: store.recovery,
+    tightened,
     async start() {
       await ensureCertificate(ctx);
       running.start();

@@ -48,7 +48,12 @@ test('"require TLS before login" only with optional STARTTLS; kept on update whe
   assert.equal(checkListener({ port: 2525, encryption: 'starttls' }, current).requireTlsForAuth, true);
   assert.equal(checkListener({ port: 2525, encryption: 'starttls', requireTlsForAuth: false }, current).requireTlsForAuth, false);
   assert.equal(checkListener({ port: 2525, encryption: 'none' }, current).requireTlsForAuth, false);
-  assert.equal(checkListener({ port: 2525, encryption: 'starttls' }).requireTlsForAuth, false);
+  // A new port, or one coming to optional STARTTLS, requires TLS before login unless the admin says otherwise.
+  assert.equal(checkListener({ port: 2525, encryption: 'starttls' }).requireTlsForAuth, true);
+  assert.equal(checkListener({ port: 2525, encryption: 'starttls' }, { port: 2525, encryption: 'none', requireTlsForAuth: false }).requireTlsForAuth, true);
+  assert.equal(checkListener({ port: 2525, encryption: 'starttls', requireTlsForAuth: false }).requireTlsForAuth, false);
+  const allowed = { port: 2525, encryption: 'starttls' as const, requireTlsForAuth: false };
+  assert.equal(checkListener({ port: 2525, encryption: 'starttls' }, allowed).requireTlsForAuth, false, 'an existing choice is kept');
 });
 
 test('a smarthost host is a host name or an IP address, normalised', () => {

@@ -14,6 +14,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { CallResult, EventEnvelope } from '../api/contract.js';
 import type { Dispatch } from '../api/dispatcher.js';
 import { CONTENT_SECURITY_POLICY } from '../security.js';
+import { loopbackNames, type LoopbackNames } from './loopback-names.js';
 
 export interface HttpTransportOptions {
   dispatch: Dispatch;
@@ -74,9 +75,23 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
     });
   });
 
+  /** Known once the port is bound (the admin may ask for port 0). */
+  let names: LoopbackNames | null = null;
+  let port = 0;
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (!names?.host(req.headers.host)) {
+      const message = `Open Relay Desk as http://127.0.0.1:${port}/ or http://localhost:${port}/ (this address was refused: it may be a DNS rebinding attempt).`;
+      if (path.startsWith('/api/')) sendJson(res, 403, failure('forbidden_host', message));
+      else sendText(res, 403, message);
+      return;
+    }
     if (path.startsWith('/api/')) {
+      if (!names.origin(req.headers.origin)) {
+        sendJson(res, 403, failure('forbidden_origin', 'Only the Relay Desk admin page itself may call its API.'));
+        return;
+      }
       if (!authorized(req)) {
         sendJson(res, 401, failure('unauthorized', 'The admin token is missing or wrong. Open the URL that `relay-desk serve` printed.'));
         return;
@@ -116,6 +131,8 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
     });
   });
   const address = server.address() as AddressInfo;
+  port = address.port;
+  names = loopbackNames(port);
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
   return {
@@ -157,6 +174,11 @@ function statusOf(result: CallResult): number {
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(text);
 }
 

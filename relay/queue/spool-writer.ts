@@ -8,10 +8,10 @@
  * a 20 MB message never sits in memory whole, nor do 100 at once hold 256 KB
  * each.
  */
-import { closeSync, createWriteStream, fdatasync, ftruncateSync, openSync, writeSync, type WriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, fdatasync, ftruncateSync, openSync, writeSync, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { noteLargeBytes } from '../gc-nudge.js';
 
 /** Messages up to this size are held in memory until they are delivered (when the spool's budget allows). */
@@ -105,6 +105,16 @@ export class SpoolWriter extends Writable {
     done(err);
   }
 
+  /**
+   * Octets [start, end) of what was written, read again once the writer has
+   * finished and before persist() or discard(): from memory, or from the file.
+   */
+  readRange(start: number, end: number): Readable {
+    if (end <= start) return Readable.from([]);
+    if (this.chunks) return Readable.from(sliceOf(this.chunks, start, end));
+    return createReadStream(this.file.path, { start, end: end - 1, highWaterMark: LARGE_IO_BYTES });
+  }
+
   /** True once the message went to its file rather than being held. */
   get streamed(): boolean {
     return this.out !== null;
@@ -127,6 +137,18 @@ export class SpoolWriter extends Writable {
     this.letGo();
     this.destroy();
     if (this.out) await rm(this.file.path, { force: true });
+  }
+}
+
+/** The octets [start, end) of consecutive chunks, as views into them. */
+function* sliceOf(chunks: Buffer[], start: number, end: number): Generator<Buffer> {
+  let at = 0;
+  for (const chunk of chunks) {
+    const from = Math.max(start - at, 0);
+    const to = Math.min(end - at, chunk.length);
+    if (to > from) yield chunk.subarray(from, to);
+    at += chunk.length;
+    if (at >= end) return;
   }
 }
 

@@ -87,6 +87,13 @@ export function metaLine(meta: MessageMeta): Buffer {
   return Buffer.from(`${JSON.stringify(meta)}\n`);
 }
 
+/** A message being written into the spool. */
+export interface SpoolingMessage {
+  stream: SpoolWriter;
+  commit: (meta: MessageMeta, bodyOffset: number) => Promise<StoredMessage>;
+  abort: () => Promise<void>;
+}
+
 export interface SetAsideFile {
   /** Where the unreadable file now is. */
   file: string;
@@ -200,10 +207,16 @@ export class Spool {
     return { meta, bodyOffset: end + 1, state };
   }
 
-  /** A stream to write one message into; nothing is in the queue until commit(). */
-  create(id: string): { stream: SpoolWriter; commit: (meta: MessageMeta, bodyOffset: number) => Promise<StoredMessage>; abort: () => Promise<void> } {
+  /**
+   * A stream to write one message into; nothing is in the queue until
+   * commit(). A 'rewrite' is a second version of a message still being
+   * received (made deliverable, ../mime/), written beside the first, which is
+   * aborted; like any .tmp file it is removed at start if a crash left it.
+   */
+  create(id: string, version: 'received' | 'rewrite' = 'received'): SpoolingMessage {
     const spare = this.spares.take();
-    const stream = new SpoolWriter(spare ?? { kind: 'new', path: this.path(id, 'tmp') }, this.receiving);
+    const tmp = version === 'received' ? this.path(id, 'tmp') : join(this.dir, `${id}.rewrite.tmp`);
+    const stream = new SpoolWriter(spare ?? { kind: 'new', path: tmp }, this.receiving);
     return {
       stream,
       commit: async (meta, bodyOffset) => {

@@ -1,15 +1,15 @@
 /**
  * What the relay reads from and writes into a message's header block:
- * the From and Sender addresses for the sender policy, the subject and the
- * X-SMTPAPI campaign for statistics (that header is an instruction to us and
- * is removed), and the headers every relayed message gets: Received,
- * X-Priority and Importance from the user's priority, Message-ID and Date
- * when the client left them out.
+ * the From and Sender mailboxes for the sender policy (read strictly, by
+ * ./sender-fields.ts), the subject and the X-SMTPAPI campaign for statistics
+ * (that header is an instruction to us and is removed), and the headers every
+ * relayed message gets: Received, X-Priority and Importance from the user's
+ * priority, Message-ID and Date when the client left them out.
  */
-import addressparser from 'nodemailer/lib/addressparser';
 import libmime from 'libmime';
 import type Headers from 'mailsplit/lib/headers.js';
 import { splitAddress } from './policy.js';
+import { readSenderFields, type SenderFields } from './sender-fields.js';
 
 export interface Campaign {
   name?: string;
@@ -17,9 +17,11 @@ export interface Campaign {
 }
 
 export interface InspectedHeaders {
-  /** Every address in every From header. */
+  /** The From and Sender fields read strictly, or why they cannot be trusted. */
+  senders: SenderFields;
+  /** The address of every From mailbox; empty when the fields were refused. */
   from: string[];
-  /** Every address in every Sender header. */
+  /** The Sender mailbox's address, if there is one and the fields were not refused. */
   sender: string[];
   /** The first From header as written, for display. */
   fromText: string;
@@ -51,14 +53,6 @@ function valueOf(line: string): string {
   return text.slice(text.indexOf(':') + 1).replace(/\r\n[ \t]/g, ' ').trim();
 }
 
-function addressesIn(headers: Headers, key: string): string[] {
-  return headers
-    .get(key)
-    .flatMap((line) => addressparser(valueOf(line), { flatten: true }))
-    .map((a) => a.address.trim())
-    .filter((a) => a !== '');
-}
-
 function parseCampaign(headers: Headers): Campaign | null {
   const lines = headers.get('x-smtpapi');
   if (lines.length === 0) return null;
@@ -81,9 +75,11 @@ function parseCampaign(headers: Headers): Campaign | null {
 }
 
 export function inspectHeaders(headers: Headers): InspectedHeaders {
+  const senders = readSenderFields(headers);
   return {
-    from: addressesIn(headers, 'from'),
-    sender: addressesIn(headers, 'sender'),
+    senders,
+    from: senders.ok ? senders.from.map((m) => m.address) : [],
+    sender: senders.ok && senders.sender ? [senders.sender.address] : [],
     fromText: libmime.decodeWords(valueOf(headers.get('from')[0] ?? '')).slice(0, MAX_SUBJECT),
     subject: libmime.decodeWords(valueOf(headers.get('subject')[0] ?? '')).slice(0, MAX_SUBJECT),
     campaign: parseCampaign(headers),

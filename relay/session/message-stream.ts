@@ -4,12 +4,15 @@
  *   end-of-DATA: what is spooled is what the upstream will get);
  * - the header block is collected (up to a limit), handed to `onHeaders`,
  *   which inspects and rewrites it, and written out with a prefix (the spool's
- *   metadata line) before the body, which is passed through untouched;
+ *   metadata line) before the body, which is passed through untouched
+ *   while a scanner notes whether any of its lines is over 998 octets (a
+ *   few native searches per chunk; see ../mime/line-limit.ts);
  * - once `discard()` says so (too big, refused), nothing more is written but
  *   the client's data is still read to the end, as SMTP requires.
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import Headers from 'mailsplit/lib/headers.js';
+import { LongLineScanner } from '../mime/line-limit.js';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -28,6 +31,7 @@ export class MessageStream extends Transform {
   private header: Buffer[] | null = [];
   private headerBytes = 0;
   private dropped = false;
+  private readonly bodyLines = new LongLineScanner();
   /** Set when the header block passed the limit; the rest of the message is read and dropped. */
   headerTooLarge = false;
 
@@ -46,7 +50,13 @@ export class MessageStream extends Transform {
       this.accept(CRLF);
     }
     if (this.header) this.finishHeader(Buffer.concat(this.header), Buffer.alloc(0));
+    this.bodyLines.finish();
     done();
+  }
+
+  /** Whether a line of the body (as written out) is longer than 998 octets. */
+  get longBodyLine(): boolean {
+    return this.bodyLines.found;
   }
 
   /** Set by normalizeLineEndings: a chunk ended in CR whose partner may start the next chunk. */
@@ -65,6 +75,7 @@ export class MessageStream extends Transform {
       return;
     }
     if (!this.header) {
+      this.bodyLines.scan(data);
       this.push(data);
       return;
     }
@@ -98,6 +109,7 @@ export class MessageStream extends Transform {
     }
     this.push(prefix);
     this.push(headers.getList().length > 0 ? headers.build() : block);
+    this.bodyLines.scan(rest);
     if (rest.length) this.push(rest);
   }
 }

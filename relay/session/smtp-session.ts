@@ -7,14 +7,17 @@
 import type { SMTPServerAuthentication, SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { RelayEvent } from '../events.js';
 import type { ListenerConfig, RelaySettings, RelayUser } from '../protocol.js';
+import { foldMessageHeader } from '../mime/reencode-plan.js';
 import { metaLine, newQueueId, type MessageMeta, type Spool, type StoredMessage } from '../queue/spool.js';
 import type { AuthFailureLimiter, Authenticator } from './auth.js';
-import { fromDomainOf, inspectHeaders, rewriteHeaders, type InspectedHeaders } from './message-headers.js';
+import { rewriteLongLines } from './long-lines.js';
+import { fromDomainOf, inspectHeaders, rewriteHeaders } from './message-headers.js';
 import { MessageStream } from './message-stream.js';
 import { pipeAll } from './pipe-all.js';
 import { checkSender, describeSenderRefusal, type TrustedClients } from './policy.js';
 import type { RateLimiter } from './rate-limit.js';
 import { replies, smtpError, type SmtpReply } from './replies.js';
+import { senderFieldsRefusal } from './sender-fields.js';
 
 /** Large enough for any real header block, small enough to hold in memory. */
 const MAX_HEADER_BYTES = 1024 * 1024;
@@ -33,10 +36,16 @@ export interface SessionServices {
 type Hooks = Pick<SMTPServerOptions, 'onConnect' | 'onClose' | 'onAuth' | 'onMailFrom' | 'onRcptTo' | 'onData'>;
 type Stage = Extract<RelayEvent, { type: 'rejected' }>['stage'];
 
-export function createSessionHooks(services: SessionServices): (listener: ListenerConfig) => Hooks {
+export interface SessionHooks {
+  forListener: (listener: ListenerConfig) => Hooks;
+  /** A login tried before TLS on a port that takes them only over TLS: recorded, and the reply. */
+  refuseAuthBeforeTls: (session: SMTPServerSession) => SmtpReply;
+}
+
+export function createSessionHooks(services: SessionServices): SessionHooks {
   const open = new Map<string, { trustedUser: string | null }>();
 
-  const refuse = (session: SMTPServerSession, stage: Stage, reply: SmtpReply) => {
+  const record = (session: SMTPServerSession, stage: Stage, reply: SmtpReply) => {
     services.emit({
       type: 'rejected',
       session: session.id,
@@ -46,6 +55,9 @@ export function createSessionHooks(services: SessionServices): (listener: Listen
       code: reply.code,
       reply: `${reply.code} ${reply.text}`,
     });
+  };
+  const refuse = (session: SMTPServerSession, stage: Stage, reply: SmtpReply) => {
+    record(session, stage, reply);
     return smtpError(reply);
   };
 
@@ -62,7 +74,7 @@ export function createSessionHooks(services: SessionServices): (listener: Listen
     return user;
   };
 
-  return (listener) => ({
+  const forListener = (listener: ListenerConfig): Hooks => ({
     // Connection limits were applied as the socket was accepted (./connection-guard.ts).
     onConnect(session, callback) {
       open.set(session.id, { trustedUser: services.trusted().userFor(session.remoteAddress) });
@@ -81,10 +93,6 @@ export function createSessionHooks(services: SessionServices): (listener: Listen
     },
 
     onAuth(auth: SMTPServerAuthentication, session, callback) {
-      if (!session.secure && requiresTlsForAuth(listener)) {
-        callback(refuse(session, 'auth', replies.tlsRequiredForAuth()));
-        return;
-      }
       const address = session.remoteAddress;
       const blockedUntil = services.authLimiter.blockedUntil(address);
       if (blockedUntil !== null) {
@@ -119,6 +127,12 @@ export function createSessionHooks(services: SessionServices): (listener: Listen
         callback(refuse(session, 'mail', user));
         return;
       }
+      // The null sender (MAIL FROM:<>) is how devices send delivery and read
+      // receipts; who it is from is still checked in the From and Sender headers.
+      if (address.address === '') {
+        callback();
+        return;
+      }
       const verdict = checkSender(address.address, user);
       if (!verdict.ok) {
         callback(refuse(session, 'mail', replies.senderRefused(describeSenderRefusal('Sender', address.address, user.name, verdict.reason))));
@@ -151,10 +165,15 @@ export function createSessionHooks(services: SessionServices): (listener: Listen
       );
     },
   });
-}
 
-function requiresTlsForAuth(listener: ListenerConfig): boolean {
-  return listener.encryption === 'starttls-required' || (listener.encryption === 'starttls' && listener.requireTlsForAuth);
+  return {
+    forListener,
+    refuseAuthBeforeTls: (session) => {
+      const reply = replies.tlsRequiredForAuth();
+      record(session, 'auth', reply);
+      return reply;
+    },
+  };
 }
 
 type DataStream = Parameters<NonNullable<SMTPServerOptions['onData']>>[0];
@@ -179,14 +198,14 @@ async function receiveMessage(
   let refusal: SmtpReply | null = null;
   let meta: MessageMeta | null = null;
   /** The metadata line written before the message: its length is where the body starts. */
-  let metaBytes = 0;
+  let prefix: Buffer = Buffer.alloc(0);
 
   const message = new MessageStream({
     maxHeaderBytes: MAX_HEADER_BYTES,
     discard: () => stream.sizeExceeded || refusal !== null,
     onHeaders: (headers) => {
       const inspected = inspectHeaders(headers);
-      refusal = headerRefusal(inspected, user);
+      refusal = senderFieldsRefusal(inspected.senders, user);
       if (refusal) return null;
       const tls = session.tlsOptions ? { protocol: session.tlsOptions.version, cipher: session.tlsOptions.name } : null;
       rewriteHeaders(headers, {
@@ -200,6 +219,11 @@ async function receiveMessage(
         tls,
         now,
       });
+      const longHeaderLine = foldMessageHeader(headers);
+      if (longHeaderLine) {
+        refusal = replies.lineTooLong(longHeaderLine);
+        return null;
+      }
       meta = {
         v: 1,
         id,
@@ -214,13 +238,12 @@ async function receiveMessage(
         campaign: inspected.campaign,
         tls: session.secure,
       };
-      const line = metaLine(meta);
-      metaBytes = line.length;
-      return line;
+      prefix = metaLine(meta);
+      return prefix;
     },
   });
 
-  const spooled = services.spool.create(id);
+  let spooled = services.spool.create(id);
   try {
     await pipeAll(stream, message, spooled.stream);
   } catch (err) {
@@ -232,12 +255,19 @@ async function receiveMessage(
     await spooled.abort();
     return decided;
   }
+  if (message.longBodyLine) {
+    // The upstream may refuse a line over 998 octets: re-encode now, or refuse now, never bounce later.
+    const first = spooled;
+    const rewritten = await rewriteLongLines(services.spool, id, first, prefix).finally(() => first.abort());
+    if ('code' in rewritten) return rewritten;
+    spooled = rewritten;
+  }
   if (!services.rateLimiter.take(user.name, user.rateLimitPerHour)) {
     await spooled.abort();
     return replies.rateLimited(user.name, user.rateLimitPerHour ?? 0);
   }
-  const stored = await spooled.commit(decided, metaBytes);
-  const size = spooled.stream.bytesWritten - metaBytes;
+  const stored = await spooled.commit(decided, prefix.length);
+  const size = spooled.stream.bytesWritten - prefix.length;
   services.emit({
     type: 'accepted',
     id,
@@ -267,19 +297,4 @@ function decide(
   if (headerTooLarge) return replies.headerTooBig(MAX_HEADER_BYTES);
   if (refusal) return refusal;
   return meta ?? replies.noFromHeader();
-}
-
-/** The From and Sender headers must each name only authorized, verified senders. */
-function headerRefusal(inspected: InspectedHeaders, user: RelayUser): SmtpReply | null {
-  if (inspected.from.length === 0) return replies.noFromHeader();
-  for (const [what, addresses] of [
-    ['From header address', inspected.from],
-    ['Sender header address', inspected.sender],
-  ] as const) {
-    for (const address of addresses) {
-      const verdict = checkSender(address, user);
-      if (!verdict.ok) return replies.headerSenderRefused(describeSenderRefusal(what, address, user.name, verdict.reason));
-    }
-  }
-  return null;
 }

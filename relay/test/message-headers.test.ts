@@ -55,17 +55,20 @@ test('From and Sender addresses are read past display names with commas, quotes 
   assert.equal(inspected.fromText, '"Doe, John" <john@company.com>');
 });
 
-test('every address of a From list, a group and every From header is found', () => {
-  const inspected = inspectHeaders(
-    headersOf(
-      'From: Doe\\, Jane <jane@company.com>, Team: a@x.example, "B, Bee" <b@y.example>;',
-      'Subject: two From headers',
-      'from: =?UTF-8?Q?M=C3=BCller=2C_Jan?= <jan@evil.example>',
-    ),
-  );
-  assert.deepEqual(inspected.from, ['jane@company.com', 'a@x.example', 'b@y.example', 'jan@evil.example']);
-  assert.deepEqual(inspected.sender, []);
-  assert.equal(inspected.fromText, 'Doe\\, Jane <jane@company.com>, Team: a@x.example, "B, Bee" <b@y.example>;', 'the first From, as written');
+test('every From mailbox and the Sender are read; a group, a second From or a list without Sender leaves none to trust', () => {
+  const listed = inspectHeaders(headersOf('From: "Doe, Jane" <jane@company.com>, "B, Bee" <b@y.example>', 'Sender: Office <office@company.com>'));
+  assert.deepEqual(listed.from, ['jane@company.com', 'b@y.example']);
+  assert.deepEqual(listed.sender, ['office@company.com']);
+  for (const [lines, code] of [
+    [['From: Team: a@x.example, "B, Bee" <b@y.example>;'], 'group'],
+    [['From: jane@company.com', 'Subject: two From headers', 'from: =?UTF-8?Q?M=C3=BCller?= <jan@evil.example>'], 'duplicate-field'],
+    [['From: jane@company.com, jan@evil.example'], 'several-from-without-sender'],
+  ] as const) {
+    const inspected = inspectHeaders(headersOf(...lines));
+    assert.deepEqual(inspected.senders.ok ? null : inspected.senders.problem.code, code, lines.join(' | '));
+    assert.deepEqual(inspected.from, [], 'no address of a refused field is passed on');
+  }
+  assert.equal(inspectHeaders(headersOf('From: Team: a@x.example;', 'Subject: s')).fromText, 'Team: a@x.example;', 'the first From, as written, for display');
 });
 
 test('a folded From header is read whole', () => {
@@ -74,7 +77,8 @@ test('a folded From header is read whole', () => {
 });
 
 test('fromDomainOf gives the normalized domain of the first From address, or null without one', () => {
-  assert.equal(fromDomainOf(inspectHeaders(headersOf('From: X <x@Shop.Company.COM.>', 'From: y@other.example'))), 'shop.company.com');
+  assert.equal(fromDomainOf(inspectHeaders(headersOf('From: X <x@Shop.Company.COM>'))), 'shop.company.com');
+  assert.equal(fromDomainOf(inspectHeaders(headersOf('From: X <x@Shop.Company.COM.>'))), null, 'a trailing dot is not RFC 5322: refused, no domain');
   assert.equal(fromDomainOf(inspectHeaders(headersOf('From: x@XN--BCHER-KVA.example'))), 'xn--bcher-kva.example');
   assert.equal(fromDomainOf(inspectHeaders(headersOf('Subject: no from'))), null);
   assert.equal(fromDomainOf(inspectHeaders(headersOf('From: undisclosed-recipients:;'))), null);

@@ -16,6 +16,7 @@ interface Run {
   output: Buffer;
   headerCalls: Headers[];
   headerTooLarge: boolean;
+  longBodyLine: boolean;
 }
 
 type Chunks = Iterable<string | Buffer> | AsyncIterable<string | Buffer>;
@@ -55,7 +56,7 @@ async function run(chunks: Chunks, options: Partial<MessageStreamOptions> = {}):
       for await (const chunk of source) out.push(chunk);
     },
   );
-  return { output: Buffer.concat(out), headerCalls, headerTooLarge: stream.headerTooLarge };
+  return { output: Buffer.concat(out), headerCalls, headerTooLarge: stream.headerTooLarge, longBodyLine: stream.longBodyLine };
 }
 
 /** The reference: every CRLF, bare CR or bare LF becomes CRLF. */
@@ -215,4 +216,20 @@ test('a header block past maxHeaderBytes is refused however it is chunked, also 
   assert.equal(byteByByte.headerTooLarge, true);
   assert.equal(oneChunk.headerTooLarge, true);
   assert.equal(oneChunk.output.length, 0);
+});
+
+test('a body line over 998 octets is noted however the message is chunked; a line of 998, or a long header line, is not', async () => {
+  const header = `Subject: s\r\nX-Long: ${'h'.repeat(1200)}\r\n\r\n`;
+  for (const [body, long] of [
+    [`short\r\n${'b'.repeat(998)}\r\nend\r\n`, false],
+    [`short\r\n${'b'.repeat(999)}\r\nend\r\n`, true],
+    [`short\n${'b'.repeat(999)}\nend\n`, true],
+    ['b'.repeat(5000), true],
+  ] as const) {
+    const message = Buffer.from(header + body);
+    for (const chunks of [[message], [message.subarray(0, 700), message.subarray(700, 1500), message.subarray(1500)], bytesOf(message)]) {
+      const { longBodyLine } = await run(chunks);
+      assert.equal(longBodyLine, long, `${JSON.stringify(body.slice(0, 20))}... in ${chunks.length} chunks`);
+    }
+  }
 });

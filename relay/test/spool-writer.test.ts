@@ -4,7 +4,7 @@
  * to their files; the budget is given back on commit and abort.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
@@ -62,4 +62,32 @@ test('messages being received share one memory budget: past it the next ones str
   next.stream.write(body);
   assert.equal(next.stream.streamed, false);
   await next.abort();
+});
+
+test('what was written is read back by range before commit, from memory or from the file, and a rewrite is committed in its place', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'relay-desk-readback-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const spool = new Spool(dir);
+  await startSpool(spool);
+  for (const size of [10_000, 600 * 1024]) {
+    const m = meta(newQueueId());
+    const data = Buffer.from(Array.from({ length: size }, (_, i) => i % 251));
+    const first = spool.create(m.id);
+    // Written in uneven chunks, so ranges start and end inside them.
+    for (let at = 0; at < size; at += 7777) first.stream.write(data.subarray(at, at + 7777));
+    first.stream.end();
+    await finished(first.stream);
+    assert.equal(first.stream.streamed, size > 256 * 1024);
+    for (const [start, end] of [[0, size], [1, 2], [7776, 7778], [5000, 20_000], [size - 3, size], [100, 100]] as const) {
+      assert.deepEqual(await buffer(first.stream.readRange(start, end)), data.subarray(start, end), `${size}: [${start}, ${end})`);
+    }
+    // The rewritten version takes the message's place; the first goes.
+    const second = spool.create(m.id, 'rewrite');
+    second.stream.end(Buffer.concat([metaLine(m), Buffer.from('rewritten')]));
+    await finished(second.stream);
+    await first.abort();
+    const stored = await second.commit(m, metaLine(m).length);
+    assert.deepEqual(await readAll(spool.openBody(stored)), Buffer.from('rewritten'));
+  }
+  assert.deepEqual((await readdir(dir)).filter((name) => !name.endsWith('.msg')), [], 'no temporary file is left');
 });

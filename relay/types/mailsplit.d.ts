@@ -11,5 +11,7 @@ declare module 'mailsplit/lib/headers.js' {
     remove(key: string): void;
     getList(): { key: string; line: string }[];
     build(lineEnd?: string): Buffer;
+    /** A first line mailsplit set apart as an mbox "From " line (not a header field), once the block is parsed; else false. */
+    readonly mbox: string | false;
   }
 }

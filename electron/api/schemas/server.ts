@@ -9,7 +9,15 @@ export const ServerViewSchema = z.object({
   hostname: z.string(),
   lanAddresses: z.array(z.string()),
   listenAddress: z.string(),
-  listeners: z.array(z.object({ port: z.number().int(), encryption: Encryption, requireTlsForAuth: z.boolean() })),
+  listeners: z.array(
+    z.object({
+      port: z.number().int(),
+      encryption: Encryption,
+      requireTlsForAuth: z.boolean(),
+      /** Logins before TLS allowed: passwords cross the network readable. */
+      clearTextLogins: z.boolean(),
+    }),
+  ),
   tls: z
     .object({
       source: z.enum(['generated', 'imported']),

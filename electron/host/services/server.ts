@@ -9,6 +9,7 @@
  * change (the store runs changes one at a time), so two certificate changes
  * at once can never leave one's key beside the other's certificate.
  */
+import { allowsClearTextLogin } from '../../../relay/protocol.js';
 import type { ApiImplementation, MethodInput } from '../../api/contract.js';
 import { ApiError } from '../../api/contract.js';
 import type { ServerView, UpstreamView } from '../../api/schemas/server.js';
@@ -46,7 +47,7 @@ function serverView(ctx: HostContext): ServerView {
     hostname: ctx.hostname(),
     lanAddresses: lanAddresses(),
     listenAddress: server.listenAddress,
-    listeners: [...server.listeners].sort((a, b) => a.port - b.port).map((l) => ({ ...l })),
+    listeners: [...server.listeners].sort((a, b) => a.port - b.port).map((l) => ({ ...l, clearTextLogins: allowsClearTextLogin(l) })),
     tls: server.tls ? certificateView(server.tls.cert, server.tls.source) : null,
     limits: { ...server.limits },
   };

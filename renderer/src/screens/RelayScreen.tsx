@@ -10,6 +10,7 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import type { RelayState } from '../../../electron/api/contract.js';
+import { ClearTextLoginWarning } from '../components/ClearTextLoginWarning.js';
 
 const ENCRYPTION_WORDS = {
   none: 'None',
@@ -59,6 +60,13 @@ export function RelayScreen({ state }: { state: RelayState }) {
               </TableBody>
             </Table>
           )}
+          <Stack spacing={1} sx={{ mt: 1 }}>
+            {state.listeners
+              .filter((l) => l.clearTextLogins)
+              .map((l) => (
+                <ClearTextLoginWarning key={`${l.address}:${l.port}`} port={l.port} />
+              ))}
+          </Stack>
         </CardContent>
       </Card>
       <Card variant="outlined">

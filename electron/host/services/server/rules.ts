@@ -50,8 +50,10 @@ export function checkListener(input: { port: number; encryption: Encryption; req
           : 'on an implicit TLS port everything, login included, is encrypted already';
     throw new ApiError('invalid_option', `"Require TLS before login" applies only to ports offering optional STARTTLS: ${why}.`, 'requireTlsForAuth');
   }
-  // Not given: a port that stays on optional STARTTLS keeps its switch; any other encryption has none.
-  const requireTlsForAuth = encryption === 'starttls' && (input.requireTlsForAuth ?? (current?.encryption === 'starttls' && current.requireTlsForAuth));
+  // Not given: a port that stays on optional STARTTLS keeps its switch, one
+  // that comes to it requires TLS before login; any other encryption has none.
+  const kept = current?.encryption === 'starttls' ? current.requireTlsForAuth : true;
+  const requireTlsForAuth = encryption === 'starttls' && (input.requireTlsForAuth ?? kept);
   return { port, encryption, requireTlsForAuth };
 }
 

@@ -18,7 +18,7 @@ const FIELDS = ['port', 'encryption', 'requireTlsForAuth'] as const;
 export function AddListenerForm({ client, onSaved }: { client: ApiClient; onSaved: (view: ServerView) => void }) {
   const [port, setPort] = useState('');
   const [encryption, setEncryption] = useState<Encryption>('starttls');
-  const [requireTlsForAuth, setRequireTlsForAuth] = useState(false);
+  const [requireTlsForAuth, setRequireTlsForAuth] = useState(true);
   const action = useAction(FIELDS);
   const hint = ENCRYPTIONS.find((e) => e.value === encryption)?.hint;
 
@@ -80,7 +80,11 @@ export function AddListenerForm({ client, onSaved }: { client: ApiClient; onSave
             control={<Checkbox id="listener-require-tls" checked={requireTlsForAuth} onChange={(e) => setRequireTlsForAuth(e.target.checked)} disabled={action.busy} />}
             label="Require TLS before login"
           />
-          {action.errors.requireTlsForAuth && <FormHelperText error>{action.errors.requireTlsForAuth}</FormHelperText>}
+          {action.errors.requireTlsForAuth ? (
+            <FormHelperText error>{action.errors.requireTlsForAuth}</FormHelperText>
+          ) : (
+            !requireTlsForAuth && <FormHelperText sx={{ color: 'warning.main', maxWidth: 260 }}>Logins without TLS: passwords cross the network readable.</FormHelperText>
+          )}
         </div>
       )}
       <Button type="submit" variant="contained" startIcon={<AddIcon />} disabled={action.busy} sx={{ mt: 0.25 }}>

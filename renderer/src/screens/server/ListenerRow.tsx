@@ -12,6 +12,7 @@ import { useState } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
 import type { RelayState } from '../../../../electron/api/contract.js';
 import type { ServerView } from '../../../../electron/api/schemas/server.js';
+import { ClearTextLoginWarning } from '../../components/ClearTextLoginWarning.js';
 import { DeleteIcon } from '../../components/icons.js';
 import { useAction } from '../../components/useAction.js';
 import { ENCRYPTIONS, type Encryption } from './listenerChoices.js';
@@ -39,53 +40,62 @@ export function ListenerRow({ client, listener, state, onSaved, onRemove }: List
   };
   const error = action.errors.encryption ?? action.errors.requireTlsForAuth ?? action.problem;
   return (
-    <TableRow>
-      <TableCell sx={{ fontFamily: 'monospace', fontSize: '1rem' }}>{port}</TableCell>
-      <TableCell>
-        <TextField
-          select
-          size="small"
-          value={encryption}
-          onChange={(e) => save(e.target.value as Encryption)}
-          disabled={action.busy}
-          error={Boolean(error)}
-          sx={{ minWidth: 200 }}
-          slotProps={{ htmlInput: { 'aria-label': `Encryption on port ${port}` } }}
-        >
-          {ENCRYPTIONS.map((e) => (
-            <MenuItem key={e.value} value={e.value}>
-              {e.label}
-            </MenuItem>
-          ))}
-        </TextField>
-        {error && <FormHelperText error sx={{ maxWidth: 320 }}>{error}</FormHelperText>}
-      </TableCell>
-      <TableCell padding="checkbox" align="center">
-        {encryption === 'starttls' ? (
-          <Tooltip title="Refuse logins until the client has switched to TLS" describeChild>
-            <Checkbox
-              checked={listener.requireTlsForAuth}
-              onChange={(e) => save('starttls', e.target.checked)}
-              disabled={action.busy}
-              slotProps={{ input: { 'aria-label': `Require TLS before login on port ${port}` } }}
-            />
+    <>
+      <TableRow sx={listener.clearTextLogins ? { '& > td': { borderBottom: 0 } } : undefined}>
+        <TableCell sx={{ fontFamily: 'monospace', fontSize: '1rem' }}>{port}</TableCell>
+        <TableCell>
+          <TextField
+            select
+            size="small"
+            value={encryption}
+            onChange={(e) => save(e.target.value as Encryption)}
+            disabled={action.busy}
+            error={Boolean(error)}
+            sx={{ minWidth: 200 }}
+            slotProps={{ htmlInput: { 'aria-label': `Encryption on port ${port}` } }}
+          >
+            {ENCRYPTIONS.map((e) => (
+              <MenuItem key={e.value} value={e.value}>
+                {e.label}
+              </MenuItem>
+            ))}
+          </TextField>
+          {error && <FormHelperText error sx={{ maxWidth: 320 }}>{error}</FormHelperText>}
+        </TableCell>
+        <TableCell padding="checkbox" align="center">
+          {encryption === 'starttls' ? (
+            <Tooltip title="Refuse logins until the client has switched to TLS" describeChild>
+              <Checkbox
+                checked={listener.requireTlsForAuth}
+                onChange={(e) => save('starttls', e.target.checked)}
+                disabled={action.busy}
+                slotProps={{ input: { 'aria-label': `Require TLS before login on port ${port}` } }}
+              />
+            </Tooltip>
+          ) : (
+            <Typography variant="body2" color="text.secondary">
+              {encryption === 'none' ? 'Not possible' : 'Always'}
+            </Typography>
+          )}
+        </TableCell>
+        <TableCell sx={{ maxWidth: 360 }} aria-live="polite">
+          {action.busy ? <CircularProgress size={20} aria-label={`Saving port ${port}`} /> : <ListenerStatus port={port} state={state} />}
+        </TableCell>
+        <TableCell align="right">
+          <Tooltip title={`Remove port ${port}`}>
+            <IconButton aria-label={`Remove port ${port}`} onClick={onRemove} disabled={action.busy}>
+              <DeleteIcon />
+            </IconButton>
           </Tooltip>
-        ) : (
-          <Typography variant="body2" color="text.secondary">
-            {encryption === 'none' ? 'Not possible' : 'Always'}
-          </Typography>
-        )}
-      </TableCell>
-      <TableCell sx={{ maxWidth: 360 }} aria-live="polite">
-        {action.busy ? <CircularProgress size={20} aria-label={`Saving port ${port}`} /> : <ListenerStatus port={port} state={state} />}
-      </TableCell>
-      <TableCell align="right">
-        <Tooltip title={`Remove port ${port}`}>
-          <IconButton aria-label={`Remove port ${port}`} onClick={onRemove} disabled={action.busy}>
-            <DeleteIcon />
-          </IconButton>
-        </Tooltip>
-      </TableCell>
-    </TableRow>
+        </TableCell>
+      </TableRow>
+      {listener.clearTextLogins && (
+        <TableRow>
+          <TableCell colSpan={5} sx={{ pt: 0 }}>
+            <ClearTextLoginWarning port={port} />
+          </TableCell>
+        </TableRow>
+      )}
+    </>
   );
 }

@@ -4,14 +4,21 @@ import type { ServerView } from '../../../../electron/api/schemas/server.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { Section } from '../../components/Section.js';
 
-const ENCRYPTION = {
-  none: 'none',
-  starttls: 'none or STARTTLS',
-  'starttls-required': 'STARTTLS (required)',
-  tls: 'SSL/TLS',
-} as const;
+/** What to choose in a mail client for this port. */
+function encryptionNote(l: ServerView['listeners'][number]): string {
+  switch (l.encryption) {
+    case 'none':
+      return 'Encryption: none';
+    case 'starttls':
+      return l.requireTlsForAuth ? 'Encryption: STARTTLS (required to log in)' : 'Encryption: STARTTLS, or none for devices that cannot use it';
+    case 'starttls-required':
+      return 'Encryption: STARTTLS (required)';
+    case 'tls':
+      return 'Encryption: SSL/TLS';
+  }
+}
 
-function Line({ label, value, what, note }: { label: string; value: string; what: string; note?: string }) {
+function Line({ label, value, what, note, warning }: { label: string; value: string; what: string; note?: string; warning?: string }) {
   return (
     <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
       <Typography color="text.secondary" sx={{ width: 110, flexShrink: 0 }}>
@@ -20,6 +27,7 @@ function Line({ label, value, what, note }: { label: string; value: string; what
       <Typography sx={{ fontFamily: 'monospace', userSelect: 'all' }}>{value}</Typography>
       <CopyButton text={value} what={what} />
       {note && <Typography color="text.secondary" variant="body2">{note}</Typography>}
+      {warning && <Typography color="warning.main" variant="body2">{warning}</Typography>}
     </Stack>
   );
 }
@@ -43,7 +51,8 @@ export function ConnectionInfo({ server }: { server: ServerView }) {
             label="Port"
             value={String(l.port)}
             what={`port ${l.port}`}
-            note={`Encryption: ${ENCRYPTION[l.encryption]}${l.requireTlsForAuth && l.encryption !== 'tls' ? ' (log in only after STARTTLS)' : ''}`}
+            note={encryptionNote(l)}
+            {...(l.clearTextLogins ? { warning: 'Logins without TLS allowed: passwords cross the network readable.' } : {})}
           />
         ))}
       </Stack>
