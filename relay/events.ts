@@ -65,7 +65,8 @@ export const RelayEventSchema = z.discriminatedUnion('type', [
     session: z.string(),
     remoteAddress: z.string(),
     user: z.string().nullable(),
-    stage: z.enum(['connect', 'auth', 'mail', 'rcpt', 'data']),
+    /** timeout: a session time limit; commands: too many before AUTH; evicted: closed to make room for another address. */
+    stage: z.enum(['connect', 'auth', 'mail', 'rcpt', 'data', 'timeout', 'commands', 'evicted']),
     code: z.number().int(),
     reply: z.string(),
   }),

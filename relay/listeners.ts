@@ -4,7 +4,7 @@
  * certificate is swapped into running servers without reopening them.
  */
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { takeLoginsOnlyOverTls, type RefuseAuthBeforeTls } from './smtp-server-patches.js';
+import { guardServer, takeLoginsOnlyOverTls, type RefuseAuthBeforeTls, type ServerGuard } from './smtp-server-patches.js';
 import type { ListenerState } from './events.js';
 import { allowsClearTextLogin, type ListenerConfig, type TlsConfig } from './protocol.js';
 
@@ -57,6 +57,8 @@ export class ListenerSet {
   constructor(
     private readonly baseOptions: (listener: ListenerConfig) => SMTPServerOptions,
     private readonly refuseAuthBeforeTls: RefuseAuthBeforeTls,
+    /** The connection limits every port shares. */
+    private readonly guard: ServerGuard,
   ) {}
 
   states(): ListenerState[] {
@@ -92,6 +94,7 @@ export class ListenerSet {
       return;
     }
     const server = new SMTPServer({ ...this.baseOptions(config), ...encryption });
+    guardServer(server, this.guard);
     if (!allowsClearTextLogin(config)) takeLoginsOnlyOverTls(server, this.refuseAuthBeforeTls);
     const entry: OpenListener = { config, server, state };
     this.open.set(key, entry);
@@ -113,10 +116,11 @@ export class ListenerSet {
 
   /**
    * Limits that smtp-server reads from its options at every connection and
-   * EHLO (SIZE, the client cap) are changed in place on the open servers, so
-   * new limits apply without reopening a port.
+   * EHLO (SIZE, the cap on TLS handshakes in progress, the idle timeout) are
+   * changed in place on the open servers, so new limits apply without
+   * reopening a port. The guard reads its own limits as it goes.
    */
-  updateLimits(limits: { size: number; maxClients: number }): void {
+  updateLimits(limits: { size: number; maxClients: number; socketTimeout: number }): void {
     for (const l of this.open.values()) if (l.server) Object.assign(l.server.options, limits);
   }
 

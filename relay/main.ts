@@ -12,6 +12,7 @@ import { ControlMessageSchema, type ControlMessage, type RelayConfig, type Relay
 import { Scheduler } from './queue/scheduler.js';
 import { newQueueId, Spool } from './queue/spool.js';
 import { AuthFailureLimiter, Authenticator } from './session/auth.js';
+import { ConnectionGuard } from './session/connection-guard.js';
 import { TrustedClients } from './session/policy.js';
 import { RateLimiter } from './session/rate-limit.js';
 import { createSessionHooks } from './session/smtp-session.js';
@@ -21,6 +22,13 @@ import './smtp-server-patches.js';
 const CLOSE_TIMEOUT_MS = 10_000;
 /** Messages delivered at the same time. */
 const DELIVERY_CONCURRENCY = 20;
+/**
+ * smtp-server's own idle timeout, reset by every byte, is only a backstop
+ * past the relay's session limits (session/session-clock.ts), which end
+ * sooner: it still closes a client that pipelines commands and never reads
+ * the replies, when the relay has the turn and no limit of its own runs.
+ */
+const BACKSTOP_TIMEOUT_MS = 60_000;
 
 const parent = connectToParent();
 if (!parent) {
@@ -94,6 +102,7 @@ async function start(first: RelaySettings): Promise<void> {
     emit,
     accepted: (message) => scheduler?.add(message),
   });
+  const guard = new ConnectionGuard({ limits: () => current().limits, trusted: () => trusted, emit });
   listeners = new ListenerSet(
     (listener) => ({
       name: current().hostname,
@@ -106,11 +115,14 @@ async function start(first: RelaySettings): Promise<void> {
       hideENHANCEDSTATUSCODES: false,
       // Trusted devices send without AUTH; everyone else is refused at MAIL/RCPT.
       authOptional: true,
-      maxClients: current().limits.maxConnections,
+      // The guard decides who connects; smtp-server's own cap (on TLS handshakes in progress) is kept out of its way.
+      maxClients: current().limits.maxConnections + 1,
+      socketTimeout: current().limits.session.idleMs + BACKSTOP_TIMEOUT_MS,
       closeTimeout: CLOSE_TIMEOUT_MS,
       ...hooks.forListener(listener),
     }),
     hooks.refuseAuthBeforeTls,
+    guard,
   );
 }
 
@@ -159,7 +171,11 @@ async function configure(next: RelayConfig): Promise<void> {
     await old?.close();
   }
   scheduler?.kick();
-  listeners?.updateLimits({ size: next.limits.maxMessageBytes, maxClients: next.limits.maxConnections });
+  listeners?.updateLimits({
+    size: next.limits.maxMessageBytes,
+    maxClients: next.limits.maxConnections + 1,
+    socketTimeout: next.limits.session.idleMs + BACKSTOP_TIMEOUT_MS,
+  });
   await listeners?.apply(next.listeners, next.tls);
   emitNow({ type: 'listeners', listeners: listeners?.states() ?? [] });
 }

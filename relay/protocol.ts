@@ -99,10 +99,35 @@ export const RelayUserSchema = z.object({
 });
 export type RelayUser = z.infer<typeof RelayUserSchema>;
 
+/**
+ * Bounds on one SMTP session (session/session-clock.ts, session/connection-guard.ts).
+ * The host sends fixed values (electron/host/relay-defaults.ts says why);
+ * tests send small ones.
+ */
+export const SessionLimitsSchema = z.object({
+  /** From connect until AUTH succeeds, or for a trusted device until its first MAIL is accepted. */
+  identifyMs: z.number().int().positive(),
+  /** From the first byte of a command line to its end: bytes trickled in do not extend it. */
+  commandLineMs: z.number().int().positive(),
+  /** Waiting for the next command; in DATA, the most time without enough data (see minDataBytesPerSecond). */
+  idleMs: z.number().int().positive(),
+  /** In DATA, every byte received earns 1/rate s more time, up to idleMs: a slow, steady upload never runs out. */
+  minDataBytesPerSecond: z.number().int().positive(),
+  /** Commands a client may send before it logs in (AUTH lines included); trusted device addresses are exempt. */
+  maxCommandsBeforeAuth: z.number().int().positive(),
+});
+export type SessionLimits = z.infer<typeof SessionLimitsSchema>;
+
 export const LimitsSchema = z.object({
   maxMessageBytes: z.number().int().positive(),
   maxRecipients: z.number().int().positive(),
+  /** Sessions open at once, from all clients together. */
   maxConnections: z.number().int().positive(),
+  /** Sessions open at once from one client address. */
+  maxConnectionsPerClient: z.number().int().positive(),
+  /** Connection attempts from one client address per minute, refused ones included. */
+  maxConnectionRatePerClient: z.number().int().positive(),
+  session: SessionLimitsSchema,
   /** After this many failed logins from one address within the window, its logins are refused for blockSeconds. */
   authFailures: z.object({
     max: z.number().int().positive(),

@@ -70,6 +70,10 @@ export async function startRelay({ sinkPort, mode, profileDir, deliver = true })
       maxMessageBytes: 30 * 1024 * 1024,
       maxRecipients: 100,
       maxConnections: 300,
+      // One load generator on one address opens every connection: no per-address limit may throttle it.
+      maxConnectionsPerClient: 300,
+      maxConnectionRatePerClient: 10_000_000,
+      session: { identifyMs: 60_000, commandLineMs: 30_000, idleMs: 300_000, minDataBytesPerSecond: 500, maxCommandsBeforeAuth: 10 },
       authFailures: { max: 10, windowSeconds: 600, blockSeconds: 900 },
     },
     delivery: deliver ? smarthost(sinkPort) : null,

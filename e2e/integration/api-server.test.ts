@@ -167,14 +167,33 @@ test('server.removeListener: unknown port not found, the last port kept; the rel
 test('server.setLimits: a partial update, bounds checked; a port opened afterwards advertises the new size', async (t) => {
   const relay = await startRelayDesk(t);
   const before = (await getServer(relay)).limits;
+  assert.deepEqual(
+    [before.maxConnections, before.maxConnectionsPerClient, before.maxConnectionRatePerClient],
+    [200, 50, 3000],
+    'a fresh install limits connections per client address',
+  );
   const changed = value(await relay.call('server.setLimits', { maxMessageBytes: 2_000_000, maxRecipients: 7 }), ServerViewSchema);
-  assert.deepEqual(changed.limits, { maxMessageBytes: 2_000_000, maxRecipients: 7, maxConnections: before.maxConnections });
+  assert.deepEqual(changed.limits, { ...before, maxMessageBytes: 2_000_000, maxRecipients: 7 });
   assert.deepEqual((await getServer(relay)).limits, changed.limits);
+  const perClient = value(await relay.call('server.setLimits', { maxConnectionsPerClient: 12, maxConnectionRatePerClient: 240 }), ServerViewSchema);
+  assert.deepEqual(perClient.limits, { ...changed.limits, maxConnectionsPerClient: 12, maxConnectionRatePerClient: 240 });
 
-  for (const input of [{ maxMessageBytes: 10 }, { maxRecipients: 0 }, { maxConnections: 1.5 }, { maxRecipients: '5' }, { timeout: 3 }]) {
-    assert.equal(error(await relay.call('server.setLimits', input)).code, 'invalid_input', JSON.stringify(input));
+  for (const [input, field] of [
+    [{ maxMessageBytes: 10 }, 'maxMessageBytes'],
+    [{ maxRecipients: 0 }, 'maxRecipients'],
+    [{ maxConnections: 1.5 }, 'maxConnections'],
+    [{ maxRecipients: '5' }, 'maxRecipients'],
+    [{ maxConnectionsPerClient: 0 }, 'maxConnectionsPerClient'],
+    [{ maxConnectionsPerClient: 10_001 }, 'maxConnectionsPerClient'],
+    [{ maxConnectionRatePerClient: -1 }, 'maxConnectionRatePerClient'],
+    [{ maxConnectionRatePerClient: 2.5 }, 'maxConnectionRatePerClient'],
+    [{ timeout: 3 }, null],
+  ] as const) {
+    const refused = error(await relay.call('server.setLimits', input));
+    assert.equal(refused.code, 'invalid_input', JSON.stringify(input));
+    if (field) assert.equal(refused.field, field, JSON.stringify(input));
   }
-  assert.deepEqual((await getServer(relay)).limits, changed.limits);
+  assert.deepEqual((await getServer(relay)).limits, perClient.limits);
 
   const port = await freePort();
   succeeds(await relay.call('server.setListener', { port, encryption: 'none' }));

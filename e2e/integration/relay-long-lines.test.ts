@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import type { RelayConfig } from '../../relay/protocol.js';
 import { readWithPython } from '../../relay/test/python-mime.js';
 import { dkimKey, verifyDkim } from '../fixtures/dkim.js';
 import { startDns } from '../fixtures/dns.js';
@@ -22,7 +21,7 @@ const USER = { name: 's300_0', password: 'L0ng.Lines!x' };
 const FROM = 'scanner@office.example';
 const TO = 'boss@example.org';
 
-async function setup(t: TestContext, change: Partial<RelayConfig> = {}): Promise<{ relay: RelayChild; upstream: Upstream }> {
+async function setup(t: TestContext, change: Parameters<typeof startRelayChild>[1] = {}): Promise<{ relay: RelayChild; upstream: Upstream }> {
   const upstream = await startUpstream(t);
   const relay = await startRelayChild(t, {
     users: [await relayUser(USER)],

@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import type { RelayConfig } from '../../relay/protocol.js';
 import { relayUser, startRelayChild, type RelayChild, type TestUser } from '../fixtures/relay-child.js';
 import { unfolded } from '../fixtures/messages.js';
 import { smtplibSend, swaks } from '../fixtures/smtp-clients.js';
@@ -21,7 +20,7 @@ const USER: TestUser = {
   ],
 };
 
-async function setup(t: TestContext, change: Partial<RelayConfig> = {}, user: TestUser = USER): Promise<{ relay: RelayChild; upstream: Upstream }> {
+async function setup(t: TestContext, change: Parameters<typeof startRelayChild>[1] = {}, user: TestUser = USER): Promise<{ relay: RelayChild; upstream: Upstream }> {
   const upstream = await startUpstream(t);
   const relay = await startRelayChild(t, {
     users: [await relayUser(user)],

@@ -228,23 +228,30 @@ test('an admin sets up a smarthost, tests it against the real server and a dead 
   await screenshot(page, 'server-upstream-direct');
 });
 
-test('an admin changes the message size and recipient limits (dark mode); an invalid value is refused beside its field', async (t) => {
+test('an admin changes the message and per-address connection limits (dark mode); an invalid value is refused beside its field, and the relay applies the rest', async (t) => {
   const relay = await startRelayDesk(t);
   const page = await openPage(t, { colorScheme: 'dark' });
   await openServer(page, relay.adminUrl);
   const form = page.getByRole('form', { name: 'Limits' });
   const size = form.getByLabel('Largest message (MB)');
   const recipients = form.getByLabel('Recipients per message');
-  assert.equal(await size.inputValue(), '25');
-  assert.equal(await recipients.inputValue(), '100');
+  const perAddress = form.getByRole('group', { name: 'Connections' }).getByLabel('At once from one address');
+  const perMinute = form.getByLabel('Per minute from one address');
+  assert.deepEqual(
+    [await size.inputValue(), await recipients.inputValue(), await perAddress.inputValue(), await perMinute.inputValue()],
+    ['25', '100', '50', '3000'],
+  );
 
   // Invalid: the reason under each field, nothing saved, the typed values kept.
   await size.fill('500');
   await recipients.fill('0');
+  await perMinute.fill('a lot');
   await form.getByRole('button', { name: 'Save limits' }).click();
   await form.getByText('Enter a size in MB from 0.01 to 200, such as 25.').waitFor();
   await form.getByText('Enter a whole number of recipients from 1 to 10,000.').waitFor();
+  await form.getByText('Enter a whole number of connections a minute from 1 to 1,000,000.').waitFor();
   assert.equal(await size.getAttribute('aria-invalid'), 'true');
+  assert.equal(await perMinute.getAttribute('aria-invalid'), 'true');
   assert.equal(await size.inputValue(), '500');
   assert.equal((await ok(relay, 'server.get', {})).limits.maxMessageBytes, 25 * 1024 * 1024);
   await settled(page);
@@ -252,15 +259,23 @@ test('an admin changes the message size and recipient limits (dark mode); an inv
 
   await size.fill('10');
   await recipients.fill('50');
+  await perAddress.fill('3');
+  await perMinute.fill('600');
   await form.getByRole('button', { name: 'Save limits' }).click();
   await form.getByRole('status').getByText('Saved').waitFor();
   const { limits } = await ok(relay, 'server.get', {});
-  assert.deepEqual([limits.maxMessageBytes, limits.maxRecipients], [10 * 1024 * 1024, 50]);
-  // The relay announces the new size to mail clients.
-  const smtp = await rawSmtp(relay.smtpPort);
-  t.after(() => smtp.close());
-  await smtp.reply();
-  assert.match((await smtp.command('EHLO ui-test.example')).text, new RegExp(`SIZE ${10 * 1024 * 1024}`));
+  assert.deepEqual(
+    [limits.maxMessageBytes, limits.maxRecipients, limits.maxConnectionsPerClient, limits.maxConnectionRatePerClient],
+    [10 * 1024 * 1024, 50, 3, 600],
+  );
+  // The relay announces the new size to mail clients, and lets one address hold three connections, not four.
+  const sessions = await Promise.all([1, 2, 3, 4].map(() => rawSmtp(relay.smtpPort)));
+  t.after(() => sessions.forEach((smtp) => smtp.close()));
+  const greetings = await Promise.all(sessions.map((smtp) => smtp.reply()));
+  assert.deepEqual(greetings.map((g) => g.code).sort(), [220, 220, 220, 421]);
+  const open = sessions.find((_, i) => greetings[i]?.code === 220);
+  assert.ok(open);
+  assert.match((await open.command('EHLO ui-test.example')).text, new RegExp(`SIZE ${10 * 1024 * 1024}`));
   await settled(page);
   await screenshot(page, 'server-limits-saved-dark');
 
@@ -268,4 +283,6 @@ test('an admin changes the message size and recipient limits (dark mode); an inv
   await openServer(page, relay.adminUrl);
   assert.equal(await page.getByLabel('Largest message (MB)').inputValue(), '10');
   assert.equal(await page.getByLabel('Recipients per message').inputValue(), '50');
+  assert.equal(await page.getByLabel('At once from one address').inputValue(), '3');
+  assert.equal(await page.getByLabel('Per minute from one address').inputValue(), '600');
 });

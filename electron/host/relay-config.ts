@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { DeliveryConfig, RelayConfig, RelayUser, Sender } from '../../relay/protocol.js';
 import type { HostContext } from './context.js';
-import { DEFAULT_RETRY } from './relay-defaults.js';
+import { DEFAULT_RETRY, SESSION_LIMITS } from './relay-defaults.js';
 import type { StoreData, StoredUser } from './store/schema.js';
 
 const AUTH_FAILURES = { max: 10, windowSeconds: 600, blockSeconds: 900 };
@@ -78,7 +78,7 @@ export function buildRelayConfig(ctx: HostContext): RelayConfig {
     listeners: data.server.listeners.map((l) => ({ ...l, address: data.server.listenAddress })),
     tls: data.server.tls && key ? { cert: data.server.tls.cert, key } : null,
     users: [...ctx.store.users.values()].flatMap((u) => relayUser(ctx, u) ?? []),
-    limits: { ...data.server.limits, authFailures: AUTH_FAILURES },
+    limits: { ...data.server.limits, session: SESSION_LIMITS, authFailures: AUTH_FAILURES },
     delivery: delivery(ctx),
     retry: DEFAULT_RETRY,
     dkim: data.senders.domains.flatMap((d) => {

@@ -28,7 +28,7 @@ function initial(): StoreData {
       listenAddress: '127.0.0.1',
       listeners: [],
       tls: null,
-      limits: { maxMessageBytes: 1024 * 1024, maxRecipients: 100, maxConnections: 10 },
+      limits: { maxMessageBytes: 1024 * 1024, maxRecipients: 100, maxConnections: 10, maxConnectionsPerClient: 10, maxConnectionRatePerClient: 3000 },
     },
   });
 }

@@ -13,7 +13,7 @@ export function testSettings(change: Partial<StoreData> = {}): StoreData {
       listenAddress: '0.0.0.0',
       listeners: [{ port: 2525, encryption: 'starttls', requireTlsForAuth: false }],
       tls: null,
-      limits: { maxMessageBytes: 25 * 1024 * 1024, maxRecipients: 100, maxConnections: 200 },
+      limits: { maxMessageBytes: 25 * 1024 * 1024, maxRecipients: 100, maxConnections: 200, maxConnectionsPerClient: 50, maxConnectionRatePerClient: 3000 },
     },
     upstream: { mode: 'none' },
     dnsServers: [],

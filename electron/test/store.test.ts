@@ -135,3 +135,22 @@ test('a version 1 file is migrated: ";"-separated senders become domains and add
   assert.deepEqual(store.data.dnsServers, []);
   assert.equal((JSON.parse(await readFile(join(dir, SETTINGS_FILE), 'utf8')) as StoreData).version, STORE_VERSION, 'written back migrated');
 });
+
+test('a version 3 file is migrated: the limits per client address get their defaults, the admin\'s other limits stay', async (t) => {
+  const dir = await dataDir(t);
+  const settings = initial();
+  const v3 = {
+    ...settings,
+    version: 3,
+    server: { ...settings.server, limits: { maxMessageBytes: 10 * 1024 * 1024, maxRecipients: 20, maxConnections: 30 } },
+  };
+  // A version 3 installation: its users file, and settings of that version.
+  await Store.open(dir, initial);
+  await writeFile(join(dir, SETTINGS_FILE), JSON.stringify(v3));
+  const store = await Store.open(dir, initial);
+  const expected = { maxMessageBytes: 10 * 1024 * 1024, maxRecipients: 20, maxConnections: 30, maxConnectionsPerClient: 50, maxConnectionRatePerClient: 3000 };
+  assert.deepEqual(store.data.server.limits, expected);
+  const onDisk = JSON.parse(await readFile(join(dir, SETTINGS_FILE), 'utf8')) as StoreData;
+  assert.equal(onDisk.version, STORE_VERSION);
+  assert.deepEqual(onDisk.server.limits, expected, 'written back migrated');
+});

@@ -50,6 +50,29 @@ function whyNotRewritten(problem: LongLineProblem): string {
 
 export const replies = {
   tooManyConnections: (): SmtpReply => ({ code: 421, text: '4.7.0 Too many connections to this relay, try again in a moment' }),
+  tooManyFromClient: (address: string, max: number): SmtpReply => ({
+    code: 421,
+    text: `4.7.0 Too many connections from your address ${address}: at most ${max} at once; try again when some have closed`,
+  }),
+  clientRateExceeded: (address: string, perMinute: number): SmtpReply => ({
+    code: 421,
+    text: `4.7.0 Too many connections from your address ${address}: at most ${perMinute} a minute; try again in a minute`,
+  }),
+  evictedForRoom: (address: string): SmtpReply => ({
+    code: 421,
+    text: `4.7.0 The relay is full and your address ${address} holds the most connections: this idle one is closed to make room`,
+  }),
+  tooManyCommandsBeforeAuth: (max: number): SmtpReply => ({
+    code: 421,
+    text: `4.7.0 Too many commands without logging in (at most ${max}); log in with the SMTP user name and password from Relay Desk`,
+  }),
+  noLoginInTime: (ms: number): SmtpReply => ({ code: 421, text: `4.4.2 Timed out: no login or message within ${seconds(ms)} of connecting` }),
+  commandLineTooSlow: (ms: number): SmtpReply => ({ code: 421, text: `4.4.2 Timed out: a command line took more than ${seconds(ms)} to arrive` }),
+  idleTooLong: (ms: number): SmtpReply => ({ code: 421, text: `4.4.2 Timed out: no command for ${seconds(ms)}` }),
+  dataTooSlow: (bytesPerSecond: number): SmtpReply => ({
+    code: 421,
+    text: `4.4.2 Timed out: the message arrived slower than ${bytesPerSecond} bytes a second for too long`,
+  }),
   tlsRequiredForAuth: (): SmtpReply => ({ code: 538, text: '5.7.11 Encryption required: use STARTTLS before logging in' }),
   tlsRequired: (): SmtpReply => ({ code: 530, text: '5.7.0 Must issue a STARTTLS command first' }),
   authRequired: (): SmtpReply => ({
@@ -90,3 +113,8 @@ export const replies = {
   storeFailed: (): SmtpReply => ({ code: 451, text: '4.3.0 The message could not be stored; try again later' }),
   queued: (id: string): string => `2.0.0 Ok: queued as ${id}`,
 };
+
+function seconds(ms: number): string {
+  const value = ms / 1000;
+  return `${value} second${value === 1 ? '' : 's'}`;
+}

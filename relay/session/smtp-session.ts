@@ -75,11 +75,8 @@ export function createSessionHooks(services: SessionServices): SessionHooks {
   };
 
   const forListener = (listener: ListenerConfig): Hooks => ({
+    // Connection limits were applied as the socket was accepted (./connection-guard.ts).
     onConnect(session, callback) {
-      if (open.size >= services.config().limits.maxConnections) {
-        callback(refuse(session, 'connect', replies.tooManyConnections()));
-        return;
-      }
       open.set(session.id, { trustedUser: services.trusted().userFor(session.remoteAddress) });
       services.emit({
         type: 'session-opened',

@@ -30,7 +30,12 @@ export const ServerViewSchema = z.object({
   limits: z.object({
     maxMessageBytes: z.number().int(),
     maxRecipients: z.number().int(),
+    /** Sessions at once, from all clients together. */
     maxConnections: z.number().int(),
+    /** Sessions at once from one client address. */
+    maxConnectionsPerClient: z.number().int(),
+    /** Connection attempts per minute from one client address. */
+    maxConnectionRatePerClient: z.number().int(),
   }),
 });
 export type ServerView = z.infer<typeof ServerViewSchema>;
@@ -66,7 +71,13 @@ const SmarthostInput = z
   .strict();
 
 /** The bounds of server.setLimits, shared with the form that checks them as the admin types. */
-export const LIMIT_BOUNDS = { messageBytes: { min: 1024, max: 200 * 1024 * 1024 }, count: { min: 1, max: 10_000 } } as const;
+export const LIMIT_BOUNDS = {
+  messageBytes: { min: 1024, max: 200 * 1024 * 1024 },
+  count: { min: 1, max: 10_000 },
+  perMinute: { min: 1, max: 1_000_000 },
+} as const;
+
+const Count = z.number().int().min(LIMIT_BOUNDS.count.min).max(LIMIT_BOUNDS.count.max);
 
 export const serverMethods = {
   'server.get': { input: NoInput, output: ServerViewSchema },
@@ -79,8 +90,10 @@ export const serverMethods = {
     input: z
       .object({
         maxMessageBytes: z.number().int().min(LIMIT_BOUNDS.messageBytes.min).max(LIMIT_BOUNDS.messageBytes.max).optional(),
-        maxRecipients: z.number().int().min(LIMIT_BOUNDS.count.min).max(LIMIT_BOUNDS.count.max).optional(),
-        maxConnections: z.number().int().min(LIMIT_BOUNDS.count.min).max(LIMIT_BOUNDS.count.max).optional(),
+        maxRecipients: Count.optional(),
+        maxConnections: Count.optional(),
+        maxConnectionsPerClient: Count.optional(),
+        maxConnectionRatePerClient: z.number().int().min(LIMIT_BOUNDS.perMinute.min).max(LIMIT_BOUNDS.perMinute.max).optional(),
       })
       .strict(),
     output: ServerViewSchema,

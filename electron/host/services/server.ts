@@ -208,7 +208,7 @@ export function serverService(ctx: HostContext): ServerApi {
     'server.setLimits': (input) =>
       changed(
         ctx.store.update((draft) => {
-          for (const name of ['maxMessageBytes', 'maxRecipients', 'maxConnections'] as const) {
+          for (const name of ['maxMessageBytes', 'maxRecipients', 'maxConnections', 'maxConnectionsPerClient', 'maxConnectionRatePerClient'] as const) {
             const value = input[name];
             if (value !== undefined) draft.server.limits[name] = value;
           }

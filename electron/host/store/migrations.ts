@@ -36,7 +36,18 @@ function v2ToV3({ users, ...data }: Raw): Raw {
   return { ...data, version: 3, [MOVED_USERS]: users };
 }
 
-const steps: Record<number, (data: Raw) => Raw> = { 1: v1ToV2, 2: v2ToV3 };
+/**
+ * Version 4 limits connections per client address too. Older settings get
+ * the defaults version 4 shipped with (written out here, so this step stays
+ * what it was if the defaults ever change).
+ */
+function v3ToV4(data: Raw): Raw {
+  const server = (data.server ?? {}) as Raw;
+  const limits = (server.limits ?? {}) as Raw;
+  return { ...data, version: 4, server: { ...server, limits: { ...limits, maxConnectionsPerClient: 50, maxConnectionRatePerClient: 3000 } } };
+}
+
+const steps: Record<number, (data: Raw) => Raw> = { 1: v1ToV2, 2: v2ToV3, 3: v3ToV4 };
 
 export class StoreVersionError extends Error {}
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const STORE_VERSION = 3;
+export const STORE_VERSION = 4;
 
 const Timestamp = z.string();
 
@@ -77,6 +77,10 @@ export const StoreSchema = z.object({
       maxMessageBytes: z.number().int().positive(),
       maxRecipients: z.number().int().positive(),
       maxConnections: z.number().int().positive(),
+      /** Since version 4. */
+      maxConnectionsPerClient: z.number().int().positive(),
+      /** Connection attempts per minute; since version 4. */
+      maxConnectionRatePerClient: z.number().int().positive(),
     }),
   }),
   upstream: z.discriminatedUnion('mode', [

@@ -11,15 +11,49 @@ import { Section } from '../../components/Section.js';
 import { useAction } from '../../components/useAction.js';
 import { limitsFormFor, limitsInput, type LimitsForm } from './limitsForm.js';
 
-const FIELDS = ['maxMessageBytes', 'maxRecipients', 'maxConnections'] as const;
+const FIELDS = ['maxMessageBytes', 'maxRecipients', 'maxConnections', 'maxConnectionsPerClient', 'maxConnectionRatePerClient'] as const;
 
-const INPUTS: { field: (typeof FIELDS)[number]; key: keyof LimitsForm; id: string; label: string; hint: string }[] = [
-  { field: 'maxMessageBytes', key: 'maxMessageMb', id: 'limit-size', label: 'Largest message (MB)', hint: 'Attachments included; larger messages are refused.' },
-  { field: 'maxRecipients', key: 'maxRecipients', id: 'limit-recipients', label: 'Recipients per message', hint: 'More recipients are refused.' },
-  { field: 'maxConnections', key: 'maxConnections', id: 'limit-connections', label: 'Connections at once', hint: 'From all mail clients together.' },
+interface Input {
+  field: (typeof FIELDS)[number];
+  key: keyof LimitsForm;
+  id: string;
+  label: string;
+  hint: string;
+}
+
+const GROUPS: { id: string; title: string; inputs: Input[] }[] = [
+  {
+    id: 'limits-messages',
+    title: 'Messages',
+    inputs: [
+      { field: 'maxMessageBytes', key: 'maxMessageMb', id: 'limit-size', label: 'Largest message (MB)', hint: 'Attachments included; larger messages are refused.' },
+      { field: 'maxRecipients', key: 'maxRecipients', id: 'limit-recipients', label: 'Recipients per message', hint: 'More recipients are refused.' },
+    ],
+  },
+  {
+    id: 'limits-connections',
+    title: 'Connections',
+    inputs: [
+      { field: 'maxConnections', key: 'maxConnections', id: 'limit-connections', label: 'Connections at once', hint: 'From all mail clients together.' },
+      {
+        field: 'maxConnectionsPerClient',
+        key: 'maxConnectionsPerClient',
+        id: 'limit-connections-per-client',
+        label: 'At once from one address',
+        hint: 'From one computer or device; more are refused.',
+      },
+      {
+        field: 'maxConnectionRatePerClient',
+        key: 'maxConnectionRatePerClient',
+        id: 'limit-connection-rate',
+        label: 'Per minute from one address',
+        hint: 'New connections; past this, that address is refused until it slows down.',
+      },
+    ],
+  },
 ];
 
-/** What the relay accepts: message size, recipients per message, simultaneous connections. */
+/** What the relay accepts: message size and recipients; connections in all and from one address. */
 export function LimitsSection({ client, server, onSaved }: { client: ApiClient; server: ServerView; onSaved: (view: ServerView) => void }) {
   const [form, setForm] = useState(() => limitsFormFor(server.limits));
   const [saved, setSaved] = useState(false);
@@ -40,26 +74,33 @@ export function LimitsSection({ client, server, onSaved }: { client: ApiClient; 
   return (
     <Section id="limits-title" title="Limits" bar={action.busy && <LinearProgress aria-label="saving the limits" />}>
       <Stack component="form" onSubmit={submit} noValidate spacing={2} aria-label="Limits" sx={{ mt: 2 }}>
-        <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
-          {INPUTS.map((i) => (
-            <ActionField
-              key={i.id}
-              action={action}
-              field={i.field}
-              id={i.id}
-              label={i.label}
-              value={form[i.key]}
-              onValue={(value) => {
-                setForm((f) => ({ ...f, [i.key]: value }));
-                setSaved(false);
-              }}
-              hint={i.hint}
-              disabled={action.busy}
-              sx={{ width: 250 }}
-              slotProps={{ htmlInput: { inputMode: 'decimal' } }}
-            />
-          ))}
-        </Stack>
+        {GROUPS.map((group) => (
+          <Stack key={group.id} component="fieldset" aria-labelledby={group.id} spacing={1.5} sx={{ border: 0, m: 0, p: 0 }}>
+            <Typography variant="subtitle2" component="h3" id={group.id}>
+              {group.title}
+            </Typography>
+            <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
+              {group.inputs.map((i) => (
+                <ActionField
+                  key={i.id}
+                  action={action}
+                  field={i.field}
+                  id={i.id}
+                  label={i.label}
+                  value={form[i.key]}
+                  onValue={(value) => {
+                    setForm((f) => ({ ...f, [i.key]: value }));
+                    setSaved(false);
+                  }}
+                  hint={i.hint}
+                  disabled={action.busy}
+                  sx={{ width: 250 }}
+                  slotProps={{ htmlInput: { inputMode: 'decimal' } }}
+                />
+              ))}
+            </Stack>
+          </Stack>
+        ))}
         {action.problem && <Alert severity="error">{action.problem}</Alert>}
         <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
           <Button type="submit" variant="contained" disabled={action.busy}>
