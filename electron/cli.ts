@@ -23,7 +23,8 @@ Commands:
 ${GROUPS.map((g) => `  ${`${g.name} ${g.subcommands}`.padEnd(commandWidth)}  ${g.summary}`).join('\n')}
 
 Every command but serve talks to the Relay Desk running for a data folder and finds it by itself:
-its address is in the folder, its admin token in this user's keychain.
+its address is in the folder, its admin token in this user's keychain (or, for a folder that keeps
+its secrets in files, beside the vault key in the folder).
 Help for one command: relay-desk <command> --help
 
 ${COMMON_HELP}`;
