@@ -11,6 +11,7 @@ import { listsGroup } from './cli/lists.js';
 import { secretsGroup } from './cli/secrets.js';
 import { sendersGroup } from './cli/senders.js';
 import { serveGroup } from './cli/serve-command.js';
+import { serviceGroup } from './cli/service.js';
 import { listenerGroup, statusGroup, upstreamGroup } from './cli/server.js';
 import { usersGroup } from './cli/users.js';
 
@@ -24,6 +25,7 @@ const GROUPS: readonly CommandGroup[] = [
   listenerGroup,
   upstreamGroup,
   secretsGroup,
+  serviceGroup,
 ];
 
 const commandWidth = Math.max(...GROUPS.map((g) => `${g.name} ${g.subcommands}`.length));
@@ -33,7 +35,7 @@ const USAGE = `Usage: relay-desk <command> [options]
 Commands:
 ${GROUPS.map((g) => `  ${`${g.name} ${g.subcommands}`.padEnd(commandWidth)}  ${g.summary}`).join('\n')}
 
-Every command but serve and secrets talks to the Relay Desk running for a data folder and
+Every command but serve, secrets and service talks to the Relay Desk running for a data folder and
 finds it by itself: its address is in the folder, its admin token in this user's keychain (or, for
 a folder that keeps its secrets in files, beside the vault key in the folder).
 Help for one command: relay-desk <command> --help
