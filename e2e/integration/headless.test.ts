@@ -103,6 +103,11 @@ test('without a D-Bus session, serve keeps its vault key in a 0600 key file, say
   const status = await cliOk(['status', '--data-dir', relay.dataDir], { env });
   assert.match(status, new RegExp(`^Secrets: encrypted with a key kept in the key file ${keyFile}$`, 'm'));
   assert.equal((await cliOk(['admin-url', '--data-dir', relay.dataDir], { env })).trim(), relay.adminUrl);
+  // Another user (an admin who forgot sudo -u) is told whose folder it is, not that nothing runs.
+  assertOneLineError(
+    await cli(['status', '--data-dir', relay.dataDir], { env, uid: 65534 }),
+    new RegExp(`^relay-desk: ${relay.dataDir} is private to the user that runs Relay Desk for it: run relay-desk as that user \\(for the system service: sudo -u relay-desk `),
+  );
 
   const key = (await readFile(keyFile, 'utf8')).trim();
   assert.equal(Buffer.from(key, 'base64').length, 32, 'a 32-byte key, base64');
