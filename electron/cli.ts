@@ -8,12 +8,25 @@
 import { adminUrlGroup } from './cli/admin-url.js';
 import { COMMON_HELP, UsageError, wantsHelp, type CommandGroup } from './cli/args.js';
 import { listsGroup } from './cli/lists.js';
+import { secretsGroup } from './cli/secrets.js';
 import { sendersGroup } from './cli/senders.js';
 import { serveGroup } from './cli/serve-command.js';
+import { serviceGroup } from './cli/service.js';
 import { listenerGroup, statusGroup, upstreamGroup } from './cli/server.js';
 import { usersGroup } from './cli/users.js';
 
-const GROUPS: readonly CommandGroup[] = [serveGroup, statusGroup, adminUrlGroup, listsGroup, usersGroup, sendersGroup, listenerGroup, upstreamGroup];
+const GROUPS: readonly CommandGroup[] = [
+  serveGroup,
+  statusGroup,
+  adminUrlGroup,
+  listsGroup,
+  usersGroup,
+  sendersGroup,
+  listenerGroup,
+  upstreamGroup,
+  secretsGroup,
+  serviceGroup,
+];
 
 const commandWidth = Math.max(...GROUPS.map((g) => `${g.name} ${g.subcommands}`.length));
 
@@ -22,8 +35,9 @@ const USAGE = `Usage: relay-desk <command> [options]
 Commands:
 ${GROUPS.map((g) => `  ${`${g.name} ${g.subcommands}`.padEnd(commandWidth)}  ${g.summary}`).join('\n')}
 
-Every command but serve talks to the Relay Desk running for a data folder and finds it by itself:
-its address is in the folder, its admin token in this user's keychain.
+Every command but serve, secrets and service talks to the Relay Desk running for a data folder and
+finds it by itself: its address is in the folder, its admin token in this user's keychain (or, for
+a folder that keeps its secrets in files, beside the vault key in the folder).
 Help for one command: relay-desk <command> --help
 
 ${COMMON_HELP}`;

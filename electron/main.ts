@@ -90,6 +90,7 @@ function runShell(): void {
       const running = await createHost({ dataDir: defaultDataDir(), launch: launchWithUtilityProcess });
       host = running;
       if (running.tightened) console.log(running.tightened);
+      if (running.secretStorage.notice) console.log(running.secretStorage.notice);
       await running.start();
       createWindow(running);
     })

@@ -9,6 +9,7 @@ import { removeHostFile, writeHostFile } from './host/discovery.js';
 import { createHost, type HostOptions } from './host/host.js';
 import { defaultDataDir } from './host/paths.js';
 import { launchWithNodeFork } from './host/relay-process.js';
+import { SECRETS_MODES, type SecretsMode } from './host/store/schema.js';
 import type { RelayState } from './api/contract.js';
 import { startHttpTransport } from './transport/http.js';
 
@@ -18,6 +19,7 @@ export interface ServeOptions {
   smtpPort?: number;
   upstream?: { host: string; port: number };
   dnsServers?: string[];
+  secrets?: SecretsMode;
 }
 
 export class ServeOptionsError extends Error {}
@@ -58,6 +60,12 @@ export function parseServeOptions(values: Record<string, string | boolean | unde
     const server = parseHostPort(dns, '--dns');
     options.dnsServers = [`${server.host}:${server.port}`];
   }
+  const secrets = text('secrets');
+  if (secrets !== undefined) {
+    const mode = SECRETS_MODES.find((m) => m === secrets);
+    if (mode === undefined) throw new ServeOptionsError(`--secrets must be keychain or file, got "${secrets}"`);
+    options.secrets = mode;
+  }
   return options;
 }
 
@@ -78,8 +86,10 @@ export async function serve(options: ServeOptions): Promise<void> {
   if (options.smtpPort !== undefined) hostOptions.smtpPort = options.smtpPort;
   if (options.upstream) hostOptions.upstream = options.upstream;
   if (options.dnsServers) hostOptions.dnsServers = options.dnsServers;
+  if (options.secrets) hostOptions.secrets = options.secrets;
   const host = await createHost(hostOptions);
   if (host.tightened) console.log(host.tightened);
+  if (host.secretStorage.notice) console.log(host.secretStorage.notice);
   if (host.recovery) {
     console.log(`Relay Desk could not read its settings (${host.recovery.reason}); the damaged file is kept as ${host.recovery.keptAs} and the last good copy was restored.`);
   }
@@ -111,7 +121,10 @@ export async function serve(options: ServeOptions): Promise<void> {
   await writeHostFile(options.dataDir, { url: http.url, pid: process.pid });
   // The sign-in token goes only to a person's terminal, never into a log file or pipe.
   if (process.stdout.isTTY) console.log(`Relay Desk admin: ${http.url}#token=${host.adminToken}`);
-  else console.log(`Relay Desk admin: ${http.url} (its sign-in token is in this user's keychain; \`relay-desk admin-url\` prints the full address)`);
+  else {
+    const tokenPlace = host.secretStorage.kind === 'keychain' ? "this user's keychain" : 'the data folder';
+    console.log(`Relay Desk admin: ${http.url} (its sign-in token is in ${tokenPlace}; \`relay-desk admin-url\` prints the full address)`);
+  }
   console.log(`Data folder: ${options.dataDir}`);
   console.log('Press Ctrl-C to stop.');
 

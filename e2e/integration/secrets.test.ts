@@ -2,7 +2,7 @@
  * Secrets against the real OS keychain (gnome-keyring on a private D-Bus):
  * the vault key lives there, the vault file reveals nothing without it, a
  * damaged or foreign vault is refused with a clear reason, and without a
- * keychain the host says how to get one instead of writing plaintext.
+ * keychain opening it says why and how to get one.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -57,10 +57,10 @@ test('a vault from another installation, or a damaged one, is refused with the r
   const file = join(dir, VAULT_FILE);
   const text = await readFile(file, 'utf8');
   await writeFile(file, text.replace(/"data":"(.)/, (_m, c: string) => `"data":"${c === 'A' ? 'B' : 'A'}`));
-  await assert.rejects(Vault.open(dir, await openKeychain(mine)), /damaged or was not made with this keychain's key/);
+  await assert.rejects(Vault.open(dir, await openKeychain(mine)), /damaged or was not made with the key in this user's keychain/);
 });
 
-test('without a keychain the host refuses and says how to get one', async () => {
+test('without a keychain, opening it fails with the reason and how to get one (the host then uses a key file: headless.test.ts)', async () => {
   const script = `import { openKeychain } from ${JSON.stringify(new URL('../../electron/host/secrets.js', import.meta.url).href)};
     openKeychain('no-keychain').then(() => console.log('opened'), (e) => console.log(e.name + ': ' + e.message));`;
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };

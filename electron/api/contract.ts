@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { activityMethods, MessageRecordSchema } from './schemas/activity.js';
 import { NoInput } from './schemas/common.js';
+import { secretsMethods } from './schemas/secrets.js';
 import { sendersMethods } from './schemas/senders.js';
 import { serverMethods } from './schemas/server.js';
 import { usersMethods } from './schemas/users.js';
@@ -38,6 +39,7 @@ export const methods = {
   ...sendersMethods,
   ...serverMethods,
   ...activityMethods,
+  ...secretsMethods,
 } as const;
 
 export const events = {

@@ -2,22 +2,22 @@
  * Reaching the Relay Desk that serves a data folder, with nothing for the
  * user to copy: its admin URL comes from <data>/host.json (written while it
  * runs) and its admin token from this OS user's keychain, under the
- * installation named in <data>/settings.json. The token stays in memory: it
- * is never printed, never written to a file, and sent only to loopback.
+ * installation named in <data>/settings.json, or from the folder's key files
+ * where it keeps its secrets in files. The token stays in memory: it is
+ * never printed, never written anywhere by the CLI, and sent only to loopback.
  */
+import { access, constants } from 'node:fs/promises';
 import { ApiError, type MethodName } from '../api/contract.js';
 import { createApiClient, type ApiClient, type ApiTransport } from '../api/client.js';
 import { readEventStream } from '../api/event-stream.js';
-import { ADMIN_TOKEN_KEY, HOST_FILE, readHostFile, readInstallationId } from '../host/discovery.js';
+import { HOST_FILE, readAdminToken, readSettingsHead, runningHost } from '../host/discovery.js';
+import { TOKEN_FILE } from '../host/key-file.js';
+import { KeychainUnavailableError } from '../host/secrets.js';
+import { shellQuote } from '../host/shell-quote.js';
 import { CliError } from './args.js';
 
 export function notRunning(dataDir: string): CliError {
   return new CliError(`Relay Desk is not running for ${dataDir}: start it with \`relay-desk serve --data-dir ${shellQuote(dataDir)}\``);
-}
-
-/** Quotes a path for a POSIX shell only when it needs it (macOS's and Windows' default folders have spaces). */
-function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 export async function connect(dataDir: string): Promise<ApiClient> {
@@ -27,10 +27,9 @@ export async function connect(dataDir: string): Promise<ApiClient> {
 
 /** The running host's loopback address and its admin token. */
 export async function locateHost(dataDir: string): Promise<{ base: URL; token: string }> {
-  // A torn or hand-edited host.json is as good as none: the host rewrites it when it starts.
-  const host = await readHostFile(dataDir).catch(() => null);
-  // A host that crashed leaves its host.json behind; a dead pid means nothing answers there.
-  if (!host || !isAlive(host.pid)) throw notRunning(dataDir);
+  await requireReadable(dataDir);
+  const host = await runningHost(dataDir);
+  if (!host) throw notRunning(dataDir);
   const base = new URL(host.url);
   if (!['127.0.0.1', '[::1]', 'localhost'].includes(base.hostname)) {
     throw new CliError(`${HOST_FILE} in ${dataDir} points at ${base.host}, which is not this computer; the admin token is only ever sent to 127.0.0.1.`);
@@ -38,32 +37,34 @@ export async function locateHost(dataDir: string): Promise<{ base: URL; token: s
   return { base, token: await adminToken(dataDir) };
 }
 
-function isAlive(pid: number): boolean {
+/** A folder of another user (a service's) is not "not running": say whose it is to be. */
+async function requireReadable(dataDir: string): Promise<void> {
   try {
-    process.kill(pid, 0);
-    return true;
+    await access(dataDir, constants.R_OK | constants.X_OK);
   } catch (err) {
-    // EPERM: the process exists but belongs to someone else; the connection attempt will tell.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EACCES') return;
+    throw new CliError(
+      `${dataDir} is private to the user that runs Relay Desk for it: run relay-desk as that user (for the system service: sudo -u relay-desk relay-desk ... --data-dir ${shellQuote(dataDir)}).`,
+    );
   }
 }
 
 async function adminToken(dataDir: string): Promise<string> {
-  const installationId = await readInstallationId(dataDir).catch(() => null);
-  if (!installationId) throw new CliError(`${dataDir} has no readable settings.json, so its admin token cannot be found; is it a Relay Desk data folder?`);
-  // Loaded only here, so --help and flag errors never need the keychain's native library.
-  const { KeychainUnavailableError, serviceName } = await import('../host/secrets.js');
-  const { default: keytar } = await import('keytar');
-  let token: string | null;
+  const head = await readSettingsHead(dataDir).catch(() => null);
+  if (!head) throw new CliError(`${dataDir} has no readable settings.json, so its admin token cannot be found; is it a Relay Desk data folder?`);
+  let found: Awaited<ReturnType<typeof readAdminToken>>;
   try {
-    token = await keytar.getPassword(serviceName(installationId), ADMIN_TOKEN_KEY);
+    found = await readAdminToken(head, dataDir);
   } catch (err) {
-    throw new CliError(new KeychainUnavailableError(oneLine(err)).message);
+    if (err instanceof KeychainUnavailableError) throw new CliError(err.message);
+    throw new CliError(`The admin token for ${dataDir} cannot be read: ${oneLine(err)}`);
   }
-  if (!token) {
-    throw new CliError(`This user's keychain holds no admin token for ${dataDir}: run relay-desk as the user (and in the desktop session) that runs Relay Desk for it.`);
-  }
-  return token;
+  if (found.token) return found.token;
+  throw new CliError(
+    found.where === 'file'
+      ? `${dataDir} has no admin token in ${TOKEN_FILE}: start Relay Desk for it once, as the user that runs it.`
+      : `This user's keychain holds no admin token for ${dataDir}: run relay-desk as the user (and in the desktop session) that runs Relay Desk for it.`,
+  );
 }
 
 function oneLine(err: unknown): string {

@@ -16,6 +16,11 @@ Options:
                         the default port when that is the only one; ports set up in the admin stay
   --upstream HOST:PORT  smarthost that relayed mail is handed to (saved in the settings)
   --dns HOST:PORT       DNS server for sender verification and direct delivery (default: the system's)
+  --secrets keychain|file
+                        where the key of the passwords and private keys must be: the OS keychain, or
+                        a key file in the data folder (default: where this data folder keeps it; a new
+                        one uses the keychain if one answers, else a key file, and says so). Moving an
+                        existing folder's key is \`relay-desk secrets migrate\`.
   -h, --help            show this help
 `;
 
@@ -31,6 +36,7 @@ export const serveGroup: CommandGroup = {
       'smtp-port': { type: 'string' },
       upstream: { type: 'string' },
       dns: { type: 'string' },
+      secrets: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}"`, 'serve');

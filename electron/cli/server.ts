@@ -45,9 +45,9 @@ const UPSTREAM_HELP = `Usage:
 ${COMMON_HELP}`;
 
 const STATUS_HELP = `Usage:
-  relay-desk status     the relay, its ports, its certificate and its upstream
+  relay-desk status     the relay, its ports, its certificate, its upstream and where its secrets' key is
 
---json: prints {"relay": ..., "server": ..., "upstream": ...} as the API returns them.
+--json: prints {"relay": ..., "server": ..., "upstream": ..., "secrets": ...} as the API returns them.
 
 ${COMMON_HELP}`;
 
@@ -209,14 +209,19 @@ export const upstreamGroup: CommandGroup = {
 export const statusGroup: CommandGroup = {
   name: 'status',
   subcommands: '',
-  summary: 'the relay, its ports, its certificate and its upstream',
+  summary: 'the relay, its ports, its certificate, its upstream and its secrets',
   help: STATUS_HELP,
   async run(args) {
     const { values } = parseCommand('status', args, {});
     const api = await connect(dataDirOf(values));
-    const [relay, server, upstream] = await Promise.all([api.call('relay.status', {}), api.call('server.get', {}), api.call('upstream.get', {})]);
+    const [relay, server, upstream, secrets] = await Promise.all([
+      api.call('relay.status', {}),
+      api.call('server.get', {}),
+      api.call('upstream.get', {}),
+      api.call('secrets.storage', {}),
+    ]);
     if (values.json) {
-      printJson({ relay, server, upstream });
+      printJson({ relay, server, upstream, secrets });
       return 0;
     }
     const lines = [`Relay: ${relay.status}, ${relay.queued} ${relay.queued === 1 ? 'message' : 'messages'} queued`];
@@ -226,6 +231,7 @@ export const statusGroup: CommandGroup = {
     const tls = server.tls;
     lines.push(tls ? `Certificate: ${tls.source}, for ${tls.names.join(', ')}, valid until ${when(tls.notAfter)}` : 'Certificate: none');
     lines.push(`Upstream: ${describeUpstream(upstream)}`);
+    lines.push(`Secrets: encrypted with a key kept in ${secrets.location}`);
     print(lines.join('\n'));
     return 0;
   },

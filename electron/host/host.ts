@@ -1,8 +1,9 @@
 /**
- * The admin host: opens the settings store, the keychain and the vault,
- * supervises the relay, and implements the API contract once. It runs
- * unchanged inside Electron's main process and in plain Node
- * (`relay-desk serve`); only the way the relay child is launched differs.
+ * The admin host: opens the settings store, the secret store (keychain or
+ * key file) and the vault, supervises the relay, and implements the API
+ * contract once. It runs unchanged inside Electron's main process and in
+ * plain Node (`relay-desk serve`); only the way the relay child is launched
+ * differs.
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -11,19 +12,21 @@ import type { ApiImplementation, EventEnvelope } from '../api/contract.js';
 import type { HostContext } from './context.js';
 import { describeTightened, prepareDataFolder } from './data-folder.js';
 import { freshSettings, useSmtpPort } from './fresh-settings.js';
-import { ADMIN_TOKEN_KEY } from './discovery.js';
+import { ADMIN_TOKEN_KEY, vaultExists } from './discovery.js';
 import { buildRelayConfig, buildUsersDelta } from './relay-config.js';
 import type { LaunchRelay } from './relay-process.js';
 import { Journal } from './journal.js';
 import { rateHistory } from './rate-history.js';
 import { RelaySupervisor } from './relay-supervisor.js';
 import { activityService } from './services/activity.js';
-import { openKeychain } from './secrets.js';
 import { sendersService } from './services/senders.js';
 import { ensureCertificate, serverService } from './services/server.js';
 import { usersService } from './services/users.js';
+import { openSecretStorage } from './secret-storage.js';
+import type { SecretsMode } from './store/schema.js';
 import { Store, type Recovery } from './store/store.js';
 import { Vault } from './vault.js';
+import type { SecretStorageView } from '../api/schemas/secrets.js';
 
 export interface HostOptions {
   dataDir: string;
@@ -34,6 +37,8 @@ export interface HostOptions {
   upstream?: { host: string; port: number };
   /** DNS servers for verification and direct delivery instead of the system's (serve --dns). */
   dnsServers?: string[];
+  /** Where this start must find the vault key (serve --secrets); otherwise where the data folder keeps it. */
+  secrets?: SecretsMode;
 }
 
 export interface Host {
@@ -41,8 +46,10 @@ export interface Host {
   /** Every contract event, as the transports forward them. */
   readonly events: EventEmitter<{ event: [EventEnvelope] }>;
   readonly supervisor: RelaySupervisor;
-  /** The bearer token of the HTTP transport, kept in the keychain. */
+  /** The bearer token of the HTTP transport, kept beside the vault key. */
   readonly adminToken: string;
+  /** Where the vault key is kept; its notice is said once at start when it is a file. */
+  readonly secretStorage: SecretStorageView;
   /** Set when damaged settings were replaced by the last good copy at start. */
   readonly recovery: Recovery | null;
   /** Set when the data folder was readable by other users and was made private at start. */
@@ -60,13 +67,22 @@ export async function createHost(options: HostOptions): Promise<Host> {
       draft.upstream = { mode: 'smarthost', ...options.upstream, security: 'none', user: null, rejectUnauthorized: true };
     }
   });
-  const keychain = await openKeychain(store.data.installationId);
-  const vault = await Vault.open(options.dataDir, keychain);
-  let adminToken = await keychain.get(ADMIN_TOKEN_KEY);
+  const storage = await openSecretStorage({
+    dataDir: options.dataDir,
+    installationId: store.data.installationId,
+    recorded: store.data.secrets,
+    vaultExists: await vaultExists(options.dataDir),
+    ...(options.secrets ? { asked: options.secrets } : {}),
+  });
+  const secrets = storage.store;
+  const vault = await Vault.open(options.dataDir, secrets);
+  let adminToken = await secrets.get(ADMIN_TOKEN_KEY);
   if (!adminToken) {
     adminToken = randomBytes(32).toString('base64url');
-    await keychain.set(ADMIN_TOKEN_KEY, adminToken);
+    await secrets.set(ADMIN_TOKEN_KEY, adminToken);
   }
+  // Recorded only once the key is in place, so a start that failed before leaves the choice open.
+  if (store.data.secrets !== storage.mode) await store.update((draft) => void (draft.secrets = storage.mode));
 
   let supervisor: RelaySupervisor | null = null;
   const ctx: HostContext = {
@@ -96,6 +112,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...sendersService(ctx),
     ...serverService(ctx),
     ...activityService(journal),
+    'secrets.storage': () => Promise.resolve(storage.view),
   };
 
   return {
@@ -103,6 +120,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     events,
     supervisor: running,
     adminToken,
+    secretStorage: storage.view,
     recovery: store.recovery,
     tightened,
     async start() {

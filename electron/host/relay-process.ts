@@ -27,7 +27,12 @@ export const launchWithNodeFork: LaunchRelay = () => {
     execArgv: [...RELAY_EXEC_ARGV],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'json',
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: process.env.NODE_ENV ?? 'production' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: process.env.NODE_ENV ?? 'production',
+      // The packaged app run headless is Electron acting as Node; its child must be too, or it would open a browser process.
+      ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
+    },
   });
   return {
     pid: child.pid,

@@ -4,7 +4,8 @@
  * measured here with 2,000 entries), so it holds one randomly generated key
  * per installation and this vault, encrypted with that key (AES-256-GCM),
  * holds the password verifiers, upstream password and private keys. The vault
- * file is useless without the keychain entry; it is separate from the
+ * file is useless without that key (in the keychain, or in a key file on a
+ * machine without one: ./secret-storage.ts); it is separate from the
  * settings file, which holds no secret at all.
  *
  * Re-encrypting 10,000 verifiers for each change took about 30 ms, so the
@@ -20,7 +21,9 @@ import { appendToAll, Appender, readLines, writeWhole, type Lines } from './json
 import type { SecretStore } from './secrets.js';
 
 export const VAULT_FILE = 'secrets.vault';
-const VAULT_KEY = 'vault-key';
+export const VAULT_KEY = 'vault-key';
+/** AES-256: a key of any other length was not made by Relay Desk. */
+const KEY_BYTES = 32;
 /** Changes after which the vault is written whole again at start. */
 const COMPACT_AFTER = 1_000;
 
@@ -33,7 +36,9 @@ const LineSchema = z.object({
 const EntriesSchema = z.record(z.string(), z.string());
 const ChangeSchema = z.object({ set: EntriesSchema, delete: z.array(z.string()) });
 
-export class VaultError extends Error {}
+export class VaultError extends Error {
+  readonly code = 'vault_unreadable';
+}
 
 export class Vault {
   private queue: Promise<unknown> = Promise.resolve();
@@ -46,27 +51,21 @@ export class Vault {
     private appender: Appender | null,
   ) {}
 
-  static async open(dir: string, keychain: SecretStore): Promise<Vault> {
+  static async open(dir: string, secrets: SecretStore): Promise<Vault> {
     const path = join(dir, VAULT_FILE);
-    const stored = await keychain.get(VAULT_KEY);
+    const stored = await secrets.get(VAULT_KEY);
     const contents = await readLines(path);
     if (contents === null) {
       // A vault key without a vault file is fine (nothing stored yet); the reverse is not.
-      const key = stored ? Buffer.from(stored, 'base64') : randomBytes(32);
-      if (!stored) await keychain.set(VAULT_KEY, key.toString('base64'));
+      const key = stored ? vaultKey(stored, secrets) : randomBytes(KEY_BYTES);
+      if (!stored) await secrets.set(VAULT_KEY, key.toString('base64'));
       return new Vault(path, key, new Map(), null);
     }
-    if (!stored) {
-      throw new VaultError(
-        `The secrets file ${path} exists but this user's keychain has no key for it (the data folder may come from another user or computer). ` +
-          'Passwords and keys cannot be read; move the file away to start with new ones.',
-      );
-    }
-    const key = Buffer.from(stored, 'base64');
+    const key = keyFor(path, stored, secrets);
     // A vault from before the log is one line without a newline; a log's first line is always whole.
     const legacy = contents.lines.length === 0 && contents.torn !== null;
     const lines = legacy ? [contents.torn ?? ''] : contents.lines;
-    const vault = new Vault(path, key, decrypt(lines, key, path), new Appender(path, Buffer.byteLength(contents.good)));
+    const vault = new Vault(path, key, decrypt(lines, key, path, secrets), new Appender(path, Buffer.byteLength(contents.good)));
     // A torn last line is a change that a crash cut short, never confirmed: it goes when the file is rewritten.
     if (legacy || contents.torn !== null || lines.length > COMPACT_AFTER) await vault.writeWhole(vault.entries);
     return vault;
@@ -124,7 +123,36 @@ export class Vault {
   }
 }
 
-function decrypt(lines: Lines['lines'], key: Buffer, path: string): Map<string, string> {
+/**
+ * Checks, without writing anything, that `stored` is the key of the vault in
+ * `dir` (every line decrypts), as a move of the key to another store must
+ * before it deletes the old copy. No vault yet: any key will do.
+ */
+export async function checkVaultKey(dir: string, stored: string | null, secrets: SecretStore): Promise<void> {
+  const path = join(dir, VAULT_FILE);
+  const contents = await readLines(path);
+  if (contents === null) return;
+  const lines = contents.lines.length === 0 && contents.torn !== null ? [contents.torn] : contents.lines;
+  decrypt(lines, keyFor(path, stored, secrets), path, secrets);
+}
+
+function keyFor(path: string, stored: string | null, secrets: SecretStore): Buffer {
+  if (!stored) {
+    throw new VaultError(
+      `The secrets file ${path} exists but ${secrets.where} has no key for it (the data folder may come from another user or computer). ` +
+        'Passwords and keys cannot be read; move the file away to start with new ones.',
+    );
+  }
+  return vaultKey(stored, secrets);
+}
+
+function vaultKey(stored: string, secrets: SecretStore): Buffer {
+  const key = Buffer.from(stored, 'base64');
+  if (key.length !== KEY_BYTES) throw new VaultError(`The vault key in ${secrets.where} is not a key Relay Desk made (${key.length} bytes instead of ${KEY_BYTES}).`);
+  return key;
+}
+
+function decrypt(lines: Lines['lines'], key: Buffer, path: string, secrets: SecretStore): Map<string, string> {
   const entries = new Map<string, string>();
   try {
     if (lines.length === 0) throw new Error('an empty vault file is a damaged one');
@@ -139,7 +167,7 @@ function decrypt(lines: Lines['lines'], key: Buffer, path: string): Map<string, 
       for (const n of change.delete) entries.delete(n);
     });
   } catch {
-    throw new VaultError(`The secrets file ${path} is damaged or was not made with this keychain's key; passwords and keys cannot be read. Move it away to start with new ones.`);
+    throw new VaultError(`The secrets file ${path} is damaged or was not made with the key in ${secrets.where}; passwords and keys cannot be read. Move it away to start with new ones.`);
   }
   return entries;
 }

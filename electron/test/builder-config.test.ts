@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
+import { PACKAGED_LAUNCH, serviceUnit } from '../service/systemd-unit.js';
 
 const require = createRequire(import.meta.url);
 const yaml = require('js-yaml') as { load(text: string): unknown };
@@ -65,4 +66,18 @@ test('the icon is a 512×512 PNG, large enough for macOS and Windows', () => {
   assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
   assert.equal(png.readUInt32BE(16), 512, 'width');
   assert.equal(png.readUInt32BE(20), 512, 'height');
+});
+
+test('the deb offers the headless host the systemd unit `relay-desk service install` writes, for the packaged app, and its system user', () => {
+  const fpm = (config.deb as { fpm?: string[] } | undefined)?.fpm ?? [];
+  assert.deepEqual(fpm, [
+    'assets/linux/relay-desk.service=/usr/lib/systemd/system/relay-desk.service',
+    'assets/linux/relay-desk.sysusers.conf=/usr/lib/sysusers.d/relay-desk.conf',
+  ]);
+  assert.equal(readFileSync(projectFile('assets/linux/relay-desk.service'), 'utf8'), serviceUnit(PACKAGED_LAUNCH), 'the shipped unit is the generated one');
+  assert.match(readFileSync(projectFile('assets/linux/relay-desk.sysusers.conf'), 'utf8'), /^u relay-desk - "Relay Desk" \/var\/lib\/relay-desk \/usr\/sbin\/nologin$/m);
+  // electron-builder installs the app as /opt/<productName>/<executableName>, its code in resources/app.asar.
+  const linux = config.linux as { executableName?: string };
+  const app = `/opt/${String(config.productName)}`;
+  assert.deepEqual(PACKAGED_LAUNCH.command, [`${app}/${String(linux.executableName)}`, `${app}/resources/app.asar/dist/electron/cli.js`]);
 });

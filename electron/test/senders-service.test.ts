@@ -36,6 +36,7 @@ function initial(): StoreData {
 function memoryKeychain(): SecretStore {
   const entries = new Map<string, string>();
   return {
+    where: 'memory',
     get: (k) => Promise.resolve(entries.get(k) ?? null),
     set: (k, v) => {
       entries.set(k, v);

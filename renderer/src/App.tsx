@@ -4,6 +4,7 @@ import Box from '@mui/material/Box';
 import CircularProgress from '@mui/material/CircularProgress';
 import Container from '@mui/material/Container';
 import CssBaseline from '@mui/material/CssBaseline';
+import Stack from '@mui/material/Stack';
 import { ThemeProvider } from '@mui/material/styles';
 import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
@@ -17,6 +18,7 @@ import { RelayStatusChip } from './components/RelayStatusChip.js';
 import { ALL_LISTS, ListChooser } from './lists/ListChooser.js';
 import { useLists, type ListsData } from './lists/useLists.js';
 import { RelayScreen } from './screens/RelayScreen.js';
+import { SecretStorageSection } from './screens/SecretStorageSection.js';
 import { SendersScreen } from './screens/senders/SendersScreen.js';
 import { ServerScreen } from './screens/server/ServerScreen.js';
 import { UsersScreen } from './screens/users/UsersScreen.js';
@@ -57,7 +59,7 @@ interface Screen {
 
 /** The screens that exist, in the order the navigation shows them; the first opens at start. */
 const SCREENS: [Screen, ...Screen[]] = [
-  { id: 'status', label: 'Status', render: ({ relay }) => <StatusScreen relay={relay} /> },
+  { id: 'status', label: 'Status', render: ({ client, relay }) => <StatusScreen client={client} relay={relay} /> },
   {
     id: 'users',
     label: 'Users',
@@ -69,13 +71,14 @@ const SCREENS: [Screen, ...Screen[]] = [
   { id: 'server', label: 'Server', render: ({ client, relay }) => <ServerScreen client={client} relay={relay} /> },
 ];
 
-function StatusScreen({ relay: { state, error } }: { relay: RelayStateView }) {
+function StatusScreen({ client, relay: { state, error } }: { client: ApiClient; relay: RelayStateView }) {
   return (
-    <>
+    <Stack spacing={3}>
       {error && <Alert severity="error">Could not reach the Relay Desk host: {error}</Alert>}
       {!error && !state && <CircularProgress aria-label="loading" />}
       {state && <RelayScreen state={state} />}
-    </>
+      {state && <SecretStorageSection client={client} />}
+    </Stack>
   );
 }
 

@@ -1,7 +1,9 @@
 /**
  * The settings store: everything the admin configures, and nothing secret.
- * Passwords, verifiers, keys and tokens live in the OS keychain (../secrets.ts);
- * this file may be read by anyone who can read the data folder.
+ * Passwords, verifiers and keys live in the vault (../vault.ts), whose key
+ * and the admin token are in the OS keychain or a key file
+ * (../secret-storage.ts); this file may be read by anyone who can read the
+ * data folder.
  */
 import { z } from 'zod';
 
@@ -58,6 +60,10 @@ export const ListenerSchema = z.object({
   requireTlsForAuth: z.boolean(),
 });
 
+/** Where the vault key and the admin token are kept: the OS keychain, or key files in the data folder. */
+export const SECRETS_MODES = ['keychain', 'file'] as const;
+export type SecretsMode = (typeof SECRETS_MODES)[number];
+
 export const StoreSchema = z.object({
   version: z.literal(STORE_VERSION),
   /** Generated once per installation; part of every SMTP user name. */
@@ -96,5 +102,11 @@ export const StoreSchema = z.object({
     z.object({ mode: z.literal('mx'), port: z.number().int() }),
   ]),
   dnsServers: z.array(z.string()),
+  /**
+   * Chosen at the first start and changed only by `relay-desk secrets
+   * migrate`. Absent until then (and in settings from before it existed,
+   * whose key is in the keychain if they have a vault): no version change.
+   */
+  secrets: z.enum(SECRETS_MODES).optional(),
 });
 export type StoreData = z.infer<typeof StoreSchema>;
