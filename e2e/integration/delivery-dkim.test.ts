@@ -9,14 +9,14 @@ import { createDeliverer } from '../../relay/delivery/index.js';
 import { dkimKey, verifyDkim } from '../fixtures/dkim.js';
 import { deliveryJob, sampleMessage } from '../fixtures/delivery-job.js';
 import { startDns } from '../fixtures/dns.js';
-import { startUpstream } from '../fixtures/upstream.js';
+import { smarthostTo, startUpstream } from '../fixtures/upstream.js';
 
 test('a message from a domain with a key is signed, verifies with dkimpy, and fails once tampered with', async (t) => {
   const office = dkimKey('office.example', 'relay2026');
   const dns = await startDns(t, { [office.record.name]: [office.record.value] });
   const upstream = await startUpstream(t);
   const deliverer = createDeliverer(
-    { mode: 'smarthost', host: upstream.host, port: upstream.port, security: 'none', auth: null, rejectUnauthorized: true },
+    smarthostTo(upstream),
     { hostname: 'relay.office.example', dkim: [dkimKey('other.example', 'x').key, office.key] },
   );
   t.after(() => deliverer.close());
@@ -43,7 +43,7 @@ test('a message from a domain with a key is signed, verifies with dkimpy, and fa
 test('a message from a domain without a key goes unsigned', async (t) => {
   const upstream = await startUpstream(t);
   const deliverer = createDeliverer(
-    { mode: 'smarthost', host: upstream.host, port: upstream.port, security: 'none', auth: null, rejectUnauthorized: true },
+    smarthostTo(upstream),
     { hostname: 'relay.office.example', dkim: [dkimKey('office.example', 'relay2026').key] },
   );
   t.after(() => deliverer.close());

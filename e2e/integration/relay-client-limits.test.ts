@@ -16,7 +16,7 @@ import { plainAuth, rawSmtp } from '../fixtures/raw-smtp.js';
 import { relayUser, startRelayChild, TEST_LIMITS, type RelayChild } from '../fixtures/relay-child.js';
 import { swaks } from '../fixtures/smtp-clients.js';
 import { waitUntil } from '../fixtures/wait.js';
-import { startUpstream, type Upstream } from '../fixtures/upstream.js';
+import { smarthostTo, startUpstream, type Upstream } from '../fixtures/upstream.js';
 
 const DEVICE = { name: 's500_0', password: 'Sc4nner-pass' };
 const MB = 1024 * 1024;
@@ -25,7 +25,7 @@ async function setup(t: TestContext, limits: Partial<typeof TEST_LIMITS>): Promi
   const upstream = await startUpstream(t);
   const relay = await startRelayChild(t, {
     users: [await relayUser(DEVICE)],
-    delivery: { mode: 'smarthost', host: upstream.host, port: upstream.port, security: 'none', auth: null, rejectUnauthorized: true },
+    delivery: smarthostTo(upstream),
     limits,
   });
   return { relay, upstream };

@@ -20,7 +20,7 @@ import { relayUser, startRelayChild } from '../fixtures/relay-child.js';
 import { swaks } from '../fixtures/smtp-clients.js';
 import { tempDir } from '../fixtures/temp.js';
 import { testCertificate } from '../fixtures/tls.js';
-import { startUpstream } from '../fixtures/upstream.js';
+import { smarthostTo, startUpstream } from '../fixtures/upstream.js';
 
 const USER = { name: 's500_0', password: 'C0nfig!pass' };
 const login = ['--auth', 'PLAIN', '--auth-user', USER.name, '--auth-password', USER.password];
@@ -29,7 +29,7 @@ test('a new configuration applies without dropping a session in progress', async
   const upstream = await startUpstream(t);
   const relay = await startRelayChild(t, {
     users: [await relayUser(USER)],
-    delivery: { mode: 'smarthost', host: upstream.host, port: upstream.port, security: 'none', auth: null, rejectUnauthorized: true },
+    delivery: smarthostTo(upstream),
   });
   const smtp = await rawSmtp(relay.port);
   await smtp.reply();
@@ -82,7 +82,7 @@ test('a TLS port without a certificate says so; implicit TLS works once one is c
   const port = await freePort();
   const relay = await startRelayChild(t, {
     users: [await relayUser(USER)],
-    delivery: { mode: 'smarthost', host: upstream.host, port: upstream.port, security: 'none', auth: null, rejectUnauthorized: true },
+    delivery: smarthostTo(upstream),
     listener: { port, encryption: 'tls' },
   });
   const first = relay.events.findLast((e) => e.type === 'listeners');
@@ -104,7 +104,7 @@ test('X-SMTPAPI: the campaign is kept with the message and the header removed; D
   const upstream = await startUpstream(t);
   const relay = await startRelayChild(t, {
     users: [await relayUser(USER)],
-    delivery: { mode: 'smarthost', host: upstream.host, port: upstream.port, security: 'none', auth: null, rejectUnauthorized: true },
+    delivery: smarthostTo(upstream),
     dkim: [dkim.key],
   });
   const sent = await swaks(relay.port, [

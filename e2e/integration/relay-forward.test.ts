@@ -12,7 +12,7 @@ import { nodemailerSend, smtplibSend, swaks } from '../fixtures/smtp-clients.js'
 import { headerValues, TRICKY_BODY_LINES } from '../fixtures/messages.js';
 import { tempDir } from '../fixtures/temp.js';
 import { testCertificate } from '../fixtures/tls.js';
-import { startUpstream, type Upstream } from '../fixtures/upstream.js';
+import { smarthostTo, startUpstream, type Upstream } from '../fixtures/upstream.js';
 
 const USER = { name: 's100_0', password: 'GCuzt.9zbo!x' };
 
@@ -22,7 +22,7 @@ async function setup(t: TestContext, priority = 3): Promise<{ relay: RelayChild;
     listener: { encryption: 'starttls' },
     tls: await testCertificate(),
     users: [await relayUser({ ...USER, priority })],
-    delivery: { mode: 'smarthost', host: upstream.host, port: upstream.port, security: 'none', auth: null, rejectUnauthorized: true },
+    delivery: smarthostTo(upstream),
   });
   return { relay, upstream };
 }

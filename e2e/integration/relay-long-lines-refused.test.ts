@@ -12,7 +12,7 @@ import { dkimKey, signAsSender, verifyDkim, type SenderSignature } from '../fixt
 import { startDns } from '../fixtures/dns.js';
 import { relayUser, startRelayChild, type RelayChild } from '../fixtures/relay-child.js';
 import { smtplibSend, type SmtplibResult } from '../fixtures/smtp-clients.js';
-import { startUpstream, type Upstream } from '../fixtures/upstream.js';
+import { smarthostTo, startUpstream, type Upstream } from '../fixtures/upstream.js';
 
 const USER = { name: 's301_0', password: 'L0ng.Lines!y' };
 const FROM = 'erp@office.example';
@@ -25,7 +25,7 @@ async function setup(t: TestContext): Promise<{ relay: RelayChild; upstream: Ups
   const upstream = await startUpstream(t);
   const relay = await startRelayChild(t, {
     users: [await relayUser(USER)],
-    delivery: { mode: 'smarthost', host: upstream.host, port: upstream.port, security: 'none', auth: null, rejectUnauthorized: true },
+    delivery: smarthostTo(upstream),
   });
   return { relay, upstream };
 }

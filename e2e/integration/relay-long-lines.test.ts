@@ -15,7 +15,7 @@ import { unfolded } from '../fixtures/messages.js';
 import { relayUser, startRelayChild, type RelayChild } from '../fixtures/relay-child.js';
 import { smtplibSend, swaks } from '../fixtures/smtp-clients.js';
 import { tempDir } from '../fixtures/temp.js';
-import { startUpstream, type ReceivedMessage, type Upstream } from '../fixtures/upstream.js';
+import { smarthostTo, startUpstream, type ReceivedMessage, type Upstream } from '../fixtures/upstream.js';
 
 const USER = { name: 's300_0', password: 'L0ng.Lines!x' };
 const FROM = 'scanner@office.example';
@@ -25,7 +25,7 @@ async function setup(t: TestContext, change: Parameters<typeof startRelayChild>[
   const upstream = await startUpstream(t);
   const relay = await startRelayChild(t, {
     users: [await relayUser(USER)],
-    delivery: { mode: 'smarthost', host: upstream.host, port: upstream.port, security: 'none', auth: null, rejectUnauthorized: true },
+    delivery: smarthostTo(upstream),
     ...change,
   });
   return { relay, upstream };

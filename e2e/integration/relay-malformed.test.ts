@@ -10,7 +10,7 @@ import { test, type TestContext } from 'node:test';
 import { relayUser, startRelayChild, type RelayChild } from '../fixtures/relay-child.js';
 import { plainAuth, rawSmtp, type RawSmtp } from '../fixtures/raw-smtp.js';
 import { swaks } from '../fixtures/smtp-clients.js';
-import { startUpstream, type Upstream } from '../fixtures/upstream.js';
+import { smarthostTo, startUpstream, type Upstream } from '../fixtures/upstream.js';
 
 const USER = { name: 's400_0', password: 'N0-smuggling!' };
 
@@ -18,7 +18,7 @@ async function setup(t: TestContext): Promise<{ relay: RelayChild; upstream: Ups
   const upstream = await startUpstream(t);
   const relay = await startRelayChild(t, {
     users: [await relayUser(USER)],
-    delivery: { mode: 'smarthost', host: upstream.host, port: upstream.port, security: 'none', auth: null, rejectUnauthorized: true },
+    delivery: smarthostTo(upstream),
   });
   return { relay, upstream };
 }

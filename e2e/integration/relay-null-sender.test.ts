@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { relayUser, startRelayChild, type RelayChild, type TestUser } from '../fixtures/relay-child.js';
 import { smtplibSend } from '../fixtures/smtp-clients.js';
-import { startUpstream, type Upstream } from '../fixtures/upstream.js';
+import { smarthostTo, startUpstream, type Upstream } from '../fixtures/upstream.js';
 
 const USER: TestUser = { name: 's300_0', password: 'Re.ceipt42!' };
 
@@ -39,7 +39,7 @@ async function setup(t: TestContext, user: TestUser = USER): Promise<{ relay: Re
   const upstream = await startUpstream(t);
   const relay = await startRelayChild(t, {
     users: [await relayUser(user)],
-    delivery: { mode: 'smarthost', host: upstream.host, port: upstream.port, security: 'none', auth: null, rejectUnauthorized: true },
+    delivery: smarthostTo(upstream),
   });
   return { relay, upstream };
 }

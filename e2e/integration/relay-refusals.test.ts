@@ -8,7 +8,7 @@ import { relayUser, startRelayChild, type RelayChild, type TestUser } from '../f
 import { unfolded } from '../fixtures/messages.js';
 import { smtplibSend, swaks } from '../fixtures/smtp-clients.js';
 import { testCertificate } from '../fixtures/tls.js';
-import { startUpstream, type Upstream } from '../fixtures/upstream.js';
+import { smarthostTo, startUpstream, type Upstream } from '../fixtures/upstream.js';
 
 const USER: TestUser = {
   name: 's200_0',
@@ -24,7 +24,7 @@ async function setup(t: TestContext, change: Parameters<typeof startRelayChild>[
   const upstream = await startUpstream(t);
   const relay = await startRelayChild(t, {
     users: [await relayUser(user)],
-    delivery: { mode: 'smarthost', host: upstream.host, port: upstream.port, security: 'none', auth: null, rejectUnauthorized: true },
+    delivery: smarthostTo(upstream),
     ...change,
   });
   return { relay, upstream };

@@ -10,7 +10,7 @@ import { test, type TestContext } from 'node:test';
 import type { SessionLimits } from '../../relay/protocol.js';
 import { plainAuth, rawSmtp, type RawSmtp } from '../fixtures/raw-smtp.js';
 import { relayUser, startRelayChild, TEST_LIMITS, type RelayChild } from '../fixtures/relay-child.js';
-import { startUpstream, type Upstream } from '../fixtures/upstream.js';
+import { smarthostTo, startUpstream, type Upstream } from '../fixtures/upstream.js';
 
 const USER = { name: 's600_0', password: 'Sl0w-client!' };
 
@@ -19,7 +19,7 @@ async function setup(t: TestContext, session: Partial<SessionLimits>): Promise<{
   const relay = await startRelayChild(t, {
     // The scanner on 127.0.0.1 sends without logging in; other loopback addresses must log in.
     users: [await relayUser({ ...USER, trustedClients: ['127.0.0.1'] })],
-    delivery: { mode: 'smarthost', host: upstream.host, port: upstream.port, security: 'none', auth: null, rejectUnauthorized: true },
+    delivery: smarthostTo(upstream),
     limits: { session: { ...TEST_LIMITS.session, ...session } },
   });
   return { relay, upstream };
@@ -75,7 +75,8 @@ test('a command line trickled in a byte at a time is cut off once its time is up
     const trickle = pace(smtp, 'MAIL FROM:<a@b.c>\r\n', 1, 200);
     const { text, afterMs } = await cutOff(smtp, trickle.firstAt);
     assert.equal(text, '421 4.4.2 Timed out: a command line took more than 1 second to arrive');
-    assert.ok(afterMs >= 1000 && afterMs < 3000, `closed ${afterMs} ms after the first byte`);
+    // Cut off mid-line: the whole line would have arrived after 3.6 s and been answered, not timed out.
+    assert.ok(afterMs >= 1000, `closed ${afterMs} ms after the first byte`);
     await trickle.done;
   }
   const events = await relay.waitForEvents('rejected', 2, (e) => e.stage === 'timeout');
@@ -114,19 +115,20 @@ test('a client that keeps talking but never logs in is closed when its time to l
 });
 
 test('message data: a slow but steady 20 MB upload is accepted however long it takes; a trickle is cut off', async (t) => {
-  // At least 256 KB/s, and never more than a second's shortfall: a 20 MB message paced at ~5 MB/s takes four times that second.
-  const { relay, upstream } = await setup(t, { idleMs: 1000, minDataBytesPerSecond: 256 * 1024 });
+  // At least 64 KB/s, and never more than 5 seconds' shortfall (a busy machine may hold the sender up for a second or two):
+  // a 20 MB message paced at ~1.6 MB/s, 25 times the minimum, takes more than twice those 5 seconds.
+  const { relay, upstream } = await setup(t, { idleMs: 5000, minDataBytesPerSecond: 64 * 1024 });
   const steady = await loggedIn(t, relay);
   assert.equal((await steady.command('MAIL FROM:<clerk@office.example>')).code, 250);
   assert.equal((await steady.command('RCPT TO:<boss@example.org>')).code, 250);
   assert.equal((await steady.command('DATA')).code, 354);
   const line = `${'x'.repeat(998)}\r\n`;
   const body = Buffer.from(`From: clerk@office.example\r\nSubject: big and slow\r\n\r\n${line.repeat(20 * 1024)}.\r\n`, 'latin1');
-  const upload = pace(steady, body, 256 * 1024, 50);
+  const upload = pace(steady, body, 64 * 1024, 40);
   const accepted = await steady.reply();
   await upload.done;
   assert.equal(accepted.code, 250, accepted.text);
-  assert.ok(Date.now() - upload.firstAt > 2000, `the upload took ${Date.now() - upload.firstAt} ms, longer than the limit`);
+  assert.ok(Date.now() - upload.firstAt > 10_000, `the upload took ${Date.now() - upload.firstAt} ms, longer than the slack`);
   const [received] = await upstream.waitForMessages(1);
   assert.ok((received?.raw.length ?? 0) > 20 * 1024 * 1000);
 
@@ -137,8 +139,9 @@ test('message data: a slow but steady 20 MB upload is accepted however long it t
   const trickle = pace(trickler, `From: clerk@office.example\r\n\r\n${'y'.repeat(1000)}`, 1, 50);
   const { text, afterMs } = await cutOff(trickler, trickle.firstAt);
   await trickle.done;
-  assert.equal(text, '421 4.4.2 Timed out: the message arrived slower than 262144 bytes a second for too long');
-  assert.ok(afterMs >= 900 && afterMs < 5000, `cut off after ${afterMs} ms`);
+  assert.equal(text, '421 4.4.2 Timed out: the message arrived slower than 65536 bytes a second for too long');
+  // Cut off long before the trickle could end (a byte every 50 ms: about a minute).
+  assert.ok(afterMs >= 4500, `cut off after ${afterMs} ms`);
   await relay.waitForEvent('rejected', (e) => e.stage === 'timeout' && e.reply === text);
   assert.equal(relay.events.filter((e) => e.type === 'accepted').length, 1, 'the trickled message was not accepted');
 });

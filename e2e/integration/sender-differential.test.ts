@@ -14,7 +14,7 @@ import { relayUser, startRelayChild, type TestUser } from '../fixtures/relay-chi
 import { AUTHORIZED_DOMAIN, corpusIndexOf, corpusMessage, SENDER_CORPUS } from '../fixtures/sender-corpus.js';
 import { foreignReadings, readSenders, type ReadMessage } from '../fixtures/sender-readers.js';
 import { smtplibSend, type SmtplibResult } from '../fixtures/smtp-clients.js';
-import { startUpstream, type ReceivedMessage } from '../fixtures/upstream.js';
+import { smarthostTo, startUpstream, type ReceivedMessage } from '../fixtures/upstream.js';
 
 const USER: TestUser = {
   name: 's512_0',
@@ -33,7 +33,7 @@ test('a corpus of crafted From and Sender headers through the real relay: Python
   const upstream = await startUpstream(t);
   const relay = await startRelayChild(t, {
     users: [await relayUser(USER)],
-    delivery: { mode: 'smarthost', host: upstream.host, port: upstream.port, security: 'none', auth: null, rejectUnauthorized: true },
+    delivery: smarthostTo(upstream),
   });
   const results = await smtplibSend({
     port: relay.port,
