@@ -59,6 +59,19 @@ test('an admin adds a port, is told why a port is refused or busy, and removes a
   await settled(page);
   await screenshot(page, 'server-port-added');
 
+  // A port already in the list: said beside the field, the number kept, the port's settings untouched.
+  await portField.fill(String(relay.smtpPort));
+  await form.getByRole('combobox', { name: 'Encryption' }).click();
+  await page.getByRole('option', { name: 'None' }).click();
+  await form.getByRole('button', { name: 'Add port' }).click();
+  await form.getByText(`Port ${relay.smtpPort} is already set up: change its encryption in its row above.`).waitFor();
+  assert.equal(await portField.getAttribute('aria-invalid'), 'true');
+  assert.equal(await portField.inputValue(), String(relay.smtpPort));
+  assert.equal((await ok(relay, 'server.get', {})).listeners.find((l) => l.port === relay.smtpPort)?.encryption, 'starttls');
+  assert.equal(await portRow(page, relay.smtpPort).getByRole('combobox', { name: `Encryption on port ${relay.smtpPort}` }).textContent(), 'STARTTLS offered');
+  await settled(page);
+  await screenshot(page, 'server-port-exists');
+
   // A port outside the allowed set: the host's reason beside the field, the number kept.
   await portField.fill('6000');
   await form.getByRole('button', { name: 'Add port' }).click();
