@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { activityMethods, MessageRecordSchema } from './schemas/activity.js';
 import { NoInput } from './schemas/common.js';
+import { deliveryMethods, DeliveryStateSchema } from './schemas/delivery.js';
 import { sendersMethods } from './schemas/senders.js';
 import { serverMethods } from './schemas/server.js';
 import { usersMethods } from './schemas/users.js';
@@ -38,11 +39,13 @@ export const methods = {
   ...sendersMethods,
   ...serverMethods,
   ...activityMethods,
+  ...deliveryMethods,
 } as const;
 
 export const events = {
   'relay.state': RelayStateSchema,
   'message.updated': MessageRecordSchema,
+  'delivery.state': DeliveryStateSchema,
 } as const;
 
 export type MethodName = keyof typeof methods;
