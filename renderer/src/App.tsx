@@ -140,12 +140,12 @@ function Shell({ nav, status, listBar, wide, children }: ShellProps) {
       </AppBar>
       {listBar && (
         <Box component="nav" aria-label="current list" sx={{ borderBottom: 1, borderColor: 'divider', bgcolor: 'background.paper' }}>
-          <Container maxWidth={wide ? 'lg' : 'md'} sx={{ py: 1.5 }}>
+          <Container maxWidth={wide ? 'xl' : 'md'} sx={{ py: 1.5 }}>
             {listBar}
           </Container>
         </Box>
       )}
-      <Container maxWidth={wide ? 'lg' : 'md'} component="main" sx={{ py: 4 }}>
+      <Container maxWidth={wide ? 'xl' : 'md'} component="main" sx={{ py: 4 }}>
         {children}
       </Container>
     </Box>
