@@ -87,7 +87,8 @@ export const RelayEventSchema = z.discriminatedUnion('type', [
     /** The queue id of the bounce sent to the sender; null when there is no one to tell (null sender). */
     bounceId: z.string().nullable(),
   }),
-  z.object({ type: z.literal('queue'), queued: z.number().int(), deferred: z.number().int() }),
+  /** What the queue holds: every message, those tried at least once, and when the soonest waiting one is tried again (null: none waits). */
+  z.object({ type: z.literal('queue'), queued: z.number().int(), deferred: z.number().int(), nextAttemptAt: Timestamp.nullable() }),
   z.object({
     type: z.literal('queue-snapshot'),
     messages: z.array(

@@ -249,6 +249,9 @@ parent.onMessage((raw) => {
           return updateUsers(message);
         case 'submit':
           return submit(message);
+        case 'retry-now':
+          scheduler?.retryNow();
+          return;
         case 'rate-history':
           for (const { user, acceptedAt } of message.users) rateLimiter.seed(user, acceptedAt);
           return;

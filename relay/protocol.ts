@@ -220,6 +220,8 @@ export const ControlMessageSchema = z.discriminatedUnion('type', [
     users: z.array(RateHistorySchema),
   }),
   z.object({ type: z.literal('stop') }),
+  /** The admin's "Retry now": every message waiting for its next attempt is tried at once (the upstream is back, or was fixed). */
+  z.object({ type: z.literal('retry-now') }),
   /** Mail the host itself sends (verification codes), queued and delivered like any other. */
   z.object({
     type: z.literal('submit'),

@@ -124,6 +124,13 @@ test('server.setListener: allowed ports only, encryption rules, the same port up
   await listening(relay, tlsPort);
   assert.equal(await fingerprintOverTls(tlsPort), added.tls?.fingerprint);
 
+  // Asked to add a port that exists (the Server screen's "Add a port"): refused, nothing changed.
+  const exists = error(await relay.call('server.setListener', { port: tlsPort, encryption: 'none', create: true }), 409);
+  assert.equal(exists.code, 'listener_exists');
+  assert.equal(exists.field, 'port');
+  assert.equal(exists.message, `Port ${tlsPort} is already set up: change its encryption in its row above.`);
+  assert.equal((await getServer(relay)).listeners.find((l) => l.port === tlsPort)?.encryption, 'tls');
+
   // The same port again is an update, not a second listener.
   const updated = value(await relay.call('server.setListener', { port: tlsPort, encryption: 'starttls', requireTlsForAuth: true }), ServerViewSchema);
   assert.deepEqual(

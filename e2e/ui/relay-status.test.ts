@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { openPage, screenshot } from '../fixtures/browser.js';
+import { cliOk } from '../fixtures/cli.js';
 import { freePort } from '../fixtures/ports.js';
 import { startRelayDesk } from '../fixtures/relay-desk.js';
 
@@ -45,6 +46,23 @@ test('opening the page without the token explains where to find it', async (t) =
   await page.goto(relay.baseUrl);
   await page.getByText(/Open the full address that `relay-desk serve` printed/).waitFor();
   await screenshot(page, 'relay-status-no-token');
+});
+
+test('a tab that asked for the token signs in when the link from `relay-desk admin-url` is opened in it, without a reload', async (t) => {
+  const relay = await startRelayDesk(t);
+  const page = await openPage(t);
+  await page.goto(relay.baseUrl);
+  await page.getByText('run `relay-desk admin-url` on this computer', { exact: false }).waitFor();
+  // What the page says to run, run; its link opened in the same tab, as pasted into the address bar.
+  const link = (await cliOk(['admin-url', '--data-dir', relay.dataDir])).trim();
+  assert.match(link, /#token=/);
+  await page.evaluate(() => Object.assign(window, { stillTheSamePage: true }));
+  await page.goto(link);
+  await page.getByLabel('relay status').getByText(`Listening on ${relay.smtpPort}`).waitFor();
+  assert.equal(await page.evaluate(() => 'stillTheSamePage' in window), true, 'signed in without a reload');
+  assert.equal(await page.getByText('This page needs the admin token').count(), 0);
+  assert.equal(new URL(page.url()).hash, '', 'the token is taken out of the address bar');
+  await screenshot(page, 'relay-status-signed-in-by-link');
 });
 
 test('a port another program holds is named on every screen, with what to do', async (t) => {

@@ -59,6 +59,19 @@ test('an admin adds a port, is told why a port is refused or busy, and removes a
   await settled(page);
   await screenshot(page, 'server-port-added');
 
+  // A port already in the list: said beside the field, the number kept, the port's settings untouched.
+  await portField.fill(String(relay.smtpPort));
+  await form.getByRole('combobox', { name: 'Encryption' }).click();
+  await page.getByRole('option', { name: 'None' }).click();
+  await form.getByRole('button', { name: 'Add port' }).click();
+  await form.getByText(`Port ${relay.smtpPort} is already set up: change its encryption in its row above.`).waitFor();
+  assert.equal(await portField.getAttribute('aria-invalid'), 'true');
+  assert.equal(await portField.inputValue(), String(relay.smtpPort));
+  assert.equal((await ok(relay, 'server.get', {})).listeners.find((l) => l.port === relay.smtpPort)?.encryption, 'starttls');
+  assert.equal(await portRow(page, relay.smtpPort).getByRole('combobox', { name: `Encryption on port ${relay.smtpPort}` }).textContent(), 'STARTTLS offered');
+  await settled(page);
+  await screenshot(page, 'server-port-exists');
+
   // A port outside the allowed set: the host's reason beside the field, the number kept.
   await portField.fill('6000');
   await form.getByRole('button', { name: 'Add port' }).click();
@@ -81,10 +94,11 @@ test('an admin adds a port, is told why a port is refused or busy, and removes a
   await settled(page);
   await screenshot(page, 'server-port-in-use');
 
-  // Removing asks first, then the port is gone.
+  // Removing asks first, then the port is gone; one that never opened cannot have had clients sending through it.
   await portRow(page, busy).getByRole('button', { name: `Remove port ${busy}` }).click();
   const confirm = page.getByRole('dialog', { name: `Remove port ${busy}?` });
-  await confirm.getByText('can no longer send').waitFor();
+  await confirm.getByText('no mail client can have sent through it').waitFor();
+  assert.equal(await confirm.getByText('can no longer send').count(), 0);
   await settled(page);
   await screenshot(page, 'server-remove-port-confirm');
   await confirm.getByRole('button', { name: 'Remove port' }).click();
@@ -286,3 +300,52 @@ test('an admin changes the message and per-address connection limits (dark mode)
   assert.equal(await page.getByLabel('At once from one address').inputValue(), '3');
   assert.equal(await page.getByLabel('Per minute from one address').inputValue(), '600');
 });
+
+for (const viewport of [
+  { width: 1366, height: 768 },
+  { width: 1920, height: 1080 },
+]) {
+  test(`the Server screen at ${viewport.width}×${viewport.height}: every smarthost Security choice whole, the certificate check only with TLS, a port that never opened removed without a warning`, async (t) => {
+    const busy = await freePort();
+    const squatter = createServer();
+    squatter.listen(busy, '0.0.0.0');
+    await once(squatter, 'listening');
+    t.after(() => squatter.close());
+    const relay = await startRelayDesk(t);
+    await ok(relay, 'server.setListener', { port: busy, encryption: 'starttls' });
+    const page = await openPage(t, { viewport });
+    await openServer(page, relay.adminUrl);
+    await portRow(page, busy).getByText(`Port ${busy} is already used by another program.`, { exact: false }).waitFor();
+
+    // The smarthost's Security: each choice shown whole; no certificate to check without TLS.
+    const form = page.getByRole('form', { name: 'Smarthost settings' });
+    const security = form.getByRole('combobox', { name: 'Security' });
+    const certificateCheck = form.getByLabel("Check the server's certificate");
+    for (const choice of ['TLS from the start (usually port 465)', 'None (only inside a trusted network)', 'STARTTLS (usually port 587)']) {
+      await security.click();
+      await page.getByRole('option', { name: choice }).click();
+      await security.filter({ hasText: choice }).waitFor();
+      assert.equal(await security.evaluate((e) => e.scrollWidth > e.clientWidth), false, `"${choice}" is cut off`);
+      assert.equal(await certificateCheck.isVisible(), !choice.startsWith('None'), choice);
+      if (choice.startsWith('None')) {
+        await settled(page);
+        await screenshot(page, `server-smarthost-security-none-${viewport.width}x${viewport.height}`);
+      }
+    }
+
+    // A port that never opened: removing it warns of nothing; a listening one still warns.
+    await portRow(page, busy).getByRole('button', { name: `Remove port ${busy}` }).click();
+    const confirm = page.getByRole('dialog', { name: `Remove port ${busy}?` });
+    await confirm.getByText(`The relay could not open port ${busy}, so no mail client can have sent through it: removing it only takes it off this list.`).waitFor();
+    assert.equal(await confirm.getByText('can no longer send').count(), 0);
+    await settled(page);
+    await screenshot(page, `server-remove-port-never-opened-${viewport.width}x${viewport.height}`);
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await portRow(page, relay.smtpPort).getByRole('button', { name: `Remove port ${relay.smtpPort}` }).click();
+    const confirmListening = page.getByRole('dialog', { name: `Remove port ${relay.smtpPort}?` });
+    await confirmListening.getByText('can no longer send', { exact: false }).waitFor();
+    await settled(page);
+    await screenshot(page, `server-remove-port-listening-${viewport.width}x${viewport.height}`);
+  });
+}

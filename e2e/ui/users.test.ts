@@ -185,3 +185,103 @@ test('without a usable clipboard the copy buttons say so instead of "Copied"', a
   await settled(page);
   await screenshot(page, 'users-copy-unavailable');
 });
+
+test('a search or filter that matches no one says so, with a way to clear it; a list without users says it has none', async (t) => {
+  const relay = await startRelayDesk(t);
+  await ok(relay, 'users.create', { note: 'Scanner, 2nd floor' });
+  await ok(relay, 'users.create', { list: 'Invoices', note: 'ERP invoices', active: false });
+  const page = await openPage(t);
+  await openUsers(page, relay.adminUrl);
+  const grid = page.getByRole('grid', { name: 'SMTP users' });
+  await grid.getByText('Scanner, 2nd floor').waitFor();
+
+  // A search that matches no one: said so, not "no users yet", with a way back.
+  const search = page.getByRole('searchbox').or(page.getByPlaceholder('Search…'));
+  await page.getByRole('button', { name: 'Search' }).click();
+  await search.fill('plotter');
+  await grid.getByText('No user matches "plotter".').waitFor();
+  assert.equal(await page.getByText('No SMTP users yet').count(), 0);
+  await settled(page);
+  await screenshot(page, 'users-search-no-match');
+  await grid.getByRole('button', { name: 'Clear the search' }).click();
+  await grid.getByText('Scanner, 2nd floor').waitFor();
+  await grid.getByText('ERP invoices').waitFor();
+  assert.equal(await search.inputValue(), '', 'the search box is emptied too');
+
+  // The status filter, from the grid's own filter panel, with a search: both named, both cleared.
+  await page.getByRole('button', { name: 'Filters' }).click();
+  const panel = page.getByRole('tooltip').or(page.locator('.MuiDataGrid-panel'));
+  await panel.getByRole('combobox', { name: 'Value' }).click();
+  await page.getByRole('option', { name: 'Inactive', exact: true }).click();
+  await grid.getByText('Scanner, 2nd floor').waitFor({ state: 'detached' });
+  await page.keyboard.press('Escape');
+  await search.fill('scanner');
+  await grid.getByText('No inactive user matches "scanner".').waitFor();
+  await settled(page);
+  await screenshot(page, 'users-filter-and-search-no-match');
+  await grid.getByRole('button', { name: 'Clear the search and filter' }).click();
+  await grid.getByText('Scanner, 2nd floor').waitFor();
+  await grid.getByText('ERP invoices').waitFor();
+
+  // A list with no users yet: its own words, with the list named.
+  await page.getByRole('combobox', { name: /^List/ }).click();
+  await page.getByRole('option', { name: 'New list…' }).click();
+  const newList = page.getByRole('dialog', { name: 'New list' });
+  await newList.getByLabel('List name').fill('Warehouse');
+  await newList.getByRole('button', { name: 'Create list' }).click();
+  await newList.waitFor({ state: 'detached' });
+  await page.getByRole('combobox', { name: /^List/ }).filter({ hasText: 'Warehouse' }).waitFor();
+  await grid.getByText('No SMTP users in Warehouse yet: add one so a mail client can log in.').waitFor();
+  await settled(page);
+  await screenshot(page, 'users-empty-list');
+});
+
+for (const viewport of [
+  { width: 1366, height: 768 },
+  { width: 1920, height: 1080 },
+]) {
+  test(`the users grid at ${viewport.width}×${viewport.height}: whole column headers, one "SMTP users" title, the List column with all lists`, async (t) => {
+    const relay = await startRelayDesk(t);
+    await ok(relay, 'users.create', { note: 'Scanner, 2nd floor', priority: 2 });
+    await ok(relay, 'users.create', { list: 'Invoices', note: 'ERP invoices for the accounting department', active: false, priority: 5 });
+    const page = await openPage(t, { viewport });
+    await openUsers(page, relay.adminUrl);
+    const grid = page.getByRole('grid', { name: 'SMTP users' });
+    await grid.getByText('ERP invoices for the accounting department').waitFor();
+    assert.equal(await page.getByText('SMTP users', { exact: true }).count(), 1, 'the title is shown once');
+
+    // All lists: a List column says which list each user is in.
+    const headers = grid.getByRole('columnheader');
+    assert.deepEqual(await headers.allTextContents(), ['Status', 'User name', 'Note', 'List', 'Type', 'Priority', 'Last updated', 'Action']);
+    await grid.getByRole('row').filter({ hasText: 'ERP invoices' }).getByRole('gridcell', { name: 'Invoices', exact: true }).waitFor();
+    await grid.getByRole('row').filter({ hasText: 'Scanner' }).getByRole('gridcell', { name: 'SMTP+', exact: true }).waitFor();
+    // Whole words in every header, also while the pointer is on it (its sort arrow and menu button then show), and in the user name and date cells.
+    const cut: string[] = [];
+    for (const header of await headers.all()) {
+      await header.hover();
+      const title = header.locator('.MuiDataGrid-columnHeaderTitle');
+      if (await title.evaluate((e) => e.scrollWidth > e.clientWidth)) cut.push((await title.textContent()) ?? '');
+    }
+    for (const cell of await grid.locator('[role="gridcell"][data-field="name"], [role="gridcell"][data-field="updatedAt"]').all()) {
+      if (await cell.evaluate((e) => e.scrollWidth > e.clientWidth)) cut.push((await cell.textContent()) ?? '');
+    }
+    // A wide screen is used for the grid: a note of a few words is shown whole.
+    if (viewport.width >= 1920) {
+      const note = grid.getByRole('gridcell', { name: 'ERP invoices for the accounting department' });
+      if (await note.evaluate((e) => e.scrollWidth > e.clientWidth)) cut.push('ERP invoices for the accounting department');
+    }
+    assert.deepEqual(cut, [], 'cut off');
+    await page.mouse.move(0, 0);
+    await settled(page);
+    await screenshot(page, `users-grid-all-lists-${viewport.width}x${viewport.height}`);
+
+    // One list chosen: its name is in the title, and the column would repeat it.
+    await page.getByRole('combobox', { name: /^List/ }).click();
+    await page.getByRole('option', { name: 'Invoices' }).click();
+    await grid.getByText('Scanner, 2nd floor').waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: 'SMTP users in Invoices' }).waitFor();
+    assert.deepEqual(await headers.allTextContents(), ['Status', 'User name', 'Note', 'Type', 'Priority', 'Last updated', 'Action']);
+    await settled(page);
+    await screenshot(page, `users-grid-one-list-${viewport.width}x${viewport.height}`);
+  });
+}

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { activityMethods, MessageRecordSchema } from './schemas/activity.js';
 import { NoInput } from './schemas/common.js';
+import { deliveryMethods, DeliveryStateSchema } from './schemas/delivery.js';
 import { secretsMethods } from './schemas/secrets.js';
 import { sendersMethods } from './schemas/senders.js';
 import { serverMethods } from './schemas/server.js';
@@ -39,12 +40,14 @@ export const methods = {
   ...sendersMethods,
   ...serverMethods,
   ...activityMethods,
+  ...deliveryMethods,
   ...secretsMethods,
 } as const;
 
 export const events = {
   'relay.state': RelayStateSchema,
   'message.updated': MessageRecordSchema,
+  'delivery.state': DeliveryStateSchema,
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -11,6 +11,7 @@ import { hostname } from 'node:os';
 import type { ApiImplementation, EventEnvelope } from '../api/contract.js';
 import type { HostContext } from './context.js';
 import { describeTightened, prepareDataFolder } from './data-folder.js';
+import { DeliveryTracker } from './delivery-state.js';
 import { freshSettings, useSmtpPort } from './fresh-settings.js';
 import { ADMIN_TOKEN_KEY, vaultExists } from './discovery.js';
 import { buildRelayConfig, buildUsersDelta } from './relay-config.js';
@@ -19,6 +20,7 @@ import { Journal } from './journal.js';
 import { rateHistory } from './rate-history.js';
 import { RelaySupervisor } from './relay-supervisor.js';
 import { activityService } from './services/activity.js';
+import { deliveryService } from './services/delivery.js';
 import { sendersService } from './services/senders.js';
 import { ensureCertificate, serverService } from './services/server.js';
 import { usersService } from './services/users.js';
@@ -85,11 +87,16 @@ export async function createHost(options: HostOptions): Promise<Host> {
   if (store.data.secrets !== storage.mode) await store.update((draft) => void (draft.secrets = storage.mode));
 
   let supervisor: RelaySupervisor | null = null;
+  let delivery: DeliveryTracker | null = null;
   const ctx: HostContext = {
     dataDir: options.dataDir,
     store,
     vault,
-    relayChanged: () => supervisor?.reconfigure() ?? Promise.resolve(),
+    relayChanged: async () => {
+      await supervisor?.reconfigure();
+      // The upstream may be the change: the delivery state names it.
+      delivery?.changed();
+    },
     usersChanged: (names) => supervisor?.updateUsers(buildUsersDelta(ctx, names)) ?? Promise.resolve(),
     submitMail: (mail) => (supervisor ? supervisor.submit(mail) : Promise.reject(new Error('the relay is not running'))),
     dnsServers: () => options.dnsServers ?? store.data.dnsServers,
@@ -102,8 +109,14 @@ export async function createHost(options: HostOptions): Promise<Host> {
     config: () => buildRelayConfig(ctx),
     rateHistory: () => rateHistory(store.users.values(), journal.all()),
   });
+  const tracker = new DeliveryTracker(() => store.data.upstream, journal.all());
+  delivery = tracker;
   supervisor.on('state', (state) => events.emit('event', { event: 'relay.state', payload: state }));
-  supervisor.on('relayEvent', (event) => journal.record(event));
+  supervisor.on('relayEvent', (event) => {
+    journal.record(event);
+    tracker.record(event);
+  });
+  tracker.on('change', () => events.emit('event', { event: 'delivery.state', payload: tracker.view() }));
   const running = supervisor;
 
   const api: ApiImplementation = {
@@ -113,6 +126,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...serverService(ctx),
     ...activityService(journal),
     'secrets.storage': () => Promise.resolve(storage.view),
+    ...deliveryService(tracker, running),
   };
 
   return {

@@ -102,6 +102,11 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
     }
   }
 
+  /** Asks the relay to try every waiting message now; what happens comes back as its events. */
+  retryNow(): void {
+    this.child?.send({ type: 'retry-now' });
+  }
+
   /** Hands mail from the host to the relay's queue; resolves with its queue id. */
   submit(mail: { from: string; to: string[]; content: string }): Promise<string> {
     const child = this.child;

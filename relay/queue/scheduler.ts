@@ -65,8 +65,10 @@ export class Scheduler {
     return [...this.entries.values()];
   }
 
-  counts(): { queued: number; deferred: number } {
-    return { queued: this.entries.size, deferred: this.deferredCount };
+  /** What the queue holds, and when the soonest waiting message is tried again (the head of a heap: no walk over the queue). */
+  counts(): { queued: number; deferred: number; nextAttemptAt: string | null } {
+    const soonest = this.waiting.peek();
+    return { queued: this.entries.size, deferred: this.deferredCount, nextAttemptAt: soonest ? new Date(soonest.state.nextAttemptAt).toISOString() : null };
   }
 
   /** Looks for due messages on the next tick (many calls in one tick make one look). */
@@ -77,6 +79,17 @@ export class Scheduler {
       this.kickPending = false;
       this.run();
     });
+  }
+
+  /** Makes every waiting message due now: the admin says the upstream works again. Running attempts finish as they are. */
+  retryNow(): void {
+    const now = Date.now();
+    for (let next = this.waiting.pop(); next; next = this.waiting.pop()) {
+      next.state.nextAttemptAt = now;
+      this.due.push(next);
+    }
+    this.countsChanged();
+    this.kick();
   }
 
   /** Starts no new attempt and waits for the running ones. */

@@ -172,6 +172,56 @@ test('a queue of 150,000 deferred messages does not stop a due one from going ou
   const urgent = meta(1, now);
   deliverer.expect(urgent.id, 1);
   scheduler.add(await spool.writeWhole(urgent, Buffer.from('Subject: urgent\r\n\r\nbody\r\n')));
-  assert.deepEqual(await settled, { type: 'queue', queued: 150_000, deferred: 150_000 });
+  assert.deepEqual(await settled, { type: 'queue', queued: 150_000, deferred: 150_000, nextAttemptAt: new Date(now + 3_600_000).toISOString() });
   assert.deepEqual(deliverer.order, [1], 'the due message went out; none of the waiting ones did');
+});
+
+test('retry now: mail deferred for an hour is tried at once, and the queue count says when the next attempt is', async (t) => {
+  const spool = await openSpool(t);
+  let upstreamUp = false;
+  const deliverer: Deliverer = {
+    deliver: (job) =>
+      Promise.resolve(
+        job.recipients.map((recipient) =>
+          upstreamUp ? { recipient, status: 'delivered' as const, response: '250 2.0.0 Ok' } : { recipient, status: 'deferred' as const, response: '451 4.3.0 busy' },
+        ),
+      ),
+    close: () => Promise.resolve(),
+  };
+  const events: RelayEvent[] = [];
+  const waiters: { until: (e: RelayEvent) => boolean; resolve: (e: RelayEvent) => void }[] = [];
+  const next = (until: (e: RelayEvent) => boolean) => new Promise<RelayEvent>((resolve) => waiters.push({ until, resolve }));
+  const scheduler = new Scheduler({
+    spool,
+    retry: () => ({ delaysMs: [3_600_000], maxLifetimeMs: 5 * 86_400_000 }),
+    hostname: () => 'relay.test',
+    deliverer: () => deliverer,
+    emit: (e) => {
+      events.push(e);
+      for (const w of [...waiters]) {
+        if (!w.until(e)) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(e);
+      }
+    },
+    concurrency: 1,
+  });
+  t.after(() => scheduler.stop());
+
+  const waiting = next((e) => e.type === 'queue' && e.deferred === 1);
+  const before = Date.now();
+  scheduler.add(await spool.writeWhole(meta(3, Date.now()), Buffer.from('Subject: x\r\n\r\nbody\r\n')));
+  const deferred = await waiting;
+  assert.equal(deferred.type === 'queue' && deferred.queued, 1);
+  const nextAttemptAt = Date.parse((deferred.type === 'queue' && deferred.nextAttemptAt) || '');
+  assert.ok(nextAttemptAt >= before + 3_600_000 && nextAttemptAt <= Date.now() + 3_600_000, 'the next attempt is in an hour');
+
+  upstreamUp = true;
+  const empty = next((e) => e.type === 'queue' && e.queued === 0);
+  scheduler.retryNow();
+  assert.deepEqual(await empty, { type: 'queue', queued: 0, deferred: 0, nextAttemptAt: null });
+  assert.deepEqual(
+    events.filter((e) => e.type === 'delivered' || e.type === 'deferred').map((e) => e.type),
+    ['deferred', 'delivered'],
+  );
 });

@@ -12,17 +12,20 @@ import Toolbar from '@mui/material/Toolbar';
 import Typography from '@mui/material/Typography';
 import { useState, type ReactNode } from 'react';
 import type { ApiClient } from '../../electron/api/client.js';
+import type { DeliveryState } from '../../electron/api/schemas/delivery.js';
 import type { Connection } from './api/connect.js';
 import { RelayProblems } from './components/RelayProblems.js';
 import { RelayStatusChip } from './components/RelayStatusChip.js';
 import { ALL_LISTS, ListChooser } from './lists/ListChooser.js';
 import { useLists, type ListsData } from './lists/useLists.js';
 import { RelayScreen } from './screens/RelayScreen.js';
+import { DeliverySection } from './screens/status/DeliverySection.js';
 import { SecretStorageSection } from './screens/SecretStorageSection.js';
 import { SendersScreen } from './screens/senders/SendersScreen.js';
 import { ServerScreen } from './screens/server/ServerScreen.js';
 import { UsersScreen } from './screens/users/UsersScreen.js';
 import { theme } from './theme.js';
+import { useDeliveryState } from './useDeliveryState.js';
 import { useRelayState, type RelayStateView } from './useRelayState.js';
 
 export function App({ connection }: { connection: Connection }) {
@@ -40,12 +43,13 @@ export function App({ connection }: { connection: Connection }) {
   );
 }
 
-/** What every screen may use: the API, the list chosen at the top, the relay's live state. */
+/** What every screen may use: the API, the list chosen at the top, the relay's live state and how its delivery goes. */
 interface ScreenContext {
   client: ApiClient;
   list: string;
   lists: ListsData;
   relay: RelayStateView;
+  delivery: DeliveryState | null;
 }
 
 interface Screen {
@@ -59,7 +63,7 @@ interface Screen {
 
 /** The screens that exist, in the order the navigation shows them; the first opens at start. */
 const SCREENS: [Screen, ...Screen[]] = [
-  { id: 'status', label: 'Status', render: ({ client, relay }) => <StatusScreen client={client} relay={relay} /> },
+  { id: 'status', label: 'Status', render: ({ client, relay, delivery }) => <StatusScreen client={client} relay={relay} delivery={delivery} /> },
   {
     id: 'users',
     label: 'Users',
@@ -71,12 +75,13 @@ const SCREENS: [Screen, ...Screen[]] = [
   { id: 'server', label: 'Server', render: ({ client, relay }) => <ServerScreen client={client} relay={relay} /> },
 ];
 
-function StatusScreen({ client, relay: { state, error } }: { client: ApiClient; relay: RelayStateView }) {
+function StatusScreen({ client, relay: { state, error }, delivery }: { client: ApiClient; relay: RelayStateView; delivery: DeliveryState | null }) {
   return (
     <Stack spacing={3}>
       {error && <Alert severity="error">Could not reach the Relay Desk host: {error}</Alert>}
       {!error && !state && <CircularProgress aria-label="loading" />}
       {state && <RelayScreen state={state} />}
+      {state && <DeliverySection client={client} delivery={delivery} />}
       {state && <SecretStorageSection client={client} />}
     </Stack>
   );
@@ -84,6 +89,7 @@ function StatusScreen({ client, relay: { state, error } }: { client: ApiClient; 
 
 function Connected({ client }: { client: ApiClient }) {
   const relay = useRelayState(client);
+  const delivery = useDeliveryState(client);
   const lists = useLists(client);
   const [list, setList] = useState(ALL_LISTS);
   const [screenId, setScreenId] = useState(SCREENS[0].id);
@@ -105,10 +111,10 @@ function Connected({ client }: { client: ApiClient }) {
   );
   const listBar = screen.usesList ? <ListChooser client={client} lists={lists} value={list} onChange={setList} /> : undefined;
   return (
-    <Shell nav={nav} status={<RelayStatusChip state={relay.state} />} listBar={listBar} wide={screen.wide}>
+    <Shell nav={nav} status={<RelayStatusChip state={relay.state} delivery={delivery} />} listBar={listBar} wide={screen.wide}>
       <RelayProblems state={relay.state} />
       <Box id="screen" role="tabpanel" aria-labelledby={`tab-${screen.id}`}>
-        {screen.render({ client, list, lists, relay })}
+        {screen.render({ client, list, lists, relay, delivery })}
       </Box>
     </Shell>
   );
@@ -136,12 +142,12 @@ function Shell({ nav, status, listBar, wide, children }: ShellProps) {
       </AppBar>
       {listBar && (
         <Box component="nav" aria-label="current list" sx={{ borderBottom: 1, borderColor: 'divider', bgcolor: 'background.paper' }}>
-          <Container maxWidth={wide ? 'lg' : 'md'} sx={{ py: 1.5 }}>
+          <Container maxWidth={wide ? 'xl' : 'md'} sx={{ py: 1.5 }}>
             {listBar}
           </Container>
         </Box>
       )}
-      <Container maxWidth={wide ? 'lg' : 'md'} component="main" sx={{ py: 4 }}>
+      <Container maxWidth={wide ? 'xl' : 'md'} component="main" sx={{ py: 4 }}>
         {children}
       </Container>
     </Box>

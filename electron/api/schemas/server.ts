@@ -81,8 +81,9 @@ const Count = z.number().int().min(LIMIT_BOUNDS.count.min).max(LIMIT_BOUNDS.coun
 
 export const serverMethods = {
   'server.get': { input: NoInput, output: ServerViewSchema },
+  /** Adds a port or changes one; with `create`, only adds: a port already set up is refused (listener_exists). */
   'server.setListener': {
-    input: z.object({ port: Port, encryption: Encryption, requireTlsForAuth: z.boolean().optional() }).strict(),
+    input: z.object({ port: Port, encryption: Encryption, requireTlsForAuth: z.boolean().optional(), create: z.boolean().optional() }).strict(),
     output: ServerViewSchema,
   },
   'server.removeListener': { input: z.object({ port: Port }).strict(), output: ServerViewSchema },

@@ -100,6 +100,10 @@ function setListener(ctx: HostContext, input: MethodInput<'server.setListener'>)
   return ctx.store.update((draft) => {
     const listeners = draft.server.listeners;
     const index = listeners.findIndex((l) => l.port === input.port);
+    if (input.create && index >= 0) {
+      // An "add" form that silently changed an existing port would leave the admin unsure what happened.
+      throw new ApiError('listener_exists', `Port ${input.port} is already set up: change its encryption in its row above.`, 'port');
+    }
     const next = checkListener(input, listeners[index]);
     if (index >= 0) listeners[index] = next;
     else listeners.push(next);

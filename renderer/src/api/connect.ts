@@ -12,7 +12,8 @@ export function connect(): Connection {
   if (!token) {
     return {
       problem:
-        'This page needs the admin token. Open the full address that `relay-desk serve` printed in its terminal (it ends in #token=…).',
+        'This page needs the admin token. Open the full address that `relay-desk serve` printed in its terminal (it ends in #token=…), ' +
+        'or run `relay-desk admin-url` on this computer to print it again. Opening it in this tab signs you in.',
     };
   }
   return { client: createApiClient(createHttpTransport(token)) };

@@ -6,9 +6,18 @@
 
 const TOKEN_KEY = 'relay-desk-admin-token';
 
+function tokenInAddress(): string | null {
+  return new URLSearchParams(window.location.hash.slice(1)).get('token');
+}
+
+/** Whether the address bar holds a token not yet read (a `#token=` link just opened). */
+export function hasTokenInAddress(): boolean {
+  return Boolean(tokenInAddress());
+}
+
 /** Takes the token out of the address bar so it is not left in history or screenshots. */
 export function readAdminToken(): string | null {
-  const fromHash = new URLSearchParams(window.location.hash.slice(1)).get('token');
+  const fromHash = tokenInAddress();
   if (fromHash) {
     sessionStorage.setItem(TOKEN_KEY, fromHash);
     history.replaceState(null, '', window.location.pathname + window.location.search);

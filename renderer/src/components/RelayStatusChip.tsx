@@ -1,11 +1,15 @@
 import Chip from '@mui/material/Chip';
 import type { RelayState } from '../../../electron/api/contract.js';
+import type { DeliveryState } from '../../../electron/api/schemas/delivery.js';
 
-/** The relay's state in a few words, always visible in the app bar. */
-export function RelayStatusChip({ state }: { state: RelayState | null }) {
+/** The relay's state in a few words, always visible in the app bar: ports it cannot open first, then mail it cannot hand on. */
+export function RelayStatusChip({ state, delivery }: { state: RelayState | null; delivery: DeliveryState | null }) {
   if (!state) return <Chip label="Connecting…" size="small" />;
   const listening = state.listeners.filter((l) => l.status === 'listening');
   const failed = state.listeners.filter((l) => l.status === 'error');
+  if (state.status === 'running' && failed.length === 0 && listening.length > 0 && delivery?.failing) {
+    return <Chip color="warning" size="small" label="Delivery failing" aria-label="relay status" />;
+  }
   if (state.status === 'running' && failed.length === 0 && listening.length > 0) {
     return (
       <Chip

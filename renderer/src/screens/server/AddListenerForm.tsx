@@ -14,7 +14,7 @@ import { ENCRYPTIONS, type Encryption } from './listenerChoices.js';
 
 const FIELDS = ['port', 'encryption', 'requireTlsForAuth'] as const;
 
-/** A new port (or new settings for one already there), checked by the host, whose reason shows beside the field. */
+/** A new port, checked by the host (a port already set up is changed in its row), whose reason shows beside the field. */
 export function AddListenerForm({ client, onSaved }: { client: ApiClient; onSaved: (view: ServerView) => void }) {
   const [port, setPort] = useState('');
   const [encryption, setEncryption] = useState<Encryption>('starttls');
@@ -35,6 +35,7 @@ export function AddListenerForm({ client, onSaved }: { client: ApiClient; onSave
           await client.call('server.setListener', {
             port: number,
             encryption,
+            create: true,
             ...(encryption === 'starttls' ? { requireTlsForAuth } : {}),
           }),
         ),

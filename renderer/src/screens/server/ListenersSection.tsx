@@ -70,10 +70,26 @@ export function ListenersSection({ client, server, state, onSaved }: ListenersSe
       <AddListenerForm client={client} onSaved={onSaved} />
       {removing !== null && (
         <ConfirmDialog title={`Remove port ${removing}?`} confirmLabel="Remove port" danger onConfirm={() => remove(removing)} onClose={() => setRemoving(null)}>
-          The relay stops listening on port <strong>{removing}</strong> at once: mail clients, scanners and apps set up with it can no longer
-          send until they are changed to another port.
+          <RemovalConsequence port={removing} state={state} />
         </ConfirmDialog>
       )}
     </Section>
+  );
+}
+
+/** What removing a port changes for mail clients, from its live state: nothing, when the relay never managed to open it. */
+function RemovalConsequence({ port, state }: { port: number; state: RelayState | null }) {
+  if (state?.listeners.find((l) => l.port === port)?.status === 'error') {
+    return (
+      <>
+        The relay could not open port <strong>{port}</strong>, so no mail client can have sent through it: removing it only takes it off this list.
+      </>
+    );
+  }
+  return (
+    <>
+      The relay stops listening on port <strong>{port}</strong> at once: mail clients, scanners and apps set up with it can no longer send until they
+      are changed to another port.
+    </>
   );
 }

@@ -121,7 +121,8 @@ export function SmarthostForm({ client, upstream, onSaved }: SmarthostFormProps)
           onValue={(value) => change({ security: value as Security }, 'security')}
           hint=" "
           disabled={busy}
-          sx={{ width: 300 }}
+          // Wide enough for the longest choice, which is the one that says when None is safe.
+          sx={{ width: 370 }}
         >
           {SECURITY.map((s) => (
             <MenuItem key={s.value} value={s.value}>
@@ -143,15 +144,18 @@ export function SmarthostForm({ client, upstream, onSaved }: SmarthostFormProps)
         sx={{ width: 300 }}
       />
       <PasswordField stored={stored} value={form.password} error={action.errors.password} disabled={busy} onChange={(password) => change({ password }, 'password')} />
-      <div>
-        <FormControlLabel
-          control={<Checkbox id="smarthost-verify" checked={form.rejectUnauthorized} onChange={(e) => change({ rejectUnauthorized: e.target.checked }, 'rejectUnauthorized')} disabled={busy} />}
-          label="Check the server's certificate"
-        />
-        <FormHelperText sx={{ mt: 0 }} error={Boolean(action.errors.rejectUnauthorized)}>
-          {action.errors.rejectUnauthorized ?? 'Turn off only for a server inside your network with a self-signed certificate.'}
-        </FormHelperText>
-      </div>
+      {/* Without TLS the server shows no certificate; the stored choice is kept for when TLS is chosen again. */}
+      {form.security !== 'none' && (
+        <div>
+          <FormControlLabel
+            control={<Checkbox id="smarthost-verify" checked={form.rejectUnauthorized} onChange={(e) => change({ rejectUnauthorized: e.target.checked }, 'rejectUnauthorized')} disabled={busy} />}
+            label="Check the server's certificate"
+          />
+          <FormHelperText sx={{ mt: 0 }} error={Boolean(action.errors.rejectUnauthorized)}>
+            {action.errors.rejectUnauthorized ?? 'Turn off only for a server inside your network with a self-signed certificate.'}
+          </FormHelperText>
+        </div>
+      )}
       {action.problem && <Alert severity="error">{action.problem}</Alert>}
       <Stack direction="row" spacing={2}>
         <Button type="submit" variant="contained" disabled={busy}>

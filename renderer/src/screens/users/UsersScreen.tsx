@@ -43,7 +43,16 @@ export function UsersScreen({ client, list, lists }: { client: ApiClient; list: 
               Add new user
             </Button>
           </Stack>
-          <UsersTable users={data.users} total={data.total} loading={data.loading} models={grid.models} onEdit={setEditing} onDelete={setDeleting} />
+          <UsersTable
+            users={data.users}
+            list={list}
+            labelledBy="users-title"
+            total={data.total}
+            loading={data.loading}
+            models={grid.models}
+            onEdit={setEditing}
+            onDelete={setDeleting}
+          />
         </CardContent>
       </Card>
       {editing && (

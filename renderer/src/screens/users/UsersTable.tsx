@@ -1,12 +1,17 @@
-import { DataGrid, GridActionsCell, GridActionsCellItem, type GridColDef } from '@mui/x-data-grid';
+import { DataGrid, GridActionsCell, GridActionsCellItem, getGridSingleSelectOperators, type GridColDef } from '@mui/x-data-grid';
 import { useMemo } from 'react';
 import type { UserView } from '../../../../electron/api/schemas/users.js';
 import { ActiveIcon, DeleteIcon, EditIcon, InactiveIcon } from '../../components/icons.js';
 import { priorityLabel, shortDate } from './priority.js';
+import { UsersEmptyState } from './UsersEmptyState.js';
 import type { UsersGridModels } from './useUsersGridQuery.js';
 
 export interface UsersTableProps {
   users: UserView[];
+  /** The list chosen at the top; '' shows every list, with a List column. */
+  list: string;
+  /** The id of the heading that names the grid. */
+  labelledBy: string;
   /** How many users match in all: the grid shows one page of them. */
   total: number;
   loading: boolean;
@@ -16,20 +21,28 @@ export interface UsersTableProps {
 }
 
 // Props of stable identity: the grid recomputes its state when an object prop changes.
-const LOCALE_TEXT = { noRowsLabel: 'No SMTP users yet: add one so a mail client can log in.' };
-const GRID_STYLE = { '& .user-status': { display: 'flex', alignItems: 'center', gap: 0.75, height: '100%' } };
+const SLOTS = { noRowsOverlay: UsersEmptyState };
+// Room for the empty state's sentence and its button (the grid's own is two rows high).
+const GRID_STYLE = { '--DataGrid-overlayHeight': '120px', '& .user-status': { display: 'flex', alignItems: 'center', gap: 0.75, height: '100%' } };
 const rowId = (user: UserView) => user.name;
 // No export or print: the grid holds one page of the users (the host pages them), so they would silently leave the rest out.
-const TOOLBAR = { toolbar: { csvOptions: { disableToolbarButton: true }, printOptions: { disableToolbarButton: true } } };
+const TOOLBAR = { csvOptions: { disableToolbarButton: true }, printOptions: { disableToolbarButton: true } };
+// The host filters by status "is" one value; "is not" and "is any of" would be read as "is".
+const STATUS_OPERATORS = getGridSingleSelectOperators().filter((operator) => operator.value === 'is');
 
-function usersColumns(onEdit: (user: UserView) => void, onDelete: (user: UserView) => void): GridColDef<UserView>[] {
+/**
+ * Minimum widths leave each header whole with its sort arrow and menu button
+ * (both shown while the pointer is on it); Note, then List, take the rest.
+ */
+function usersColumns(onEdit: (user: UserView) => void, onDelete: (user: UserView) => void, showList: boolean): GridColDef<UserView>[] {
   return [
     {
       field: 'active',
       headerName: 'Status',
-      width: 120,
+      minWidth: 120,
       type: 'singleSelect',
       valueOptions: ['Active', 'Inactive'],
+      filterOperators: STATUS_OPERATORS,
       valueGetter: (_value, row) => (row.active ? 'Active' : 'Inactive'),
       renderCell: ({ row }) => (
         <span className="user-status">
@@ -38,13 +51,14 @@ function usersColumns(onEdit: (user: UserView) => void, onDelete: (user: UserVie
         </span>
       ),
     },
-    { field: 'name', headerName: 'User name', width: 140, filterable: false },
-    { field: 'note', headerName: 'Note', flex: 1, minWidth: 160, filterable: false },
-    { field: 'type', headerName: 'Type', width: 90, sortable: false, filterable: false },
+    { field: 'name', headerName: 'User name', minWidth: 160, filterable: false },
+    { field: 'note', headerName: 'Note', flex: 2, minWidth: 180, filterable: false },
+    ...(showList ? [{ field: 'list', headerName: 'List', flex: 1, minWidth: 120, filterable: false }] : []),
+    { field: 'type', headerName: 'Type', width: 100, sortable: false, filterable: false },
     {
       field: 'priority',
       headerName: 'Priority',
-      width: 130,
+      minWidth: 140,
       type: 'number',
       filterable: false,
       align: 'left',
@@ -54,7 +68,7 @@ function usersColumns(onEdit: (user: UserView) => void, onDelete: (user: UserVie
     {
       field: 'updatedAt',
       headerName: 'Last updated',
-      width: 130,
+      minWidth: 170,
       type: 'date',
       filterable: false,
       valueGetter: (value: string) => new Date(value),
@@ -80,19 +94,23 @@ function usersColumns(onEdit: (user: UserView) => void, onDelete: (user: UserVie
  * The seed's users table: sortable, filterable (status and search), with edit
  * and delete on each row. Paging, sorting and filtering happen on the host.
  */
-export function UsersTable({ users, total, loading, models, onEdit, onDelete }: UsersTableProps) {
-  // The grid recomputes its column state whenever this array changes identity: made once per handler pair.
-  const columns = useMemo(() => usersColumns(onEdit, onDelete), [onEdit, onDelete]);
+export function UsersTable({ users, list, labelledBy, total, loading, models, onEdit, onDelete }: UsersTableProps) {
+  // The grid recomputes its column state whenever this array changes identity: made once per handler pair and list choice.
+  const showList = list === '';
+  const columns = useMemo(() => usersColumns(onEdit, onDelete, showList), [onEdit, onDelete, showList]);
+  const slotProps = useMemo(() => ({ toolbar: TOOLBAR, noRowsOverlay: { list } }), [list]);
   return (
     <DataGrid
-      label="SMTP users"
+      // Named by the card's heading: a label of its own would show "SMTP users" a second time in the toolbar.
+      aria-labelledby={labelledBy}
       rows={users}
       columns={columns}
       getRowId={rowId}
       loading={loading}
       autoHeight
       showToolbar
-      slotProps={TOOLBAR}
+      slots={SLOTS}
+      slotProps={slotProps}
       disableRowSelectionOnClick
       density="compact"
       paginationMode="server"
@@ -106,7 +124,6 @@ export function UsersTable({ users, total, loading, models, onEdit, onDelete }: 
       filterModel={models.filter}
       onFilterModelChange={models.setFilter}
       pageSizeOptions={[25, 50, 100]}
-      localeText={LOCALE_TEXT}
       sx={GRID_STYLE}
     />
   );

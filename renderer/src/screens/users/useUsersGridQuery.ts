@@ -9,6 +9,21 @@ function isSortField(field: string): field is SortField {
   return (SORTABLE as readonly string[]).includes(field);
 }
 
+/** What the grid's search box and status filter ask for, as the host's query and the empty state both read them. */
+export interface UsersFilter {
+  search: string;
+  /** true: active users only; false: inactive only; null: both. */
+  active: boolean | null;
+}
+
+export function usersFilter(filter: GridFilterModel): UsersFilter {
+  const status = filter.items.find((item) => item.field === 'active' && typeof item.value === 'string');
+  return {
+    search: (filter.quickFilterValues ?? []).map(String).join(' ').trim(),
+    active: status ? status.value === 'Active' : null,
+  };
+}
+
 export interface UsersGridModels {
   pagination: GridPaginationModel;
   sort: GridSortModel;
@@ -28,13 +43,12 @@ export function useUsersGridQuery(): { models: UsersGridModels; query: UsersQuer
   const [filter, setFilterModel] = useState<GridFilterModel>({ items: [] });
   const query = useMemo<UsersQuery>(() => {
     const sorted = sort[0];
-    const status = filter.items.find((item) => item.field === 'active' && typeof item.value === 'string');
-    const search = (filter.quickFilterValues ?? []).map(String).join(' ').trim();
+    const { search, active } = usersFilter(filter);
     return {
       offset: pagination.page * pagination.pageSize,
       limit: pagination.pageSize,
       ...(sorted?.sort && isSortField(sorted.field) ? { sort: { field: sorted.field, direction: sorted.sort } } : {}),
-      ...(status ? { active: status.value === 'Active' } : {}),
+      ...(active === null ? {} : { active }),
       ...(search ? { search } : {}),
     };
   }, [pagination, sort, filter]);
