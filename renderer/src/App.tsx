@@ -1,10 +1,8 @@
 import Alert from '@mui/material/Alert';
 import AppBar from '@mui/material/AppBar';
 import Box from '@mui/material/Box';
-import CircularProgress from '@mui/material/CircularProgress';
 import Container from '@mui/material/Container';
 import CssBaseline from '@mui/material/CssBaseline';
-import Stack from '@mui/material/Stack';
 import { ThemeProvider } from '@mui/material/styles';
 import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
@@ -18,9 +16,7 @@ import { RelayProblems } from './components/RelayProblems.js';
 import { RelayStatusChip } from './components/RelayStatusChip.js';
 import { ALL_LISTS, ListChooser } from './lists/ListChooser.js';
 import { useLists, type ListsData } from './lists/useLists.js';
-import { RelayScreen } from './screens/RelayScreen.js';
-import { DeliverySection } from './screens/status/DeliverySection.js';
-import { SecretStorageSection } from './screens/SecretStorageSection.js';
+import { StatusScreen } from './screens/status/StatusScreen.js';
 import { SendersScreen } from './screens/senders/SendersScreen.js';
 import { ServerScreen } from './screens/server/ServerScreen.js';
 import { UsersScreen } from './screens/users/UsersScreen.js';
@@ -74,18 +70,6 @@ const SCREENS: [Screen, ...Screen[]] = [
   { id: 'senders', label: 'Senders', render: ({ client }) => <SendersScreen client={client} /> },
   { id: 'server', label: 'Server', render: ({ client, relay }) => <ServerScreen client={client} relay={relay} /> },
 ];
-
-function StatusScreen({ client, relay: { state, error }, delivery }: { client: ApiClient; relay: RelayStateView; delivery: DeliveryState | null }) {
-  return (
-    <Stack spacing={3}>
-      {error && <Alert severity="error">Could not reach the Relay Desk host: {error}</Alert>}
-      {!error && !state && <CircularProgress aria-label="loading" />}
-      {state && <RelayScreen state={state} />}
-      {state && <DeliverySection client={client} delivery={delivery} />}
-      {state && <SecretStorageSection client={client} />}
-    </Stack>
-  );
-}
 
 function Connected({ client }: { client: ApiClient }) {
   const relay = useRelayState(client);

@@ -2,9 +2,9 @@ import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { useCallback } from 'react';
-import type { ApiClient } from '../../../electron/api/client.js';
-import { Section } from '../components/Section.js';
-import { useApiData } from '../components/useApiData.js';
+import type { ApiClient } from '../../../../electron/api/client.js';
+import { Section } from '../../components/Section.js';
+import { useApiData } from '../../components/useApiData.js';
 
 /**
  * Where the key that encrypts the passwords and private keys is kept: the OS
