@@ -156,13 +156,13 @@ async function configure(next: RelayConfig): Promise<void> {
     emit({ type: 'config-rejected', reason: 'the spool directory cannot change while the relay runs' });
     return;
   }
-  const first = config === null;
+  const previous = config;
   const { users, ...settings } = next;
   config = settings;
   auth.setUsers(users);
   authLimiter.setLimits(next.limits.authFailures);
   trusted = new TrustedClients(users);
-  if (first) await start(settings);
+  if (!previous) await start(settings);
   const key = JSON.stringify([next.delivery, next.dkim, next.hostname]);
   if (key !== deliveryKey) {
     deliveryKey = key;
@@ -170,7 +170,9 @@ async function configure(next: RelayConfig): Promise<void> {
     deliverer = next.delivery ? createDeliverer(next.delivery, { hostname: next.hostname, dkim: next.dkim }) : null;
     await old?.close();
   }
-  scheduler?.kick();
+  // A new upstream is the admin's answer to mail stuck in the queue: it is tried at once, not at each message's next retry.
+  if (previous && JSON.stringify(previous.delivery) !== JSON.stringify(next.delivery)) scheduler?.retryNow();
+  else scheduler?.kick();
   listeners?.updateLimits({
     size: next.limits.maxMessageBytes,
     maxClients: next.limits.maxConnections + 1,

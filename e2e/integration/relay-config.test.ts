@@ -155,3 +155,23 @@ test('new limits reach ports that stay open: SIZE and the size check follow at o
   const big = await swaks(relay.port, ['--from', 'a@office.example', '--to', 'b@example.org', '--data', `@${file}`, '--suppress-data', ...login]);
   assert.match(big.output, /552 5\.3\.4 Message too big: the limit is 2000000 bytes/);
 });
+
+test('a new upstream is tried at once for the mail waiting in the queue, not at each message\'s next retry', async (t) => {
+  const dead = await freePort();
+  // Retries an hour apart: only the new upstream can explain a delivery within the test.
+  const relay = await startRelayChild(t, {
+    users: [await relayUser(USER)],
+    delivery: smarthostTo({ host: '127.0.0.1', port: dead }),
+    retry: { delaysMs: [3_600_000], maxLifetimeMs: 86_400_000 },
+  });
+  const sent = await swaks(relay.port, ['--from', 'a@office.example', '--to', 'b@example.org', '--header', 'From: a@office.example', ...login]);
+  assert.equal(sent.code, 0, sent.output);
+  const deferred = await relay.waitForEvent('deferred');
+  assert.match(deferred.error, /ECONNREFUSED/);
+
+  const upstream = await startUpstream(t);
+  await relay.configure({ delivery: smarthostTo(upstream) });
+  const [arrived] = await upstream.waitForMessages(1);
+  assert.deepEqual(arrived?.rcptTos, ['b@example.org']);
+  await relay.waitForEmptyQueue();
+});
