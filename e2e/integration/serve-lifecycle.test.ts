@@ -7,6 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { onCleanup } from '../fixtures/cleanup.js';
 import { cliEntry } from '../fixtures/paths.js';
 import { freePort } from '../fixtures/ports.js';
 import { spawnProcess } from '../fixtures/process.js';
@@ -21,7 +22,7 @@ test('serve for a fresh user: the data folder in the app data folder, the relay 
   const proc = spawnProcess(process.execPath, [cliEntry, 'serve', '--smtp-port', String(smtpPort), '--admin-port', String(adminPort)], {
     env: { ...process.env, HOME: home, XDG_DATA_HOME: `${home}/.local/share` },
   });
-  t.after(() => proc.stop('SIGINT'));
+  onCleanup(t, () => proc.stop('SIGINT'));
   const admin = await proc.waitForLine(/^Relay Desk admin: /);
   assert.equal(admin, `Relay Desk admin: http://127.0.0.1:${adminPort}/ (its sign-in token is in this user's keychain; \`relay-desk admin-url\` prints the full address)`);
   assert.doesNotMatch(proc.lines.join('\n'), /token=/, 'no token in output that is not a terminal');
