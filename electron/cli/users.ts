@@ -23,7 +23,8 @@ const HELP = `Usage:
   relay-desk user delete USER
 
 Options:
-  --list NAME          the list the user belongs to (default "SMTP+"; created when new)
+  --list NAME          the list the user belongs to (default: the first list, "SMTP+" on a fresh install;
+                       made when new; "smtp+" is the list "SMTP+")
   --priority N         1 (highest) to 5 (lowest), 3 = normal: what recipients' mail clients show
   --note TEXT          a note for internal use
   --domains LIST       verified domains whose every address may send, separated by ";"

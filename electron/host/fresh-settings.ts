@@ -4,7 +4,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { DEFAULT_LIMITS } from './relay-defaults.js';
-import { DEFAULT_LIST } from './services/users.js';
+import { DEFAULT_LIST } from './services/lists.js';
 import { STORE_VERSION, type StoreData } from './store/schema.js';
 
 export const DEFAULT_SMTP_PORT = 2525;

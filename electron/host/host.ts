@@ -18,6 +18,7 @@ import { Journal } from './journal.js';
 import { rateHistory } from './rate-history.js';
 import { RelaySupervisor } from './relay-supervisor.js';
 import { activityService } from './services/activity.js';
+import { listsService } from './services/lists.js';
 import { openKeychain } from './secrets.js';
 import { sendersService } from './services/senders.js';
 import { ensureCertificate, serverService } from './services/server.js';
@@ -92,6 +93,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   const api: ApiImplementation = {
     'relay.status': () => Promise.resolve(running.state),
+    ...listsService(ctx),
     ...usersService(ctx),
     ...sendersService(ctx),
     ...serverService(ctx),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { EntryList, NoInput } from './common.js';
 
 export const ListViewSchema = z.object({ name: z.string(), users: z.number().int(), createdAt: z.string() });
+export type ListView = z.infer<typeof ListViewSchema>;
 
 export const UserViewSchema = z.object({
   name: z.string(),
@@ -42,7 +43,12 @@ const WithPassword = z.object({ user: UserViewSchema, password: z.string() });
 
 export const usersMethods = {
   'lists.list': { input: NoInput, output: z.object({ lists: z.array(ListViewSchema) }) },
+  /** Names are compared ignoring case: "smtp+" is taken when "SMTP+" exists. */
   'lists.create': { input: z.object({ name: ListName }).strict(), output: ListViewSchema },
+  /** Its users move with it. */
+  'lists.rename': { input: z.object({ name: ListName, newName: ListName }).strict(), output: ListViewSchema },
+  /** Only an empty list, and never the last one. */
+  'lists.delete': { input: z.object({ name: ListName }).strict(), output: z.object({ deleted: z.string() }) },
   /** One page of users (all of them without a limit), in creation order unless sorted, with the total that match. */
   'users.list': {
     input: z

@@ -11,16 +11,12 @@ import type { UserView } from '../../api/schemas/users.js';
 import type { HostContext } from '../context.js';
 import type { StoreData, StoredUser } from '../store/schema.js';
 import { parseEntries } from './entries.js';
+import { findList, listFor } from './lists.js';
 import { queryUsers } from './user-query.js';
 import { senderStatus, startAddressVerification } from './senders.js';
 
-type UsersApi = Pick<
-  ApiImplementation,
-  'lists.list' | 'lists.create' | 'users.list' | 'users.get' | 'users.create' | 'users.update' | 'users.resetPassword' | 'users.delete'
->;
+type UsersApi = Pick<ApiImplementation, 'users.list' | 'users.get' | 'users.create' | 'users.update' | 'users.resetPassword' | 'users.delete'>;
 type UserChanges = Parameters<ApiImplementation['users.update']>[0];
-
-export const DEFAULT_LIST = 'SMTP+';
 
 const LETTERS = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ';
 const DIGITS = '23456789';
@@ -86,16 +82,6 @@ function parseSenders(data: Readonly<StoreData>, changes: UserChanges | Omit<Use
   };
 }
 
-function countBy(users: Iterable<StoredUser>, list: string): number {
-  let count = 0;
-  for (const user of users) if (user.list === list) count += 1;
-  return count;
-}
-
-function ensureList(draft: StoreData, name: string, now: string): void {
-  if (!draft.lists.some((l) => l.name === name)) draft.lists.push({ name, createdAt: now });
-}
-
 export function usersService(ctx: HostContext): UsersApi {
   const { store, vault } = ctx;
 
@@ -122,22 +108,10 @@ export function usersService(ctx: HostContext): UsersApi {
   };
 
   return {
-    'lists.list': () =>
-      Promise.resolve({
-        lists: store.data.lists.map((l) => ({ ...l, users: countBy(store.users.values(), l.name) })),
-      }),
-
-    'lists.create': async ({ name }) => {
-      const createdAt = new Date().toISOString();
-      await store.update((draft) => {
-        if (draft.lists.some((l) => l.name === name)) throw new ApiError('already_exists', `A list named "${name}" exists already: choose it, or pick another name.`, 'name');
-        draft.lists.push({ name, createdAt });
-      });
-      return { name, createdAt, users: 0 };
-    },
-
     'users.list': (query) => {
-      const { page, total } = queryUsers(store, query);
+      // "smtp+" asks for the list "SMTP+", as everywhere else.
+      const list = query.list === undefined ? undefined : (findList(store.data.lists, query.list)?.name ?? query.list);
+      const { page, total } = queryUsers(store, { ...query, list });
       // Views (with sender statuses) are made for the page only.
       return Promise.resolve({ users: page.map((u) => view(store.data, u)), total });
     },
@@ -148,11 +122,9 @@ export function usersService(ctx: HostContext): UsersApi {
       const senders = parseSenders(store.data, input);
       const now = new Date().toISOString();
       const user = await store.update((draft, users) => {
-        const list = input.list ?? DEFAULT_LIST;
-        ensureList(draft, list, now);
         const created: StoredUser = {
           name: `s${draft.accountId}_${draft.nextUserNumber}`,
-          list,
+          list: listFor(draft, input.list, now),
           active: input.active ?? true,
           priority: input.priority ?? 3,
           note: input.note ?? '',
@@ -186,10 +158,7 @@ export function usersService(ctx: HostContext): UsersApi {
       const now = new Date().toISOString();
       await store.update((draft, users) => {
         const user = { ...find(users, name), updatedAt: now };
-        if (changes.list !== undefined) {
-          ensureList(draft, changes.list, now);
-          user.list = changes.list;
-        }
+        if (changes.list !== undefined) user.list = listFor(draft, changes.list, now);
         if (changes.active !== undefined) user.active = changes.active;
         if (changes.priority !== undefined) user.priority = changes.priority;
         if (changes.note !== undefined) user.note = changes.note;
