@@ -81,7 +81,9 @@ export const sendersGroup: CommandGroup = {
         const method = sub === 'add-address' ? 'senders.addAddress' : 'senders.resendCode';
         const address = await api.call(method, { address: positionals[0] ?? '' });
         if (values.json) printJson(address);
-        else print(`A code was mailed to ${address.address}; enter it with: relay-desk sender confirm ${address.address} CODE`);
+        else if (address.coveredBy) {
+          print(`${address.address} needs no code: it is covered by the verified domain ${address.coveredBy}. SMTP users may be authorized to send from it now.`);
+        } else print(`A code was mailed to ${address.address}; enter it with: relay-desk sender confirm ${address.address} CODE`);
         return 0;
       }
       case 'confirm': {
@@ -115,7 +117,7 @@ export const sendersGroup: CommandGroup = {
         }
         const rows = [
           ...result.domains.map((d) => ['domain', d.domain, d.status, d.method ?? '-', when(d.verifiedAt), when(d.addedAt)]),
-          ...result.addresses.map((a) => ['address', a.address, a.status, a.method ?? '-', when(a.verifiedAt), when(a.addedAt)]),
+          ...result.addresses.map((a) => ['address', a.address, a.coveredBy ? `covered by ${a.coveredBy}` : a.status, a.method ?? '-', when(a.verifiedAt), when(a.addedAt)]),
         ];
         if (rows.length === 0) print('No senders yet: add one with relay-desk sender add-domain DOMAIN or add-address ADDRESS');
         else print(table(['KIND', 'SENDER', 'STATUS', 'METHOD', 'VERIFIED', 'ADDED'], rows));

@@ -15,7 +15,7 @@ import { test, type TestContext } from 'node:test';
 import { ApiError } from '../api/contract.js';
 import type { HostContext, SystemMail } from '../host/context.js';
 import type { SecretStore } from '../host/secrets.js';
-import { dkimVaultName, senderStatus, sendersService, startAddressVerification } from '../host/services/senders.js';
+import { addressStatus, dkimVaultName, domainStatus, sendersService, startAddressVerification } from '../host/services/senders.js';
 import type { StoreData } from '../host/store/schema.js';
 import { Store } from '../host/store/store.js';
 import { testSettings } from './settings-fixture.js';
@@ -195,7 +195,7 @@ test('removing a domain removes its DKIM key and takes it off every user', async
     }
   });
   await h.ctx.vault.change((e) => e.set(dkimVaultName('company.example'), 'PEM'));
-  assert.equal(senderStatus(h.ctx.store.data, 'domain', 'Company.Example.'), 'verified');
+  assert.equal(domainStatus(h.ctx.store.data, 'Company.Example.'), 'verified');
 
   assert.deepEqual(await h.api['senders.removeDomain']({ domain: 'COMPANY.example' }), { removed: 'company.example' });
   assert.equal(h.ctx.vault.get('dkim:company.example'), null);
@@ -203,7 +203,7 @@ test('removing a domain removes its DKIM key and takes it off every user', async
     [...h.ctx.store.users.values()].map((u) => u.domains),
     [['other.example'], [], ['other.example']],
   );
-  assert.equal(senderStatus(h.ctx.store.data, 'domain', 'company.example'), 'missing');
+  assert.equal(domainStatus(h.ctx.store.data, 'company.example'), 'missing');
   assert.equal(h.relayChanges(), 1);
   await assert.rejects(h.api['senders.removeDomain']({ domain: 'company.example' }), rejectsWith('not_found', /company\.example is not among the sender domains/));
 });
@@ -238,13 +238,13 @@ test('removing an address removes its code and takes it off every user; just tho
   await assert.rejects(h.api['senders.confirmAddress']({ address: 'info@company.example', code: codeIn(h.mails[0]) }), rejectsWith('not_found'));
 });
 
-test('startAddressVerification adds and mails a new address once; senderStatus reports it', async (t) => {
+test('startAddressVerification adds and mails a new address once; addressStatus reports it', async (t) => {
   const h = await harness(t);
-  assert.equal(senderStatus(h.ctx.store.data, 'address', 'info@company.example'), 'missing');
+  assert.equal(addressStatus(h.ctx.store.data, 'info@company.example'), 'missing');
   await startAddressVerification(h.ctx, 'Info@Company.example');
   await startAddressVerification(h.ctx, 'info@company.example');
   assert.equal(h.mails.length, 1, 'a known address gets no second code');
-  assert.equal(senderStatus(h.ctx.store.data, 'address', 'INFO@company.example'), 'pending');
+  assert.equal(addressStatus(h.ctx.store.data, 'INFO@company.example'), 'pending');
   await assert.rejects(startAddressVerification(h.ctx, 'not-an-address'), rejectsWith('invalid_address'));
 });
 
@@ -272,4 +272,57 @@ test('a DNS server that does not answer leaves the domain pending and says so', 
   assert.equal(result.domain.status, 'pending');
   assert.equal(result.domain.lastCheck?.result, result.reason);
   assert.equal(h.relayChanges(), 0);
+});
+
+/** A domain as senders.checkDomain leaves it once its record was found. */
+async function addVerifiedDomain(h: Harness, domain: string): Promise<void> {
+  const now = new Date().toISOString();
+  await h.ctx.store.update((d) => {
+    d.senders.domains.push({ domain, token: 't', status: 'verified', addedAt: now, verifiedAt: now, method: 'dns-txt', dkimSelector: 'relaydesk', dkimPublicKey: 'KEY', lastCheck: null });
+  });
+}
+
+test('an address at a verified domain or a subdomain of one is covered: added without a code, and no code is sent for it', async (t) => {
+  const h = await harness(t);
+  await addVerifiedDomain(h, 'company.example');
+  assert.deepEqual(await startAddressVerification(h.ctx, 'Anna@Company.example'), { result: 'covered', domain: 'company.example' });
+  assert.deepEqual(await startAddressVerification(h.ctx, 'anna@company.example'), { result: 'known' });
+  const added = await h.api['senders.addAddress']({ address: 'news@marketing.company.example' });
+  assert.deepEqual([added.status, added.coveredBy, added.codeSentAt, added.method], ['covered', 'company.example', null, null]);
+  assert.equal(h.mails.length, 0, 'no code mail');
+  assert.equal(addressStatus(h.ctx.store.data, 'anna@company.example'), 'covered');
+  await assert.rejects(
+    h.api['senders.resendCode']({ address: 'anna@company.example' }),
+    rejectsWith('covered_by_domain', /^anna@company\.example needs no code: it is covered by the verified domain company\.example\.$/),
+  );
+  await assert.rejects(h.api['senders.addAddress']({ address: 'anna@company.example' }), rejectsWith('already_exists', /\(covered by the verified domain company\.example\)/));
+
+  // Look-alikes are not covered: they get a code.
+  assert.deepEqual(await startAddressVerification(h.ctx, 'anna@evil-company.example'), { result: 'mailed' });
+  assert.equal(addressStatus(h.ctx.store.data, 'anna@evil-company.example'), 'pending');
+  assert.deepEqual(h.mails.map((m) => m.to), [['anna@evil-company.example']]);
+});
+
+test('once its domain is removed, a covered address is pending with no code sent; an address verified by its own code stays verified', async (t) => {
+  const h = await harness(t);
+  await h.api['senders.addAddress']({ address: 'info@company.example' });
+  await h.api['senders.confirmAddress']({ address: 'info@company.example', code: codeIn(h.mails[0]) });
+  await addVerifiedDomain(h, 'company.example');
+  await startAddressVerification(h.ctx, 'anna@company.example');
+  const covered = await h.api['senders.list']({});
+  assert.deepEqual(
+    covered.addresses.map((a) => [a.address, a.status, a.coveredBy]),
+    [['anna@company.example', 'covered', 'company.example'], ['info@company.example', 'verified', null]],
+  );
+
+  await h.api['senders.removeDomain']({ domain: 'company.example' });
+  const after = await h.api['senders.list']({});
+  assert.deepEqual(
+    after.addresses.map((a) => [a.address, a.status, a.coveredBy, a.codeSentAt]),
+    [['anna@company.example', 'pending', null, null], ['info@company.example', 'verified', null, after.addresses[1]?.codeSentAt]],
+  );
+  assert.equal(addressStatus(h.ctx.store.data, 'anna@company.example'), 'pending');
+  // It now needs its own code, which can be sent.
+  await h.api['senders.resendCode']({ address: 'anna@company.example' });
+  assert.deepEqual(h.mails.at(-1)?.to, ['anna@company.example']);
 });

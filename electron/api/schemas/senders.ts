@@ -24,7 +24,10 @@ export type DomainView = z.infer<typeof DomainViewSchema>;
 
 export const AddressViewSchema = z.object({
   address: z.string(),
-  status: z.enum(['pending', 'verified']),
+  /** covered: not verified itself, but at a verified domain (or a subdomain of one), so it needs no code. */
+  status: z.enum(['pending', 'verified', 'covered']),
+  /** The verified domain that covers it. */
+  coveredBy: z.string().nullable(),
   addedAt: z.string(),
   verifiedAt: z.string().nullable(),
   method: z.literal('email-code').nullable(),

@@ -13,7 +13,10 @@ export const UserViewSchema = z.object({
   priority: z.number().int().min(1).max(5),
   note: z.string(),
   domains: z.array(z.object({ domain: z.string(), status: z.enum(['pending', 'verified', 'missing']) })),
-  addresses: z.array(z.object({ address: z.string(), status: z.enum(['pending', 'verified', 'missing']) })),
+  /** covered: at a verified domain, so it needs no code of its own (coveredBy names the domain). */
+  addresses: z.array(
+    z.object({ address: z.string(), status: z.enum(['pending', 'verified', 'covered', 'missing']), coveredBy: z.string().optional() }),
+  ),
   trustedClients: z.array(z.string()),
   rateLimitPerHour: z.number().int().nullable(),
   createdAt: z.string(),

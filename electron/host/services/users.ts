@@ -13,7 +13,7 @@ import type { StoreData, StoredUser } from '../store/schema.js';
 import { parseEntries } from './entries.js';
 import { findList, listFor } from './lists.js';
 import { queryUsers } from './user-query.js';
-import { senderStatus, startAddressVerification } from './senders.js';
+import { addressStatus, coveringDomain, domainStatus, isSenderAddress, startAddressVerification } from './senders.js';
 
 type UsersApi = Pick<ApiImplementation, 'users.list' | 'users.get' | 'users.create' | 'users.update' | 'users.resetPassword' | 'users.delete'>;
 type UserChanges = Parameters<ApiImplementation['users.update']>[0];
@@ -48,8 +48,11 @@ function view(data: Readonly<StoreData>, user: StoredUser): UserView {
     active: user.active,
     priority: user.priority,
     note: user.note,
-    domains: user.domains.map((domain) => ({ domain, status: senderStatus(data, 'domain', domain) })),
-    addresses: user.addresses.map((address) => ({ address, status: senderStatus(data, 'address', address) })),
+    domains: user.domains.map((domain) => ({ domain, status: domainStatus(data, domain) })),
+    addresses: user.addresses.map((address) => {
+      const status = addressStatus(data, address);
+      return status === 'covered' ? { address, status, coveredBy: coveringDomain(data, address) ?? '' } : { address, status };
+    }),
     trustedClients: user.trustedClients,
     rateLimitPerHour: user.rateLimitPerHour,
     createdAt: user.createdAt,
@@ -67,7 +70,7 @@ function find(users: { get(name: string): StoredUser | undefined }, name: string
 function parseSenders(data: Readonly<StoreData>, changes: UserChanges | Omit<UserChanges, 'name'>) {
   const domains = changes.domains === undefined ? undefined : parseEntries(changes.domains, 'domain', 'domains');
   for (const domain of domains ?? []) {
-    if (senderStatus(data, 'domain', domain) !== 'verified') {
+    if (domainStatus(data, domain) !== 'verified') {
       throw new ApiError(
         'domain_not_verified',
         `The domain ${domain} is not verified yet: add it under Senders and publish its TXT record, then choose it here.`,
@@ -86,17 +89,15 @@ export function usersService(ctx: HostContext): UsersApi {
   const { store, vault } = ctx;
 
   /**
-   * New addresses start their verification (a code is mailed); known ones are
-   * left as they are. The user is saved already, and its password must reach
-   * the admin: an address whose code could not be mailed stays pending, shown
-   * so on the user and under Senders, where the code can be sent again.
+   * New addresses become senders and start their verification (a code is
+   * mailed, unless a verified domain covers the address); known ones are left
+   * as they are. The user is saved already, and its password must reach the
+   * admin: an address whose code could not be mailed stays pending, shown so
+   * on the user and under Senders, where the code can be sent again.
    */
   const verifyNewAddresses = async (addresses: string[] | undefined) => {
     for (const address of addresses ?? []) {
-      if (senderStatus(store.data, 'address', address) !== 'missing') continue;
-      await startAddressVerification(ctx, address).catch((err: unknown) => {
-        if (!(err instanceof ApiError)) throw err;
-      });
+      if (!isSenderAddress(store.data, address)) await startAddressVerification(ctx, address);
     }
   };
 

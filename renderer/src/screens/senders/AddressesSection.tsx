@@ -37,7 +37,7 @@ export function AddressesSection({ client, data }: { client: ApiClient; data: Se
           id="sender-address"
           label="Email address"
           placeholder="info@company.com"
-          hint="One address; a code is mailed to it at once."
+          hint="One address; a code is mailed to it at once, unless a verified domain covers it."
           emptyText="Enter an email address, e.g. info@company.com."
           buttonLabel="Add address"
           field="address"

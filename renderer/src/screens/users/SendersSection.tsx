@@ -17,7 +17,7 @@ export interface SendersSectionProps {
 /** Whom this user may send as, and which devices may send as this user without logging in. */
 export function SendersSection({ form, errors, user, verifiedDomains, onChange }: SendersSectionProps) {
   const domainStatus = (d: string) => user?.domains.find((x) => x.domain === d)?.status ?? (verifiedDomains.domains?.includes(d) ? 'verified' : undefined);
-  const addressStatus = (a: string) => user?.addresses.find((x) => x.address === a)?.status;
+  const addressStatus = (a: string) => user?.addresses.find((x) => x.address === a);
   return (
     <Stack spacing={2} component="section" aria-label="authorized senders">
       <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600 }}>
@@ -38,7 +38,7 @@ export function SendersSection({ form, errors, user, verifiedDomains, onChange }
         id="user-addresses"
         label="Specific email addresses authorized as senders"
         placeholder="info@company.com;sales@company.com"
-        hint='Separate several with ";" (not ","). A new address is sent a code and can send once verified.'
+        hint='Separate several with ";" (not ","). A new address is sent a code and can send once verified; one at a verified domain needs no code.'
         entries={form.addresses}
         statusOf={addressStatus}
         text={form.addressText}
