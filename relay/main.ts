@@ -12,7 +12,7 @@ import { ControlMessageSchema, type ControlMessage, type RelayConfig, type Relay
 import { Scheduler } from './queue/scheduler.js';
 import { newQueueId, Spool } from './queue/spool.js';
 import { AuthFailureLimiter, Authenticator } from './session/auth.js';
-import { TrustedClients } from './session/policy.js';
+import { splitAddress, TrustedClients } from './session/policy.js';
 import { RateLimiter } from './session/rate-limit.js';
 import { createSessionHooks } from './session/smtp-session.js';
 import './smtp-server-patches.js';
@@ -194,7 +194,8 @@ async function submit(message: Extract<ControlMessage, { type: 'submit' }>): Pro
       acceptedAt: Date.now(),
       from: message.from,
       subject: '',
-      fromDomain: null,
+      // Signed with the domain's DKIM key when it is a verified domain, as a user's mail is.
+      fromDomain: splitAddress(message.from)?.domain ?? null,
       campaign: null,
       tls: false,
     },

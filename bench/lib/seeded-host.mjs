@@ -57,7 +57,7 @@ function freshSettings(modules, smtpPort) {
     installationId: `bench-${Math.random().toString(36).slice(2, 12)}`,
     nextUserNumber: 0,
     lists: [{ name: modules.DEFAULT_LIST, createdAt: new Date().toISOString() }],
-    senders: { domains: [], addresses: [] },
+    senders: { domains: [], addresses: [], codeFrom: null },
     server: {
       listenAddress: '127.0.0.1',
       listeners: [{ port: smtpPort, encryption: 'starttls', requireTlsForAuth: false }],

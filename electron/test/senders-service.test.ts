@@ -24,6 +24,8 @@ import { Vault } from '../host/vault.js';
 function initial(): StoreData {
   return testSettings({
     nextUserNumber: 1,
+    // Direct delivery: codes go out from relay-desk@<host> unless an address is chosen (senders/code-from.ts).
+    upstream: { mode: 'mx', port: 25 },
     server: {
       listenAddress: '127.0.0.1',
       listeners: [],
@@ -114,7 +116,7 @@ function rejectsWith(code: string, message?: RegExp) {
   };
 }
 
-test('an address gets a code by mail from relay-desk@<host>; the code verifies it once', async (t) => {
+test('with direct delivery an address gets a code by mail from relay-desk@<host>; the code verifies it once', async (t) => {
   const h = await harness(t);
   const added = await h.api['senders.addAddress']({ address: 'Info@Company.example' });
   assert.equal(added.address, 'info@company.example');
@@ -325,4 +327,70 @@ test('once its domain is removed, a covered address is pending with no code sent
   // It now needs its own code, which can be sent.
   await h.api['senders.resendCode']({ address: 'anna@company.example' });
   assert.deepEqual(h.mails.at(-1)?.to, ['anna@company.example']);
+});
+
+test('codes are mailed from: the smarthost account\'s address, this machine\'s name only with direct delivery, else nothing until one is chosen', async (t) => {
+  const h = await harness(t);
+  const setUpstream = (upstream: StoreData['upstream']) => h.ctx.store.update((d) => void (d.upstream = upstream));
+  const codeFrom = async () => (await h.api['senders.list']({})).codeFrom;
+  assert.deepEqual(await codeFrom(), { chosen: null, from: 'relay-desk@office-pc.example', source: 'machine-name', problem: null });
+
+  const smarthost = { mode: 'smarthost', host: 'smtp.example', port: 587, security: 'starttls', rejectUnauthorized: true } as const;
+  await setUpstream({ ...smarthost, user: 'Relay@Company.example' });
+  assert.deepEqual(await codeFrom(), { chosen: null, from: 'relay@company.example', source: 'smarthost-account', problem: null });
+  await h.api['senders.addAddress']({ address: 'info@company.example' });
+  assert.equal(h.mails.at(-1)?.from, 'relay@company.example');
+  assert.match(h.mails.at(-1)?.content ?? '', /^From: Relay Desk <relay@company\.example>\r$/m);
+
+  // An account that is no address (an old-style login name), or none: no code goes out until the admin chooses.
+  for (const user of ['relayuser', null]) {
+    await setUpstream({ ...smarthost, user });
+    const view = await codeFrom();
+    assert.deepEqual([view.from, view.source], [null, null]);
+    assert.equal(view.problem?.code, 'no_address');
+    assert.match(view.problem?.message ?? '', /^No address is chosen to mail codes from, and the smarthost logs in with no account address to use instead: verify your domain under Senders/);
+    await assert.rejects(
+      h.api['senders.resendCode']({ address: 'info@company.example' }),
+      rejectsWith('mail_failed', /could not be sent to info@company\.example: no address is chosen to mail codes from/),
+    );
+  }
+  await setUpstream({ mode: 'none' });
+  assert.deepEqual((await codeFrom()).problem, { code: 'no_upstream', message: 'No upstream is set: choose a smarthost or direct delivery under Server first.' });
+  assert.deepEqual(await startAddressVerification(h.ctx, 'sales@company.example'), {
+    result: 'not-mailed',
+    reason: 'no upstream is set: choose a smarthost or direct delivery under Server first',
+  });
+});
+
+test('the address codes are mailed from may be chosen among verified senders and the smarthost account; it stops working when it stops being one', async (t) => {
+  const h = await harness(t);
+  await h.ctx.store.update((d) => void (d.upstream = { mode: 'smarthost', host: 'smtp.example', port: 587, security: 'starttls', user: 'relay@isp.example', rejectUnauthorized: true }));
+  await assert.rejects(
+    h.api['senders.setCodeFrom']({ address: 'it@company.example' }),
+    rejectsWith('code_from_not_verified', /^it@company\.example is not a verified sender: verify it \(or its domain\) under Senders first, or choose the smarthost account relay@isp\.example\.$/),
+  );
+  await assert.rejects(h.api['senders.setCodeFrom']({ address: 'not an address' }), rejectsWith('invalid_address'));
+  assert.deepEqual(await h.api['senders.setCodeFrom']({ address: 'RELAY@isp.example' }), {
+    chosen: 'relay@isp.example',
+    from: 'relay@isp.example',
+    source: 'chosen',
+    problem: null,
+  });
+
+  await addVerifiedDomain(h, 'company.example');
+  assert.deepEqual(await h.api['senders.setCodeFrom']({ address: 'IT@company.example' }), { chosen: 'it@company.example', from: 'it@company.example', source: 'chosen', problem: null });
+  await h.api['senders.addAddress']({ address: 'billing@shop.example' });
+  assert.equal(h.mails.at(-1)?.from, 'it@company.example');
+  assert.equal(h.ctx.store.data.senders.codeFrom, 'it@company.example', 'kept in the settings');
+
+  await h.api['senders.removeDomain']({ domain: 'company.example' });
+  const stale = (await h.api['senders.list']({})).codeFrom;
+  assert.deepEqual([stale.chosen, stale.from], ['it@company.example', null]);
+  assert.deepEqual(stale.problem, {
+    code: 'chosen_not_verified',
+    message: 'Codes are to be mailed from it@company.example, which is no longer a verified sender: choose another address to mail them from.',
+  });
+  await assert.rejects(h.api['senders.resendCode']({ address: 'billing@shop.example' }), rejectsWith('mail_failed', /no longer a verified sender/));
+
+  assert.deepEqual(await h.api['senders.setCodeFrom']({ address: null }), { chosen: null, from: 'relay@isp.example', source: 'smarthost-account', problem: null });
 });

@@ -20,6 +20,7 @@ import { addPendingAddress, confirm, findAddress, sendCode, since } from './send
 import { checkVerificationRecord, describeDkimRecord, txtLookup } from './senders/dns-check.js';
 import { addressKey, domainKey, parseAddress, parseDomain, sameAddress, sameDomain } from './senders/names.js';
 import { DKIM_SELECTOR, generateDkimKey, newToken, verificationValue } from './senders/records.js';
+import { chooseCodeFrom, codeFromView } from './senders/code-from.js';
 import { exclusive } from './senders/exclusive.js';
 import { addressStatus, coveringDomain } from './senders/status.js';
 import { addressView, authorizedIndex, domainView } from './senders/views.js';
@@ -39,6 +40,7 @@ type SendersApi = Pick<
   | 'senders.confirmAddress'
   | 'senders.resendCode'
   | 'senders.removeAddress'
+  | 'senders.setCodeFrom'
 >;
 
 /** The vault entry holding a verified domain's DKIM private key (PKCS#8 PEM). */
@@ -98,6 +100,7 @@ export function sendersService(ctx: HostContext): SendersApi {
       return Promise.resolve({
         domains: [...domains].sort((a, b) => a.domain.localeCompare(b.domain)).map((d) => domainView(d, index)),
         addresses: [...addresses].sort((a, b) => a.address.localeCompare(b.address)).map((a) => addressView(ctx.store.data, a, index)),
+        codeFrom: codeFromView(ctx),
       });
     },
 
@@ -209,6 +212,8 @@ export function sendersService(ctx: HostContext): SendersApi {
       await ctx.usersChanged(usersWithAddress(ctx, address));
       return view;
     },
+
+    'senders.setCodeFrom': ({ address }) => exclusive(ctx, () => chooseCodeFrom(ctx, address)),
 
     'senders.removeAddress': async ({ address: input }) => {
       const address = parseAddress(input);

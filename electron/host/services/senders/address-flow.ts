@@ -8,6 +8,7 @@ import type { AddressView } from '../../../api/schemas/senders.js';
 import type { HostContext } from '../../context.js';
 import type { SenderAddress, StoreData } from '../../store/schema.js';
 import { CODE_DIGITS, checkCode, codeMessage, codeVaultName, humanDate, newCode, parseCodeEntry, type CodeEntry } from './address-codes.js';
+import { codeMailFrom } from './code-from.js';
 import { exclusive } from './exclusive.js';
 import { parseAddress } from './names.js';
 import { coveringDomain } from './status.js';
@@ -78,9 +79,11 @@ export async function sendCode(ctx: HostContext, address: string): Promise<void>
  * leaves the earlier code working.
  */
 async function mailCode(ctx: HostContext, address: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const sender = codeMailFrom(ctx);
+  if (!sender.ok) return sender;
+  const { from } = sender;
   const now = new Date();
   const { code, entry } = newCode(now);
-  const from = `relay-desk@${ctx.hostname()}`;
   try {
     await ctx.submitMail({ from, to: [address], content: codeMessage({ from, to: address, code, hostname: ctx.hostname(), now }) });
   } catch (err) {
