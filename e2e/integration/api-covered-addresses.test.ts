@@ -33,6 +33,14 @@ test('a user\'s address at a verified domain is covered: no code is mailed, and 
     { address: 'anna@company.example', status: 'covered', coveredBy: 'company.example' },
     { address: 'news@marketing.company.example', status: 'covered', coveredBy: 'company.example' },
   ]);
+  assert.deepEqual(created.verification, {
+    mailed: [],
+    covered: [
+      { address: 'anna@company.example', domain: 'company.example' },
+      { address: 'news@marketing.company.example', domain: 'company.example' },
+    ],
+    notMailed: [],
+  });
   const listed = await ok(relay, 'senders.list', {});
   assert.deepEqual(
     listed.addresses.map((a) => [a.address, a.status, a.coveredBy, a.codeSentAt]),

@@ -44,6 +44,16 @@ const UserFields = {
 /** A user with the password that was just made: shown once, never again. */
 const WithPassword = z.object({ user: UserViewSchema, password: z.string() });
 
+/** What a change did about the addresses new to Relay Desk: each was mailed a code, needed none, or could not be mailed one. */
+export const VerificationSchema = z.object({
+  mailed: z.array(z.string()),
+  /** At a verified domain: no code needed. */
+  covered: z.array(z.object({ address: z.string(), domain: z.string() })),
+  /** Still pending: `reason` says why no code went out ("no upstream is set: …"). */
+  notMailed: z.array(z.object({ address: z.string(), reason: z.string() })),
+});
+export type Verification = z.infer<typeof VerificationSchema>;
+
 export const usersMethods = {
   'lists.list': { input: NoInput, output: z.object({ lists: z.array(ListViewSchema) }) },
   /** Names are compared ignoring case: "smtp+" is taken when "SMTP+" exists. */
@@ -74,8 +84,8 @@ export const usersMethods = {
     output: z.object({ users: z.array(UserViewSchema), total: z.number().int() }),
   },
   'users.get': { input: z.object({ name: UserName }).strict(), output: UserViewSchema },
-  'users.create': { input: z.object(UserFields).strict(), output: WithPassword },
-  'users.update': { input: z.object({ name: UserName, ...UserFields }).strict(), output: UserViewSchema },
+  'users.create': { input: z.object(UserFields).strict(), output: WithPassword.extend({ verification: VerificationSchema }) },
+  'users.update': { input: z.object({ name: UserName, ...UserFields }).strict(), output: UserViewSchema.extend({ verification: VerificationSchema }) },
   'users.resetPassword': { input: z.object({ name: UserName }).strict(), output: WithPassword },
   'users.delete': { input: z.object({ name: UserName }).strict(), output: z.object({ deleted: z.string() }) },
 } as const;

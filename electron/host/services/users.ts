@@ -7,7 +7,7 @@
 import { randomInt } from 'node:crypto';
 import { createVerifier } from '../../../relay/verifier.js';
 import { ApiError, type ApiImplementation } from '../../api/contract.js';
-import type { UserView } from '../../api/schemas/users.js';
+import type { UserView, Verification } from '../../api/schemas/users.js';
 import type { HostContext } from '../context.js';
 import type { StoreData, StoredUser } from '../store/schema.js';
 import { parseEntries } from './entries.js';
@@ -95,10 +95,16 @@ export function usersService(ctx: HostContext): UsersApi {
    * admin: an address whose code could not be mailed stays pending, shown so
    * on the user and under Senders, where the code can be sent again.
    */
-  const verifyNewAddresses = async (addresses: string[] | undefined) => {
+  const verifyNewAddresses = async (addresses: string[] | undefined): Promise<Verification> => {
+    const done: Verification = { mailed: [], covered: [], notMailed: [] };
     for (const address of addresses ?? []) {
-      if (!isSenderAddress(store.data, address)) await startAddressVerification(ctx, address);
+      if (isSenderAddress(store.data, address)) continue;
+      const start = await startAddressVerification(ctx, address);
+      if (start.result === 'mailed') done.mailed.push(address);
+      else if (start.result === 'covered') done.covered.push({ address, domain: start.domain });
+      else if (start.result === 'not-mailed') done.notMailed.push({ address, reason: start.reason });
     }
+    return done;
   };
 
   const setPassword = async (name: string) => {
@@ -148,9 +154,9 @@ export function usersService(ctx: HostContext): UsersApi {
         await store.update((_, users) => users.delete(user.name));
         throw err;
       }
-      await verifyNewAddresses(senders.addresses);
+      const verification = await verifyNewAddresses(senders.addresses);
       await ctx.usersChanged([user.name]);
-      return { user: view(store.data, find(store.users, user.name)), password };
+      return { user: view(store.data, find(store.users, user.name)), password, verification };
     },
 
     'users.update': async ({ name, ...changes }) => {
@@ -169,10 +175,10 @@ export function usersService(ctx: HostContext): UsersApi {
         if (senders.trustedClients) user.trustedClients = senders.trustedClients;
         users.put(user);
       });
-      await verifyNewAddresses(senders.addresses);
+      const verification = await verifyNewAddresses(senders.addresses);
       // A note is the admin's alone: the relay is not told.
       if (Object.keys(changes).some((key) => key !== 'note')) await ctx.usersChanged([name]);
-      return view(store.data, find(store.users, name));
+      return { ...view(store.data, find(store.users, name)), verification };
     },
 
     'users.resetPassword': async ({ name }) => {
