@@ -30,8 +30,10 @@ export function SendersSection({ form, errors, user, verifiedDomains, onChange }
       <DomainPicker
         verified={verifiedDomains.domains}
         chosen={form.domains}
+        pick={form.domainPick}
         statusOf={domainStatus}
         error={errors.domains ?? verifiedDomains.error ?? undefined}
+        onPick={(domainPick) => onChange({ domainPick }, 'domains')}
         onChange={(domains) => onChange({ domains }, 'domains')}
       />
       <EntryListField
