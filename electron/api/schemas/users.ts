@@ -84,6 +84,8 @@ export const usersMethods = {
     output: z.object({ users: z.array(UserViewSchema), total: z.number().int() }),
   },
   'users.get': { input: z.object({ name: UserName }).strict(), output: UserViewSchema },
+  /** The name users.create gives the next user (s<accountId>_<n>), for the Add dialog to show before it is made. */
+  'users.nextName': { input: NoInput, output: z.object({ name: z.string() }) },
   'users.create': { input: z.object(UserFields).strict(), output: WithPassword.extend({ verification: VerificationSchema }) },
   'users.update': { input: z.object({ name: UserName, ...UserFields }).strict(), output: UserViewSchema.extend({ verification: VerificationSchema }) },
   'users.resetPassword': { input: z.object({ name: UserName }).strict(), output: WithPassword },

@@ -15,7 +15,10 @@ import { findList, listFor } from './lists.js';
 import { queryUsers } from './user-query.js';
 import { addressStatus, coveringDomain, domainStatus, isSenderAddress, startAddressVerification } from './senders.js';
 
-type UsersApi = Pick<ApiImplementation, 'users.list' | 'users.get' | 'users.create' | 'users.update' | 'users.resetPassword' | 'users.delete'>;
+type UsersApi = Pick<
+  ApiImplementation,
+  'users.list' | 'users.get' | 'users.nextName' | 'users.create' | 'users.update' | 'users.resetPassword' | 'users.delete'
+>;
 type UserChanges = Parameters<ApiImplementation['users.update']>[0];
 
 const LETTERS = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ';
@@ -58,6 +61,11 @@ function view(data: Readonly<StoreData>, user: StoredUser): UserView {
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
   };
+}
+
+/** The n-th user's name; n is never reused. */
+function userName(data: Readonly<StoreData>, n: number): string {
+  return `s${data.accountId}_${n}`;
 }
 
 function find(users: { get(name: string): StoredUser | undefined }, name: string): StoredUser {
@@ -125,12 +133,14 @@ export function usersService(ctx: HostContext): UsersApi {
 
     'users.get': ({ name }) => Promise.resolve(view(store.data, find(store.users, name))),
 
+    'users.nextName': () => Promise.resolve({ name: userName(store.data, store.data.nextUserNumber) }),
+
     'users.create': async (input) => {
       const senders = parseSenders(store.data, input);
       const now = new Date().toISOString();
       const user = await store.update((draft, users) => {
         const created: StoredUser = {
-          name: `s${draft.accountId}_${draft.nextUserNumber}`,
+          name: userName(draft, draft.nextUserNumber),
           list: listFor(draft, input.list, now),
           active: input.active ?? true,
           priority: input.priority ?? 3,

@@ -3,7 +3,8 @@ import Typography from '@mui/material/Typography';
 import type { UserView } from '../../../../electron/api/schemas/users.js';
 import { DomainPicker } from './DomainPicker.js';
 import { EntryListField } from './EntryListField.js';
-import type { FieldErrors, UserForm } from './userForm.js';
+import { NoSenderWarning } from './NoSenderWarning.js';
+import { hasSender, type FieldErrors, type UserForm } from './userForm.js';
 import type { VerifiedDomains } from './useVerifiedDomains.js';
 
 export interface SendersSectionProps {
@@ -48,6 +49,7 @@ export function SendersSection({ form, errors, user, verifiedDomains, onChange }
         onText={(addressText) => onChange({ addressText }, 'addresses')}
         onEntries={(addresses) => onChange({ addresses }, 'addresses')}
       />
+      {!hasSender(form) && <NoSenderWarning />}
       <EntryListField
         id="user-trusted-clients"
         label="Trusted device addresses"

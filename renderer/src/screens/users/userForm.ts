@@ -40,6 +40,11 @@ function joined(entries: string[], text: string): string {
 
 export type FieldErrors = Partial<Record<string, string>>;
 
+/** Whether saving the form leaves the user with a domain or address to send as (text not yet added counts, as it is saved). */
+export function hasSender(form: UserForm): boolean {
+  return form.domains.length > 0 || form.domainPick !== '' || form.addresses.length > 0 || form.addressText.trim() !== '';
+}
+
 /** The API input for a form, or the errors that keep it from being sent. */
 export function toInput(form: UserForm): { input: MethodInput<'users.create'> } | { errors: FieldErrors } {
   const limit = form.rateLimit.trim();
