@@ -76,7 +76,7 @@ test('with no upstream, or a smarthost without an account address and nothing ch
   const view = (await ok(relay, 'senders.list', {})).codeFrom;
   assert.equal(view.from, null);
   assert.equal(view.problem?.code, 'no_address');
-  assert.match(view.problem?.message ?? '', /^No address is chosen to mail codes from, and the smarthost logs in with no account address to use instead/);
+  assert.match(view.problem.message, /^No address is chosen to mail codes from, and the smarthost logs in with no account address to use instead/);
   assert.match(apiError(await relay.call('senders.resendCode', { address: 'billing@shop.example' })).message, /could not be sent to billing@shop\.example: no address is chosen to mail codes from/);
   assert.deepEqual(await upstream.received(), []);
 });

@@ -348,7 +348,7 @@ test('codes are mailed from: the smarthost account\'s address, this machine\'s n
     const view = await codeFrom();
     assert.deepEqual([view.from, view.source], [null, null]);
     assert.equal(view.problem?.code, 'no_address');
-    assert.match(view.problem?.message ?? '', /^No address is chosen to mail codes from, and the smarthost logs in with no account address to use instead: verify your domain under Senders/);
+    assert.match(view.problem.message, /^No address is chosen to mail codes from, and the smarthost logs in with no account address to use instead: verify your domain under Senders/);
     await assert.rejects(
       h.api['senders.resendCode']({ address: 'info@company.example' }),
       rejectsWith('mail_failed', /could not be sent to info@company\.example: no address is chosen to mail codes from/),

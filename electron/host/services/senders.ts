@@ -18,7 +18,7 @@ import type { SenderDomain, StoreData } from '../store/schema.js';
 import { codeVaultName } from './senders/address-codes.js';
 import { addPendingAddress, confirm, findAddress, sendCode, since } from './senders/address-flow.js';
 import { checkVerificationRecord, describeDkimRecord, txtLookup } from './senders/dns-check.js';
-import { addressKey, domainKey, parseAddress, parseDomain, sameAddress, sameDomain } from './senders/names.js';
+import { parseAddress, parseDomain, sameAddress, sameDomain } from './senders/names.js';
 import { DKIM_SELECTOR, generateDkimKey, newToken, verificationValue } from './senders/records.js';
 import { chooseCodeFrom, codeFromView } from './senders/code-from.js';
 import { exclusive } from './senders/exclusive.js';

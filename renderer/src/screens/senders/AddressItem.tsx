@@ -69,7 +69,7 @@ export function AddressItem({ client, address, onChanged, onRemove }: AddressIte
       )}
       {pending && address.codeSentAt && (
         // A new code starts a fresh form: the old code's errors no longer apply.
-        <CodeForm key={address.codeSentAt ?? ''} client={client} address={address.address} onVerified={onChanged} onBusy={setConfirming} />
+        <CodeForm key={address.codeSentAt} client={client} address={address.address} onVerified={onChanged} onBusy={setConfirming} />
       )}
       {problem && <Alert severity="error">{problem}</Alert>}
       <AuthorizedUsers users={address.authorizedUsers} pending={pending} />
