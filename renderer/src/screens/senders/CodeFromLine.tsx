@@ -26,8 +26,9 @@ export interface CodeFromLineProps {
 /** Which address the code mails come from ("Codes are mailed from X; change"), or why none can be mailed. */
 export function CodeFromLine({ client, codeFrom, onChanged }: CodeFromLineProps) {
   const [editing, setEditing] = useState(false);
-  const change = (
-    <Button size="small" onClick={() => setEditing(true)} aria-label="Change the address codes are mailed from">
+  // In the warning, the button takes the warning's text colour: the theme's blue on it is too faint to read (WCAG contrast).
+  const change = (color: 'primary' | 'inherit') => (
+    <Button size="small" color={color} onClick={() => setEditing(true)} aria-label="Change the address codes are mailed from">
       Change
     </Button>
   );
@@ -38,11 +39,11 @@ export function CodeFromLine({ client, codeFrom, onChanged }: CodeFromLineProps)
           <Typography variant="body2">
             Codes are mailed from <strong>{codeFrom.from}</strong> ({SOURCES[codeFrom.source]}).
           </Typography>
-          {!editing && change}
+          {!editing && change('primary')}
         </Stack>
       ) : (
         // Without an upstream no address helps: the words send the admin to the Server screen.
-        <Alert severity="warning" action={editing || codeFrom.problem?.code === 'no_upstream' ? undefined : change}>
+        <Alert severity="warning" action={editing || codeFrom.problem?.code === 'no_upstream' ? undefined : change('inherit')}>
           No code can be mailed. {codeFrom.problem?.message}
         </Alert>
       )}
