@@ -1,8 +1,10 @@
 /**
  * Verified senders: domains proven through a DNS TXT record, addresses
- * through a code mailed to them. Only verified senders authorize a user to
- * send. A domain change reaches the relay through ctx.relayChanged() (the
- * configuration carries the domains' DKIM keys); an address change only
+ * through a code mailed to them, or covered by a verified domain they are at
+ * (senders/status.ts). Only verified senders authorize a user to send. A
+ * domain change reaches the relay through ctx.relayChanged() (the
+ * configuration carries the domains' DKIM keys, and which addresses they
+ * cover); an address change only
  * through the users it is authorized for (ctx.usersChanged()). A verified domain
  * also gets a DKIM key, whose private half lives in the vault as
  * `dkim:<domain>`.
