@@ -13,7 +13,7 @@ import { Scheduler } from './queue/scheduler.js';
 import { newQueueId, Spool } from './queue/spool.js';
 import { AuthFailureLimiter, Authenticator } from './session/auth.js';
 import { ConnectionGuard } from './session/connection-guard.js';
-import { TrustedClients } from './session/policy.js';
+import { splitAddress, TrustedClients } from './session/policy.js';
 import { RateLimiter } from './session/rate-limit.js';
 import { createSessionHooks } from './session/smtp-session.js';
 import './smtp-server-patches.js';
@@ -212,7 +212,8 @@ async function submit(message: Extract<ControlMessage, { type: 'submit' }>): Pro
       acceptedAt: Date.now(),
       from: message.from,
       subject: '',
-      fromDomain: null,
+      // Signed with the domain's DKIM key when it is a verified domain, as a user's mail is.
+      fromDomain: splitAddress(message.from)?.domain ?? null,
       campaign: null,
       tls: false,
     },

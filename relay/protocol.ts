@@ -75,6 +75,16 @@ export function allowsClearTextLogin(listener: Pick<ListenerConfig, 'encryption'
 export const TlsConfigSchema = z.object({ key: z.string().min(1), cert: z.string().min(1) });
 export type TlsConfig = z.infer<typeof TlsConfigSchema>;
 
+/**
+ * Whether a verified domain vouches for an address's domain: the domain
+ * itself and its subdomains ("company.com" covers "marketing.company.com",
+ * never "evil-company.com"). Both are lower-case ASCII. The relay decides by
+ * it who may send, and the host which addresses need no code of their own.
+ */
+export function domainCovers(domain: string, addressDomain: string): boolean {
+  return addressDomain === domain || addressDomain.endsWith(`.${domain}`);
+}
+
 export const SenderSchema = z.object({
   kind: z.enum(['domain', 'address']),
   /** Lower-case domain ("company.com") or address ("info@company.com"). */

@@ -57,7 +57,7 @@ function freshSettings(modules, smtpPort) {
     installationId: `bench-${Math.random().toString(36).slice(2, 12)}`,
     nextUserNumber: 0,
     lists: [{ name: modules.DEFAULT_LIST, createdAt: new Date().toISOString() }],
-    senders: { domains: [], addresses: [] },
+    senders: { domains: [], addresses: [], codeFrom: null },
     server: {
       listenAddress: '127.0.0.1',
       listeners: [{ port: smtpPort, encryption: 'starttls', requireTlsForAuth: false }],
@@ -99,20 +99,20 @@ function seedUser(accountId, n, at) {
  * one store change, one vault change.
  */
 export async function seed(dataDir, smtpPort, USERS) {
-  const [store, usersFile, schema, vaultModule, secrets, defaults, users, verifier, certificate, lan, records] = await Promise.all([
+  const [store, usersFile, schema, vaultModule, secrets, defaults, lists, verifier, certificate, lan, records] = await Promise.all([
     import(dist('electron/host/store/store.js')),
     import(dist('electron/host/store/users-file.js')),
     import(dist('electron/host/store/schema.js')),
     import(dist('electron/host/vault.js')),
     import(dist('electron/host/secrets.js')),
     import(dist('electron/host/relay-defaults.js')),
-    import(dist('electron/host/services/users.js')),
+    import(dist('electron/host/services/lists.js')),
     import(dist('relay/verifier.js')),
     import(dist('electron/host/services/server/certificate.js')),
     import(dist('electron/host/services/server/lan-addresses.js')),
     import(dist('electron/host/services/senders/records.js')),
   ]);
-  const modules = { STORE_VERSION: schema.STORE_VERSION, DEFAULT_LIST: users.DEFAULT_LIST, DEFAULT_LIMITS: defaults.DEFAULT_LIMITS };
+  const modules = { STORE_VERSION: schema.STORE_VERSION, DEFAULT_LIST: lists.DEFAULT_LIST, DEFAULT_LIMITS: defaults.DEFAULT_LIMITS };
   const started = now();
   const settings = await store.Store.open(dataDir, () => freshSettings(modules, smtpPort));
   const { installationId, accountId } = settings.data;

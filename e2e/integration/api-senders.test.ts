@@ -7,13 +7,13 @@
  * explicit clock in electron/test/senders-codes.test.ts.
  */
 import assert from 'node:assert/strict';
-import { hostname } from 'node:os';
 import { test } from 'node:test';
 import { apiError, ok, type ErrorBody } from '../fixtures/api.js';
 import { verifyDkim } from '../fixtures/dkim.js';
 import { startDns } from '../fixtures/dns.js';
 import { headerValues, verificationCode } from '../fixtures/messages.js';
 import { startRelayDesk, type ApiResponse } from '../fixtures/relay-desk.js';
+import { SMARTHOST_ACCOUNT, smarthostWithAccount } from '../fixtures/scenario.js';
 import { swaks } from '../fixtures/smtp-clients.js';
 import { startUpstream } from '../fixtures/upstream.js';
 
@@ -200,8 +200,8 @@ test('each sender names the users authorized for it: how many, and the first fiv
 });
 
 test('addresses: the code arrives by mail, a wrong one is refused with the tries left, the right one verifies once', async (t) => {
-  const upstream = await startUpstream(t);
-  const relay = await startRelayDesk(t, { upstream });
+  const relay = await startRelayDesk(t);
+  const upstream = await smarthostWithAccount(t, relay);
 
   const noAt = error(await relay.call('senders.addAddress', { address: 'company.example' }));
   assert.deepEqual(
@@ -222,9 +222,11 @@ test('addresses: the code arrives by mail, a wrong one is refused with the tries
   const [mail] = await upstream.waitForMessages(1);
   assert.ok(mail);
   assert.deepEqual(mail.rcptTos, ['info@company.example']);
-  assert.equal(mail.mailFrom, `relay-desk@${hostname()}`);
+  // From the smarthost account: the provider vouches for no other address.
+  assert.equal(mail.mailFrom, SMARTHOST_ACCOUNT.user);
+  assert.equal(mail.authUser, SMARTHOST_ACCOUNT.user);
   assert.deepEqual(headerValues(mail.raw, 'Subject'), ['Your Relay Desk verification code']);
-  assert.deepEqual(headerValues(mail.raw, 'From'), [`Relay Desk <relay-desk@${hostname()}>`]);
+  assert.deepEqual(headerValues(mail.raw, 'From'), [`Relay Desk <${SMARTHOST_ACCOUNT.user}>`]);
   assert.deepEqual(headerValues(mail.raw, 'Content-Type'), ['text/plain; charset=utf-8']);
   assert.match(mail.raw.toString('utf8'), /valid for 24 hours/);
   const code = verificationCode(mail);
@@ -248,8 +250,8 @@ test('addresses: the code arrives by mail, a wrong one is refused with the tries
 });
 
 test('addresses: five wrong codes void the code; a resent code replaces it and works', async (t) => {
-  const upstream = await startUpstream(t);
-  const relay = await startRelayDesk(t, { upstream });
+  const relay = await startRelayDesk(t);
+  const upstream = await smarthostWithAccount(t, relay);
   await ok(relay, 'senders.addAddress', { address: 'scanner@company.example' });
   const first = verificationCode((await upstream.waitForMessages(1))[0]);
   const wrongCode = first === '000000' ? '000001' : '000000';
@@ -279,8 +281,8 @@ test('addresses: five wrong codes void the code; a resent code replaces it and w
 });
 
 test('addresses: a user\'s new address starts its verification; removing the address takes it off the user', async (t) => {
-  const upstream = await startUpstream(t);
-  const relay = await startRelayDesk(t, { upstream });
+  const relay = await startRelayDesk(t);
+  const upstream = await smarthostWithAccount(t, relay);
   const { user } = await ok(relay, 'users.create', { addresses: 'billing@company.example' });
   assert.deepEqual(user.addresses, [{ address: 'billing@company.example', status: 'pending' }]);
   const [mail] = await upstream.waitForMessages(1);
@@ -297,8 +299,8 @@ test('addresses: a user\'s new address starts its verification; removing the add
 });
 
 test('an address confirmed after its user was made lets that user send from it at once; removed, it no longer does', async (t) => {
-  const upstream = await startUpstream(t);
-  const relay = await startRelayDesk(t, { upstream });
+  const relay = await startRelayDesk(t);
+  const upstream = await smarthostWithAccount(t, relay);
   // A new user's address starts its verification: the code goes out through the upstream.
   const { user, password } = await ok(relay, 'users.create', { addresses: 'billing@company.example' });
   const [codeMail] = await upstream.waitForMessages(1);

@@ -14,6 +14,7 @@ import type { RelayState } from '../../electron/api/contract.js';
 import { assertOneLineError, cli, cliJson, cliOk, type CliResult } from '../fixtures/cli.js';
 import { freePort } from '../fixtures/ports.js';
 import { startRelayDesk, type RelayDesk } from '../fixtures/relay-desk.js';
+import { smarthostWithAccount } from '../fixtures/scenario.js';
 import { swaks } from '../fixtures/smtp-clients.js';
 import { tempDir } from '../fixtures/temp.js';
 import { startUpstream } from '../fixtures/upstream.js';
@@ -184,8 +185,8 @@ test('upstream set --password-stdin: the password reaches the smarthost and no o
 });
 
 test('sender add-address and confirm: the code mailed through the upstream verifies the address, which a user may then send from', async (t) => {
-  const upstream = await startUpstream(t);
-  const relay = await startRelayDesk(t, { upstream });
+  const relay = await startRelayDesk(t);
+  const upstream = await smarthostWithAccount(t, relay);
   const address = 'clerk@office.example';
   assert.equal(
     await cliOk(['sender', 'add-address', address, ...at(relay)]),

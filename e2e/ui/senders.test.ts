@@ -12,8 +12,7 @@ import { openPage, screenshot, settled } from '../fixtures/browser.js';
 import { startDns } from '../fixtures/dns.js';
 import { verificationCode } from '../fixtures/messages.js';
 import { startRelayDesk } from '../fixtures/relay-desk.js';
-import { verifyDomain } from '../fixtures/scenario.js';
-import { startUpstream } from '../fixtures/upstream.js';
+import { smarthostWithAccount, verifyDomain } from '../fixtures/scenario.js';
 
 const PENDING_ADDRESS = 'Pending — enter the code mailed to it';
 
@@ -111,8 +110,8 @@ test('an admin adds a domain, is told exactly why each check fails, and sees it 
 });
 
 test('an admin adds an address, enters the mailed code, and sees which users wait for a pending one', async (t) => {
-  const upstream = await startUpstream(t);
-  const relay = await startRelayDesk(t, { upstream });
+  const relay = await startRelayDesk(t);
+  const upstream = await smarthostWithAccount(t, relay);
   // A user's new address starts its verification at once.
   const { user } = await ok(relay, 'users.create', { note: 'Billing app', addresses: 'billing@company.example' });
   const page = await openPage(t);

@@ -1,37 +1,62 @@
-/** `relay-desk list`: the lists SMTP users belong to (a fresh install has "SMTP+"). */
+/** `relay-desk list`: the lists that SMTP users belong to (a fresh install has "SMTP+"). */
 import { COMMON_HELP, dataDirOf, parseCommand, subcommand, type CommandGroup } from './args.js';
 import { connect } from './connect.js';
 import { print, printJson, table, when } from './output.js';
 
 const HELP = `Usage:
-  relay-desk list add NAME    create a list (users are put in one with: relay-desk user add --list NAME)
-  relay-desk list ls          show the lists and how many users each has
+  relay-desk list add NAME           create a list (users are put in one with: relay-desk user add --list NAME)
+  relay-desk list ls                 show the lists and how many users each has
+  relay-desk list rename NAME NEW    rename a list; its users move with it
+  relay-desk list delete NAME        delete an empty list (move or delete its users first); the last list stays
 
---json: "list add" prints the new list, "list ls" prints {"lists": [...]} as the API returns them.
+List names are compared ignoring case: "smtp+" is the list "SMTP+".
+
+--json: "list add" and "list rename" print the list, "list ls" prints {"lists": [...]} and "list delete"
+{"deleted": NAME}, as the API returns them.
 
 ${COMMON_HELP}`;
 
 export const listsGroup: CommandGroup = {
   name: 'list',
-  subcommands: 'add|ls',
+  subcommands: 'add|ls|rename|delete',
   summary: 'lists that SMTP users belong to',
   help: HELP,
   async run(args) {
-    const sub = subcommand('list', args, ['add', 'ls'], { list: 'ls' });
+    const sub = subcommand('list', args, ['add', 'ls', 'rename', 'delete'], { list: 'ls', rm: 'delete', mv: 'rename' });
     const rest = args.slice(1);
-    if (sub === 'add') {
-      const { values, positionals } = parseCommand('list add', rest, {}, ['NAME']);
-      const api = await connect(dataDirOf(values));
-      const list = await api.call('lists.create', { name: positionals[0] ?? '' });
-      if (values.json) printJson(list);
-      else print(`List "${list.name}" created.`);
-      return 0;
+    switch (sub) {
+      case 'add': {
+        const { values, positionals } = parseCommand('list add', rest, {}, ['NAME']);
+        const api = await connect(dataDirOf(values));
+        const list = await api.call('lists.create', { name: positionals[0] ?? '' });
+        if (values.json) printJson(list);
+        else print(`List "${list.name}" created.`);
+        return 0;
+      }
+      case 'rename': {
+        const { values, positionals } = parseCommand('list rename', rest, {}, ['NAME', 'NEW']);
+        const api = await connect(dataDirOf(values));
+        const list = await api.call('lists.rename', { name: positionals[0] ?? '', newName: positionals[1] ?? '' });
+        if (values.json) printJson(list);
+        else print(`List renamed to "${list.name}"${list.users > 0 ? `, with its ${list.users} user${list.users === 1 ? '' : 's'}` : ''}.`);
+        return 0;
+      }
+      case 'delete': {
+        const { values, positionals } = parseCommand('list delete', rest, {}, ['NAME']);
+        const api = await connect(dataDirOf(values));
+        const result = await api.call('lists.delete', { name: positionals[0] ?? '' });
+        if (values.json) printJson(result);
+        else print(`List "${result.deleted}" deleted.`);
+        return 0;
+      }
+      case 'ls': {
+        const { values } = parseCommand('list ls', rest, {});
+        const api = await connect(dataDirOf(values));
+        const result = await api.call('lists.list', {});
+        if (values.json) printJson(result);
+        else print(table(['NAME', 'USERS', 'CREATED'], result.lists.map((l) => [l.name, String(l.users), when(l.createdAt)])));
+        return 0;
+      }
     }
-    const { values } = parseCommand('list ls', rest, {});
-    const api = await connect(dataDirOf(values));
-    const result = await api.call('lists.list', {});
-    if (values.json) printJson(result);
-    else print(table(['NAME', 'USERS', 'CREATED'], result.lists.map((l) => [l.name, String(l.users), when(l.createdAt)])));
-    return 0;
   },
 };

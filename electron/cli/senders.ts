@@ -4,8 +4,8 @@
  * verified senders can be authorized for SMTP users.
  */
 import type { DnsRecord } from '../api/schemas/common.js';
-import type { DomainView } from '../api/schemas/senders.js';
-import { CliError, COMMON_HELP, dataDirOf, parseCommand, subcommand, type CommandGroup } from './args.js';
+import type { CodeFromView, DomainView } from '../api/schemas/senders.js';
+import { CliError, COMMON_HELP, COMMON_OPTIONS, dataDirOf, parseCommand, parseStrict, subcommand, UsageError, type CommandGroup } from './args.js';
 import { connect } from './connect.js';
 import { print, printJson, table, when } from './output.js';
 
@@ -18,6 +18,9 @@ const HELP = `Usage:
   relay-desk sender remove-domain DOMAIN    no longer a sender (users lose it too)
   relay-desk sender remove-address ADDRESS
   relay-desk sender list                    every sender, its status and how it was verified
+  relay-desk sender code-from [ADDRESS | --default]
+                                            show or choose the address codes are mailed from: a verified address,
+                                            one at a verified domain, or the smarthost account's (the default)
 
 --json: "add-domain" prints {"domain": DOMAIN, "records": [{"type": "TXT", "name": ..., "value": ...}]};
 "check" prints {"domain": {...}, "verified": true|false, "reason": ...}; the others print what the API returns.
@@ -37,6 +40,17 @@ function dkimRecords(domain: DomainView): DnsRecord[] {
   return plainRecords(domain.records.filter((r) => r.purpose === 'dkim'));
 }
 
+const SOURCES = {
+  chosen: 'chosen by you',
+  'smarthost-account': "the smarthost account's address",
+  'machine-name': "this machine's name, which receivers may junk: choose a verified address with relay-desk sender code-from ADDRESS",
+} as const;
+
+function codeFromText(view: CodeFromView): string {
+  if (view.from === null || view.source === null) return `No verification code can be mailed. ${view.problem?.message ?? ''}`;
+  return `Verification codes are mailed from ${view.from} (${SOURCES[view.source]}).`;
+}
+
 export const sendersGroup: CommandGroup = {
   name: 'sender',
   subcommands: 'add-domain|check|add-address|confirm|list|...',
@@ -46,7 +60,7 @@ export const sendersGroup: CommandGroup = {
     const sub = subcommand(
       'sender',
       args,
-      ['add-domain', 'check', 'add-address', 'confirm', 'resend-code', 'remove-domain', 'remove-address', 'list'],
+      ['add-domain', 'check', 'add-address', 'confirm', 'resend-code', 'remove-domain', 'remove-address', 'list', 'code-from'],
       { ls: 'list', 'check-domain': 'check', 'confirm-address': 'confirm' },
     );
     const rest = args.slice(1);
@@ -81,7 +95,9 @@ export const sendersGroup: CommandGroup = {
         const method = sub === 'add-address' ? 'senders.addAddress' : 'senders.resendCode';
         const address = await api.call(method, { address: positionals[0] ?? '' });
         if (values.json) printJson(address);
-        else print(`A code was mailed to ${address.address}; enter it with: relay-desk sender confirm ${address.address} CODE`);
+        else if (address.coveredBy) {
+          print(`${address.address} needs no code: it is covered by the verified domain ${address.coveredBy}. SMTP users may be authorized to send from it now.`);
+        } else print(`A code was mailed to ${address.address}; enter it with: relay-desk sender confirm ${address.address} CODE`);
         return 0;
       }
       case 'confirm': {
@@ -105,6 +121,20 @@ export const sendersGroup: CommandGroup = {
         else print(`${result.removed} is no longer a sender.`);
         return 0;
       }
+      case 'code-from': {
+        const { values, positionals } = parseStrict(command, rest, { ...COMMON_OPTIONS, default: { type: 'boolean' } });
+        if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1] ?? ''}"`, command);
+        const [address] = positionals;
+        if (address !== undefined && values.default) throw new UsageError('give an ADDRESS or --default, not both', command);
+        const api = await connect(dataDirOf(values));
+        const choosing = address !== undefined || values.default === true;
+        const view = choosing
+          ? await api.call('senders.setCodeFrom', { address: address ?? null })
+          : (await api.call('senders.list', {})).codeFrom;
+        if (values.json) printJson(view);
+        else print(codeFromText(view));
+        return 0;
+      }
       case 'list': {
         const { values } = parseCommand(command, rest, {});
         const api = await connect(dataDirOf(values));
@@ -115,7 +145,7 @@ export const sendersGroup: CommandGroup = {
         }
         const rows = [
           ...result.domains.map((d) => ['domain', d.domain, d.status, d.method ?? '-', when(d.verifiedAt), when(d.addedAt)]),
-          ...result.addresses.map((a) => ['address', a.address, a.status, a.method ?? '-', when(a.verifiedAt), when(a.addedAt)]),
+          ...result.addresses.map((a) => ['address', a.address, a.coveredBy ? `covered by ${a.coveredBy}` : a.status, a.method ?? '-', when(a.verifiedAt), when(a.addedAt)]),
         ];
         if (rows.length === 0) print('No senders yet: add one with relay-desk sender add-domain DOMAIN or add-address ADDRESS');
         else print(table(['KIND', 'SENDER', 'STATUS', 'METHOD', 'VERIFIED', 'ADDED'], rows));

@@ -4,7 +4,7 @@
  * can show it again.
  */
 import type { MethodInput } from '../api/contract.js';
-import type { UserView } from '../api/schemas/users.js';
+import type { UserView, Verification } from '../api/schemas/users.js';
 import { COMMON_HELP, dataDirOf, integer, parseCommand, subcommand, UsageError, yesNo, type CommandGroup } from './args.js';
 import { connect, withFlags } from './connect.js';
 import { cell, print, printJson, priority, table, when } from './output.js';
@@ -23,7 +23,8 @@ const HELP = `Usage:
   relay-desk user delete USER
 
 Options:
-  --list NAME          the list the user belongs to (default "SMTP+"; created when new)
+  --list NAME          the list the user belongs to (default: the first list, "SMTP+" on a fresh install;
+                       made when new; "smtp+" is the list "SMTP+")
   --priority N         1 (highest) to 5 (lowest), 3 = normal: what recipients' mail clients show
   --note TEXT          a note for internal use
   --domains LIST       verified domains whose every address may send, separated by ";"
@@ -33,8 +34,12 @@ Options:
   --inactive, --active no   the user cannot send
 Quote lists so the shell leaves the ";" alone: --domains "company.com;marketing.company.com".
 
+Only what the command did about verification codes is printed: a code mailed to a new address, one
+not needed (the address is at a verified domain), or one that could not be mailed, and why.
+
 --json: "add" and "reset-password" print {"user": NAME, "password": PASSWORD}; "list" prints
-{"users": [...]}, "set" the user and "delete" {"deleted": NAME}, as the API returns them.
+{"users": [...]}, "set" the user with "verification" (what was mailed) and "delete" {"deleted": NAME},
+as the API returns them.
 
 ${COMMON_HELP}`;
 
@@ -78,21 +83,31 @@ function fields(values: FieldValues, command: string): Fields {
   return out;
 }
 
-/** Name and password, exactly what a mail client needs, and a word on codes mailed to new addresses. */
+/** Name and password, exactly what a mail client needs. */
 function printCredentials(result: { user: UserView; password: string }, json: boolean | undefined): void {
-  if (json) {
-    printJson({ user: result.user.name, password: result.password });
-    return;
-  }
-  print(`User: ${result.user.name}\nPassword: ${result.password} (shown once — it cannot be read again)`);
-  printPending(result.user);
+  if (json) printJson({ user: result.user.name, password: result.password });
+  else print(`User: ${result.user.name}\nPassword: ${result.password} (shown once — it cannot be read again)`);
 }
 
-function printPending(user: UserView): void {
-  const pending = user.addresses.filter((a) => a.status === 'pending').map((a) => a.address);
-  if (pending.length > 0) {
-    print(`Verification codes were mailed to ${pending.join(', ')}; enter each with: relay-desk sender confirm ADDRESS CODE`);
+/** What this call did about new addresses' codes, and nothing about addresses it left as they were. */
+function printVerification({ mailed, covered, notMailed }: Verification): void {
+  if (mailed.length > 0) {
+    const codes = mailed.length === 1 ? 'A verification code was' : 'Verification codes were';
+    print(`${codes} mailed to ${mailed.join(', ')}; enter ${mailed.length === 1 ? 'it' : 'each'} with: relay-desk sender confirm ADDRESS CODE`);
   }
+  for (const { address, domain } of covered) print(`${address} needs no code: it is covered by the verified domain ${domain}.`);
+  for (const { address, reason } of notMailed) {
+    print(`No verification code could be mailed to ${address}: ${reason}. Send it later with: relay-desk sender resend-code ${address}`);
+  }
+}
+
+/** A user with no sender is refused whatever it sends, from its devices too: said when it is made. */
+function printWithoutSenders(user: UserView): void {
+  if (user.domains.length > 0 || user.addresses.length > 0) return;
+  print(
+    `${user.name} has no authorized sender, so it cannot send anything (nor can its trusted devices): ` +
+      `add one with relay-desk user set ${user.name} --domains DOMAIN or --addresses ADDRESS`,
+  );
 }
 
 function userRows(users: readonly UserView[]): string[][] {
@@ -113,7 +128,12 @@ export const usersGroup: CommandGroup = {
         const input: MethodInput<'users.create'> = fields(values, 'user add');
         if (values.inactive) input.active = false;
         const api = await connect(dataDirOf(values));
-        printCredentials(await withFlags(api.call('users.create', input), FLAGS), values.json);
+        const created = await withFlags(api.call('users.create', input), FLAGS);
+        printCredentials(created, values.json);
+        if (!values.json) {
+          printVerification(created.verification);
+          printWithoutSenders(created.user);
+        }
         return 0;
       }
       case 'list': {
@@ -135,7 +155,7 @@ export const usersGroup: CommandGroup = {
         if (values.json) printJson(user);
         else {
           print(`User ${user.name} updated: ${user.active ? 'active' : 'inactive'}, priority ${priority(user.priority)}, list "${cell(user.list)}".`);
-          printPending(user);
+          printVerification(user.verification);
         }
         return 0;
       }

@@ -4,7 +4,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { DEFAULT_LIMITS } from './relay-defaults.js';
-import { DEFAULT_LIST } from './services/users.js';
+import { DEFAULT_LIST } from './services/lists.js';
 import { STORE_VERSION, type StoreData } from './store/schema.js';
 
 export const DEFAULT_SMTP_PORT = 2525;
@@ -18,7 +18,7 @@ export function freshSettings(smtpPort = DEFAULT_SMTP_PORT): StoreData {
     installationId: randomBytes(9).toString('base64url'),
     nextUserNumber: 0,
     lists: [{ name: DEFAULT_LIST, createdAt: new Date().toISOString() }],
-    senders: { domains: [], addresses: [] },
+    senders: { domains: [], addresses: [], codeFrom: null },
     server: {
       // Office devices on the LAN reach the relay; AUTH or a trusted address is required to send.
       listenAddress: '0.0.0.0',

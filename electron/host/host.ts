@@ -21,6 +21,7 @@ import { rateHistory } from './rate-history.js';
 import { RelaySupervisor } from './relay-supervisor.js';
 import { activityService } from './services/activity.js';
 import { deliveryService } from './services/delivery.js';
+import { listsService } from './services/lists.js';
 import { sendersService } from './services/senders.js';
 import { ensureCertificate, serverService } from './services/server.js';
 import { usersService } from './services/users.js';
@@ -121,6 +122,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   const api: ApiImplementation = {
     'relay.status': () => Promise.resolve(running.state),
+    ...listsService(ctx),
     ...usersService(ctx),
     ...sendersService(ctx),
     ...serverService(ctx),

@@ -7,15 +7,16 @@ import { join } from 'node:path';
 import type { DeliveryConfig, RelayConfig, RelayUser, Sender } from '../../relay/protocol.js';
 import type { HostContext } from './context.js';
 import { DEFAULT_RETRY, SESSION_LIMITS } from './relay-defaults.js';
+import { addressMaySend, domainStatus } from './services/senders/status.js';
 import type { StoreData, StoredUser } from './store/schema.js';
 
 const AUTH_FAILURES = { max: 10, windowSeconds: 600, blockSeconds: 900 };
 
+/** An address at a verified domain goes as verified: the domain proved it, as it proves every address at it. */
 function senders(data: Readonly<StoreData>, domains: string[], addresses: string[]): Sender[] {
-  const status = (list: { status: string }[]) => list.some((s) => s.status === 'verified');
   return [
-    ...domains.map((value) => ({ kind: 'domain' as const, value, verified: status(data.senders.domains.filter((d) => d.domain === value)) })),
-    ...addresses.map((value) => ({ kind: 'address' as const, value, verified: status(data.senders.addresses.filter((a) => a.address === value)) })),
+    ...domains.map((value) => ({ kind: 'domain' as const, value, verified: domainStatus(data, value) === 'verified' })),
+    ...addresses.map((value) => ({ kind: 'address' as const, value, verified: addressMaySend(data, value) })),
   ];
 }
 

@@ -15,7 +15,7 @@ import { test, type TestContext } from 'node:test';
 import { ApiError } from '../api/contract.js';
 import type { HostContext, SystemMail } from '../host/context.js';
 import type { SecretStore } from '../host/secrets.js';
-import { dkimVaultName, senderStatus, sendersService, startAddressVerification } from '../host/services/senders.js';
+import { addressStatus, dkimVaultName, domainStatus, sendersService, startAddressVerification } from '../host/services/senders.js';
 import type { StoreData } from '../host/store/schema.js';
 import { Store } from '../host/store/store.js';
 import { testSettings } from './settings-fixture.js';
@@ -24,6 +24,8 @@ import { Vault } from '../host/vault.js';
 function initial(): StoreData {
   return testSettings({
     nextUserNumber: 1,
+    // Direct delivery: codes go out from relay-desk@<host> unless an address is chosen (senders/code-from.ts).
+    upstream: { mode: 'mx', port: 25 },
     server: {
       listenAddress: '127.0.0.1',
       listeners: [],
@@ -115,7 +117,7 @@ function rejectsWith(code: string, message?: RegExp) {
   };
 }
 
-test('an address gets a code by mail from relay-desk@<host>; the code verifies it once', async (t) => {
+test('with direct delivery an address gets a code by mail from relay-desk@<host>; the code verifies it once', async (t) => {
   const h = await harness(t);
   const added = await h.api['senders.addAddress']({ address: 'Info@Company.example' });
   assert.equal(added.address, 'info@company.example');
@@ -196,7 +198,7 @@ test('removing a domain removes its DKIM key and takes it off every user', async
     }
   });
   await h.ctx.vault.change((e) => e.set(dkimVaultName('company.example'), 'PEM'));
-  assert.equal(senderStatus(h.ctx.store.data, 'domain', 'Company.Example.'), 'verified');
+  assert.equal(domainStatus(h.ctx.store.data, 'Company.Example.'), 'verified');
 
   assert.deepEqual(await h.api['senders.removeDomain']({ domain: 'COMPANY.example' }), { removed: 'company.example' });
   assert.equal(h.ctx.vault.get('dkim:company.example'), null);
@@ -204,7 +206,7 @@ test('removing a domain removes its DKIM key and takes it off every user', async
     [...h.ctx.store.users.values()].map((u) => u.domains),
     [['other.example'], [], ['other.example']],
   );
-  assert.equal(senderStatus(h.ctx.store.data, 'domain', 'company.example'), 'missing');
+  assert.equal(domainStatus(h.ctx.store.data, 'company.example'), 'missing');
   assert.equal(h.relayChanges(), 1);
   await assert.rejects(h.api['senders.removeDomain']({ domain: 'company.example' }), rejectsWith('not_found', /company\.example is not among the sender domains/));
 });
@@ -239,13 +241,13 @@ test('removing an address removes its code and takes it off every user; just tho
   await assert.rejects(h.api['senders.confirmAddress']({ address: 'info@company.example', code: codeIn(h.mails[0]) }), rejectsWith('not_found'));
 });
 
-test('startAddressVerification adds and mails a new address once; senderStatus reports it', async (t) => {
+test('startAddressVerification adds and mails a new address once; addressStatus reports it', async (t) => {
   const h = await harness(t);
-  assert.equal(senderStatus(h.ctx.store.data, 'address', 'info@company.example'), 'missing');
+  assert.equal(addressStatus(h.ctx.store.data, 'info@company.example'), 'missing');
   await startAddressVerification(h.ctx, 'Info@Company.example');
   await startAddressVerification(h.ctx, 'info@company.example');
   assert.equal(h.mails.length, 1, 'a known address gets no second code');
-  assert.equal(senderStatus(h.ctx.store.data, 'address', 'INFO@company.example'), 'pending');
+  assert.equal(addressStatus(h.ctx.store.data, 'INFO@company.example'), 'pending');
   await assert.rejects(startAddressVerification(h.ctx, 'not-an-address'), rejectsWith('invalid_address'));
 });
 
@@ -273,4 +275,123 @@ test('a DNS server that does not answer leaves the domain pending and says so', 
   assert.equal(result.domain.status, 'pending');
   assert.equal(result.domain.lastCheck?.result, result.reason);
   assert.equal(h.relayChanges(), 0);
+});
+
+/** A domain as senders.checkDomain leaves it once its record was found. */
+async function addVerifiedDomain(h: Harness, domain: string): Promise<void> {
+  const now = new Date().toISOString();
+  await h.ctx.store.update((d) => {
+    d.senders.domains.push({ domain, token: 't', status: 'verified', addedAt: now, verifiedAt: now, method: 'dns-txt', dkimSelector: 'relaydesk', dkimPublicKey: 'KEY', lastCheck: null });
+  });
+}
+
+test('an address at a verified domain or a subdomain of one is covered: added without a code, and no code is sent for it', async (t) => {
+  const h = await harness(t);
+  await addVerifiedDomain(h, 'company.example');
+  assert.deepEqual(await startAddressVerification(h.ctx, 'Anna@Company.example'), { result: 'covered', domain: 'company.example' });
+  assert.deepEqual(await startAddressVerification(h.ctx, 'anna@company.example'), { result: 'known' });
+  const added = await h.api['senders.addAddress']({ address: 'news@marketing.company.example' });
+  assert.deepEqual([added.status, added.coveredBy, added.codeSentAt, added.method], ['covered', 'company.example', null, null]);
+  assert.equal(h.mails.length, 0, 'no code mail');
+  assert.equal(addressStatus(h.ctx.store.data, 'anna@company.example'), 'covered');
+  await assert.rejects(
+    h.api['senders.resendCode']({ address: 'anna@company.example' }),
+    rejectsWith('covered_by_domain', /^anna@company\.example needs no code: it is covered by the verified domain company\.example\.$/),
+  );
+  await assert.rejects(h.api['senders.addAddress']({ address: 'anna@company.example' }), rejectsWith('already_exists', /\(covered by the verified domain company\.example\)/));
+
+  // Look-alikes are not covered: they get a code.
+  assert.deepEqual(await startAddressVerification(h.ctx, 'anna@evil-company.example'), { result: 'mailed' });
+  assert.equal(addressStatus(h.ctx.store.data, 'anna@evil-company.example'), 'pending');
+  assert.deepEqual(h.mails.map((m) => m.to), [['anna@evil-company.example']]);
+});
+
+test('once its domain is removed, a covered address is pending with no code sent; an address verified by its own code stays verified', async (t) => {
+  const h = await harness(t);
+  await h.api['senders.addAddress']({ address: 'info@company.example' });
+  await h.api['senders.confirmAddress']({ address: 'info@company.example', code: codeIn(h.mails[0]) });
+  await addVerifiedDomain(h, 'company.example');
+  await startAddressVerification(h.ctx, 'anna@company.example');
+  const covered = await h.api['senders.list']({});
+  assert.deepEqual(
+    covered.addresses.map((a) => [a.address, a.status, a.coveredBy]),
+    [['anna@company.example', 'covered', 'company.example'], ['info@company.example', 'verified', null]],
+  );
+
+  await h.api['senders.removeDomain']({ domain: 'company.example' });
+  const after = await h.api['senders.list']({});
+  assert.deepEqual(
+    after.addresses.map((a) => [a.address, a.status, a.coveredBy, a.codeSentAt]),
+    [['anna@company.example', 'pending', null, null], ['info@company.example', 'verified', null, after.addresses[1]?.codeSentAt]],
+  );
+  assert.equal(addressStatus(h.ctx.store.data, 'anna@company.example'), 'pending');
+  // It now needs its own code, which can be sent.
+  await h.api['senders.resendCode']({ address: 'anna@company.example' });
+  assert.deepEqual(h.mails.at(-1)?.to, ['anna@company.example']);
+});
+
+test('codes are mailed from: the smarthost account\'s address, this machine\'s name only with direct delivery, else nothing until one is chosen', async (t) => {
+  const h = await harness(t);
+  const setUpstream = (upstream: StoreData['upstream']) => h.ctx.store.update((d) => void (d.upstream = upstream));
+  const codeFrom = async () => (await h.api['senders.list']({})).codeFrom;
+  assert.deepEqual(await codeFrom(), { chosen: null, from: 'relay-desk@office-pc.example', source: 'machine-name', problem: null });
+
+  const smarthost = { mode: 'smarthost', host: 'smtp.example', port: 587, security: 'starttls', rejectUnauthorized: true } as const;
+  await setUpstream({ ...smarthost, user: 'Relay@Company.example' });
+  assert.deepEqual(await codeFrom(), { chosen: null, from: 'relay@company.example', source: 'smarthost-account', problem: null });
+  await h.api['senders.addAddress']({ address: 'info@company.example' });
+  assert.equal(h.mails.at(-1)?.from, 'relay@company.example');
+  assert.match(h.mails.at(-1)?.content ?? '', /^From: Relay Desk <relay@company\.example>\r$/m);
+
+  // An account that is no address (an old-style login name), or none: no code goes out until the admin chooses.
+  for (const user of ['relayuser', null]) {
+    await setUpstream({ ...smarthost, user });
+    const view = await codeFrom();
+    assert.deepEqual([view.from, view.source], [null, null]);
+    assert.equal(view.problem?.code, 'no_address');
+    assert.match(view.problem.message, /^No address is chosen to mail codes from, and the smarthost logs in with no account address to use instead: verify your domain under Senders/);
+    await assert.rejects(
+      h.api['senders.resendCode']({ address: 'info@company.example' }),
+      rejectsWith('mail_failed', /could not be sent to info@company\.example: no address is chosen to mail codes from/),
+    );
+  }
+  await setUpstream({ mode: 'none' });
+  assert.deepEqual((await codeFrom()).problem, { code: 'no_upstream', message: 'No upstream is set: choose a smarthost or direct delivery under Server first.' });
+  assert.deepEqual(await startAddressVerification(h.ctx, 'sales@company.example'), {
+    result: 'not-mailed',
+    reason: 'no upstream is set: choose a smarthost or direct delivery under Server first',
+  });
+});
+
+test('the address codes are mailed from may be chosen among verified senders and the smarthost account; it stops working when it stops being one', async (t) => {
+  const h = await harness(t);
+  await h.ctx.store.update((d) => void (d.upstream = { mode: 'smarthost', host: 'smtp.example', port: 587, security: 'starttls', user: 'relay@isp.example', rejectUnauthorized: true }));
+  await assert.rejects(
+    h.api['senders.setCodeFrom']({ address: 'it@company.example' }),
+    rejectsWith('code_from_not_verified', /^it@company\.example is not a verified sender: verify it \(or its domain\) under Senders first, or choose the smarthost account relay@isp\.example\.$/),
+  );
+  await assert.rejects(h.api['senders.setCodeFrom']({ address: 'not an address' }), rejectsWith('invalid_address'));
+  assert.deepEqual(await h.api['senders.setCodeFrom']({ address: 'RELAY@isp.example' }), {
+    chosen: 'relay@isp.example',
+    from: 'relay@isp.example',
+    source: 'chosen',
+    problem: null,
+  });
+
+  await addVerifiedDomain(h, 'company.example');
+  assert.deepEqual(await h.api['senders.setCodeFrom']({ address: 'IT@company.example' }), { chosen: 'it@company.example', from: 'it@company.example', source: 'chosen', problem: null });
+  await h.api['senders.addAddress']({ address: 'billing@shop.example' });
+  assert.equal(h.mails.at(-1)?.from, 'it@company.example');
+  assert.equal(h.ctx.store.data.senders.codeFrom, 'it@company.example', 'kept in the settings');
+
+  await h.api['senders.removeDomain']({ domain: 'company.example' });
+  const stale = (await h.api['senders.list']({})).codeFrom;
+  assert.deepEqual([stale.chosen, stale.from], ['it@company.example', null]);
+  assert.deepEqual(stale.problem, {
+    code: 'chosen_not_verified',
+    message: 'Codes are to be mailed from it@company.example, which is no longer a verified sender: choose another address to mail them from.',
+  });
+  await assert.rejects(h.api['senders.resendCode']({ address: 'billing@shop.example' }), rejectsWith('mail_failed', /no longer a verified sender/));
+
+  assert.deepEqual(await h.api['senders.setCodeFrom']({ address: null }), { chosen: null, from: 'relay@isp.example', source: 'smarthost-account', problem: null });
 });

@@ -8,7 +8,7 @@ export function testSettings(change: Partial<StoreData> = {}): StoreData {
     installationId: 'test-installation',
     nextUserNumber: 0,
     lists: [{ name: 'SMTP+', createdAt: '2026-11-26T00:00:00.000Z' }],
-    senders: { domains: [], addresses: [] },
+    senders: { domains: [], addresses: [], codeFrom: null },
     server: {
       listenAddress: '0.0.0.0',
       listeners: [{ port: 2525, encryption: 'starttls', requireTlsForAuth: false }],

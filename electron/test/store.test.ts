@@ -154,3 +154,16 @@ test('a version 3 file is migrated: the limits per client address get their defa
   assert.equal(onDisk.version, STORE_VERSION);
   assert.deepEqual(onDisk.server.limits, expected, 'written back migrated');
 });
+
+test('settings written before the address codes are mailed from was kept read with none chosen', async (t) => {
+  const dir = await dataDir(t);
+  await Store.open(dir, initial);
+  const { senders, ...rest } = testSettings();
+  const before = { ...rest, senders: { domains: senders.domains, addresses: senders.addresses } };
+  await writeFile(join(dir, SETTINGS_FILE), JSON.stringify(before));
+  const store = await Store.open(dir, initial);
+  assert.equal(store.recovery, null, 'not treated as damaged');
+  assert.equal(store.data.senders.codeFrom, null);
+  await store.update((draft) => void (draft.senders.codeFrom = 'it@company.example'));
+  assert.equal((await Store.open(dir, initial)).data.senders.codeFrom, 'it@company.example');
+});

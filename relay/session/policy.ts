@@ -6,7 +6,7 @@
  */
 import { domainToASCII } from 'node:url';
 import ipaddr from 'ipaddr.js';
-import type { RelayUser } from '../protocol.js';
+import { domainCovers, type RelayUser } from '../protocol.js';
 
 export type SenderVerdict = { ok: true } | { ok: false; reason: 'invalid' | 'not-authorized' | 'not-verified' };
 
@@ -26,10 +26,6 @@ export function splitAddress(address: string): { local: string; domain: string }
 /** An address as compared: the local part lower-cased, the domain normalized. */
 function addressKey(parts: { local: string; domain: string }): string {
   return `${parts.local.toLowerCase()}@${parts.domain}`;
-}
-
-function covers(authorizedDomain: string, domain: string): boolean {
-  return domain === authorizedDomain || domain.endsWith(`.${authorizedDomain}`);
 }
 
 /** A user's authorized sender, normalized once: a domain, or local@domain with the local part lower-cased. */
@@ -64,7 +60,7 @@ export function checkSender(address: string, user: RelayUser): SenderVerdict {
   const parts = splitAddress(address);
   if (!parts) return { ok: false, reason: 'invalid' };
   const normalized = addressKey(parts);
-  const matching = sendersOf(user).filter((s) => (s.kind === 'domain' ? covers(s.value, parts.domain) : s.value === normalized));
+  const matching = sendersOf(user).filter((s) => (s.kind === 'domain' ? domainCovers(s.value, parts.domain) : s.value === normalized));
   if (matching.some((s) => s.verified)) return { ok: true };
   return { ok: false, reason: matching.length > 0 ? 'not-verified' : 'not-authorized' };
 }

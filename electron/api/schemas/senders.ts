@@ -24,7 +24,10 @@ export type DomainView = z.infer<typeof DomainViewSchema>;
 
 export const AddressViewSchema = z.object({
   address: z.string(),
-  status: z.enum(['pending', 'verified']),
+  /** covered: not verified itself, but at a verified domain (or a subdomain of one), so it needs no code. */
+  status: z.enum(['pending', 'verified', 'covered']),
+  /** The verified domain that covers it. */
+  coveredBy: z.string().nullable(),
   addedAt: z.string(),
   verifiedAt: z.string().nullable(),
   method: z.literal('email-code').nullable(),
@@ -33,14 +36,29 @@ export const AddressViewSchema = z.object({
 });
 export type AddressView = z.infer<typeof AddressViewSchema>;
 
+/** The address verification codes are mailed from (electron/host/services/senders/code-from.ts). */
+export const CodeFromViewSchema = z.object({
+  /** The address the admin chose; null: the default. */
+  chosen: z.string().nullable(),
+  /** Where codes go out from now; null when none can be mailed, and `problem` says why. */
+  from: z.string().nullable(),
+  /** chosen; the smarthost account's address; relay-desk@<this machine's name> (direct delivery only). */
+  source: z.enum(['chosen', 'smarthost-account', 'machine-name']).nullable(),
+  /** Why no code can be mailed: no upstream; no address chosen and no smarthost account address; the chosen one no longer verified. */
+  problem: z.object({ code: z.enum(['no_upstream', 'no_address', 'chosen_not_verified']), message: z.string() }).nullable(),
+});
+export type CodeFromView = z.infer<typeof CodeFromViewSchema>;
+
 const Domain = z.string().trim().min(1).max(253);
 const Address = z.string().trim().min(3).max(320);
 
 export const sendersMethods = {
   'senders.list': {
     input: NoInput,
-    output: z.object({ domains: z.array(DomainViewSchema), addresses: z.array(AddressViewSchema) }),
+    output: z.object({ domains: z.array(DomainViewSchema), addresses: z.array(AddressViewSchema), codeFrom: CodeFromViewSchema }),
   },
+  /** A verified address, one at a verified domain, or the smarthost account's; null: back to the default. */
+  'senders.setCodeFrom': { input: z.object({ address: Address.nullable() }).strict(), output: CodeFromViewSchema },
   'senders.addDomain': { input: z.object({ domain: Domain }).strict(), output: DomainViewSchema },
   'senders.checkDomain': {
     input: z.object({ domain: Domain }).strict(),

@@ -1,8 +1,10 @@
 /**
  * Verified senders: domains proven through a DNS TXT record, addresses
- * through a code mailed to them. Only verified senders authorize a user to
- * send. A domain change reaches the relay through ctx.relayChanged() (the
- * configuration carries the domains' DKIM keys); an address change only
+ * through a code mailed to them, or covered by a verified domain they are at
+ * (senders/status.ts). Only verified senders authorize a user to send. A
+ * domain change reaches the relay through ctx.relayChanged() (the
+ * configuration carries the domains' DKIM keys, and which addresses they
+ * cover); an address change only
  * through the users it is authorized for (ctx.usersChanged()). A verified domain
  * also gets a DKIM key, whose private half lives in the vault as
  * `dkim:<domain>`.
@@ -18,14 +20,17 @@ import type { SenderDomain, StoreData } from '../store/schema.js';
 import { codeVaultName } from './senders/address-codes.js';
 import { addPendingAddress, confirm, findAddress, sendCode, since } from './senders/address-flow.js';
 import { checkVerificationRecord, describeDkimRecord, txtLookup } from './senders/dns-check.js';
-import { addressKey, domainKey, parseAddress, parseDomain, sameAddress, sameDomain } from './senders/names.js';
+import { parseAddress, parseDomain, sameAddress, sameDomain } from './senders/names.js';
 import { DKIM_SELECTOR, generateDkimKey, newToken, verificationValue } from './senders/records.js';
+import { chooseCodeFrom, codeFromView } from './senders/code-from.js';
 import { exclusive } from './senders/exclusive.js';
+import { addressStatus, coveringDomain } from './senders/status.js';
 import { addressView, authorizedIndex, domainView } from './senders/views.js';
 
 export { checkAddress, checkDomainName, parseAddress, parseDomain } from './senders/names.js';
 export { DKIM_SELECTOR } from './senders/records.js';
-export { startAddressVerification } from './senders/address-flow.js';
+export { startAddressVerification, type VerificationStart } from './senders/address-flow.js';
+export { addressMaySend, addressStatus, coveringDomain, domainStatus, isSenderAddress } from './senders/status.js';
 
 type SendersApi = Pick<
   ApiImplementation,
@@ -37,6 +42,7 @@ type SendersApi = Pick<
   | 'senders.confirmAddress'
   | 'senders.resendCode'
   | 'senders.removeAddress'
+  | 'senders.setCodeFrom'
 >;
 
 /** The vault entry holding a verified domain's DKIM private key (PKCS#8 PEM). */
@@ -59,29 +65,10 @@ function findDomain(data: Readonly<StoreData>, domain: string): SenderDomain {
   return found;
 }
 
-// ── exported for the users service ──────────────────────────────────────────
-
-/** Whether a user's domain or address entry is a verified sender, waiting for verification, or not a sender at all. */
-type SenderStatus = 'verified' | 'pending' | 'missing';
-
-/**
- * Statuses by normalized sender, built once per settings snapshot: listing
- * 10,000 users asks for tens of thousands of statuses, and normalizing every
- * sender for every question took over a second. store.update() replaces
- * data.senders on every change, so a snapshot's table never goes stale.
- */
-const statusTables = new WeakMap<object, { domains: Map<string, SenderStatus>; addresses: Map<string, SenderStatus> }>();
-
-export function senderStatus(data: Readonly<StoreData>, kind: 'domain' | 'address', value: string): SenderStatus {
-  let table = statusTables.get(data.senders);
-  if (!table) {
-    table = {
-      domains: new Map(data.senders.domains.map((d) => [domainKey(d.domain), d.status])),
-      addresses: new Map(data.senders.addresses.map((a) => [addressKey(a.address), a.status])),
-    };
-    statusTables.set(data.senders, table);
-  }
-  return (kind === 'domain' ? table.domains.get(domainKey(value)) : table.addresses.get(addressKey(value))) ?? 'missing';
+/** "pending", "verified" or "covered by the verified domain company.com", as an address's status is said. */
+function statusWords(data: Readonly<StoreData>, address: string): string {
+  const status = addressStatus(data, address);
+  return status === 'covered' ? `covered by the verified domain ${coveringDomain(data, address) ?? ''}` : status;
 }
 
 // ── domains ────────────────────────────────────────────────────────────────
@@ -114,7 +101,8 @@ export function sendersService(ctx: HostContext): SendersApi {
       const index = authorizedIndex(ctx);
       return Promise.resolve({
         domains: [...domains].sort((a, b) => a.domain.localeCompare(b.domain)).map((d) => domainView(d, index)),
-        addresses: [...addresses].sort((a, b) => a.address.localeCompare(b.address)).map((a) => addressView(a, index)),
+        addresses: [...addresses].sort((a, b) => a.address.localeCompare(b.address)).map((a) => addressView(ctx.store.data, a, index)),
+        codeFrom: codeFromView(ctx),
       });
     },
 
@@ -195,14 +183,14 @@ export function sendersService(ctx: HostContext): SendersApi {
     'senders.addAddress': async ({ address: input }) => {
       const address = parseAddress(input);
       await exclusive(ctx, async () => {
-        const existing = ctx.store.data.senders.addresses.find((a) => a.address === address);
-        if (existing) {
-          throw new ApiError('already_exists', `${address} is already a sender address (${existing.status}).`, 'address');
+        if (ctx.store.data.senders.addresses.some((a) => a.address === address)) {
+          throw new ApiError('already_exists', `${address} is already a sender address (${statusWords(ctx.store.data, address)}).`, 'address');
         }
         await addPendingAddress(ctx, address);
       });
-      await sendCode(ctx, address);
-      return addressView(findAddress(ctx.store.data, address), authorizedIndex(ctx));
+      // An address at a verified domain is proven already: no code.
+      if (!coveringDomain(ctx.store.data, address)) await sendCode(ctx, address);
+      return addressView(ctx.store.data, findAddress(ctx.store.data, address), authorizedIndex(ctx));
     },
 
     'senders.resendCode': async ({ address: input }) => {
@@ -211,8 +199,12 @@ export function sendersService(ctx: HostContext): SendersApi {
       if (current.status === 'verified') {
         throw new ApiError('already_verified', `${address} is already verified${since(current.verifiedAt)}; it needs no code.`, 'address');
       }
+      const domain = coveringDomain(ctx.store.data, address);
+      if (domain) {
+        throw new ApiError('covered_by_domain', `${address} needs no code: it is covered by the verified domain ${domain}.`, 'address');
+      }
       await sendCode(ctx, address);
-      return addressView(findAddress(ctx.store.data, address), authorizedIndex(ctx));
+      return addressView(ctx.store.data, findAddress(ctx.store.data, address), authorizedIndex(ctx));
     },
 
     'senders.confirmAddress': async ({ address: input, code }) => {
@@ -222,6 +214,8 @@ export function sendersService(ctx: HostContext): SendersApi {
       await ctx.usersChanged(usersWithAddress(ctx, address));
       return view;
     },
+
+    'senders.setCodeFrom': ({ address }) => exclusive(ctx, () => chooseCodeFrom(ctx, address)),
 
     'senders.removeAddress': async ({ address: input }) => {
       const address = parseAddress(input);

@@ -7,20 +7,19 @@
 import { randomInt } from 'node:crypto';
 import { createVerifier } from '../../../relay/verifier.js';
 import { ApiError, type ApiImplementation } from '../../api/contract.js';
-import type { UserView } from '../../api/schemas/users.js';
+import type { UserView, Verification } from '../../api/schemas/users.js';
 import type { HostContext } from '../context.js';
 import type { StoreData, StoredUser } from '../store/schema.js';
 import { parseEntries } from './entries.js';
+import { findList, listFor } from './lists.js';
 import { queryUsers } from './user-query.js';
-import { senderStatus, startAddressVerification } from './senders.js';
+import { addressStatus, coveringDomain, domainStatus, isSenderAddress, startAddressVerification } from './senders.js';
 
 type UsersApi = Pick<
   ApiImplementation,
-  'lists.list' | 'lists.create' | 'users.list' | 'users.get' | 'users.create' | 'users.update' | 'users.resetPassword' | 'users.delete'
+  'users.list' | 'users.get' | 'users.nextName' | 'users.create' | 'users.update' | 'users.resetPassword' | 'users.delete'
 >;
 type UserChanges = Parameters<ApiImplementation['users.update']>[0];
-
-export const DEFAULT_LIST = 'SMTP+';
 
 const LETTERS = 'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ';
 const DIGITS = '23456789';
@@ -52,13 +51,21 @@ function view(data: Readonly<StoreData>, user: StoredUser): UserView {
     active: user.active,
     priority: user.priority,
     note: user.note,
-    domains: user.domains.map((domain) => ({ domain, status: senderStatus(data, 'domain', domain) })),
-    addresses: user.addresses.map((address) => ({ address, status: senderStatus(data, 'address', address) })),
+    domains: user.domains.map((domain) => ({ domain, status: domainStatus(data, domain) })),
+    addresses: user.addresses.map((address) => {
+      const status = addressStatus(data, address);
+      return status === 'covered' ? { address, status, coveredBy: coveringDomain(data, address) ?? '' } : { address, status };
+    }),
     trustedClients: user.trustedClients,
     rateLimitPerHour: user.rateLimitPerHour,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
   };
+}
+
+/** The n-th user's name; n is never reused. */
+function userName(data: Readonly<StoreData>, n: number): string {
+  return `s${data.accountId}_${n}`;
 }
 
 function find(users: { get(name: string): StoredUser | undefined }, name: string): StoredUser {
@@ -71,7 +78,7 @@ function find(users: { get(name: string): StoredUser | undefined }, name: string
 function parseSenders(data: Readonly<StoreData>, changes: UserChanges | Omit<UserChanges, 'name'>) {
   const domains = changes.domains === undefined ? undefined : parseEntries(changes.domains, 'domain', 'domains');
   for (const domain of domains ?? []) {
-    if (senderStatus(data, 'domain', domain) !== 'verified') {
+    if (domainStatus(data, domain) !== 'verified') {
       throw new ApiError(
         'domain_not_verified',
         `The domain ${domain} is not verified yet: add it under Senders and publish its TXT record, then choose it here.`,
@@ -86,32 +93,26 @@ function parseSenders(data: Readonly<StoreData>, changes: UserChanges | Omit<Use
   };
 }
 
-function countBy(users: Iterable<StoredUser>, list: string): number {
-  let count = 0;
-  for (const user of users) if (user.list === list) count += 1;
-  return count;
-}
-
-function ensureList(draft: StoreData, name: string, now: string): void {
-  if (!draft.lists.some((l) => l.name === name)) draft.lists.push({ name, createdAt: now });
-}
-
 export function usersService(ctx: HostContext): UsersApi {
   const { store, vault } = ctx;
 
   /**
-   * New addresses start their verification (a code is mailed); known ones are
-   * left as they are. The user is saved already, and its password must reach
-   * the admin: an address whose code could not be mailed stays pending, shown
-   * so on the user and under Senders, where the code can be sent again.
+   * New addresses become senders and start their verification (a code is
+   * mailed, unless a verified domain covers the address); known ones are left
+   * as they are. The user is saved already, and its password must reach the
+   * admin: an address whose code could not be mailed stays pending, shown so
+   * on the user and under Senders, where the code can be sent again.
    */
-  const verifyNewAddresses = async (addresses: string[] | undefined) => {
+  const verifyNewAddresses = async (addresses: string[] | undefined): Promise<Verification> => {
+    const done: Verification = { mailed: [], covered: [], notMailed: [] };
     for (const address of addresses ?? []) {
-      if (senderStatus(store.data, 'address', address) !== 'missing') continue;
-      await startAddressVerification(ctx, address).catch((err: unknown) => {
-        if (!(err instanceof ApiError)) throw err;
-      });
+      if (isSenderAddress(store.data, address)) continue;
+      const start = await startAddressVerification(ctx, address);
+      if (start.result === 'mailed') done.mailed.push(address);
+      else if (start.result === 'covered') done.covered.push({ address, domain: start.domain });
+      else if (start.result === 'not-mailed') done.notMailed.push({ address, reason: start.reason });
     }
+    return done;
   };
 
   const setPassword = async (name: string) => {
@@ -122,37 +123,25 @@ export function usersService(ctx: HostContext): UsersApi {
   };
 
   return {
-    'lists.list': () =>
-      Promise.resolve({
-        lists: store.data.lists.map((l) => ({ ...l, users: countBy(store.users.values(), l.name) })),
-      }),
-
-    'lists.create': async ({ name }) => {
-      const createdAt = new Date().toISOString();
-      await store.update((draft) => {
-        if (draft.lists.some((l) => l.name === name)) throw new ApiError('already_exists', `A list named "${name}" exists already: choose it, or pick another name.`, 'name');
-        draft.lists.push({ name, createdAt });
-      });
-      return { name, createdAt, users: 0 };
-    },
-
     'users.list': (query) => {
-      const { page, total } = queryUsers(store, query);
+      // "smtp+" asks for the list "SMTP+", as everywhere else.
+      const list = query.list === undefined ? undefined : (findList(store.data.lists, query.list)?.name ?? query.list);
+      const { page, total } = queryUsers(store, { ...query, list });
       // Views (with sender statuses) are made for the page only.
       return Promise.resolve({ users: page.map((u) => view(store.data, u)), total });
     },
 
     'users.get': ({ name }) => Promise.resolve(view(store.data, find(store.users, name))),
 
+    'users.nextName': () => Promise.resolve({ name: userName(store.data, store.data.nextUserNumber) }),
+
     'users.create': async (input) => {
       const senders = parseSenders(store.data, input);
       const now = new Date().toISOString();
       const user = await store.update((draft, users) => {
-        const list = input.list ?? DEFAULT_LIST;
-        ensureList(draft, list, now);
         const created: StoredUser = {
-          name: `s${draft.accountId}_${draft.nextUserNumber}`,
-          list,
+          name: userName(draft, draft.nextUserNumber),
+          list: listFor(draft, input.list, now),
           active: input.active ?? true,
           priority: input.priority ?? 3,
           note: input.note ?? '',
@@ -175,9 +164,9 @@ export function usersService(ctx: HostContext): UsersApi {
         await store.update((_, users) => users.delete(user.name));
         throw err;
       }
-      await verifyNewAddresses(senders.addresses);
+      const verification = await verifyNewAddresses(senders.addresses);
       await ctx.usersChanged([user.name]);
-      return { user: view(store.data, find(store.users, user.name)), password };
+      return { user: view(store.data, find(store.users, user.name)), password, verification };
     },
 
     'users.update': async ({ name, ...changes }) => {
@@ -186,10 +175,7 @@ export function usersService(ctx: HostContext): UsersApi {
       const now = new Date().toISOString();
       await store.update((draft, users) => {
         const user = { ...find(users, name), updatedAt: now };
-        if (changes.list !== undefined) {
-          ensureList(draft, changes.list, now);
-          user.list = changes.list;
-        }
+        if (changes.list !== undefined) user.list = listFor(draft, changes.list, now);
         if (changes.active !== undefined) user.active = changes.active;
         if (changes.priority !== undefined) user.priority = changes.priority;
         if (changes.note !== undefined) user.note = changes.note;
@@ -199,10 +185,10 @@ export function usersService(ctx: HostContext): UsersApi {
         if (senders.trustedClients) user.trustedClients = senders.trustedClients;
         users.put(user);
       });
-      await verifyNewAddresses(senders.addresses);
+      const verification = await verifyNewAddresses(senders.addresses);
       // A note is the admin's alone: the relay is not told.
       if (Object.keys(changes).some((key) => key !== 'note')) await ctx.usersChanged([name]);
-      return view(store.data, find(store.users, name));
+      return { ...view(store.data, find(store.users, name)), verification };
     },
 
     'users.resetPassword': async ({ name }) => {

@@ -73,7 +73,12 @@ export const StoreSchema = z.object({
   nextUserNumber: z.number().int().nonnegative(),
   lists: z.array(ListSchema),
   // SMTP users are in their own file (./users-file.ts) since version 3.
-  senders: z.object({ domains: z.array(SenderDomainSchema), addresses: z.array(SenderAddressSchema) }),
+  senders: z.object({
+    domains: z.array(SenderDomainSchema),
+    addresses: z.array(SenderAddressSchema),
+    /** The address verification codes are mailed from, as the admin chose it; null: the default (senders/code-from.ts). Added after version 3, hence the default. */
+    codeFrom: z.string().nullable().default(null),
+  }),
   server: z.object({
     listenAddress: z.string(),
     listeners: z.array(ListenerSchema),

@@ -103,7 +103,7 @@ export function humanDate(date: Date): string {
 }
 
 export interface CodeMail {
-  /** Envelope and header sender: relay-desk@<host>. */
+  /** Envelope and header sender (./code-from.ts). */
   from: string;
   to: string;
   code: string;

@@ -8,8 +8,10 @@ import type { AddressView } from '../../../api/schemas/senders.js';
 import type { HostContext } from '../../context.js';
 import type { SenderAddress, StoreData } from '../../store/schema.js';
 import { CODE_DIGITS, checkCode, codeMessage, codeVaultName, humanDate, newCode, parseCodeEntry, type CodeEntry } from './address-codes.js';
+import { codeMailFrom } from './code-from.js';
 import { exclusive } from './exclusive.js';
 import { parseAddress } from './names.js';
+import { coveringDomain } from './status.js';
 import { addressView, authorizedIndex } from './views.js';
 
 export function findAddress(data: Readonly<StoreData>, address: string): SenderAddress {
@@ -22,21 +24,34 @@ export function since(iso: string | null): string {
   return iso ? ` since ${humanDate(new Date(iso))}` : '';
 }
 
+/** What starting an address's verification did. */
+export type VerificationStart =
+  /** It was a sender already: nothing was done. */
+  | { result: 'known' }
+  /** Added; it is at this verified domain, so no code was needed. */
+  | { result: 'covered'; domain: string }
+  | { result: 'mailed' }
+  /** Added, pending; the code could not be mailed, for `reason` ("the relay is not running"). */
+  | { result: 'not-mailed'; reason: string };
+
 /**
- * Adds `address` as a pending sender and mails it a code; does nothing when
- * the address is already a sender (pending or verified). Throws
- * 'invalid_address' for input that is not an address, and 'mail_failed' when
- * the code could not be handed to the relay (the address then stays pending
- * and "Resend code" sends one later).
+ * Adds `address` as a pending sender and mails it a code, unless a verified
+ * domain covers it; does nothing when the address is already a sender.
+ * Throws 'invalid_address' for input that is not an address. When the code
+ * cannot be mailed the address stays pending, and "Resend code" sends one later.
  */
-export async function startAddressVerification(ctx: HostContext, address: string): Promise<void> {
+export async function startAddressVerification(ctx: HostContext, address: string): Promise<VerificationStart> {
   const normalized = parseAddress(address);
   const added = await exclusive(ctx, async () => {
     if (ctx.store.data.senders.addresses.some((a) => a.address === normalized)) return false;
     await addPendingAddress(ctx, normalized);
     return true;
   });
-  if (added) await sendCode(ctx, normalized);
+  if (!added) return { result: 'known' };
+  const domain = coveringDomain(ctx.store.data, normalized);
+  if (domain) return { result: 'covered', domain };
+  const sent = await mailCode(ctx, normalized);
+  return sent.ok ? { result: 'mailed' } : { result: 'not-mailed', reason: sent.reason };
 }
 
 export async function addPendingAddress(ctx: HostContext, address: string): Promise<void> {
@@ -46,24 +61,33 @@ export async function addPendingAddress(ctx: HostContext, address: string): Prom
   });
 }
 
+/** Mails a new code, or throws 'mail_failed' saying why it could not. */
+export async function sendCode(ctx: HostContext, address: string): Promise<void> {
+  const sent = await mailCode(ctx, address);
+  if (!sent.ok) {
+    throw new ApiError(
+      'mail_failed',
+      `The verification code could not be sent to ${address}: ${sent.reason}. The address stays pending; send the code again once mail can be sent.`,
+      'address',
+    );
+  }
+}
+
 /**
  * Makes a new code and hands its mail to the relay; only once the relay has
  * queued it does the code replace the previous one, so a failed resend
  * leaves the earlier code working.
  */
-export async function sendCode(ctx: HostContext, address: string): Promise<void> {
+async function mailCode(ctx: HostContext, address: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const sender = codeMailFrom(ctx);
+  if (!sender.ok) return sender;
+  const { from } = sender;
   const now = new Date();
   const { code, entry } = newCode(now);
-  const from = `relay-desk@${ctx.hostname()}`;
   try {
     await ctx.submitMail({ from, to: [address], content: codeMessage({ from, to: address, code, hostname: ctx.hostname(), now }) });
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new ApiError(
-      'mail_failed',
-      `The verification code could not be sent to ${address}: ${why}. The address stays pending; send the code again once mail can be sent.`,
-      'address',
-    );
+    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
   }
   await exclusive(ctx, async () => {
     const current = ctx.store.data.senders.addresses.find((a) => a.address === address);
@@ -75,6 +99,7 @@ export async function sendCode(ctx: HostContext, address: string): Promise<void>
       if (a) a.codeSentAt = now.toISOString();
     });
   });
+  return { ok: true };
 }
 
 export async function confirm(ctx: HostContext, address: string, input: string): Promise<AddressView> {
@@ -120,5 +145,5 @@ export async function confirm(ctx: HostContext, address: string, input: string):
     return { ...a };
   });
   await ctx.vault.change((e) => e.delete(codeVaultName(address)));
-  return addressView(verified, authorizedIndex(ctx));
+  return addressView(ctx.store.data, verified, authorizedIndex(ctx));
 }

@@ -4,9 +4,10 @@
  */
 import type { AddressView, AuthorizedUsers, DomainView } from '../../../api/schemas/senders.js';
 import type { HostContext } from '../../context.js';
-import type { SenderAddress, SenderDomain, StoredUser } from '../../store/schema.js';
+import type { SenderAddress, SenderDomain, StoreData, StoredUser } from '../../store/schema.js';
 import { addressKey, domainKey } from './names.js';
 import { dkimRecord, verificationRecord } from './records.js';
+import { coveringDomain } from './status.js';
 
 /** How many users the first-few list of a sender's authorized users holds. */
 const FIRST_USERS = 5;
@@ -56,10 +57,13 @@ export function domainView(d: SenderDomain, index: AuthorizedIndex): DomainView 
   };
 }
 
-export function addressView(a: SenderAddress, index: AuthorizedIndex): AddressView {
+/** An address verified by its own code stays so; one that is not is covered while a verified domain vouches for it. */
+export function addressView(data: Readonly<StoreData>, a: SenderAddress, index: AuthorizedIndex): AddressView {
+  const coveredBy = a.status === 'verified' ? null : coveringDomain(data, a.address);
   return {
     address: a.address,
-    status: a.status,
+    status: coveredBy ? 'covered' : a.status,
+    coveredBy,
     addedAt: a.addedAt,
     verifiedAt: a.verifiedAt,
     method: a.method,

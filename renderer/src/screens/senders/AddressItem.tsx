@@ -29,6 +29,7 @@ export function AddressItem({ client, address, onChanged, onRemove }: AddressIte
   const [confirming, setConfirming] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const pending = address.status === 'pending';
+  const sendLabel = address.codeSentAt ? 'Resend code' : 'Send code';
   const resend = () => {
     setSending(true);
     setProblem(null);
@@ -41,28 +42,34 @@ export function AddressItem({ client, address, onChanged, onRemove }: AddressIte
   return (
     <SenderCard
       name={address.address}
-      chip={<SenderStatusChip kind="address" status={address.status} />}
+      chip={<SenderStatusChip kind="address" status={address.status} codeSent={address.codeSentAt !== null} />}
       dates={datesOf(address)}
       busy={sending || confirming}
       onRemove={onRemove}
       actions={
         pending && (
           <Button variant="outlined" onClick={resend} loading={sending} loadingPosition="start" disabled={confirming}>
-            {sending ? 'Sending code…' : 'Resend code'}
+            {sending ? 'Sending code…' : sendLabel}
           </Button>
         )
       }
     >
+      {address.coveredBy && (
+        <Typography variant="body2" role="status">
+          Covered by the verified domain {address.coveredBy}: it needs no code, and its users may send from it. If that domain is removed,
+          this address needs its own code.
+        </Typography>
+      )}
       {pending && (
         <Typography variant="body2" role="status">
           {address.codeSentAt
             ? `Code sent ${dateTime(address.codeSentAt)} to ${address.address}; it is valid for 24 hours.`
-            : 'No code has been sent yet: press Resend code once the relay can send mail.'}
+            : 'No code has been sent to it yet: press Send code.'}
         </Typography>
       )}
-      {pending && (
+      {pending && address.codeSentAt && (
         // A new code starts a fresh form: the old code's errors no longer apply.
-        <CodeForm key={address.codeSentAt ?? ''} client={client} address={address.address} onVerified={onChanged} onBusy={setConfirming} />
+        <CodeForm key={address.codeSentAt} client={client} address={address.address} onVerified={onChanged} onBusy={setConfirming} />
       )}
       {problem && <Alert severity="error">{problem}</Alert>}
       <AuthorizedUsers users={address.authorizedUsers} pending={pending} />

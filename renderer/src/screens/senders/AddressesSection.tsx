@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Section } from '../../components/Section.js';
 import { AddSenderForm } from './AddSenderForm.js';
 import { AddressItem } from './AddressItem.js';
+import { CodeFromLine } from './CodeFromLine.js';
 import type { SendersData } from './useSendersData.js';
 
 /** Sender addresses: add one (a code is mailed to it), enter the code, remove it. */
@@ -33,11 +34,12 @@ export function AddressesSection({ client, data }: { client: ApiClient; data: Se
       intro="A single address, for when its whole domain is not verified. A 6-digit code is mailed to it through the relay's upstream; whoever reads that mailbox gives you the code to enter here."
     >
       <Stack spacing={2}>
+        {data.codeFrom && <CodeFromLine client={client} codeFrom={data.codeFrom} onChanged={data.putCodeFrom} />}
         <AddSenderForm
           id="sender-address"
           label="Email address"
           placeholder="info@company.com"
-          hint="One address; a code is mailed to it at once."
+          hint="One address; a code is mailed to it at once, unless a verified domain covers it."
           emptyText="Enter an email address, e.g. info@company.com."
           buttonLabel="Add address"
           field="address"

@@ -1,3 +1,4 @@
+import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
@@ -60,8 +61,22 @@ export function DomainsSection({ client, data }: { client: ApiClient; data: Send
         >
           <strong>{removing.domain}</strong> is taken off every SMTP user authorized for it: they can no longer send from addresses at
           it. Its DKIM key is deleted, and adding it again needs a new TXT record. This cannot be undone.
+          <CoveredAddresses addresses={data.addresses.filter((a) => a.coveredBy === removing.domain).map((a) => a.address)} />
         </ConfirmDialog>
       )}
     </Section>
+  );
+}
+
+/** The addresses a domain's removal leaves needing a code of their own. */
+function CoveredAddresses({ addresses }: { addresses: string[] }) {
+  if (addresses.length === 0) return null;
+  return (
+    <Box component="span" sx={{ display: 'block', mt: 1.5 }}>
+      {addresses.length === 1 ? 'The address ' : 'The addresses '}
+      <strong>{addresses.join(', ')}</strong> {addresses.length === 1 ? 'needs' : 'need'} no code today because this domain covers{' '}
+      {addresses.length === 1 ? 'it' : 'them'}; once the domain is removed, {addresses.length === 1 ? 'it needs' : 'each needs'} its own code
+      before its users can send from it again.
+    </Box>
   );
 }

@@ -9,15 +9,18 @@ import { shortDate } from './priority.js';
 
 export interface CredentialsSectionProps {
   user: UserView | null;
+  /** For a new user: the name it will get, null while it is being asked for. */
+  nextName?: string | null;
   server: ServerView | null;
   password: string | null;
-  onReset: () => void;
+  /** Without it, no reset button (right after creation, the password is on screen). */
+  onReset?: () => void;
 }
 
 const ENCRYPTION = { none: 'none', starttls: 'none - STARTTLS', 'starttls-required': 'STARTTLS', tls: 'SSL/TLS' } as const;
 
 /** User name, password and server: what a mail client logs in with, as in MailUp's window. */
-export function CredentialsSection({ user, server, password, onReset }: CredentialsSectionProps) {
+export function CredentialsSection({ user, nextName, server, password, onReset }: CredentialsSectionProps) {
   return (
     <Stack spacing={1.5} component="section" aria-label="credentials">
       <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600 }}>
@@ -35,14 +38,24 @@ export function CredentialsSection({ user, server, password, onReset }: Credenti
           <Typography color="text.secondary" variant="body2" sx={{ flexGrow: 1, textAlign: 'right', pr: 1 }}>
             Last updated {shortDate(user.updatedAt)}
           </Typography>
-          <Button onClick={onReset} variant="outlined" size="small">
-            Reset password
-          </Button>
+          {onReset && (
+            <Button onClick={onReset} variant="outlined" size="small">
+              Reset password
+            </Button>
+          )}
         </Stack>
       ) : (
-        <Typography color="text.secondary">
-          The user name and password are made when you create the user; the password is shown once, right after.
-        </Typography>
+        <Stack direction="row" spacing={1} sx={{ alignItems: 'baseline', flexWrap: 'wrap', rowGap: 0.5 }}>
+          <Typography color="text.secondary" sx={{ width: 100, flexShrink: 0 }}>
+            User name
+          </Typography>
+          <Typography sx={{ fontFamily: 'monospace' }} aria-label="user name to be created">
+            {nextName ?? '…'}
+          </Typography>
+          <Typography variant="body2" color="text.secondary">
+            — made when you create the user, with a password shown once, right after.
+          </Typography>
+        </Stack>
       )}
       {password && <PasswordBox password={password} />}
       {user && !password && (

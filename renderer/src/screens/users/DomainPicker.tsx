@@ -4,7 +4,6 @@ import FormHelperText from '@mui/material/FormHelperText';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
-import { useState } from 'react';
 import { AddIcon } from '../../components/icons.js';
 import type { EntryStatus } from './EntryListField.js';
 
@@ -12,19 +11,21 @@ export interface DomainPickerProps {
   /** null while they are being loaded. */
   verified: string[] | null;
   chosen: string[];
+  /** The domain selected but not added yet, which the form saves all the same. */
+  pick: string;
   statusOf: (domain: string) => EntryStatus | undefined;
   error?: string;
+  onPick: (domain: string) => void;
   onChange: (domains: string[]) => void;
 }
 
 /** Domains authorized as senders: chosen from the verified ones only. */
-export function DomainPicker({ verified, chosen, statusOf, error, onChange }: DomainPickerProps) {
-  const [pick, setPick] = useState('');
+export function DomainPicker({ verified, chosen, pick, statusOf, error, onPick, onChange }: DomainPickerProps) {
   const available = (verified ?? []).filter((d) => !chosen.includes(d));
   const add = () => {
     if (!pick) return;
     onChange([...chosen, pick]);
-    setPick('');
+    onPick('');
   };
   return (
     <Stack spacing={1}>
@@ -34,7 +35,7 @@ export function DomainPicker({ verified, chosen, statusOf, error, onChange }: Do
           id="user-domains"
           label="Domains authorized as senders"
           value={pick}
-          onChange={(e) => setPick(e.target.value)}
+          onChange={(e) => onPick(e.target.value)}
           error={Boolean(error)}
           helperText={
             error ??

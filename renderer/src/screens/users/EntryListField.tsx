@@ -5,7 +5,13 @@ import TextField from '@mui/material/TextField';
 import { useState } from 'react';
 import { AddIcon } from '../../components/icons.js';
 
-export type EntryStatus = 'pending' | 'verified' | 'missing';
+export type EntryStatus = 'pending' | 'verified' | 'covered' | 'missing';
+
+/** An entry's status as the host gave it; an address at a verified domain names the domain. */
+export interface EntryState {
+  status: EntryStatus;
+  coveredBy?: string | undefined;
+}
 
 export interface EntryListFieldProps {
   id: string;
@@ -13,18 +19,26 @@ export interface EntryListFieldProps {
   placeholder: string;
   hint: string;
   entries: string[];
-  statusOf?: (entry: string) => EntryStatus | undefined;
+  statusOf?: (entry: string) => EntryState | undefined;
   text: string;
   error?: string;
   onText: (text: string) => void;
   onEntries: (entries: string[]) => void;
 }
 
-const STATUS_WORDS: Record<EntryStatus, string> = {
-  verified: 'verified',
-  pending: 'awaiting verification',
-  missing: 'not under Senders',
-};
+/** What a chip adds to its entry: nothing for a verified one. */
+function statusWords({ status, coveredBy }: EntryState): string | null {
+  switch (status) {
+    case 'verified':
+      return null;
+    case 'covered':
+      return `covered by the verified domain ${coveredBy ?? ''}`;
+    case 'pending':
+      return 'awaiting verification';
+    case 'missing':
+      return 'not under Senders';
+  }
+}
 
 /**
  * Entries typed one at a time (Add) or pasted ";"-separated. What is still in
@@ -71,12 +85,14 @@ export function EntryListField({ id, label, placeholder, hint, entries, statusOf
       {entries.length > 0 && (
         <Stack direction="row" sx={{ flexWrap: 'wrap', gap: 0.5 }} aria-label={`${label}: chosen`}>
           {entries.map((entry) => {
-            const status = statusOf?.(entry);
+            const state = statusOf?.(entry);
+            const words = state ? statusWords(state) : null;
+            const needsWork = state?.status === 'pending' || state?.status === 'missing';
             return (
               <Chip
                 key={entry}
-                label={status && status !== 'verified' ? `${entry} (${STATUS_WORDS[status]})` : entry}
-                color={status === undefined || status === 'verified' ? 'default' : 'warning'}
+                label={words ? `${entry} (${words})` : entry}
+                color={needsWork ? 'warning' : 'default'}
                 size="small"
                 onDelete={() => onEntries(entries.filter((e) => e !== entry))}
               />

@@ -3,7 +3,8 @@ import Typography from '@mui/material/Typography';
 import type { UserView } from '../../../../electron/api/schemas/users.js';
 import { DomainPicker } from './DomainPicker.js';
 import { EntryListField } from './EntryListField.js';
-import type { FieldErrors, UserForm } from './userForm.js';
+import { NoSenderWarning } from './NoSenderWarning.js';
+import { hasSender, type FieldErrors, type UserForm } from './userForm.js';
 import type { VerifiedDomains } from './useVerifiedDomains.js';
 
 export interface SendersSectionProps {
@@ -17,7 +18,7 @@ export interface SendersSectionProps {
 /** Whom this user may send as, and which devices may send as this user without logging in. */
 export function SendersSection({ form, errors, user, verifiedDomains, onChange }: SendersSectionProps) {
   const domainStatus = (d: string) => user?.domains.find((x) => x.domain === d)?.status ?? (verifiedDomains.domains?.includes(d) ? 'verified' : undefined);
-  const addressStatus = (a: string) => user?.addresses.find((x) => x.address === a)?.status;
+  const addressStatus = (a: string) => user?.addresses.find((x) => x.address === a);
   return (
     <Stack spacing={2} component="section" aria-label="authorized senders">
       <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600 }}>
@@ -30,15 +31,17 @@ export function SendersSection({ form, errors, user, verifiedDomains, onChange }
       <DomainPicker
         verified={verifiedDomains.domains}
         chosen={form.domains}
+        pick={form.domainPick}
         statusOf={domainStatus}
         error={errors.domains ?? verifiedDomains.error ?? undefined}
+        onPick={(domainPick) => onChange({ domainPick }, 'domains')}
         onChange={(domains) => onChange({ domains }, 'domains')}
       />
       <EntryListField
         id="user-addresses"
         label="Specific email addresses authorized as senders"
         placeholder="info@company.com;sales@company.com"
-        hint='Separate several with ";" (not ","). A new address is sent a code and can send once verified.'
+        hint='Separate several with ";" (not ","). A new address is sent a code and can send once verified; one at a verified domain needs no code.'
         entries={form.addresses}
         statusOf={addressStatus}
         text={form.addressText}
@@ -46,6 +49,7 @@ export function SendersSection({ form, errors, user, verifiedDomains, onChange }
         onText={(addressText) => onChange({ addressText }, 'addresses')}
         onEntries={(addresses) => onChange({ addresses }, 'addresses')}
       />
+      {!hasSender(form) && <NoSenderWarning />}
       <EntryListField
         id="user-trusted-clients"
         label="Trusted device addresses"

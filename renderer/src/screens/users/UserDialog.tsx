@@ -7,13 +7,16 @@ import DialogTitle from '@mui/material/DialogTitle';
 import Divider from '@mui/material/Divider';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { ApiClient } from '../../../../electron/api/client.js';
+import type { MethodOutput } from '../../../../electron/api/contract.js';
 import type { ServerView } from '../../../../electron/api/schemas/server.js';
 import type { UserView } from '../../../../electron/api/schemas/users.js';
 import { BusyBar } from '../../components/BusyBar.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { useApiData } from '../../components/useApiData.js';
 import { errorField, errorText } from '../../components/errors.js';
+import { CreatedSummary } from './CreatedSummary.js';
 import { CredentialsSection } from './CredentialsSection.js';
 import { SendersSection } from './SendersSection.js';
 import { SettingsSection } from './SettingsSection.js';
@@ -31,11 +34,51 @@ export interface UserDialogProps {
   onClose: () => void;
 }
 
-/** Add or edit one SMTP user, laid out like MailUp's window: credentials first, then settings and senders. */
-export function UserDialog({ client, user: initial, list, lists, server, onSaved, onClose }: UserDialogProps) {
+type Created = MethodOutput<'users.create'>;
+
+/**
+ * Add or edit one SMTP user, laid out like MailUp's window: credentials
+ * first, then settings and senders. Once a new user is created the dialog
+ * shows its credentials and what was done, with one button to close it:
+ * there is nothing left unsaved.
+ */
+export function UserDialog(props: UserDialogProps) {
+  const [created, setCreated] = useState<Created | null>(null);
+  if (created) return <CreatedDialog created={created} server={props.server} onClose={props.onClose} />;
+  return (
+    <UserFormDialog
+      {...props}
+      onCreated={(result) => {
+        setCreated(result);
+        props.onSaved(result.user);
+      }}
+    />
+  );
+}
+
+function CreatedDialog({ created, server, onClose }: { created: Created; server: ServerView | null; onClose: () => void }) {
+  return (
+    <Dialog open onClose={onClose} maxWidth="md" fullWidth aria-labelledby="user-dialog-title">
+      <DialogTitle id="user-dialog-title">User {created.user.name} created</DialogTitle>
+      <DialogContent dividers>
+        <Stack spacing={2.5}>
+          <CredentialsSection user={created.user} server={server} password={created.password} />
+          <CreatedSummary user={created.user} verification={created.verification} />
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button variant="contained" onClick={onClose}>
+          Done
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+function UserFormDialog({ client, user, list, lists, server, onSaved, onCreated, onClose }: UserDialogProps & { onCreated: (created: Created) => void }) {
   const verifiedDomains = useVerifiedDomains(client);
-  const [user, setUser] = useState(initial);
-  const [form, setForm] = useState<UserForm>(() => formFor(initial, list));
+  const nextName = useNextName(client, user === null);
+  const [form, setForm] = useState<UserForm>(() => formFor(user, list));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [problem, setProblem] = useState<string | null>(null);
   const [password, setPassword] = useState<string | null>(null);
@@ -55,12 +98,6 @@ export function UserDialog({ client, user: initial, list, lists, server, onSaved
     if (field) setErrors((e) => ({ ...e, [field]: undefined }));
   };
 
-  const saved = (next: UserView) => {
-    setUser(next);
-    setForm(formFor(next, list));
-    onSaved(next);
-  };
-
   const save = async () => {
     const checked = toInput(form);
     if ('errors' in checked) return setErrors(checked.errors);
@@ -69,12 +106,10 @@ export function UserDialog({ client, user: initial, list, lists, server, onSaved
     setProblem(null);
     try {
       if (user) {
-        saved(await client.call('users.update', { name: user.name, ...checked.input }));
+        onSaved(await client.call('users.update', { name: user.name, ...checked.input }));
         onClose();
       } else {
-        const created = await client.call('users.create', checked.input);
-        setPassword(created.password);
-        saved(created.user);
+        onCreated(await client.call('users.create', checked.input));
       }
     } catch (err) {
       const field = errorField(err);
@@ -93,14 +128,14 @@ export function UserDialog({ client, user: initial, list, lists, server, onSaved
     setConfirmReset(false);
   };
 
-  const title = user ? (password && !initial ? `User ${user.name} created` : `Edit SMTP user ${user.name}`) : 'Add new SMTP user';
+  const title = user ? `Edit SMTP user ${user.name}` : 'Add new SMTP user';
   return (
     <Dialog open onClose={busy ? undefined : onClose} maxWidth="md" fullWidth aria-labelledby="user-dialog-title">
       <BusyBar busy={busy} label="saving" />
       <DialogTitle id="user-dialog-title">{title}</DialogTitle>
       <DialogContent dividers>
         <Stack spacing={2.5}>
-          <CredentialsSection user={user} server={server} password={password} onReset={() => setConfirmReset(true)} />
+          <CredentialsSection user={user} nextName={nextName} server={server} password={password} onReset={() => setConfirmReset(true)} />
           <Divider />
           <SettingsSection form={form} errors={errors} lists={lists} onChange={change} />
           <Divider />
@@ -115,7 +150,7 @@ export function UserDialog({ client, user: initial, list, lists, server, onSaved
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose} disabled={busy}>
-          {user && !initial ? 'Done' : password ? 'Close' : 'Cancel'}
+          {password ? 'Close' : 'Cancel'}
         </Button>
         <Button variant="contained" onClick={() => void save()} disabled={busy}>
           {user ? 'Save' : 'Create user'}
@@ -142,3 +177,9 @@ const formFields = {
   trustedClients: 'user-trusted-clients',
   rateLimitPerHour: 'user-rate-limit',
 };
+
+/** The name the new user will get, shown before it is made; null while it is asked for, or for an existing user. */
+function useNextName(client: ApiClient, isNew: boolean): string | null {
+  const { value } = useApiData(useCallback(async () => (isNew ? (await client.call('users.nextName', {})).name : null), [client, isNew]));
+  return value;
+}

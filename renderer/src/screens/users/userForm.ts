@@ -8,6 +8,8 @@ export interface UserForm {
   priority: number;
   note: string;
   domains: string[];
+  /** A domain chosen in the picker but not added with its button: saved too, as text left in the address box is. */
+  domainPick: string;
   addresses: string[];
   addressText: string;
   trustedClients: string[];
@@ -22,6 +24,7 @@ export function formFor(user: UserView | null, list: string): UserForm {
     priority: user?.priority ?? 3,
     note: user?.note ?? '',
     domains: user?.domains.map((d) => d.domain) ?? [],
+    domainPick: '',
     addresses: user?.addresses.map((a) => a.address) ?? [],
     addressText: '',
     trustedClients: user?.trustedClients ?? [],
@@ -37,6 +40,11 @@ function joined(entries: string[], text: string): string {
 
 export type FieldErrors = Partial<Record<string, string>>;
 
+/** Whether saving the form leaves the user with a domain or address to send as (text not yet added counts, as it is saved). */
+export function hasSender(form: UserForm): boolean {
+  return form.domains.length > 0 || form.domainPick !== '' || form.addresses.length > 0 || form.addressText.trim() !== '';
+}
+
 /** The API input for a form, or the errors that keep it from being sent. */
 export function toInput(form: UserForm): { input: MethodInput<'users.create'> } | { errors: FieldErrors } {
   const limit = form.rateLimit.trim();
@@ -49,7 +57,7 @@ export function toInput(form: UserForm): { input: MethodInput<'users.create'> } 
       active: form.active,
       priority: form.priority,
       note: form.note,
-      domains: form.domains,
+      domains: form.domainPick && !form.domains.includes(form.domainPick) ? [...form.domains, form.domainPick] : form.domains,
       addresses: joined(form.addresses, form.addressText),
       trustedClients: joined(form.trustedClients, form.clientText),
       rateLimitPerHour: limit === '' ? null : Number(limit),
