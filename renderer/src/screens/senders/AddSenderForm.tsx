@@ -1,4 +1,3 @@
-import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
@@ -6,6 +5,7 @@ import { useMemo, useState, type SyntheticEvent } from 'react';
 import { ActionField } from '../../components/ActionField.js';
 import { AddIcon } from '../../components/icons.js';
 import { useAction } from '../../components/useAction.js';
+import { ActionProblem } from '../../components/ActionProblem.js';
 
 export interface AddSenderFormProps {
   id: string;
@@ -38,11 +38,7 @@ export function AddSenderForm({ id, label, placeholder, hint, emptyText, buttonL
           {buttonLabel}
         </Button>
       </Stack>
-      {action.problem && (
-        <Alert severity="error" sx={{ mt: 1 }}>
-          {action.problem}
-        </Alert>
-      )}
+      <ActionProblem problem={action.problem} />
     </Box>
   );
 }

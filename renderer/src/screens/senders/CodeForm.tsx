@@ -1,4 +1,3 @@
-import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
@@ -7,6 +6,7 @@ import type { ApiClient } from '../../../../electron/api/client.js';
 import type { AddressView } from '../../../../electron/api/schemas/senders.js';
 import { ActionField } from '../../components/ActionField.js';
 import { useAction } from '../../components/useAction.js';
+import { ActionProblem } from '../../components/ActionProblem.js';
 
 export interface CodeFormProps {
   client: ApiClient;
@@ -47,11 +47,7 @@ export function CodeForm({ client, address, onVerified, onBusy }: CodeFormProps)
           Verify
         </Button>
       </Stack>
-      {action.problem && (
-        <Alert severity="error" sx={{ mt: 1 }}>
-          {action.problem}
-        </Alert>
-      )}
+      <ActionProblem problem={action.problem} />
     </Box>
   );
 }

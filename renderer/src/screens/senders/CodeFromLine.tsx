@@ -8,6 +8,7 @@ import type { ApiClient } from '../../../../electron/api/client.js';
 import type { CodeFromView } from '../../../../electron/api/schemas/senders.js';
 import { ActionField } from '../../components/ActionField.js';
 import { useAction } from '../../components/useAction.js';
+import { ActionProblem } from '../../components/ActionProblem.js';
 
 const FIELDS = ['address'] as const;
 
@@ -109,11 +110,7 @@ function CodeFromForm({ client, codeFrom, onDone }: { client: ApiClient; codeFro
           Cancel
         </Button>
       </Stack>
-      {action.problem && (
-        <Alert severity="error" sx={{ mt: 1 }}>
-          {action.problem}
-        </Alert>
-      )}
+      <ActionProblem problem={action.problem} />
     </Box>
   );
 }
