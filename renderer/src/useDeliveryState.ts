@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { ApiClient } from '../../electron/api/client.js';
-import type { DeliveryState } from '../../electron/api/schemas/delivery.js';
+import type { ApiClient } from '#api/client.js';
+import type { DeliveryState } from '#api/schemas/delivery.js';
 
 /** How delivery to the upstream is going: fetched once, then kept current by the event stream. */
 export function useDeliveryState(client: ApiClient): DeliveryState | null {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { ApiClient } from '../../electron/api/client.js';
-import type { RelayState } from '../../electron/api/contract.js';
+import type { ApiClient } from '#api/client.js';
+import type { RelayState } from '#api/contract.js';
 
 export type RelayStateView = { state: RelayState | null; error: string | null };
 

@@ -1,6 +1,6 @@
 /** Picks the transport the page was opened with; the rest of the UI never knows which. */
-import { createApiClient, type ApiClient } from '../../../electron/api/client.js';
-import { createHttpTransport, createIpcTransport } from '../../../electron/api/transports.js';
+import { createApiClient, type ApiClient } from '#api/client.js';
+import { createHttpTransport, createIpcTransport } from '#api/transports.js';
 import { readAdminToken } from './http-transport.js';
 import './ipc-transport.js';
 

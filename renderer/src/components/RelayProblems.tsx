@@ -1,6 +1,6 @@
 import Alert from '@mui/material/Alert';
 import Stack from '@mui/material/Stack';
-import type { RelayState } from '../../../electron/api/contract.js';
+import type { RelayState } from '#api/contract.js';
 
 /**
  * What is wrong with the relay right now, shown above every screen: ports that

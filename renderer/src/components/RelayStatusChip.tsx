@@ -1,6 +1,6 @@
 import Chip from '@mui/material/Chip';
-import type { RelayState } from '../../../electron/api/contract.js';
-import type { DeliveryState } from '../../../electron/api/schemas/delivery.js';
+import type { RelayState } from '#api/contract.js';
+import type { DeliveryState } from '#api/schemas/delivery.js';
 
 /** The relay's state in a few words, always visible in the app bar: ports it cannot open first, then mail it cannot hand on. */
 export function RelayStatusChip({ state, delivery }: { state: RelayState | null; delivery: DeliveryState | null }) {

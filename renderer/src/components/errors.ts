@@ -1,4 +1,4 @@
-import { ApiError } from '../../../electron/api/contract.js';
+import { ApiError } from '#api/contract.js';
 
 /** The message to show for a failed call. */
 export function errorText(err: unknown): string {

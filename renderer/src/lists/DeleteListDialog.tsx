@@ -4,7 +4,7 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
-import type { ListView } from '../../../electron/api/schemas/users.js';
+import type { ListView } from '#api/schemas/users.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 
 export interface DeleteListDialogProps {

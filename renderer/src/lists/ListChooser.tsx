@@ -4,7 +4,7 @@ import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { useState } from 'react';
-import type { ApiClient } from '../../../electron/api/client.js';
+import type { ApiClient } from '#api/client.js';
 import { DeleteIcon, EditIcon } from '../components/icons.js';
 import { DeleteListDialog } from './DeleteListDialog.js';
 import { ListNameDialog } from './ListNameDialog.js';

@@ -1,6 +1,6 @@
 import { useCallback, useMemo } from 'react';
-import type { ApiClient } from '../../../electron/api/client.js';
-import type { ListView } from '../../../electron/api/schemas/users.js';
+import type { ApiClient } from '#api/client.js';
+import type { ListView } from '#api/schemas/users.js';
 import { useApiData } from '../components/useApiData.js';
 
 export interface ListsData {

@@ -1,8 +1,8 @@
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
-import type { ApiClient } from '../../../../electron/api/client.js';
-import type { AddressView } from '../../../../electron/api/schemas/senders.js';
+import type { ApiClient } from '#api/client.js';
+import type { AddressView } from '#api/schemas/senders.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Section } from '../../components/Section.js';
 import { AddSenderForm } from './AddSenderForm.js';

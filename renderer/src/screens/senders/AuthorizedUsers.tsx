@@ -1,6 +1,6 @@
 import Alert from '@mui/material/Alert';
 import Typography from '@mui/material/Typography';
-import type { AuthorizedUsers as Authorized } from '../../../../electron/api/schemas/senders.js';
+import type { AuthorizedUsers as Authorized } from '#api/schemas/senders.js';
 
 /** Which SMTP users may send as this sender, and, while it is pending, that they cannot yet. */
 export function AuthorizedUsers({ users, pending }: { users: Authorized; pending: boolean }) {

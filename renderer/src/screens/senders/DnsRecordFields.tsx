@@ -2,7 +2,7 @@ import InputAdornment from '@mui/material/InputAdornment';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import type { DomainView } from '../../../../electron/api/schemas/senders.js';
+import type { DomainView } from '#api/schemas/senders.js';
 import { CopyButton } from '../../components/CopyButton.js';
 
 type DnsRecord = DomainView['records'][number];

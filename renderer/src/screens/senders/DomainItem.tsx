@@ -1,8 +1,8 @@
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import { useState } from 'react';
-import type { ApiClient } from '../../../../electron/api/client.js';
-import type { DomainView } from '../../../../electron/api/schemas/senders.js';
+import type { ApiClient } from '#api/client.js';
+import type { DomainView } from '#api/schemas/senders.js';
 import { errorText } from '../../components/errors.js';
 import { AuthorizedUsers } from './AuthorizedUsers.js';
 import { dateTime } from './dates.js';

@@ -1,6 +1,6 @@
 import Alert from '@mui/material/Alert';
 import Stack from '@mui/material/Stack';
-import type { ApiClient } from '../../../../electron/api/client.js';
+import type { ApiClient } from '#api/client.js';
 import { AddressesSection } from './AddressesSection.js';
 import { DomainsSection } from './DomainsSection.js';
 import { useSendersData } from './useSendersData.js';

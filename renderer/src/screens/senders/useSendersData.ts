@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
-import type { ApiClient } from '../../../../electron/api/client.js';
-import type { AddressView, CodeFromView, DomainView } from '../../../../electron/api/schemas/senders.js';
+import type { ApiClient } from '#api/client.js';
+import type { AddressView, CodeFromView, DomainView } from '#api/schemas/senders.js';
 import { useApiData } from '../../components/useApiData.js';
 
 export interface SendersData {

@@ -1,7 +1,7 @@
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { ReactNode } from 'react';
-import type { ServerView } from '../../../../electron/api/schemas/server.js';
+import type { ServerView } from '#api/schemas/server.js';
 import { CopyButton } from '../../components/CopyButton.js';
 
 type Certificate = NonNullable<ServerView['tls']>;

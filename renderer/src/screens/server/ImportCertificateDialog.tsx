@@ -8,8 +8,8 @@ import DialogTitle from '@mui/material/DialogTitle';
 import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
 import { useState, type SyntheticEvent } from 'react';
-import type { ApiClient } from '../../../../electron/api/client.js';
-import type { ServerView } from '../../../../electron/api/schemas/server.js';
+import type { ApiClient } from '#api/client.js';
+import type { ServerView } from '#api/schemas/server.js';
 import { useAction } from '../../components/useAction.js';
 import { PemField } from './PemField.js';
 

@@ -1,7 +1,7 @@
 import Alert from '@mui/material/Alert';
 import Chip from '@mui/material/Chip';
 import Typography from '@mui/material/Typography';
-import type { RelayState } from '../../../../electron/api/contract.js';
+import type { RelayState } from '#api/contract.js';
 
 /** Whether the relay really listens on a configured port, or why it cannot, from its live state. */
 export function ListenerStatus({ port, state }: { port: number; state: RelayState | null }) {

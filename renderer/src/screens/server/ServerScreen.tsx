@@ -1,7 +1,7 @@
 import Alert from '@mui/material/Alert';
 import CircularProgress from '@mui/material/CircularProgress';
 import Stack from '@mui/material/Stack';
-import type { ApiClient } from '../../../../electron/api/client.js';
+import type { ApiClient } from '#api/client.js';
 import type { RelayStateView } from '../../useRelayState.js';
 import { CertificateSection } from './CertificateSection.js';
 import { LimitsSection } from './LimitsSection.js';

@@ -1,5 +1,5 @@
-import type { MethodInput } from '../../../../electron/api/contract.js';
-import { LIMIT_BOUNDS, type ServerView } from '../../../../electron/api/schemas/server.js';
+import type { MethodInput } from '#api/contract.js';
+import { LIMIT_BOUNDS, type ServerView } from '#api/schemas/server.js';
 import type { FieldErrors } from '../../components/useAction.js';
 
 /** Mail programs count sizes in binary megabytes; the default 25 MB is 25 × 1,048,576 bytes. */

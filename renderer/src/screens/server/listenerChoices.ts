@@ -1,4 +1,4 @@
-import type { ServerView } from '../../../../electron/api/schemas/server.js';
+import type { ServerView } from '#api/schemas/server.js';
 
 export type Encryption = ServerView['listeners'][number]['encryption'];
 

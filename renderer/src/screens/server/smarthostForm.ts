@@ -1,5 +1,5 @@
-import type { MethodInput } from '../../../../electron/api/contract.js';
-import type { UpstreamView } from '../../../../electron/api/schemas/server.js';
+import type { MethodInput } from '#api/contract.js';
+import type { UpstreamView } from '#api/schemas/server.js';
 import type { FieldErrors } from '../../components/useAction.js';
 
 export type Security = 'none' | 'starttls' | 'tls';

@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
-import type { ApiClient } from '../../../../electron/api/client.js';
-import type { ServerView, UpstreamView } from '../../../../electron/api/schemas/server.js';
+import type { ApiClient } from '#api/client.js';
+import type { ServerView, UpstreamView } from '#api/schemas/server.js';
 import { useApiData } from '../../components/useApiData.js';
 
 export interface ServerData {

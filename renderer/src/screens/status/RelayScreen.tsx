@@ -9,7 +9,7 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
-import type { RelayState } from '../../../../electron/api/contract.js';
+import type { RelayState } from '#api/contract.js';
 import { ClearTextLoginWarning } from '../../components/ClearTextLoginWarning.js';
 
 const ENCRYPTION_WORDS = {

@@ -2,7 +2,7 @@ import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { useCallback } from 'react';
-import type { ApiClient } from '../../../../electron/api/client.js';
+import type { ApiClient } from '#api/client.js';
 import { Section } from '../../components/Section.js';
 import { useApiData } from '../../components/useApiData.js';
 

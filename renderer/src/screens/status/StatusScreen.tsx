@@ -1,8 +1,8 @@
 import Alert from '@mui/material/Alert';
 import CircularProgress from '@mui/material/CircularProgress';
 import Stack from '@mui/material/Stack';
-import type { ApiClient } from '../../../../electron/api/client.js';
-import type { DeliveryState } from '../../../../electron/api/schemas/delivery.js';
+import type { ApiClient } from '#api/client.js';
+import type { DeliveryState } from '#api/schemas/delivery.js';
 import type { RelayStateView } from '../../useRelayState.js';
 import { DeliverySection } from './DeliverySection.js';
 import { RelayScreen } from './RelayScreen.js';

@@ -1,6 +1,6 @@
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import type { ServerView } from '../../../../electron/api/schemas/server.js';
+import type { ServerView } from '#api/schemas/server.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { Section } from '../../components/Section.js';
 

@@ -1,6 +1,6 @@
 import Alert from '@mui/material/Alert';
 import Stack from '@mui/material/Stack';
-import type { UserView, Verification } from '../../../../electron/api/schemas/users.js';
+import type { UserView, Verification } from '#api/schemas/users.js';
 import { NoSenderWarning } from './NoSenderWarning.js';
 
 /** What creating the user did about its senders: codes mailed, not needed or not mailed, and whether it can send at all. */

@@ -1,8 +1,8 @@
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import type { ServerView } from '../../../../electron/api/schemas/server.js';
-import type { UserView } from '../../../../electron/api/schemas/users.js';
+import type { ServerView } from '#api/schemas/server.js';
+import type { UserView } from '#api/schemas/users.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { PasswordBox } from './PasswordBox.js';
 import { shortDate } from './priority.js';

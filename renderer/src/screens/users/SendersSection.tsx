@@ -1,6 +1,6 @@
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import type { UserView } from '../../../../electron/api/schemas/users.js';
+import type { UserView } from '#api/schemas/users.js';
 import { DomainPicker } from './DomainPicker.js';
 import { EntryListField } from './EntryListField.js';
 import { NoSenderWarning } from './NoSenderWarning.js';

@@ -1,6 +1,6 @@
 import { DataGrid, GridActionsCell, GridActionsCellItem, getGridSingleSelectOperators, type GridColDef } from '@mui/x-data-grid';
 import { useMemo } from 'react';
-import type { UserView } from '../../../../electron/api/schemas/users.js';
+import type { UserView } from '#api/schemas/users.js';
 import { ActiveIcon, DeleteIcon, EditIcon, InactiveIcon } from '../../components/icons.js';
 import { priorityLabel, shortDate } from './priority.js';
 import { UsersEmptyState } from './UsersEmptyState.js';

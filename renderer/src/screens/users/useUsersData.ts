@@ -1,8 +1,8 @@
 import { useCallback } from 'react';
-import type { ApiClient } from '../../../../electron/api/client.js';
-import type { MethodInput } from '../../../../electron/api/contract.js';
-import type { ServerView } from '../../../../electron/api/schemas/server.js';
-import type { UserView } from '../../../../electron/api/schemas/users.js';
+import type { ApiClient } from '#api/client.js';
+import type { MethodInput } from '#api/contract.js';
+import type { ServerView } from '#api/schemas/server.js';
+import type { UserView } from '#api/schemas/users.js';
 import { useApiData } from '../../components/useApiData.js';
 
 /** What the table asks for: one page, sorted and filtered on the host. */

@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import type { ApiClient } from '../../../../electron/api/client.js';
+import type { ApiClient } from '#api/client.js';
 import { useApiData } from '../../components/useApiData.js';
 
 export interface VerifiedDomains {

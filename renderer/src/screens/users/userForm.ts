@@ -1,5 +1,5 @@
-import type { MethodInput } from '../../../../electron/api/contract.js';
-import type { UserView } from '../../../../electron/api/schemas/users.js';
+import type { MethodInput } from '#api/contract.js';
+import type { UserView } from '#api/schemas/users.js';
 
 /** The dialog's input, kept as typed until it is saved. */
 export interface UserForm {
