@@ -20,7 +20,7 @@ import { freePort, statusBytes, waitUntil } from './proc.mjs';
 /** BENCH_RELAY_DIST points at another build's dist/ (a copy of an older commit) to compare two relays. */
 const distRoot = process.env.BENCH_RELAY_DIST ? pathToFileURL(`${process.env.BENCH_RELAY_DIST}/`) : new URL('../../dist/', import.meta.url);
 export const relayEntry = fileURLToPath(new URL('relay/main.js', distRoot));
-const verifierModule = new URL('relay/verifier.js', distRoot);
+const verifierModule = new URL('relay/shared/verifier.js', distRoot);
 const protocolModule = new URL('relay/protocol.js', distRoot);
 
 export const BENCH_USER = 'bench';

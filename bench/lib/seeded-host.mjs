@@ -107,7 +107,7 @@ export async function seed(dataDir, smtpPort, USERS) {
     import(dist('electron/host/secrets.js')),
     import(dist('electron/host/relay-defaults.js')),
     import(dist('electron/host/services/lists.js')),
-    import(dist('relay/verifier.js')),
+    import(dist('relay/shared/verifier.js')),
     import(dist('electron/host/services/server/certificate.js')),
     import(dist('electron/host/services/server/lan-addresses.js')),
     import(dist('electron/host/services/senders/records.js')),

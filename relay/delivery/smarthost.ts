@@ -15,23 +15,6 @@ export type SmarthostConfig = Extract<DeliveryConfig, { mode: 'smarthost' }>;
 /** A few parallel connections keep a burst moving without looking like abuse to the provider. */
 const MAX_CONNECTIONS = 5;
 
-/**
- * How each security choice maps onto nodemailer, for the host's connection
- * test (electron/host/services/server/smarthost-test.ts): none never
- * upgrades, starttls refuses to go on without TLS. ./smtp-client.ts reads the
- * same choice directly.
- */
-export function securityOptions(security: SmarthostConfig['security']) {
-  switch (security) {
-    case 'none':
-      return { secure: false, ignoreTLS: true };
-    case 'starttls':
-      return { secure: false, requireTLS: true };
-    case 'tls':
-      return { secure: true };
-  }
-}
-
 /** The message as the client sends it: DKIM-signed on the way when a key applies (the spool keeps it unsigned). */
 function bodyOf(job: DeliveryJob, key: DkimKey | undefined) {
   return key ? signedBody(job.body, key) : job.body();

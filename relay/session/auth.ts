@@ -6,7 +6,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Limits, RelayUser } from '../protocol.js';
-import { verifyPassword } from '../verifier.js';
+import { verifyPassword } from '../shared/verifier.js';
 
 export type LoginResult =
   | { ok: true; user: RelayUser }

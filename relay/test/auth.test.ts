@@ -7,7 +7,7 @@ import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { test, type TestContext } from 'node:test';
 import type { RelayUser } from '../protocol.js';
 import { AuthFailureLimiter, Authenticator } from '../session/auth.js';
-import { createVerifier } from '../verifier.js';
+import { createVerifier } from '../shared/verifier.js';
 
 const OLD_PASSWORD = 'correct horse battery staple';
 const NEW_PASSWORD = 'Tr0ub4dor&3 is better';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { scryptSync } from 'node:crypto';
 import { test } from 'node:test';
-import { createVerifier, isVerifier, verifyPassword } from '../verifier.js';
+import { createVerifier, isVerifier, verifyPassword } from '../shared/verifier.js';
 
 const COMPOSED = 'caf\u00e9 cr\u00e8me'; // é and è as one code point each
 const DECOMPOSED = 'cafe\u0301 cre\u0300me'; // e followed by a combining accent

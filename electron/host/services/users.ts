@@ -5,7 +5,7 @@
  * only as a verifier in the vault.
  */
 import { randomInt } from 'node:crypto';
-import { createVerifier } from '../../../relay/verifier.js';
+import { createVerifier } from '../../../relay/shared/verifier.js';
 import { ApiError, type ApiImplementation } from '../../api/contract.js';
 import type { UserView, Verification } from '../../api/schemas/users.js';
 import type { HostContext } from '../context.js';

@@ -6,8 +6,6 @@
  * in plain words.
  */
 import { createTransport } from 'nodemailer';
-// The relay's own mapping of none/starttls/tls, so a test connects exactly as delivery will.
-import { securityOptions } from '../../../../relay/delivery/smarthost.js';
 
 export interface SmarthostSettings {
   host: string;
@@ -20,6 +18,22 @@ export interface SmarthostSettings {
 export interface TestResult {
   ok: boolean;
   response: string;
+}
+
+/**
+ * Each security choice as nodemailer takes it, meaning what the relay's own
+ * client (relay/delivery/smtp-client.ts) does with it: none never upgrades,
+ * starttls refuses to go on without TLS, tls is TLS from the first byte.
+ */
+function securityOptions(security: SmarthostSettings['security']) {
+  switch (security) {
+    case 'none':
+      return { secure: false, ignoreTLS: true };
+    case 'starttls':
+      return { secure: false, requireTLS: true };
+    case 'tls':
+      return { secure: true };
+  }
 }
 
 /** Each step (connect, greeting, every reply) gets this long. */
