@@ -14,6 +14,7 @@ import { serveGroup } from './cli/serve-command.js';
 import { serviceGroup } from './cli/service.js';
 import { listenerGroup, statusGroup, upstreamGroup } from './cli/server.js';
 import { usersGroup } from './cli/users.js';
+import { errorMessage } from '../relay/shared/errors.js';
 
 const GROUPS: readonly CommandGroup[] = [
   serveGroup,
@@ -70,7 +71,7 @@ function reason(err: unknown): string {
   if (err instanceof Error && err.name === 'ZodError') {
     return 'Relay Desk answered in a form this relay-desk does not understand; are both the same version?';
   }
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   return message.replace(/\s+/g, ' ').trim();
 }
 

@@ -12,6 +12,7 @@ import { defaultDataDir } from './host/paths.js';
 import { launchWithUtilityProcess } from './host/relay-process-electron.js';
 import { windowOptions } from './security.js';
 import { registerIpcTransport } from './transport/ipc.js';
+import { errorMessage } from '../relay/shared/errors.js';
 
 const RENDERER_DIR = fileURLToPath(new URL('../renderer', import.meta.url));
 const PRELOAD_PATH = fileURLToPath(new URL('preload.cjs', import.meta.url));
@@ -95,7 +96,7 @@ function runShell(): void {
       createWindow(running);
     })
     .catch((err: unknown) => {
-      dialog.showErrorBox('Relay Desk could not start', err instanceof Error ? err.message : String(err));
+      dialog.showErrorBox('Relay Desk could not start', errorMessage(err));
       app.quit();
     });
 }

@@ -12,6 +12,7 @@ import { launchWithNodeFork } from './host/relay-process.js';
 import { SECRETS_MODES, type SecretsMode } from './host/store/schema.js';
 import type { RelayState } from './api/contract.js';
 import { startHttpTransport } from './transport/http.js';
+import { errnoCode } from '../relay/shared/errors.js';
 
 export interface ServeOptions {
   dataDir: string;
@@ -102,7 +103,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     host: ADMIN_HOST,
     port: options.adminPort,
   }).catch((err: unknown) => {
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    if (errnoCode(err) === 'EADDRINUSE') {
       throw new ServeOptionsError(`admin port ${options.adminPort} is in use; choose another with --admin-port`);
     }
     throw err;

@@ -17,6 +17,7 @@ import { splitAddress, TrustedClients } from './session/policy.js';
 import { RateLimiter } from './session/rate-limit.js';
 import { createSessionHooks } from './session/smtp-session.js';
 import './smtp-server-patches.js';
+import { errorMessage } from './shared/errors.js';
 
 /** Open sessions get this long to finish when the relay stops or a port closes. */
 const CLOSE_TIMEOUT_MS = 10_000;
@@ -90,7 +91,7 @@ async function start(first: RelaySettings): Promise<void> {
   scheduler = activeScheduler;
   // Not awaited: the listeners open while the queue loads (150,000 messages take seconds).
   void loadQueue(activeSpool, activeScheduler).catch((err: unknown) => {
-    emit({ type: 'config-rejected', reason: `the queue could not be loaded: ${err instanceof Error ? err.message : String(err)}` });
+    emit({ type: 'config-rejected', reason: `the queue could not be loaded: ${errorMessage(err)}` });
   });
   const hooks = createSessionHooks({
     config: current,
@@ -263,7 +264,7 @@ parent.onMessage((raw) => {
       }
     })
     .catch((err: unknown) => {
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = errorMessage(err);
       emit(message.type === 'submit' ? { type: 'submit-failed', requestId: message.requestId, reason } : { type: 'config-rejected', reason });
     });
 });

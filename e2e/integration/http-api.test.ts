@@ -50,6 +50,7 @@ test('bad requests get a stable code and a human message', async (t) => {
     body: '{}',
   });
   assert.equal(wrongType.status, 415);
+  assert.equal(((await wrongType.json()) as { error: { code: string } }).error.code, 'unsupported_media_type');
 
   const huge = await fetch(new URL('api/call/relay.status', relay.baseUrl), {
     method: 'POST',

@@ -6,6 +6,7 @@
  * renderer, so they import nothing but zod.
  */
 import { z } from 'zod';
+import { ErrorCodeSchema, type ErrorCode } from './error-codes.js';
 import { activityMethods, MessageRecordSchema } from './schemas/activity.js';
 import { NoInput } from './schemas/common.js';
 import { deliveryMethods, DeliveryStateSchema } from './schemas/delivery.js';
@@ -57,7 +58,6 @@ export type MethodOutput<M extends MethodName> = z.infer<(typeof methods)[M]['ou
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
 
 export const methodNames = Object.keys(methods) as MethodName[];
-export const eventNames = Object.keys(events) as EventName[];
 
 export function isMethodName(name: string): name is MethodName {
   return Object.hasOwn(methods, name);
@@ -74,7 +74,7 @@ export type ApiImplementation = {
 
 /** Errors cross every transport in this shape: a stable code and a human message. */
 export const ApiErrorSchema = z.object({
-  code: z.string(),
+  code: ErrorCodeSchema,
   message: z.string(),
   /** For invalid input: which field, so a form can show the message beside it. */
   field: z.string().optional(),
@@ -92,7 +92,7 @@ export type EventEnvelope = z.infer<typeof EventEnvelopeSchema>;
 
 export class ApiError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly field?: string,
   ) {

@@ -3,7 +3,7 @@
  * implementation, validates the output, and turns any failure into the
  * contract's error shape. Both transports call exactly this.
  */
-import { ApiError, isMethodName, methods, type ApiImplementation, type CallResult } from './contract.js';
+import { ApiError, isMethodName, methods, type ApiErrorBody, type ApiImplementation, type CallResult } from './contract.js';
 import { describeIssue } from './input-errors.js';
 
 export type Dispatch = (method: string, input: unknown) => Promise<CallResult>;
@@ -11,7 +11,7 @@ export type Dispatch = (method: string, input: unknown) => Promise<CallResult>;
 export function createDispatcher(impl: ApiImplementation, onInternalError: (err: unknown) => void): Dispatch {
   return async (method, input) => {
     if (!isMethodName(method)) {
-      return { ok: false, error: { code: 'unknown_method', message: `There is no API method named "${method}".` } };
+      return { ok: false, error: unknownMethod(method) };
     }
     const spec = methods[method];
     const parsed = spec.input.safeParse(input ?? {}, { error: describeIssue });
@@ -33,4 +33,10 @@ export function createDispatcher(impl: ApiImplementation, onInternalError: (err:
       return { ok: false, error: { code: 'internal', message: 'Something went wrong in Relay Desk; the details are in its log.' } };
     }
   };
+}
+
+/** The one answer to a call of a method the contract does not have, on every transport. */
+export function unknownMethod(method: unknown): ApiErrorBody {
+  const name = typeof method === 'string' ? method.slice(0, 100) : '';
+  return { code: 'unknown_method', message: `There is no API method named "${name}".` };
 }

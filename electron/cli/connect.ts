@@ -15,6 +15,7 @@ import { TOKEN_FILE } from '../host/key-file.js';
 import { KeychainUnavailableError } from '../host/secrets.js';
 import { shellQuote } from '../host/shell-quote.js';
 import { CliError } from './args.js';
+import { errnoCode, oneLineErrorMessage } from '../../relay/shared/errors.js';
 
 export function notRunning(dataDir: string): CliError {
   return new CliError(`Relay Desk is not running for ${dataDir}: start it with \`relay-desk serve --data-dir ${shellQuote(dataDir)}\``);
@@ -42,7 +43,7 @@ async function requireReadable(dataDir: string): Promise<void> {
   try {
     await access(dataDir, constants.R_OK | constants.X_OK);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EACCES') return;
+    if (errnoCode(err) !== 'EACCES') return;
     throw new CliError(
       `${dataDir} is private to the user that runs Relay Desk for it: run relay-desk as that user (for the system service: sudo -u relay-desk relay-desk ... --data-dir ${shellQuote(dataDir)}).`,
     );
@@ -57,7 +58,7 @@ async function adminToken(dataDir: string): Promise<string> {
     found = await readAdminToken(head, dataDir);
   } catch (err) {
     if (err instanceof KeychainUnavailableError) throw new CliError(err.message);
-    throw new CliError(`The admin token for ${dataDir} cannot be read: ${oneLine(err)}`);
+    throw new CliError(`The admin token for ${dataDir} cannot be read: ${oneLineErrorMessage(err)}`);
   }
   if (found.token) return found.token;
   throw new CliError(
@@ -65,10 +66,6 @@ async function adminToken(dataDir: string): Promise<string> {
       ? `${dataDir} has no admin token in ${TOKEN_FILE}: start Relay Desk for it once, as the user that runs it.`
       : `This user's keychain holds no admin token for ${dataDir}: run relay-desk as the user (and in the desktop session) that runs Relay Desk for it.`,
   );
-}
-
-function oneLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
 }
 
 /** The contract over the host's loopback HTTP transport: POST api/call/<method>, events from api/events. */
@@ -84,9 +81,9 @@ function httpTransport(base: URL, token: string, dataDir: string): ApiTransport 
           body: JSON.stringify(input),
         });
       } catch (err) {
-        const code = (err as { cause?: { code?: string } }).cause?.code;
+        const code = errnoCode((err as { cause?: unknown }).cause);
         if (code === 'ECONNREFUSED' || code === 'ECONNRESET') throw notRunning(dataDir);
-        throw new CliError(`Relay Desk at ${base.host} did not answer: ${oneLine((err as { cause?: unknown }).cause ?? err)}`);
+        throw new CliError(`Relay Desk at ${base.host} did not answer: ${oneLineErrorMessage((err as { cause?: unknown }).cause ?? err)}`);
       }
       if (res.status === 401) {
         throw new CliError(`Relay Desk at ${base.host} refused the admin token kept for ${dataDir}; restart it with \`relay-desk serve --data-dir ${shellQuote(dataDir)}\`.`);

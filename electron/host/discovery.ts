@@ -15,6 +15,7 @@ import { currentMode, type SecretStorage } from './secret-storage.js';
 import { SECRETS_MODES } from './store/schema.js';
 import { SETTINGS_FILE } from './store/store.js';
 import { VAULT_FILE } from './vault.js';
+import { errnoCode } from '../../relay/shared/errors.js';
 
 export const HOST_FILE = 'host.json';
 /** The keychain entry (in the installation's service) that holds the admin API token. */
@@ -45,7 +46,7 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (err) {
     // EPERM: the process exists but belongs to someone else; the connection attempt will tell.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    return errnoCode(err) === 'EPERM';
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import { open, readFile, rename, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { errnoCode } from '../../relay/shared/errors.js';
 
 export interface Lines {
   /** Complete lines, without their newlines. */
@@ -21,7 +22,7 @@ export interface Lines {
 /** The file's lines, or null when it does not exist. */
 export async function readLines(path: string): Promise<Lines | null> {
   const text = await readFile(path, 'utf8').catch((err: unknown) => {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (errnoCode(err) === 'ENOENT') return null;
     throw err;
   });
   if (text === null) return null;

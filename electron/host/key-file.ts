@@ -13,6 +13,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeWhole } from './jsonl-file.js';
 import type { SecretStore } from './secrets.js';
+import { errnoCode } from '../../relay/shared/errors.js';
 
 export const KEY_FILE = 'vault.key';
 export const TOKEN_FILE = 'admin.token';
@@ -30,7 +31,7 @@ export function keyCredentialPath(env: NodeJS.ProcessEnv = process.env): string 
 
 async function readTrimmed(path: string): Promise<string | null> {
   const text = await readFile(path, 'utf8').catch((err: unknown) => {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (errnoCode(err) === 'ENOENT') return null;
     throw err;
   });
   return text === null ? null : text.trim();

@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { oneLineErrorMessage } from '../../relay/shared/errors.js';
 
 const run = promisify(execFile);
 /** ./keychain-probe.ts, built beside this file. */
@@ -61,7 +62,7 @@ async function loadKeytar(): Promise<Keytar> {
   try {
     return (await import('keytar')).default;
   } catch (err) {
-    throw new KeychainUnavailableError(`its library could not be loaded: ${oneLine(err)}`);
+    throw new KeychainUnavailableError(`its library could not be loaded: ${oneLineErrorMessage(err)}`);
   }
 }
 
@@ -91,7 +92,7 @@ export async function openKeychain(installationId: string, options: OpenKeychain
     if ((await store.get('probe')) !== 'ok') throw new Error('a value written could not be read back');
     await store.delete('probe');
   } catch (err) {
-    throw new KeychainUnavailableError(oneLine(err));
+    throw new KeychainUnavailableError(oneLineErrorMessage(err));
   }
   return store;
 }
@@ -108,7 +109,7 @@ async function probeApart(installationId: string, ms: number): Promise<void> {
   } catch (err) {
     const failed = err as { killed?: boolean; stdout?: string };
     if (failed.killed) throw new KeychainNoAnswerError(ms);
-    throw new KeychainUnavailableError(failed.stdout?.trim() || oneLine(err));
+    throw new KeychainUnavailableError(failed.stdout?.trim() || oneLineErrorMessage(err));
   }
 }
 
@@ -118,10 +119,7 @@ export async function readKeychainEntry(installationId: string, key: string): Pr
   try {
     return await keytar.getPassword(serviceName(installationId), key);
   } catch (err) {
-    throw new KeychainUnavailableError(oneLine(err));
+    throw new KeychainUnavailableError(oneLineErrorMessage(err));
   }
 }
 
-function oneLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
-}

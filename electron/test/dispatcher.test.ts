@@ -42,8 +42,8 @@ test('an output that breaks the contract never reaches the caller', async () => 
 });
 
 test('an ApiError keeps its code and message; other errors are hidden', async () => {
-  const known = dispatcherWith(() => Promise.reject(new ApiError('relay_down', 'The relay is not running.')));
-  assert.deepEqual(await known.dispatch('relay.status', {}), { ok: false, error: { code: 'relay_down', message: 'The relay is not running.' } });
+  const known = dispatcherWith(() => Promise.reject(new ApiError('relay_not_running', 'The relay is not running.')));
+  assert.deepEqual(await known.dispatch('relay.status', {}), { ok: false, error: { code: 'relay_not_running', message: 'The relay is not running.' } });
   const unknown = dispatcherWith(() => Promise.reject(new Error('EACCES /secret/path')));
   const result = await unknown.dispatch('relay.status', {});
   assert.equal(codeOf(result), 'internal');

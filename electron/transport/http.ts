@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { CallResult, EventEnvelope } from '../api/contract.js';
 import type { Dispatch } from '../api/dispatcher.js';
+import { httpStatusOf, type ErrorCode } from '../api/error-codes.js';
 import { CONTENT_SECURITY_POLICY } from '../security.js';
 import { loopbackNames, type LoopbackNames } from './loopback-names.js';
 
@@ -106,7 +107,7 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
       if (path.startsWith(CALL_PREFIX) && req.method === 'POST') {
         const body = await readJson(req);
         if (!body.ok) {
-          sendJson(res, body.status, failure(body.code, body.message));
+          sendJson(res, httpStatusOf(body.code), failure(body.code, body.message));
           return;
         }
         const result = await options.dispatch(decodeURIComponent(path.slice(CALL_PREFIX.length)), body.value);
@@ -152,23 +153,12 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-function failure(code: string, message: string): CallResult {
+function failure(code: ErrorCode, message: string): CallResult {
   return { ok: false, error: { code, message } };
 }
 
 function statusOf(result: CallResult): number {
-  if (result.ok) return 200;
-  switch (result.error.code) {
-    case 'invalid_input':
-      return 400;
-    case 'unknown_method':
-    case 'not_found':
-      return 404;
-    case 'internal':
-      return 500;
-    default:
-      return 409;
-  }
+  return result.ok ? 200 : httpStatusOf(result.error.code);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -182,18 +172,18 @@ function sendText(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
-type JsonBody = { ok: true; value: unknown } | { ok: false; status: number; code: string; message: string };
+type JsonBody = { ok: true; value: unknown } | { ok: false; code: ErrorCode; message: string };
 
 async function readJson(req: IncomingMessage): Promise<JsonBody> {
   if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
-    return { ok: false, status: 415, code: 'invalid_input', message: 'Send the input as application/json.' };
+    return { ok: false, code: 'unsupported_media_type', message: 'Send the input as application/json.' };
   }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
     if (size > MAX_BODY_BYTES) {
-      return { ok: false, status: 413, code: 'invalid_input', message: 'The request body is larger than 1 MB.' };
+      return { ok: false, code: 'body_too_large', message: 'The request body is larger than 1 MB.' };
     }
     chunks.push(chunk as Buffer);
   }
@@ -202,7 +192,7 @@ async function readJson(req: IncomingMessage): Promise<JsonBody> {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
-    return { ok: false, status: 400, code: 'invalid_input', message: 'The request body is not valid JSON.' };
+    return { ok: false, code: 'invalid_input', message: 'The request body is not valid JSON.' };
   }
 }
 

@@ -8,8 +8,8 @@
 import type { EventEmitter } from 'node:events';
 import { ipcMain, type BrowserWindow, type WebFrameMain } from 'electron';
 import { APP_ORIGIN } from '../app-protocol.js';
-import { isMethodName, type CallResult, type EventEnvelope } from '../api/contract.js';
-import type { Dispatch } from '../api/dispatcher.js';
+import type { CallResult, EventEnvelope } from '../api/contract.js';
+import { unknownMethod, type Dispatch } from '../api/dispatcher.js';
 import { CALL_CHANNEL, EVENT_CHANNEL } from '../api/ipc-channels.js';
 
 export interface IpcTransportOptions {
@@ -27,9 +27,7 @@ export function registerIpcTransport({ dispatch, events, window }: IpcTransportO
       // Rejecting (not answering) tells an intruder nothing about the API.
       throw new Error('Relay Desk refused an IPC call from an untrusted frame.');
     }
-    if (typeof method !== 'string' || !isMethodName(method)) {
-      return Promise.resolve({ ok: false, error: { code: 'unknown_method', message: 'There is no such API method.' } });
-    }
+    if (typeof method !== 'string') return Promise.resolve({ ok: false, error: unknownMethod(method) });
     return dispatch(method, input);
   });
 

@@ -6,6 +6,7 @@
  * them. Local reasons start with the enhanced status code a bounce reports.
  */
 import { Resolver } from 'node:dns/promises';
+import { errnoCode } from '../shared/errors.js';
 
 export interface MailHost {
   name: string;
@@ -25,7 +26,7 @@ const NODATA = 'ENODATA';
 const RESOLVER_OPTIONS = { timeout: 5_000, tries: 2 };
 
 function codeOf(err: unknown): string {
-  return (err as NodeJS.ErrnoException).code ?? String(err);
+  return errnoCode(err) ?? String(err);
 }
 
 export function createRouter(dnsServers: string[]): (domain: string) => Promise<Route> {

@@ -18,6 +18,7 @@ import type { RelayEvent } from '../events.js';
 import type { RetryConfig } from '../protocol.js';
 import { buildBounce } from './bounce.js';
 import { newQueueId, type MessageMeta, type Spool, type StoredMessage } from './spool.js';
+import { errorMessage } from '../shared/errors.js';
 
 export interface SchedulerOptions {
   spool: Spool;
@@ -192,7 +193,7 @@ export class Scheduler {
     const { state } = message;
     const delay = Math.max(MIN_RETRY_AFTER_FAILURE_MS, this.options.retry().delaysMs[0] ?? 0);
     state.nextAttemptAt = Date.now() + delay;
-    state.lastError = `Relay Desk could not record this message's progress: ${err instanceof Error ? err.message : String(err)}`;
+    state.lastError = `Relay Desk could not record this message's progress: ${errorMessage(err)}`;
     this.options.emit({
       type: 'deferred',
       id: message.meta.id,
@@ -216,7 +217,7 @@ export class Scheduler {
         fromDomain: meta.fromDomain,
       });
     } catch (err) {
-      const response = err instanceof Error ? err.message : String(err);
+      const response = errorMessage(err);
       return state.pending.map((recipient) => ({ recipient, status: 'deferred' as const, response }));
     }
   }

@@ -22,6 +22,7 @@ import { renameSync, truncateSync } from 'node:fs';
 import { truncate } from 'node:fs/promises';
 import type { DirSync } from './dir-sync.js';
 import { HOLD_LIMIT, type Spare } from './spool-writer.js';
+import { errnoCode } from '../shared/errors.js';
 
 /** More than the messages usually in flight at once. */
 const MAX_SPARES = 512;
@@ -73,7 +74,7 @@ export class SparePool {
     try {
       renameSync(messagePath, sparePath);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      if (errnoCode(err) === 'ENOENT') return;
       throw err;
     }
     const keep = size !== null && size <= MAX_SPARE_BYTES;

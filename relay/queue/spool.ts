@@ -20,6 +20,7 @@ import { randomHex } from '../random-pool.js';
 import { DirSync } from './dir-sync.js';
 import { SparePool } from './spare-pool.js';
 import { LARGE_IO_BYTES, SpoolWriter, writeDurably, type ReceivingMemory } from './spool-writer.js';
+import { errnoCode, errorMessage } from '../shared/errors.js';
 
 export const MessageMetaSchema = z.object({
   v: z.literal(1),
@@ -156,7 +157,7 @@ export class Spool {
       try {
         loaded = await this.load(id, hasState);
       } catch (err) {
-        await this.putAside(id, err instanceof Error ? err.message : String(err));
+        await this.putAside(id, errorMessage(err));
         return;
       }
       if (loaded.meta.id === id) messages.push(loaded);
@@ -311,7 +312,7 @@ async function forEachConcurrently<T>(items: T[], limit: number, task: (item: T)
 
 async function unlinkIfPresent(path: string): Promise<void> {
   await unlink(path).catch((err: unknown) => {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if (errnoCode(err) !== 'ENOENT') throw err;
   });
 }
 

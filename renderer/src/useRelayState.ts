@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ApiClient } from '#api/client.js';
 import type { RelayState } from '#api/contract.js';
+import { errorText } from './components/errors.js';
 
 export type RelayStateView = { state: RelayState | null; error: string | null };
 
@@ -12,7 +13,7 @@ export function useRelayState(client: ApiClient): RelayStateView {
     const unsubscribe = client.on('relay.state', (state) => setView({ state, error: null }));
     client.call('relay.status', {}).then(
       (state) => setView((v) => (v.state ? v : { state, error: null })),
-      (err: unknown) => setView({ state: null, error: err instanceof Error ? err.message : String(err) }),
+      (err: unknown) => setView({ state: null, error: errorText(err) }),
     );
     return unsubscribe;
   }, [client]);

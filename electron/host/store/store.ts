@@ -18,6 +18,7 @@ import { migrate, MOVED_USERS, StoreVersionError } from './migrations.js';
 import { StoreOpenError, type Recovery } from './recovery.js';
 import { StoreSchema, UserSchema, type StoreData, type StoredUser } from './schema.js';
 import { UsersFile } from './users-file.js';
+import { errnoCode, errorMessage } from '../../../relay/shared/errors.js';
 
 export { StoreOpenError, type Recovery } from './recovery.js';
 
@@ -45,7 +46,7 @@ function describe(err: unknown): string {
     const issue = (err as { issues: { path: PropertyKey[]; message: string }[] }).issues[0];
     return `it does not match the settings format (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'})`;
   }
-  return err instanceof Error ? err.message : String(err);
+  return errorMessage(err);
 }
 
 /** Reads settings.json, falling back to its last good copy. */
@@ -53,7 +54,7 @@ async function readSettings(dir: string): Promise<{ parsed: Parsed | null; recov
   const file = join(dir, SETTINGS_FILE);
   const lastGood = join(dir, LAST_GOOD_FILE);
   const text = await readFile(file, 'utf8').catch((err: unknown) => {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (errnoCode(err) === 'ENOENT') return null;
     throw err;
   });
   if (text === null) return { parsed: null, recovery: null };

@@ -13,6 +13,7 @@ import { exclusive } from './exclusive.js';
 import { parseAddress } from './names.js';
 import { coveringDomain } from './status.js';
 import { addressView, authorizedIndex } from './views.js';
+import { errorMessage } from '../../../../relay/shared/errors.js';
 
 export function findAddress(data: Readonly<StoreData>, address: string): SenderAddress {
   const found = data.senders.addresses.find((a) => a.address === address);
@@ -87,7 +88,7 @@ async function mailCode(ctx: HostContext, address: string): Promise<{ ok: true }
   try {
     await ctx.submitMail({ from, to: [address], content: codeMessage({ from, to: address, code, hostname: ctx.hostname(), now }) });
   } catch (err) {
-    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+    return { ok: false, reason: errorMessage(err) };
   }
   await exclusive(ctx, async () => {
     const current = ctx.store.data.senders.addresses.find((a) => a.address === address);

@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import { generate } from 'selfsigned';
 import { ApiError } from '../../../api/contract.js';
 import type { ServerView } from '../../../api/schemas/server.js';
+import { errorMessage } from '../../../../relay/shared/errors.js';
 
 export type CertificateView = NonNullable<ServerView['tls']>;
 
@@ -162,7 +163,7 @@ export function keyMatches(pem: string, key: string): boolean {
 }
 
 function reason(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   // OpenSSL's "error:1E08010C:DECODER routines::unsupported" says little beyond its last words.
   return message.replace(/^error:[0-9A-F]+:/i, '').replace(/^[A-Za-z0-9 ]*routines::/, '');
 }
