@@ -99,7 +99,7 @@ function seedUser(accountId, n, at) {
  * one store change, one vault change.
  */
 export async function seed(dataDir, smtpPort, USERS) {
-  const [store, usersFile, schema, vaultModule, secrets, defaults, lists, verifier, certificate, lan, records] = await Promise.all([
+  const [store, usersFile, schema, vaultModule, secrets, defaults, lists, verifier, { vaultNames }, certificate, lan, records] = await Promise.all([
     import(dist('electron/host/store/store.js')),
     import(dist('electron/host/store/users-file.js')),
     import(dist('electron/host/store/schema.js')),
@@ -108,6 +108,7 @@ export async function seed(dataDir, smtpPort, USERS) {
     import(dist('electron/host/relay-defaults.js')),
     import(dist('electron/host/services/lists.js')),
     import(dist('relay/shared/verifier.js')),
+    import(dist('electron/host/vault-names.js')),
     import(dist('electron/host/services/server/certificate.js')),
     import(dist('electron/host/services/server/lan-addresses.js')),
     import(dist('electron/host/services/senders/records.js')),
@@ -169,9 +170,9 @@ export async function seed(dataDir, smtpPort, USERS) {
     draft.server.tls = { source: 'generated', cert: cert.cert };
   });
   await vault.change((entries) => {
-    for (const name of names) entries.set(`verifier:${name}`, sharedVerifier);
-    entries.set('tls-key', cert.key);
-    for (let i = 0; i < VERIFIED_DOMAINS; i++) entries.set(`dkim:${domainName(i)}`, dkimKey.privateKey);
+    for (const name of names) entries.set(vaultNames.verifier(name), sharedVerifier);
+    entries.set(vaultNames.tlsKey, cert.key);
+    for (let i = 0; i < VERIFIED_DOMAINS; i++) entries.set(vaultNames.dkimKey(domainName(i)), dkimKey.privateKey);
   });
   const [settingsBytes, usersBytes, vaultBytes] = await Promise.all(
     [store.SETTINGS_FILE, usersFile.USERS_FILE, vaultModule.VAULT_FILE].map(async (file) => (await stat(join(dataDir, file))).size),

@@ -1,13 +1,7 @@
 /**
  * What every part of the host works with. Services (./services/) get this
  * and return their slice of the API; they never reach each other directly.
- *
- * Secrets in the vault are named:
- *   verifier:<user>       scrypt verifier of an SMTP user's password
- *   upstream-password     the smarthost password
- *   tls-key               private key of the relay's certificate
- *   dkim:<domain>         DKIM private key of a verified domain
- *   address-code:<addr>   JSON {hash, expiresAt, tries} of a pending address's code
+ * Secrets in the vault are named by ./vault-names.ts.
  */
 import type { Store } from './store/store.js';
 import type { Vault } from './vault.js';

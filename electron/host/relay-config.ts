@@ -9,6 +9,7 @@ import type { HostContext } from './context.js';
 import { DEFAULT_RETRY, SESSION_LIMITS } from './relay-defaults.js';
 import { addressMaySend, domainStatus } from './services/senders/status.js';
 import type { StoreData, StoredUser } from './store/schema.js';
+import { vaultNames } from './vault-names.js';
 
 const AUTH_FAILURES = { max: 10, windowSeconds: 600, blockSeconds: 900 };
 
@@ -28,7 +29,7 @@ function delivery(ctx: HostContext): DeliveryConfig | null {
     case 'mx':
       return { mode: 'mx', dnsServers: ctx.dnsServers(), port: upstream.port };
     case 'smarthost': {
-      const password = ctx.vault.get('upstream-password');
+      const password = ctx.vault.get(vaultNames.upstreamPassword);
       return {
         mode: 'smarthost',
         host: upstream.host,
@@ -43,7 +44,7 @@ function delivery(ctx: HostContext): DeliveryConfig | null {
 
 /** The relay's view of one stored user; null for a user whose verifier is missing (an interrupted creation), who cannot log in until its password is reset. */
 function relayUser(ctx: HostContext, user: StoredUser): RelayUser | null {
-  const verifier = ctx.vault.get(`verifier:${user.name}`);
+  const verifier = ctx.vault.get(vaultNames.verifier(user.name));
   if (!verifier) return null;
   return {
     name: user.name,
@@ -72,7 +73,7 @@ export function buildUsersDelta(ctx: HostContext, names: string[]): { upsert: Re
 
 export function buildRelayConfig(ctx: HostContext): RelayConfig {
   const data = ctx.store.data;
-  const key = ctx.vault.get('tls-key');
+  const key = ctx.vault.get(vaultNames.tlsKey);
   return {
     hostname: ctx.hostname(),
     spoolDir: join(ctx.dataDir, 'spool'),
@@ -83,7 +84,7 @@ export function buildRelayConfig(ctx: HostContext): RelayConfig {
     delivery: delivery(ctx),
     retry: DEFAULT_RETRY,
     dkim: data.senders.domains.flatMap((d) => {
-      const privateKey = ctx.vault.get(`dkim:${d.domain}`);
+      const privateKey = ctx.vault.get(vaultNames.dkimKey(d.domain));
       return d.status === 'verified' && d.dkimSelector && privateKey ? [{ domain: d.domain, selector: d.dkimSelector, privateKey }] : [];
     }),
   };

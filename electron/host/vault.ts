@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { appendToAll, Appender, readLines, writeWhole, type Lines } from './jsonl-file.js';
 import type { SecretStore } from './secrets.js';
+import type { VaultName } from './vault-names.js';
 
 export const VAULT_FILE = 'secrets.vault';
 export const VAULT_KEY = 'vault-key';
@@ -71,17 +72,12 @@ export class Vault {
     return vault;
   }
 
-  get(name: string): string | null {
+  get(name: VaultName): string | null {
     return this.entries.get(name) ?? null;
   }
 
-  /** Entries whose names start with `prefix`. */
-  list(prefix: string): [string, string][] {
-    return [...this.entries].filter(([name]) => name.startsWith(prefix));
-  }
-
   /** Applies changes and stores them as one durable line; changes run one at a time. */
-  change(apply: (entries: { set(name: string, value: string): void; delete(name: string): void }) => void): Promise<void> {
+  change(apply: (entries: { set(name: VaultName, value: string): void; delete(name: VaultName): void }) => void): Promise<void> {
     const run = this.queue.then(async () => {
       const set = new Map<string, string>();
       const deleted = new Set<string>();

@@ -15,11 +15,12 @@ import { test, type TestContext } from 'node:test';
 import { ApiError } from '../api/contract.js';
 import type { HostContext, SystemMail } from '../host/context.js';
 import type { SecretStore } from '../host/secrets.js';
-import { addressStatus, dkimVaultName, domainStatus, sendersService, startAddressVerification } from '../host/services/senders.js';
+import { addressStatus, domainStatus, sendersService, startAddressVerification } from '../host/services/senders.js';
 import type { StoreData } from '../host/store/schema.js';
 import { Store } from '../host/store/store.js';
 import { testSettings } from './settings-fixture.js';
 import { Vault } from '../host/vault.js';
+import { vaultNames } from '../host/vault-names.js';
 
 function initial(): StoreData {
   return testSettings({
@@ -128,14 +129,14 @@ test('with direct delivery an address gets a code by mail from relay-desk@<host>
   assert.ok(mail);
   assert.equal(mail.from, 'relay-desk@office-pc.example');
   assert.deepEqual(mail.to, ['info@company.example']);
-  assert.ok(h.ctx.vault.get('address-code:info@company.example'));
+  assert.ok(h.ctx.vault.get(vaultNames.addressCode('info@company.example')));
   assert.equal(h.relayChanges(), 0, 'a pending address changes nothing for the relay');
 
   const verified = await h.api['senders.confirmAddress']({ address: 'info@company.example', code: codeIn(h.mails[0]) });
   assert.equal(verified.status, 'verified');
   assert.equal(verified.method, 'email-code');
   assert.ok(verified.verifiedAt);
-  assert.equal(h.ctx.vault.get('address-code:info@company.example'), null, 'the code is gone once used');
+  assert.equal(h.ctx.vault.get(vaultNames.addressCode('info@company.example')), null, 'the code is gone once used');
   assert.equal(h.relayChanges(), 0, 'an address carries no DKIM key: the whole configuration is not sent again');
   assert.deepEqual(h.usersChanges, [[]], 'no user is authorized for it yet');
   await assert.rejects(h.api['senders.confirmAddress']({ address: 'info@company.example', code: codeIn(h.mails[0]) }), rejectsWith('already_verified'));
@@ -197,11 +198,11 @@ test('removing a domain removes its DKIM key and takes it off every user', async
       });
     }
   });
-  await h.ctx.vault.change((e) => e.set(dkimVaultName('company.example'), 'PEM'));
+  await h.ctx.vault.change((e) => e.set(vaultNames.dkimKey('company.example'), 'PEM'));
   assert.equal(domainStatus(h.ctx.store.data, 'Company.Example.'), 'verified');
 
   assert.deepEqual(await h.api['senders.removeDomain']({ domain: 'COMPANY.example' }), { removed: 'company.example' });
-  assert.equal(h.ctx.vault.get('dkim:company.example'), null);
+  assert.equal(h.ctx.vault.get(vaultNames.dkimKey('company.example')), null);
   assert.deepEqual(
     [...h.ctx.store.users.values()].map((u) => u.domains),
     [['other.example'], [], ['other.example']],
@@ -233,7 +234,7 @@ test('removing an address removes its code and takes it off every user; just tho
     }
   });
   await h.api['senders.removeAddress']({ address: 'info@company.example' });
-  assert.equal(h.ctx.vault.get('address-code:info@company.example'), null);
+  assert.equal(h.ctx.vault.get(vaultNames.addressCode('info@company.example')), null);
   assert.deepEqual(h.ctx.store.users.get('s123456_0')?.addresses, ['sales@company.example']);
   assert.deepEqual(h.ctx.store.users.get('s123456_1')?.addresses, ['sales@company.example']);
   assert.deepEqual(h.usersChanges, [['s123456_0']]);

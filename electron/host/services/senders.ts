@@ -7,7 +7,7 @@
  * cover); an address change only
  * through the users it is authorized for (ctx.usersChanged()). A verified domain
  * also gets a DKIM key, whose private half lives in the vault as
- * `dkim:<domain>`.
+ * `vaultNames.dkimKey(domain)`.
  *
  * Every change to senders runs one at a time per host (senders/exclusive.ts);
  * DNS lookups and handing mail to the relay happen outside that queue. The
@@ -17,7 +17,6 @@ import type { ApiImplementation } from '../../api/contract.js';
 import { ApiError } from '../../api/contract.js';
 import type { HostContext } from '../context.js';
 import type { SenderDomain, StoreData } from '../store/schema.js';
-import { codeVaultName } from './senders/address-codes.js';
 import { addPendingAddress, confirm, findAddress, sendCode, since } from './senders/address-flow.js';
 import { checkVerificationRecord, describeDkimRecord, txtLookup } from './senders/dns-check.js';
 import { parseAddress, parseDomain, sameAddress, sameDomain } from './senders/names.js';
@@ -26,6 +25,7 @@ import { chooseCodeFrom, codeFromView } from './senders/code-from.js';
 import { exclusive } from './senders/exclusive.js';
 import { addressStatus, coveringDomain } from './senders/status.js';
 import { addressView, authorizedIndex, domainView } from './senders/views.js';
+import { vaultNames } from '../vault-names.js';
 
 export { checkAddress, checkDomainName, parseAddress, parseDomain } from './senders/names.js';
 export { DKIM_SELECTOR } from './senders/records.js';
@@ -44,11 +44,6 @@ type SendersApi = Pick<
   | 'senders.removeAddress'
   | 'senders.setCodeFrom'
 >;
-
-/** The vault entry holding a verified domain's DKIM private key (PKCS#8 PEM). */
-export function dkimVaultName(domain: string): string {
-  return `dkim:${domain}`;
-}
 
 // ── views ──────────────────────────────────────────────────────────────────
 
@@ -78,7 +73,7 @@ async function verifyDomain(ctx: HostContext, domain: string, check: { at: strin
   const current = findDomain(ctx.store.data, domain);
   if (current.status === 'verified') return false;
   const key = await generateDkimKey();
-  await ctx.vault.change((e) => e.set(dkimVaultName(domain), key.privateKey));
+  await ctx.vault.change((e) => e.set(vaultNames.dkimKey(domain), key.privateKey));
   await ctx.store.update((draft) => {
     const d = draft.senders.domains.find((x) => x.domain === domain);
     if (!d) throw new ApiError('not_found', `${domain} is not among the sender domains.`, 'domain');
@@ -174,7 +169,7 @@ export function sendersService(ctx: HostContext): SendersApi {
             if (user.domains.some((d) => sameDomain(d, domain))) users.put({ ...user, domains: user.domains.filter((d) => !sameDomain(d, domain)) });
           }
         });
-        await ctx.vault.change((e) => e.delete(dkimVaultName(domain)));
+        await ctx.vault.change((e) => e.delete(vaultNames.dkimKey(domain)));
       });
       await ctx.relayChanged();
       return { removed: domain };
@@ -229,7 +224,7 @@ export function sendersService(ctx: HostContext): SendersApi {
             if (user) users.put({ ...user, addresses: user.addresses.filter((a) => !sameAddress(a, address)) });
           }
         });
-        await ctx.vault.change((e) => e.delete(codeVaultName(address)));
+        await ctx.vault.change((e) => e.delete(vaultNames.addressCode(address)));
         return names;
       });
       await ctx.usersChanged(affected);

@@ -19,6 +19,7 @@ import { certificateView, checkImport, generateCertificate, keyMatches, type Cer
 import { lanAddresses } from './server/lan-addresses.js';
 import { checkListener, normalizeHost } from './server/rules.js';
 import { testSmarthost, type SmarthostSettings } from './server/smarthost-test.js';
+import { vaultNames } from '../vault-names.js';
 
 type ServerApi = Pick<
   ApiImplementation,
@@ -34,8 +35,6 @@ type ServerApi = Pick<
   | 'upstream.test'
 >;
 
-export const TLS_KEY_SECRET = 'tls-key';
-export const UPSTREAM_PASSWORD_SECRET = 'upstream-password';
 
 export const NO_UPSTREAM_RESPONSE = 'No upstream is configured: choose a smarthost or direct delivery first.';
 export const DIRECT_DELIVERY_RESPONSE =
@@ -56,14 +55,14 @@ function serverView(ctx: HostContext): ServerView {
 function upstreamView(ctx: HostContext): UpstreamView {
   const upstream = ctx.store.data.upstream;
   if (upstream.mode !== 'smarthost') return { ...upstream };
-  return { ...upstream, hasPassword: ctx.vault.get(UPSTREAM_PASSWORD_SECRET) !== null };
+  return { ...upstream, hasPassword: ctx.vault.get(vaultNames.upstreamPassword) !== null };
 }
 
 /** Stores a certificate and its key together; see the note at the top. */
 async function storeCertificate(ctx: HostContext, pair: CertificatePair, source: 'generated' | 'imported', unless?: (data: StoreData) => boolean): Promise<boolean> {
   const stored = await ctx.store.update(async (draft) => {
     if (unless?.(draft)) return false;
-    await ctx.vault.change((v) => v.set(TLS_KEY_SECRET, pair.key));
+    await ctx.vault.change((v) => v.set(vaultNames.tlsKey, pair.key));
     draft.server.tls = { source, cert: pair.cert };
     return true;
   });
@@ -78,7 +77,7 @@ function newCertificate(ctx: HostContext): Promise<CertificatePair> {
 /** Whether the stored certificate can serve: present, readable, and its key in the vault. */
 function certificateUsable(ctx: HostContext): boolean {
   const tls = ctx.store.data.server.tls;
-  const key = ctx.vault.get(TLS_KEY_SECRET);
+  const key = ctx.vault.get(vaultNames.tlsKey);
   return tls !== null && key !== null && certificateView(tls.cert, tls.source) !== null && keyMatches(tls.cert, key);
 }
 
@@ -181,9 +180,9 @@ function smarthostFrom(
 
 async function setSmarthost(ctx: HostContext, input: MethodInput<'upstream.setSmarthost'>): Promise<void> {
   await ctx.store.update(async (draft) => {
-    const { settings, password } = smarthostFrom(draft.upstream, ctx.vault.get(UPSTREAM_PASSWORD_SECRET), input);
-    if (password !== ctx.vault.get(UPSTREAM_PASSWORD_SECRET)) {
-      await ctx.vault.change((v) => (password === null ? v.delete(UPSTREAM_PASSWORD_SECRET) : v.set(UPSTREAM_PASSWORD_SECRET, password)));
+    const { settings, password } = smarthostFrom(draft.upstream, ctx.vault.get(vaultNames.upstreamPassword), input);
+    if (password !== ctx.vault.get(vaultNames.upstreamPassword)) {
+      await ctx.vault.change((v) => (password === null ? v.delete(vaultNames.upstreamPassword) : v.set(vaultNames.upstreamPassword, password)));
     }
     draft.upstream = { mode: 'smarthost', ...settings };
   });
@@ -192,7 +191,7 @@ async function setSmarthost(ctx: HostContext, input: MethodInput<'upstream.setSm
 async function setDirect(ctx: HostContext, port: number): Promise<void> {
   await ctx.store.update(async (draft) => {
     // Direct delivery logs in nowhere: the smarthost's password is not kept around unused.
-    if (ctx.vault.get(UPSTREAM_PASSWORD_SECRET) !== null) await ctx.vault.change((v) => v.delete(UPSTREAM_PASSWORD_SECRET));
+    if (ctx.vault.get(vaultNames.upstreamPassword) !== null) await ctx.vault.change((v) => v.delete(vaultNames.upstreamPassword));
     draft.upstream = { mode: 'mx', port };
   });
 }
@@ -239,13 +238,13 @@ export function serverService(ctx: HostContext): ServerApi {
     },
     'upstream.test': async ({ smarthost }) => {
       if (smarthost) {
-        const { settings, password } = smarthostFrom(ctx.store.data.upstream, ctx.vault.get(UPSTREAM_PASSWORD_SECRET), smarthost);
+        const { settings, password } = smarthostFrom(ctx.store.data.upstream, ctx.vault.get(vaultNames.upstreamPassword), smarthost);
         return testSmarthost(settings, password, ctx.hostname());
       }
       const upstream = ctx.store.data.upstream;
       if (upstream.mode === 'none') return { ok: false, response: NO_UPSTREAM_RESPONSE };
       if (upstream.mode === 'mx') return { ok: true, response: DIRECT_DELIVERY_RESPONSE };
-      return testSmarthost(upstream, ctx.vault.get(UPSTREAM_PASSWORD_SECRET), ctx.hostname());
+      return testSmarthost(upstream, ctx.vault.get(vaultNames.upstreamPassword), ctx.hostname());
     },
   };
 }

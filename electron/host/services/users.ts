@@ -14,6 +14,7 @@ import { parseEntries } from './entries.js';
 import { findList, listFor } from './lists.js';
 import { queryUsers } from './user-query.js';
 import { addressStatus, coveringDomain, domainStatus, isSenderAddress, startAddressVerification } from './senders.js';
+import { vaultNames } from '../vault-names.js';
 
 type UsersApi = Pick<
   ApiImplementation,
@@ -118,7 +119,7 @@ export function usersService(ctx: HostContext): UsersApi {
   const setPassword = async (name: string) => {
     const password = generatePassword();
     const verifier = await createVerifier(password);
-    await vault.change((e) => e.set(`verifier:${name}`, verifier));
+    await vault.change((e) => e.set(vaultNames.verifier(name), verifier));
     return password;
   };
 
@@ -206,7 +207,7 @@ export function usersService(ctx: HostContext): UsersApi {
     'users.delete': async ({ name }) => {
       find(store.users, name);
       await store.update((_, users) => users.delete(name));
-      await vault.change((e) => e.delete(`verifier:${name}`));
+      await vault.change((e) => e.delete(vaultNames.verifier(name)));
       await ctx.usersChanged([name]);
       return { deleted: name };
     },

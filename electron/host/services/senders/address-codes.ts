@@ -1,7 +1,7 @@
 /**
  * Verification codes for sender addresses: six digits, mailed to the address,
  * valid for 24 hours and for one use, void after five wrong tries. Only a
- * salted hash is kept (in the vault, as `address-code:<address>`); every
+ * salted hash is kept (in the vault, as `vaultNames.addressCode(address)`); every
  * function that judges time takes `now`, so expiry is tested without waiting.
  */
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
@@ -19,10 +19,6 @@ export const CodeEntrySchema = z.object({
   tries: z.number().int().nonnegative(),
 });
 export type CodeEntry = z.infer<typeof CodeEntrySchema>;
-
-export function codeVaultName(address: string): string {
-  return `address-code:${address}`;
-}
 
 function digest(code: string, salt: string): string {
   return createHash('sha256').update(`${salt}:${code}`).digest('hex');

@@ -7,13 +7,14 @@ import { ApiError } from '../../../api/contract.js';
 import type { AddressView } from '../../../api/schemas/senders.js';
 import type { HostContext } from '../../context.js';
 import type { SenderAddress, StoreData } from '../../store/schema.js';
-import { CODE_DIGITS, checkCode, codeMessage, codeVaultName, humanDate, newCode, parseCodeEntry, type CodeEntry } from './address-codes.js';
+import { CODE_DIGITS, checkCode, codeMessage, humanDate, newCode, parseCodeEntry, type CodeEntry } from './address-codes.js';
 import { codeMailFrom } from './code-from.js';
 import { exclusive } from './exclusive.js';
 import { parseAddress } from './names.js';
 import { coveringDomain } from './status.js';
 import { addressView, authorizedIndex } from './views.js';
 import { errorMessage } from '../../../../relay/shared/errors.js';
+import { vaultNames } from '../../vault-names.js';
 
 export function findAddress(data: Readonly<StoreData>, address: string): SenderAddress {
   const found = data.senders.addresses.find((a) => a.address === address);
@@ -94,7 +95,7 @@ async function mailCode(ctx: HostContext, address: string): Promise<{ ok: true }
     const current = ctx.store.data.senders.addresses.find((a) => a.address === address);
     // Removed or confirmed while the mail was being queued: the code is not needed.
     if (current?.status !== 'pending') return;
-    await ctx.vault.change((e) => e.set(codeVaultName(address), JSON.stringify(entry)));
+    await ctx.vault.change((e) => e.set(vaultNames.addressCode(address), JSON.stringify(entry)));
     await ctx.store.update((draft) => {
       const a = draft.senders.addresses.find((x) => x.address === address);
       if (a) a.codeSentAt = now.toISOString();
@@ -109,12 +110,12 @@ export async function confirm(ctx: HostContext, address: string, input: string):
   if (current.status === 'verified') {
     throw new ApiError('already_verified', `${address} is already verified${since(current.verifiedAt)}; there is nothing to confirm.`, 'address');
   }
-  const entry = parseCodeEntry(ctx.vault.get(codeVaultName(address)));
+  const entry = parseCodeEntry(ctx.vault.get(vaultNames.addressCode(address)));
   if (!entry) {
     throw new ApiError('no_code', `No code is waiting for ${address}: none has been sent yet. Send a code first.`, 'address');
   }
   const check = checkCode(entry, input, now);
-  const keep = (next: CodeEntry) => ctx.vault.change((e) => e.set(codeVaultName(address), JSON.stringify(next)));
+  const keep = (next: CodeEntry) => ctx.vault.change((e) => e.set(vaultNames.addressCode(address), JSON.stringify(next)));
   switch (check.result) {
     case 'malformed':
       throw new ApiError('invalid_code', `The code is the ${CODE_DIGITS} digits from the mail sent to ${address}.`, 'code');
@@ -145,6 +146,6 @@ export async function confirm(ctx: HostContext, address: string, input: string):
     a.method = 'email-code';
     return { ...a };
   });
-  await ctx.vault.change((e) => e.delete(codeVaultName(address)));
+  await ctx.vault.change((e) => e.delete(vaultNames.addressCode(address)));
   return addressView(ctx.store.data, verified, authorizedIndex(ctx));
 }

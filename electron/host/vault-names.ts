@@ -1,0 +1,22 @@
+/**
+ * The names of the vault's entries, made in one place. Vault takes only a
+ * VaultName, so a name typed by hand (where a typo would find nothing, and a
+ * user could not log in) does not compile.
+ */
+declare const vaultName: unique symbol;
+export type VaultName = string & { readonly [vaultName]: true };
+
+const named = (name: string) => name as VaultName;
+
+export const vaultNames = {
+  /** The scrypt verifier of an SMTP user's password. */
+  verifier: (user: string) => named(`verifier:${user}`),
+  /** The smarthost password. */
+  upstreamPassword: named('upstream-password'),
+  /** The private key of the relay's TLS certificate. */
+  tlsKey: named('tls-key'),
+  /** A verified domain's DKIM private key (PKCS#8 PEM). */
+  dkimKey: (domain: string) => named(`dkim:${domain}`),
+  /** JSON {hash, expiresAt, tries} of a pending address's verification code. */
+  addressCode: (address: string) => named(`address-code:${address}`),
+} as const;
