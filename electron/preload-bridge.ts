@@ -1,13 +1,13 @@
 /**
  * What the preload exposes to the page as `window.relayDesk`, built from an
  * ipcRenderer-like object so it can be tested without Electron. The page gets
- * one function per contract method and an event subscription, nothing else:
- * no channel names, no raw ipcRenderer, no IpcRendererEvent.
+ * a call into the one call channel and an event subscription, nothing else:
+ * no channel names, no raw ipcRenderer, no IpcRendererEvent. It imports no
+ * part of the contract (nor zod): the main process checks every call against
+ * the contract (api/dispatcher.ts), and the page's client every event.
  */
-import { isEventName, methodNames } from './api/contract.js';
 import { CALL_CHANNEL, EVENT_CHANNEL } from './api/ipc-channels.js';
 import type { PreloadBridge } from './api/transports.js';
-
 
 type IpcListener = (event: unknown, ...args: unknown[]) => void;
 
@@ -19,18 +19,14 @@ export interface BridgeIpc {
 }
 
 export function createPreloadBridge(ipc: BridgeIpc): PreloadBridge {
-  const methods = Object.fromEntries(
-    methodNames.map((name) => [name, (input: unknown) => ipc.invoke(CALL_CHANNEL, name, input)]),
-  ) as PreloadBridge['methods'];
-
   return {
-    methods,
+    call: (method, input) => ipc.invoke(CALL_CHANNEL, method, input),
     onEvent(listener) {
       // The IpcRendererEvent stays here: it carries the sender and ports.
       const relay: IpcListener = (_event, envelope) => {
         if (typeof envelope !== 'object' || envelope === null) return;
         const { event, payload } = envelope as { event?: unknown; payload?: unknown };
-        if (typeof event === 'string' && isEventName(event)) listener(event, payload);
+        if (typeof event === 'string') listener(event, payload);
       };
       ipc.on(EVENT_CHANNEL, relay);
       return () => {

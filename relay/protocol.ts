@@ -16,22 +16,11 @@ const PortNumber = z.number().int().min(1).max(65535);
 
 /**
  * Node options every launcher starts the relay with (the host's fork and
- * utility process, the bench). A young generation of 4 MB instead of V8's
- * 16 MB keeps ~12 MB less resident (W2/W3 peak ~125 → ~113 MB) with no CPU
- * change measurable on 10 KB mail; --expose-gc lets the relay collect the
- * garbage buffers of large messages early (see gc-nudge.ts).
- *
- * The interrupt budget and invocation count make V8 optimize the hot SMTP
- * path after ~2,000 messages rather than ~6,000: with its defaults the relay
- * needed minutes of traffic to reach its steady cost, 1.4-1.8 ms of CPU per
- * message in W1 and 0.9-1.2 in W2 after 300 warm-up messages, against
- * 1.0-1.1 and 0.7-0.8 with these (bench/relay.mjs, `BENCH_RELAY_NODE_OPTIONS`
- * to try others). That compiling is not free: in the first seconds of
- * traffic V8's compiler threads took about as much CPU as the relay's own
- * thread (perf, W2), on a machine whose other core serves the mail clients.
- * Less inlining makes each optimized function cheaper to compile: 3.1 s of
- * compiler time instead of 4.4 s over a 2,300-message W2 run (--trace-opt),
- * with steady-state cost unchanged (0.48-0.52 ms per message either way).
+ * utility process, the bench): a small young generation keeps ~12 MB less
+ * resident; --expose-gc lets the relay collect the buffers of large messages
+ * early (gc-nudge.ts); the last three make V8 optimize the hot SMTP path
+ * sooner and at less compile cost. The measurements behind each are in the
+ * README's Benchmarks section ("The relay's Node options").
  */
 export const RELAY_EXEC_ARGV: readonly string[] = [
   '--max-semi-space-size=4',

@@ -10,13 +10,13 @@ import { readEventStream } from './event-stream.js';
 
 /** What the preload exposes as window.relayDesk (built by electron/preload-bridge.ts). */
 export interface PreloadBridge {
-  methods: Record<MethodName, (input: unknown) => Promise<unknown>>;
+  call(method: MethodName, input: unknown): Promise<unknown>;
   onEvent(listener: (event: string, payload: unknown) => void): () => void;
 }
 
 export function createIpcTransport(bridge: PreloadBridge): ApiTransport {
   return {
-    call: (method, input) => bridge.methods[method](input),
+    call: (method, input) => bridge.call(method, input),
     subscribe: (listener) => bridge.onEvent(listener),
   };
 }
