@@ -6,6 +6,7 @@
  * signature. The signature is nodemailer's own (relaxed/relaxed, sha256),
  * byte for byte what its signer produces.
  */
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import MessageParser, { type Header } from 'nodemailer/lib/dkim/message-parser';
@@ -14,6 +15,23 @@ import sign from 'nodemailer/lib/dkim/sign';
 import type { DkimKey } from '../protocol.js';
 
 const HASH = 'sha256';
+
+/**
+ * Each key parsed from its PEM once: signing with the PEM text parses it on
+ * every message, which made an RSA-2048 signature cost ~1 ms instead of
+ * ~0.3 ms. Keyed by the configuration's own key object, which a new
+ * configuration replaces rather than edits.
+ */
+const parsedKeys = new WeakMap<DkimKey, KeyObject>();
+
+function privateKeyOf(key: DkimKey): KeyObject {
+  let parsed = parsedKeys.get(key);
+  if (!parsed) {
+    parsed = createPrivateKey(key.privateKey);
+    parsedKeys.set(key, parsed);
+  }
+  return parsed;
+}
 
 /** The message behind its DKIM-Signature header; `body` is called once per pass. */
 export function signedBody(body: () => Buffer | Readable, key: DkimKey): Readable {
@@ -38,5 +56,5 @@ export async function signatureOf(message: Buffer | Readable, key: DkimKey): Pro
   relaxed.on('hash', (value: string) => (bodyHash = value));
   const drop = new Writable({ write: (_chunk, _encoding, done) => done() });
   await pipeline(Buffer.isBuffer(message) ? Readable.from([message]) : message, parser, relaxed, drop);
-  return sign(headers, HASH, bodyHash, { domainName: key.domain, keySelector: key.selector, privateKey: key.privateKey });
+  return sign(headers, HASH, bodyHash, { domainName: key.domain, keySelector: key.selector, privateKey: privateKeyOf(key) });
 }
