@@ -10,7 +10,7 @@ import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHand
 import { createHost, type Host } from './host/host.js';
 import { defaultDataDir } from './host/paths.js';
 import { launchWithUtilityProcess } from './host/relay-process-electron.js';
-import { windowOptions } from './security.js';
+import { denyAllPermissions, windowOptions } from './security.js';
 import { registerIpcTransport } from './transport/ipc.js';
 import { errorMessage } from '../relay/shared/errors.js';
 
@@ -85,7 +85,7 @@ function runShell(): void {
   app
     .whenReady()
     .then(async () => {
-      session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+      denyAllPermissions(session.defaultSession);
       protocol.handle(APP_SCHEME, createAppProtocolHandler(RENDERER_DIR, (url) => net.fetch(url)));
       // The same folder `relay-desk serve` uses, so both see one installation.
       const running = await createHost({ dataDir: defaultDataDir(), launch: launchWithUtilityProcess });

@@ -1,8 +1,10 @@
 /**
  * The hardening that both ways of showing the UI share: the content security
- * policy and the BrowserWindow options from Electron's security checklist.
- * Kept as plain data so a unit test can assert it without Electron.
+ * policy, the BrowserWindow options and the session's permission policy from
+ * Electron's security checklist. Kept as plain data and functions over a
+ * narrow interface, so a unit test can assert them without Electron.
  */
+import type { BrowserWindowConstructorOptions, Session } from 'electron';
 
 /** Scripts only from the app itself; emotion (MUI) injects style elements at run time. */
 export const CONTENT_SECURITY_POLICY = [
@@ -40,5 +42,16 @@ export function windowOptions(preloadPath: string) {
       navigateOnDragDrop: false,
       spellcheck: false,
     },
-  } as const;
+  } as const satisfies BrowserWindowConstructorOptions;
+}
+
+/**
+ * The admin page needs no browser permission (camera, notifications,
+ * clipboard, geolocation, ...): every request is refused, and every check
+ * says no, so an API that only asks whether it may (and never requests) is
+ * refused too.
+ */
+export function denyAllPermissions(session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
 }

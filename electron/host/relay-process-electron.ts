@@ -5,10 +5,16 @@
  */
 import { utilityProcess } from 'electron';
 import { RELAY_EXEC_ARGV } from '../../relay/protocol.js';
-import { relayEntry, type LaunchRelay } from './relay-process.js';
+import { relayEntry, relayEnvironment, type LaunchRelay } from './relay-process.js';
 
 export const launchWithUtilityProcess: LaunchRelay = () => {
-  const child = utilityProcess.fork(relayEntry, [], { serviceName: 'Relay Desk relay', stdio: 'inherit', execArgv: [...RELAY_EXEC_ARGV] });
+  const child = utilityProcess.fork(relayEntry, [], {
+    serviceName: 'Relay Desk relay',
+    stdio: 'inherit',
+    execArgv: [...RELAY_EXEC_ARGV],
+    // A utility process is Node already; without env it would inherit the host's whole environment.
+    env: relayEnvironment(false),
+  });
   let exited = false;
   child.once('exit', () => {
     exited = true;

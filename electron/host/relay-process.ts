@@ -20,19 +20,26 @@ export type LaunchRelay = () => RelayChild;
 /** The built relay entry, next to this file's own build output. */
 export const relayEntry = fileURLToPath(new URL('../../relay/main.js', import.meta.url));
 
+/**
+ * The relay's whole environment, however it is launched: the configuration
+ * goes over IPC and the environment carries no secrets, so the child gets
+ * only what Node itself needs, none of the host's variables.
+ */
+export function relayEnvironment(asNode: boolean): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: process.env.NODE_ENV ?? 'production',
+    // The packaged app run headless is Electron acting as Node; its forked child must be too, or it would open a browser process.
+    ...(asNode ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
+  };
+}
+
 export const launchWithNodeFork: LaunchRelay = () => {
-  // The environment carries no secrets and the configuration goes over IPC,
-  // so the child gets only what Node itself needs.
   const child = fork(relayEntry, [], {
     execArgv: [...RELAY_EXEC_ARGV],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'json',
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: process.env.NODE_ENV ?? 'production',
-      // The packaged app run headless is Electron acting as Node; its child must be too, or it would open a browser process.
-      ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
-    },
+    env: relayEnvironment('electron' in process.versions),
   });
   return {
     pid: child.pid,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CONTENT_SECURITY_POLICY, windowOptions } from '../security.js';
+import type { PermissionCheckHandlerHandlerDetails, PermissionRequest, Session, WebContents } from 'electron';
+import { CONTENT_SECURITY_POLICY, denyAllPermissions, windowOptions } from '../security.js';
 
 /** The CSP as directive name → its sources. */
 function directives(policy: string): Map<string, string[]> {
@@ -47,4 +48,20 @@ test('the CSP never allows inline or evaluated scripts', () => {
     assert.ok(!sources.includes("'unsafe-inline'"), `${directive} allows 'unsafe-inline'`);
     assert.ok(!sources.includes("'unsafe-eval'"), `${directive} allows 'unsafe-eval'`);
   }
+});
+
+test('every permission request is refused and every permission check says no', () => {
+  // A recording stand-in for Electron's Session (Electron itself cannot run here).
+  const set: { request?: Parameters<Session['setPermissionRequestHandler']>[0]; check?: Parameters<Session['setPermissionCheckHandler']>[0] } = {};
+  denyAllPermissions({
+    setPermissionRequestHandler: (handler) => (set.request = handler),
+    setPermissionCheckHandler: (handler) => (set.check = handler),
+  });
+  const answers: boolean[] = [];
+  const contents = null as unknown as WebContents;
+  for (const permission of ['media', 'notifications', 'clipboard-read', 'geolocation'] as const) {
+    set.request?.(contents, permission, (granted) => answers.push(granted), {} as PermissionRequest);
+  }
+  assert.deepEqual(answers, [false, false, false, false]);
+  assert.equal(set.check?.(contents, 'notifications', 'app://relay-desk', {} as PermissionCheckHandlerHandlerDetails), false);
 });

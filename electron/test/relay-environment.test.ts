@@ -1,0 +1,14 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { relayEnvironment } from '../host/relay-process.js';
+
+test('the relay gets PATH and NODE_ENV, none of the host environment, however it is launched', (t) => {
+  process.env.RELAY_DESK_TEST_TOKEN = 'must-not-leak';
+  t.after(() => delete process.env.RELAY_DESK_TEST_TOKEN);
+  for (const asNode of [false, true]) {
+    const env = relayEnvironment(asNode);
+    assert.deepEqual(Object.keys(env).sort(), asNode ? ['ELECTRON_RUN_AS_NODE', 'NODE_ENV', 'PATH'] : ['NODE_ENV', 'PATH']);
+    assert.equal(env.PATH, process.env.PATH);
+    assert.ok(!Object.values(env).includes('must-not-leak'));
+  }
+});
