@@ -3,7 +3,7 @@
  * process. Everything with logic lives in host/ and runs in plain Node too;
  * this file only wires Electron to it and applies the security checklist.
  */
-import { app, BrowserWindow, dialog, net, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, net, protocol, session, shell } from 'electron';
 import { fileURLToPath } from 'node:url';
 import { createDispatcher } from './api/dispatcher.js';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.js';
@@ -41,14 +41,14 @@ function runShell(): void {
   const createWindow = (running: Host) => {
     const win = new BrowserWindow(windowOptions(PRELOAD_PATH));
     window = win;
-    const dispatch = createDispatcher(running.api, (err) => console.error('relay-desk: internal error:', err));
+    const dispatch = createDispatcher(running.api, (err) => running.logs.host.error('internal error:', err), running.internalErrorMessage);
     const disposeIpc = registerIpcTransport({ dispatch, events: running.events, window: win });
     win.once('ready-to-show', () => win.show());
     win.on('closed', () => {
       disposeIpc();
       window = null;
     });
-    win.loadURL(APP_ENTRY_URL).catch((err: unknown) => console.error('relay-desk: the admin UI did not load:', err));
+    win.loadURL(APP_ENTRY_URL).catch((err: unknown) => running.logs.host.error('the admin UI did not load:', err));
   };
 
   app.on('second-instance', () => {
@@ -67,7 +67,7 @@ function runShell(): void {
     stopping = true;
     host
       .stop()
-      .catch((err: unknown) => console.error('relay-desk: the relay did not stop cleanly:', err))
+      .catch((err: unknown) => host?.logs.host.error('the relay did not stop cleanly:', err))
       .finally(() => {
         stopped = true;
         app.quit();
@@ -88,10 +88,15 @@ function runShell(): void {
       denyAllPermissions(session.defaultSession);
       protocol.handle(APP_SCHEME, createAppProtocolHandler(RENDERER_DIR, (url) => net.fetch(url)));
       // The same folder `relay-desk serve` uses, so both see one installation.
-      const running = await createHost({ dataDir: defaultDataDir(), launch: launchWithUtilityProcess });
+      const running = await createHost({
+        dataDir: defaultDataDir(),
+        launch: launchWithUtilityProcess,
+        logsDir: app.getPath('logs'),
+        openFolder: (path) => shell.openPath(path),
+      });
       host = running;
-      if (running.tightened) console.log(running.tightened);
-      if (running.secretStorage.notice) console.log(running.secretStorage.notice);
+      if (running.tightened) running.logs.host.warn(running.tightened);
+      if (running.secretStorage.notice) running.logs.host.info(running.secretStorage.notice);
       await running.start();
       createWindow(running);
     })

@@ -10,7 +10,6 @@ import { createHost, type HostOptions } from './host/host.js';
 import { defaultDataDir } from './host/paths.js';
 import { launchWithNodeFork } from './host/relay-process.js';
 import { SECRETS_MODES, type SecretsMode } from './host/store/schema.js';
-import type { RelayState } from './api/contract.js';
 import { startHttpTransport } from './transport/http.js';
 import { errnoCode } from '../relay/shared/errors.js';
 
@@ -70,31 +69,20 @@ export function parseServeOptions(values: Record<string, string | boolean | unde
   return options;
 }
 
-/** What the terminal shows about the relay, one line per listener or problem. */
-function describeState(state: RelayState): string {
-  if (state.status !== 'running') return state.problem ?? '';
-  return state.listeners
-    .map((l) =>
-      l.status === 'listening'
-        ? `SMTP relay listening on ${l.address}:${l.port}${l.clearTextLogins ? ' (warning: logins without TLS allowed, passwords cross the network readable)' : ''}`
-        : `SMTP relay could not listen on port ${l.port}: ${l.error ?? 'unknown error'}`,
-    )
-    .join('\n');
-}
-
 export async function serve(options: ServeOptions): Promise<void> {
-  const hostOptions: HostOptions = { dataDir: options.dataDir, launch: launchWithNodeFork };
+  const hostOptions: HostOptions = { dataDir: options.dataDir, launch: launchWithNodeFork, logToTerminal: true };
   if (options.smtpPort !== undefined) hostOptions.smtpPort = options.smtpPort;
   if (options.upstream) hostOptions.upstream = options.upstream;
   if (options.dnsServers) hostOptions.dnsServers = options.dnsServers;
   if (options.secrets) hostOptions.secrets = options.secrets;
   const host = await createHost(hostOptions);
-  if (host.tightened) console.log(host.tightened);
-  if (host.secretStorage.notice) console.log(host.secretStorage.notice);
+  const log = host.logs.host;
+  if (host.tightened) log.warn(host.tightened);
+  if (host.secretStorage.notice) log.info(host.secretStorage.notice);
   if (host.recovery) {
-    console.log(`Relay Desk could not read its settings (${host.recovery.reason}); the damaged file is kept as ${host.recovery.keptAs} and the last good copy was restored.`);
+    log.warn(`Relay Desk could not read its settings (${host.recovery.reason}); the damaged file is kept as ${host.recovery.keptAs} and the last good copy was restored.`);
   }
-  const dispatch = createDispatcher(host.api, (err) => console.error('relay-desk: internal error:', err));
+  const dispatch = createDispatcher(host.api, (err) => log.error('internal error:', err), host.internalErrorMessage);
   const http = await startHttpTransport({
     dispatch,
     events: host.events,
@@ -109,15 +97,6 @@ export async function serve(options: ServeOptions): Promise<void> {
     throw err;
   });
 
-  let reported = '';
-  host.supervisor.on('state', (state) => {
-    const line = describeState(state);
-    if (line && line !== reported) {
-      reported = line;
-      console.log(line);
-    }
-  });
-
   await host.start();
   await writeHostFile(options.dataDir, { url: http.url, pid: process.pid });
   // The sign-in token goes only to a person's terminal, never into a log file or pipe.
@@ -126,7 +105,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     const tokenPlace = host.secretStorage.kind === 'keychain' ? "this user's keychain" : 'the data folder';
     console.log(`Relay Desk admin: ${http.url} (its sign-in token is in ${tokenPlace}; \`relay-desk admin-url\` prints the full address)`);
   }
-  console.log(`Data folder: ${options.dataDir}`);
+  log.info(`Data folder: ${options.dataDir}`);
+  log.info(`Logs: ${host.logs.dir}`);
   console.log('Press Ctrl-C to stop.');
 
   await new Promise<void>((resolve) => {
@@ -134,9 +114,9 @@ export async function serve(options: ServeOptions): Promise<void> {
     const shutdown = () => {
       if (stopping) return;
       stopping = true;
-      console.log('Stopping Relay Desk…');
+      log.info('Stopping Relay Desk…');
       void Promise.all([host.stop(), http.close(), removeHostFile(options.dataDir)]).then(() => {
-        console.log('Relay Desk stopped.');
+        log.info('Relay Desk stopped.');
         resolve();
       });
     };

@@ -63,5 +63,6 @@ test('no secret in the data folder, the host output or any API response', async 
     ...responses.map((r, i): Place => [`API response ${i}`, JSON.stringify(r.body)]),
   ];
   assert.ok(places.some(([name]) => name.endsWith('settings.json')) && places.some(([name]) => name.endsWith('journal.jsonl')));
+  for (const log of ['logs/host.log', 'logs/relay.log']) assert.ok(places.some(([name]) => name.endsWith(log)), `${log} is scanned`);
   assertNoSecrets(places, secrets);
 });

@@ -39,3 +39,15 @@ test('with a keychain the Status screen says the key is there, and shows no key 
   assert.equal(await section.getByRole('alert').count(), 0);
   await screenshot(page, 'status-keychain');
 });
+
+test('the Status screen names the logs folder; in a browser there is no folder to open, only the path to copy', async (t) => {
+  const relay = await startRelayDesk(t);
+  const page = await openPage(t);
+  await page.goto(relay.adminUrl);
+  const section = page.getByRole('region', { name: 'Logs' });
+  await section.locator('code').getByText(`${relay.dataDir}/logs`, { exact: true }).waitFor();
+  await section.getByRole('button', { name: 'Copy the logs folder' }).waitFor();
+  assert.equal(await section.getByRole('button', { name: 'Open log folder' }).count(), 0);
+  await settled(page);
+  await screenshot(page, 'status-logs');
+});

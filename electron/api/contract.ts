@@ -10,6 +10,7 @@ import { ErrorCodeSchema, type ErrorCode } from './error-codes.js';
 import { activityMethods, MessageRecordSchema } from './schemas/activity.js';
 import { NoInput } from './schemas/common.js';
 import { deliveryMethods, DeliveryStateSchema } from './schemas/delivery.js';
+import { logsMethods } from './schemas/logs.js';
 import { secretsMethods } from './schemas/secrets.js';
 import { sendersMethods } from './schemas/senders.js';
 import { serverMethods } from './schemas/server.js';
@@ -43,6 +44,7 @@ export const methods = {
   ...activityMethods,
   ...deliveryMethods,
   ...secretsMethods,
+  ...logsMethods,
 } as const;
 
 export const events = {

@@ -8,7 +8,11 @@ import { describeIssue } from './input-errors.js';
 
 export type Dispatch = (method: string, input: unknown) => Promise<CallResult>;
 
-export function createDispatcher(impl: ApiImplementation, onInternalError: (err: unknown) => void): Dispatch {
+/**
+ * `internalMessage` is what the caller is told of a failure of the host's
+ * own: where its log is, where the details went by `onInternalError`.
+ */
+export function createDispatcher(impl: ApiImplementation, onInternalError: (err: unknown) => void, internalMessage: string): Dispatch {
   return async (method, input) => {
     if (!isMethodName(method)) {
       return { ok: false, error: unknownMethod(method) };
@@ -30,7 +34,7 @@ export function createDispatcher(impl: ApiImplementation, onInternalError: (err:
     } catch (err) {
       if (err instanceof ApiError) return { ok: false, error: err.toBody() };
       onInternalError(err);
-      return { ok: false, error: { code: 'internal', message: 'Something went wrong in Relay Desk; the details are in its log.' } };
+      return { ok: false, error: { code: 'internal', message: internalMessage } };
     }
   };
 }

@@ -20,6 +20,8 @@ const STATUS = {
   forbidden_origin: 403,
   internal: 500,
   relay_not_running: 503,
+  /** Something only the desktop app can do (open a folder), asked of the headless host. */
+  not_supported: 409,
   too_many_tries: 429,
   // Entries refused by what they say
   invalid_address: 409,

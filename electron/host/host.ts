@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { ApiImplementation, EventEnvelope } from '../api/contract.js';
 import type { HostContext } from './context.js';
 import { describeTightened, prepareDataFolder } from './data-folder.js';
@@ -30,6 +31,9 @@ import type { SecretsMode } from './store/schema.js';
 import { Store, type Recovery } from './store/store.js';
 import { Vault } from './vault.js';
 import type { SecretStorageView } from '../api/schemas/secrets.js';
+import { HOST_LOG, openLogs, type HostLogs } from './logs.js';
+import { loggedLaunch, relayLogLines } from './relay-log.js';
+import { logsService } from './services/logs.js';
 
 export interface HostOptions {
   dataDir: string;
@@ -42,6 +46,12 @@ export interface HostOptions {
   dnsServers?: string[];
   /** Where this start must find the vault key (serve --secrets); otherwise where the data folder keeps it. */
   secrets?: SecretsMode;
+  /** The logs folder; the data folder's logs/ unless given (the desktop app uses the OS's). */
+  logsDir?: string;
+  /** Print every log line too (serve in a terminal). */
+  logToTerminal?: boolean;
+  /** Shows a folder in the system's file manager (the desktop app); resolves with an error text, '' when done. */
+  openFolder?: (path: string) => Promise<string>;
 }
 
 export interface Host {
@@ -57,12 +67,16 @@ export interface Host {
   readonly recovery: Recovery | null;
   /** Set when the data folder was readable by other users and was made private at start. */
   readonly tightened: string | null;
+  readonly logs: HostLogs;
+  /** What a caller is told of an internal error: that it is in the host's log, and where. */
+  readonly internalErrorMessage: string;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function createHost(options: HostOptions): Promise<Host> {
   const tightened = describeTightened(options.dataDir, await prepareDataFolder(options.dataDir));
+  const logs = await openLogs(options.logsDir ?? join(options.dataDir, 'logs'), { terminal: options.logToTerminal ?? false });
   const store = await Store.open(options.dataDir, () => freshSettings(options.smtpPort));
   await store.update((draft) => {
     if (options.smtpPort !== undefined) useSmtpPort(draft.server.listeners, options.smtpPort);
@@ -106,13 +120,16 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const events = new EventEmitter<{ event: [EventEnvelope] }>();
   const journal = await Journal.open(options.dataDir, (record) => events.emit('event', { event: 'message.updated', payload: record }));
   supervisor = new RelaySupervisor({
-    launch: options.launch,
+    launch: loggedLaunch(options.launch, logs.relay),
     config: () => buildRelayConfig(ctx),
     rateHistory: () => rateHistory(store.users.values(), journal.all()),
   });
   const tracker = new DeliveryTracker(() => store.data.upstream, journal.all());
   delivery = tracker;
   supervisor.on('state', (state) => events.emit('event', { event: 'relay.state', payload: state }));
+  const relayLog = relayLogLines(logs.relay);
+  supervisor.on('state', relayLog.state);
+  supervisor.on('relayEvent', relayLog.event);
   supervisor.on('relayEvent', (event) => {
     journal.record(event);
     tracker.record(event);
@@ -128,12 +145,15 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...serverService(ctx),
     ...activityService(journal),
     'secrets.storage': () => Promise.resolve(storage.view),
+    ...logsService(logs.dir, options.openFolder),
     ...deliveryService(tracker, running),
   };
 
   return {
     api,
     events,
+    logs,
+    internalErrorMessage: `Something went wrong in Relay Desk; the details are in its log, ${join(logs.dir, HOST_LOG)}.`,
     supervisor: running,
     adminToken,
     secretStorage: storage.view,

@@ -5,12 +5,12 @@
  */
 import { utilityProcess } from 'electron';
 import { RELAY_EXEC_ARGV } from '../../relay/protocol.js';
-import { relayEntry, relayEnvironment, type LaunchRelay } from './relay-process.js';
+import { outputLines, relayEntry, relayEnvironment, type LaunchRelay } from './relay-process.js';
 
 export const launchWithUtilityProcess: LaunchRelay = () => {
   const child = utilityProcess.fork(relayEntry, [], {
     serviceName: 'Relay Desk relay',
-    stdio: 'inherit',
+    stdio: 'pipe',
     execArgv: [...RELAY_EXEC_ARGV],
     // A utility process is Node already; without env it would inherit the host's whole environment.
     env: relayEnvironment(false),
@@ -36,5 +36,6 @@ export const launchWithUtilityProcess: LaunchRelay = () => {
       if (signal === 'SIGTERM' || child.pid === undefined) child.kill();
       else process.kill(child.pid, signal);
     },
+    onOutput: outputLines([child.stdout, child.stderr]),
   };
 };

@@ -4,6 +4,7 @@
  * (see ../main.ts). The supervisor sees only this interface.
  */
 import { fork } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { RELAY_EXEC_ARGV } from '../../relay/protocol.js';
 
@@ -13,6 +14,15 @@ export interface RelayChild {
   onMessage(listener: (message: unknown) => void): void;
   onExit(listener: (code: number | null, signal: string | null) => void): void;
   kill(signal: NodeJS.Signals): void;
+  /** Each line the child prints (its own crash report, say), for the relay's log. */
+  onOutput(listener: (line: string) => void): void;
+}
+
+/** The lines of a child's stdout and stderr, as one listener's calls. */
+export function outputLines(streams: (NodeJS.ReadableStream | null)[]): (listener: (line: string) => void) => void {
+  return (listener) => {
+    for (const stream of streams) if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', listener);
+  };
 }
 
 export type LaunchRelay = () => RelayChild;
@@ -37,7 +47,7 @@ export function relayEnvironment(asNode: boolean): Record<string, string> {
 export const launchWithNodeFork: LaunchRelay = () => {
   const child = fork(relayEntry, [], {
     execArgv: [...RELAY_EXEC_ARGV],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'json',
     env: relayEnvironment('electron' in process.versions),
   });
@@ -49,5 +59,6 @@ export const launchWithNodeFork: LaunchRelay = () => {
     onMessage: (listener) => child.on('message', listener),
     onExit: (listener) => child.on('exit', (code, signal) => listener(code, signal)),
     kill: (signal) => child.kill(signal),
+    onOutput: outputLines([child.stdout, child.stderr]),
   };
 };

@@ -25,7 +25,7 @@ function host() {
     'lists.create': ({ name }: { name: string }) =>
       name === 'Taken' ? Promise.reject(new ApiError('already_exists', 'A list named "Taken" exists already.', 'name')) : Promise.resolve({ name, users: 0, createdAt: '2026-11-26T00:00:00.000Z' }),
   } as unknown as ApiImplementation;
-  return { dispatch: createDispatcher(impl, () => undefined), events: new EventEmitter<{ event: [EventEnvelope] }>() };
+  return { dispatch: createDispatcher(impl, () => undefined, 'Something went wrong.'), events: new EventEmitter<{ event: [EventEnvelope] }>() };
 }
 
 async function overHttp(t: { after: (fn: () => Promise<void>) => void }, side: ReturnType<typeof host>): Promise<ApiClient> {

@@ -9,11 +9,13 @@ function codeOf(result: CallResult): string | null {
 
 const state: RelayState = { status: 'running', listeners: [], queued: 0 };
 
+const INTERNAL = 'Something went wrong in Relay Desk; the details are in its log, /data/logs/host.log.';
+
 function dispatcherWith(status: ApiImplementation['relay.status']) {
   const internal: unknown[] = [];
   // Only relay.status is ever called here.
   const impl = { 'relay.status': status } as ApiImplementation;
-  return { dispatch: createDispatcher(impl, (e) => internal.push(e)), internal };
+  return { dispatch: createDispatcher(impl, (e) => internal.push(e), INTERNAL), internal };
 }
 
 test('a valid call returns the implementation\'s value', async () => {
@@ -37,7 +39,7 @@ test('unexpected input fields are refused, naming the field', async () => {
 test('an output that breaks the contract never reaches the caller', async () => {
   const { dispatch, internal } = dispatcherWith(() => Promise.resolve({ ...state, secret: 'x', status: 'bogus' } as unknown as RelayState));
   const result = await dispatch('relay.status', {});
-  assert.deepEqual(result, { ok: false, error: { code: 'internal', message: 'Something went wrong in Relay Desk; the details are in its log.' } });
+  assert.deepEqual(result, { ok: false, error: { code: 'internal', message: INTERNAL } });
   assert.equal(internal.length, 1);
 });
 

@@ -10,6 +10,7 @@ const dispatch = createDispatcher(
     get: () => () => Promise.reject(new Error('a method ran on invalid input')),
   }),
   (err) => assert.fail(String(err)),
+  'Something went wrong.',
 );
 
 async function refusal(method: string, input: unknown): Promise<{ message: string; field?: string }> {

@@ -6,6 +6,7 @@ import type { DeliveryState } from '#api/schemas/delivery.js';
 import type { RelayStateView } from '../../useRelayState.js';
 import { DeliverySection } from './DeliverySection.js';
 import { RelayScreen } from './RelayScreen.js';
+import { LogsSection } from './LogsSection.js';
 import { SecretStorageSection } from './SecretStorageSection.js';
 
 /** The Status screen: the relay's ports and queue, delivery to the upstream, where its secrets' key is. */
@@ -17,6 +18,7 @@ export function StatusScreen({ client, relay: { state, error }, delivery }: { cl
       {state && <RelayScreen state={state} />}
       {state && <DeliverySection client={client} delivery={delivery} />}
       {state && <SecretStorageSection client={client} />}
+      {state && <LogsSection client={client} />}
     </Stack>
   );
 }
