@@ -262,12 +262,12 @@ test('addresses: five wrong codes void the code; a resent code replaces it and w
     assert.equal(wrong.code, 'wrong_code');
     assert.match(wrong.message, new RegExp(`${left} tr(y|ies) left\\.$`));
   }
-  const fifth = error(await confirm(wrongCode));
+  const fifth = error(await confirm(wrongCode), 429);
   assert.deepEqual(
     [fifth.code, fifth.message],
     ['too_many_tries', 'Too many wrong codes were entered for scanner@company.example, so this code no longer works. Send a new code.'],
   );
-  assert.equal(error(await confirm(first)).code, 'too_many_tries', 'even the right code is refused now');
+  assert.equal(error(await confirm(first), 429).code, 'too_many_tries', 'even the right code is refused now');
 
   const resent = await ok(relay, 'senders.resendCode', { address: 'scanner@company.example' });
   assert.equal(resent.status, 'pending');
