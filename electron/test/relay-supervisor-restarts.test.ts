@@ -8,8 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RelaySupervisor } from '../host/relay-supervisor.js';
-import { isSettled, scriptedLauncher, testConfig, watchStates } from './scripted-launcher.js';
+import { isSettled, supervise, testConfig } from './scripted-launcher.js';
 
 const DELAYS_MS = [100, 200, 400];
 const HEALTHY_AFTER_MS = 30_000;
@@ -17,15 +16,12 @@ const running = (state: { status: string }) => state.status === 'running';
 
 test('a relay that dies while starting is restarted after each delay in turn, the last one repeating', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
-  const relays = scriptedLauncher(t, ['--exit-at-start=3']);
-  const supervisor = new RelaySupervisor({ launch: relays.launch, config: () => testConfig(), restartDelaysMs: DELAYS_MS });
-  const { states } = watchStates(supervisor);
-  t.after(() => supervisor.stop());
+  const { supervisor, children, states } = supervise(t, [['--exit-at-start=3']], { restartDelaysMs: DELAYS_MS });
   supervisor.start();
   assert.equal(states[0]?.status, 'starting');
 
   for (const [crash, delay] of [...DELAYS_MS, 400].entries()) {
-    const exit = await relays.children[crash]?.exited;
+    const exit = await children[crash]?.exited;
     assert.deepEqual(exit, { code: 3, signal: null });
     assert.deepEqual(supervisor.state, {
       status: 'restarting',
@@ -34,28 +30,25 @@ test('a relay that dies while starting is restarted after each delay in turn, th
       problem: `The relay process exited with code 3; restarting in ${delay / 1000} s.`,
     });
     t.mock.timers.tick(delay - 1);
-    assert.equal(relays.children.length, crash + 1, `no restart before ${delay} ms`);
+    assert.equal(children.length, crash + 1, `no restart before ${delay} ms`);
     t.mock.timers.tick(1);
-    assert.equal(relays.children.length, crash + 2, `a restart at ${delay} ms`);
+    assert.equal(children.length, crash + 2, `a restart at ${delay} ms`);
     assert.equal(supervisor.state.status, 'restarting');
   }
 });
 
 test('after a run of 30 s the delays start over; a shorter run keeps them growing', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
-  const relays = scriptedLauncher(t, ['--exit-at-start=3'], ['--exit-at-start=3'], []);
-  const supervisor = new RelaySupervisor({ launch: relays.launch, config: () => testConfig(), restartDelaysMs: DELAYS_MS });
-  const { waitForState } = watchStates(supervisor);
-  t.after(() => supervisor.stop());
+  const { supervisor, children, waitForState } = supervise(t, [['--exit-at-start=3'], ['--exit-at-start=3'], []], { restartDelaysMs: DELAYS_MS });
   supervisor.start();
-  await relays.children[0]?.exited;
+  await children[0]?.exited;
   t.mock.timers.tick(100);
-  await relays.children[1]?.exited;
+  await children[1]?.exited;
   t.mock.timers.tick(200);
   await waitForState(running, 'the third relay runs');
 
   const crashAfter = async (runMs: number) => {
-    const child = relays.children.at(-1);
+    const child = children.at(-1);
     t.mock.timers.tick(runMs);
     child?.process.kill('SIGKILL');
     await child?.exited;
@@ -67,25 +60,22 @@ test('after a run of 30 s the delays start over; a shorter run keeps them growin
   assert.equal(await crashAfter(HEALTHY_AFTER_MS + 1), 'The relay process was stopped by signal SIGKILL; restarting in 0.1 s.');
   t.mock.timers.tick(100);
   await waitForState(running, 'the fifth relay runs');
-  assert.equal(relays.children.length, 5);
+  assert.equal(children.length, 5);
 });
 
 test('a relay that crashes while running is started again, gets its configuration and the problem goes', async (t) => {
-  const relays = scriptedLauncher(t, []);
-  const supervisor = new RelaySupervisor({ launch: relays.launch, config: () => testConfig(2600), restartDelaysMs: [10] });
-  const { states, waitForState } = watchStates(supervisor);
-  t.after(() => supervisor.stop());
+  const { supervisor, children, states, waitForState } = supervise(t, [[]], { config: () => testConfig(2600), restartDelaysMs: [10] });
   supervisor.start();
   await waitForState(running, 'the relay runs');
-  const first = relays.children[0];
+  const first = children[0];
   first?.process.kill('SIGKILL');
   await first?.exited;
   assert.equal(supervisor.state.status, 'restarting');
   assert.deepEqual(supervisor.state.listeners, []);
 
   const state = await waitForState(running, 'the restarted relay runs');
-  assert.equal(relays.children.length, 2);
-  await relays.children[1]?.waitForReceived('configure');
+  assert.equal(children.length, 2);
+  await children[1]?.waitForReceived('configure');
   assert.deepEqual(state, {
     status: 'running',
     listeners: [{ port: 2600, address: '127.0.0.1', encryption: 'none', clearTextLogins: true, status: 'listening' }],
@@ -100,13 +90,11 @@ test('a relay that crashes while running is started again, gets its configuratio
 
 test('stop asks the relay to stop and waits for it to exit on its own', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout'] });
-  const relays = scriptedLauncher(t, []);
-  const supervisor = new RelaySupervisor({ launch: relays.launch, config: () => testConfig(), stopTimeoutMs: 1_000 });
-  const { states, waitForState } = watchStates(supervisor);
+  const { supervisor, children, states, waitForState } = supervise(t, [[]], { stopTimeoutMs: 1_000 });
   supervisor.start();
   await waitForState(running, 'the relay runs');
   await supervisor.stop();
-  const [child] = relays.children;
+  const [child] = children;
   assert.ok(child);
   assert.deepEqual(await child.exited, { code: 0, signal: null });
   assert.deepEqual(child.kills, []);
@@ -120,12 +108,10 @@ test('stop asks the relay to stop and waits for it to exit on its own', async (t
 
 test('a relay that ignores the stop is killed with SIGKILL once the stop timeout is over, not before', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout'] });
-  const relays = scriptedLauncher(t, ['--ignore-stop']);
-  const supervisor = new RelaySupervisor({ launch: relays.launch, config: () => testConfig(), stopTimeoutMs: 5_000 });
-  const { waitForState } = watchStates(supervisor);
+  const { supervisor, children, waitForState } = supervise(t, [['--ignore-stop']], { stopTimeoutMs: 5_000 });
   supervisor.start();
   await waitForState(running, 'the relay runs');
-  const [child] = relays.children;
+  const [child] = children;
   assert.ok(child);
   const stopped = supervisor.stop();
   await child.waitForReceived('stop');
@@ -143,13 +129,12 @@ test('a relay that ignores the stop is killed with SIGKILL once the stop timeout
 
 test('a stop during the delay before a restart cancels the restart', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout'] });
-  const relays = scriptedLauncher(t, ['--exit-at-start=3']);
-  const supervisor = new RelaySupervisor({ launch: relays.launch, config: () => testConfig(), restartDelaysMs: [100] });
+  const { supervisor, children } = supervise(t, [['--exit-at-start=3']], { restartDelaysMs: [100] });
   supervisor.start();
-  await relays.children[0]?.exited;
+  await children[0]?.exited;
   assert.equal(supervisor.state.status, 'restarting');
   await supervisor.stop();
   assert.equal(supervisor.state.status, 'stopped');
   t.mock.timers.tick(60_000);
-  assert.equal(relays.children.length, 1, 'no relay started after the stop');
+  assert.equal(children.length, 1, 'no relay started after the stop');
 });

@@ -1,19 +1,21 @@
 /**
- * The supervisor's tests' launcher: forks the scripted relay
- * (e2e/fixtures/scripted-relay.ts) the way relay-process.ts forks the real
- * one, with the argv the test gives each launch, and records what happened to
- * every child so a test can wait on it. Every child still running when the
- * test ends is killed.
+ * The supervisor's tests' harness: a supervisor whose launcher forks the
+ * scripted relay (e2e/fixtures/scripted-relay.ts) the way relay-process.ts
+ * forks the real one, with the argv the test gives each launch; what happened
+ * to every child and every state and event the supervisor announced, recorded
+ * so a test can wait on them; and when the test ends, the supervisor stopped
+ * and every child still running killed.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import type { TestContext } from 'node:test';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { RelayEvent } from '../../relay/events.js';
 import type { RelayConfig } from '../../relay/protocol.js';
 import type { RelayState } from '../api/contract.js';
 import type { LaunchRelay } from '../host/relay-process.js';
-import type { RelaySupervisor } from '../host/relay-supervisor.js';
+import { RelaySupervisor, type SupervisorOptions } from '../host/relay-supervisor.js';
 
 /** Built by the e2e project, which the unit suite's build includes. */
 const scriptedRelay = fileURLToPath(new URL('../../e2e/fixtures/scripted-relay.js', import.meta.url));
@@ -31,22 +33,34 @@ export interface ScriptedChild {
   waitForReceived(type: string, count?: number): Promise<void>;
 }
 
-export interface ScriptedLauncher {
-  readonly launch: LaunchRelay;
+export interface Supervised extends Watched {
+  readonly supervisor: RelaySupervisor;
+  /** Every child launched, oldest first. */
   readonly children: ScriptedChild[];
 }
 
-/** Launch n gets scripts[n] as its argv; the last one repeats. */
-export function scriptedLauncher(t: Pick<TestContext, 'after'>, ...scripts: string[][]): ScriptedLauncher {
+/**
+ * A supervisor (not started) whose launch n runs the scripted relay with
+ * scripts[n] as its argv, the last one repeating, and the test configuration
+ * unless options say otherwise.
+ */
+export function supervise(t: Pick<TestContext, 'after'>, scripts: string[][], options: Partial<SupervisorOptions> = {}): Supervised {
   const children: ScriptedChild[] = [];
+  const supervisor = new RelaySupervisor({ launch: scriptedLauncher(scripts, children), config: () => testConfig(), ...options });
   t.after(async () => {
+    // Stopping first: a child killed under a running supervisor would be restarted.
+    const stopped = supervisor.stop();
     for (const { process: child, exited } of children) {
-      if (child.exitCode !== null || child.signalCode !== null) continue;
-      child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     }
+    await stopped;
   });
-  const launch: LaunchRelay = () => {
+  return { supervisor, children, ...watch(supervisor) };
+}
+
+function scriptedLauncher(scripts: string[][], children: ScriptedChild[]): LaunchRelay {
+  return () => {
     const argv = scripts[Math.min(children.length, scripts.length - 1)] ?? [];
     const child = fork(scriptedRelay, argv, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], serialization: 'json' });
     const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
@@ -80,22 +94,32 @@ export function scriptedLauncher(t: Pick<TestContext, 'after'>, ...scripts: stri
       },
     };
   };
-  return { launch, children };
 }
 
-/** Every state the supervisor announced, and a wait for one that matches. */
-export function watchStates(supervisor: RelaySupervisor): {
-  states: RelayState[];
+export interface Watched {
+  /** Every state the supervisor announced, and every relay event it passed on. */
+  readonly states: RelayState[];
+  readonly events: RelayEvent[];
+  /** Resolves with the supervisor's state once it matches (now or later). */
   waitForState: (match: (s: RelayState) => boolean, what: string) => Promise<RelayState>;
-} {
+  /** Resolves once `count` relay events of the type have been passed on. */
+  waitForEvents: (type: RelayEvent['type'], count?: number) => Promise<void>;
+}
+
+function watch(supervisor: RelaySupervisor): Watched {
   const states: RelayState[] = [];
+  const events: RelayEvent[] = [];
   supervisor.on('state', (state) => states.push(state));
+  supervisor.on('relayEvent', (event) => events.push(event));
   return {
     states,
+    events,
     waitForState: async (match, what) => {
       await waitFor(supervisor, 'state', () => match(supervisor.state), () => `a state where ${what}; states: ${JSON.stringify(states)}`);
       return supervisor.state;
     },
+    waitForEvents: (type, count = 1) =>
+      waitFor(supervisor, 'relayEvent', () => events.filter((e) => e.type === type).length >= count, () => `${count} "${type}" event(s); events: ${JSON.stringify(events)}`),
   };
 }
 
