@@ -24,8 +24,10 @@ const Timestamp = z.string();
 
 export const RelayEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('listeners'), listeners: z.array(ListenerStateSchema) }),
-  z.object({ type: z.literal('config-rejected'), reason: z.string() }),
+  /** seq: the configure this answers. */
+  z.object({ type: z.literal('listeners'), seq: z.number().int(), listeners: z.array(ListenerStateSchema) }),
+  /** seq: the configure refused; none when what failed was no configure (an unreadable message, the queue's load). */
+  z.object({ type: z.literal('config-rejected'), seq: z.number().int().optional(), reason: z.string() }),
   /** A 'users' change is in force: the next login, MAIL or connection sees it. */
   z.object({ type: z.literal('users-applied'), seq: z.number().int() }),
   z.object({

@@ -152,9 +152,9 @@ async function loadQueue(activeSpool: Spool, activeScheduler: Scheduler): Promis
   });
 }
 
-async function configure(next: RelayConfig): Promise<void> {
+async function configure(seq: number, next: RelayConfig): Promise<void> {
   if (config && config.spoolDir !== next.spoolDir) {
-    emit({ type: 'config-rejected', reason: 'the spool directory cannot change while the relay runs' });
+    emit({ type: 'config-rejected', seq, reason: 'the spool directory cannot change while the relay runs' });
     return;
   }
   const previous = config;
@@ -180,7 +180,7 @@ async function configure(next: RelayConfig): Promise<void> {
     socketTimeout: next.limits.session.idleMs + BACKSTOP_TIMEOUT_MS,
   });
   await listeners?.apply(next.listeners, next.tls);
-  emitNow({ type: 'listeners', listeners: listeners?.states() ?? [] });
+  emitNow({ type: 'listeners', seq, listeners: listeners?.states() ?? [] });
 }
 
 /**
@@ -248,7 +248,7 @@ parent.onMessage((raw) => {
     .then(() => {
       switch (message.type) {
         case 'configure':
-          return configure(message.config);
+          return configure(message.seq, message.config);
         case 'users':
           return updateUsers(message);
         case 'submit':
@@ -265,7 +265,8 @@ parent.onMessage((raw) => {
     })
     .catch((err: unknown) => {
       const reason = errorMessage(err);
-      emit(message.type === 'submit' ? { type: 'submit-failed', requestId: message.requestId, reason } : { type: 'config-rejected', reason });
+      if (message.type === 'submit') emit({ type: 'submit-failed', requestId: message.requestId, reason });
+      else emit({ type: 'config-rejected', ...(message.type === 'configure' ? { seq: message.seq } : {}), reason });
     });
 });
 

@@ -197,7 +197,8 @@ export type RateHistory = z.infer<typeof RateHistorySchema>;
 
 /** Host → relay. */
 export const ControlMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('configure'), config: RelayConfigSchema }),
+  /** Answered by a 'listeners' or 'config-rejected' event with the same seq. */
+  z.object({ type: z.literal('configure'), seq: z.number().int().nonnegative(), config: RelayConfigSchema }),
   /**
    * Changes to some users after a configure: re-sending 10,000 users for each
    * one changed cost more than the API call allows. Acknowledged by a

@@ -117,7 +117,7 @@ export async function startRelay({ sinkPort, mode, profileDir, deliver = true })
     await kill();
     throw new Error('relay did not report ready');
   }
-  child.send({ type: 'configure', config });
+  child.send({ type: 'configure', seq: 1, config });
   const state = await waitUntil(() => listeners, 15_000);
   if (!state || state[0]?.status !== 'listening') {
     await kill();
@@ -132,7 +132,7 @@ export async function startRelay({ sinkPort, mode, profileDir, deliver = true })
     /** Gives a relay started with deliver: false its upstream; resolves once applied. */
     async startDelivery() {
       const applied = listenerEvents;
-      child.send({ type: 'configure', config: { ...config, delivery: smarthost(sinkPort) } });
+      child.send({ type: 'configure', seq: 2, config: { ...config, delivery: smarthost(sinkPort) } });
       if (!(await waitUntil(() => listenerEvents > applied, 15_000))) throw new Error('relay did not apply the delivery config');
     },
     /** The relay's peak resident memory so far (VmHWM), in bytes. */

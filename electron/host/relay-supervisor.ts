@@ -37,7 +37,9 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
   private restartTimer: NodeJS.Timeout | null = null;
   private startedAt = 0;
   private current: RelayState = { status: 'stopped', listeners: [], queued: 0 };
-  private applyWaiters: (() => void)[] = [];
+  /** Configurations sent and not yet answered, by seq. */
+  private readonly configWaiters = new Map<number, () => void>();
+  private configSeq = 0;
   /** Users changes sent and not yet acknowledged, by seq. */
   private readonly usersWaiters = new Map<number, () => void>();
   private usersSeq = 0;
@@ -58,6 +60,7 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
 
   start(): void {
     this.stopping = false;
+    this.restarts = 0;
     this.spawn();
   }
 
@@ -69,8 +72,9 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
   reconfigure(): Promise<void> {
     const child = this.child;
     if (!child) return Promise.resolve();
-    const applied = appliedOrTimeout((done) => this.applyWaiters.push(done));
-    child.send({ type: 'configure', config: this.options.config() });
+    const seq = ++this.configSeq;
+    const applied = appliedOrTimeout((done) => this.configWaiters.set(seq, done));
+    child.send({ type: 'configure', seq, config: this.options.config() });
     return applied;
   }
 
@@ -88,18 +92,21 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
     return applied;
   }
 
-  private configApplied(): void {
-    const waiters = this.applyWaiters.splice(0);
-    for (const done of waiters) done();
-  }
-
-  /** The relay applies messages in order: an acknowledgement covers every earlier change too. */
-  private usersApplied(upTo: number): void {
-    for (const [seq, done] of this.usersWaiters) {
+  /** The relay applies messages in order: an answer covers every earlier change too. */
+  private static release(waiters: Map<number, () => void>, upTo: number): void {
+    for (const [seq, done] of waiters) {
       if (seq > upTo) continue;
-      this.usersWaiters.delete(seq);
+      waiters.delete(seq);
       done();
     }
+  }
+
+  private configApplied(upTo: number): void {
+    RelaySupervisor.release(this.configWaiters, upTo);
+  }
+
+  private usersApplied(upTo: number): void {
+    RelaySupervisor.release(this.usersWaiters, upTo);
   }
 
   /** Asks the relay to try every waiting message now; what happens comes back as its events. */
@@ -133,7 +140,7 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
     if (this.restartTimer) clearTimeout(this.restartTimer);
     const child = this.child;
     if (!child) {
-      this.update({ status: 'stopped' });
+      this.update({ status: 'stopped', listeners: [], problem: undefined });
       return;
     }
     this.update({ status: 'stopping' });
@@ -171,8 +178,9 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
         break;
       }
       case 'listeners':
-        this.update({ status: 'running', listeners: event.listeners, problem: this.standingProblem });
-        this.configApplied();
+        // A configuration answered while stopping does not make the relay running again.
+        this.update({ status: this.stopping ? 'stopping' : 'running', listeners: event.listeners, problem: this.standingProblem });
+        this.configApplied(event.seq);
         break;
       case 'queue':
         this.update({ queued: event.queued });
@@ -192,7 +200,7 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
         this.usersApplied(event.seq);
         break;
       case 'config-rejected':
-        this.configApplied();
+        if (event.seq !== undefined) this.configApplied(event.seq);
         this.usersApplied(Infinity);
         this.update({ problem: `The relay refused its configuration: ${event.reason}` });
         break;
@@ -206,7 +214,7 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
     if (this.child !== child) return;
     this.child = null;
     for (const id of [...this.submissions.keys()]) this.settle(id, new Error('the relay stopped before queueing the message'));
-    this.configApplied();
+    this.configApplied(Infinity);
     this.usersApplied(Infinity);
     if (this.stopping) {
       this.update({ status: 'stopped', listeners: [] });

@@ -51,6 +51,26 @@ test('reconfigure returns once the relay reports the new configuration in force,
   );
 });
 
+test('two configurations in flight: the answer to the first releases only the first call', async (t) => {
+  let port = 2600;
+  const { supervisor, child, waitForEvents } = await startSupervisor(t, ['--hold'], { config: () => testConfig(port), running: false });
+  await child.waitForReceived('configure');
+  child.process.kill('SIGUSR2');
+  await waitForEvents('listeners');
+
+  port = 2601;
+  const first = supervisor.reconfigure();
+  port = 2602;
+  const second = supervisor.reconfigure();
+  await child.waitForReceived('configure', 3);
+  child.process.kill('SIGUSR2');
+  await waitForEvents('listeners', 2);
+  assert.deepEqual([await isSettled(first), await isSettled(second)], [true, false], 'port 2602 is not in force yet');
+  child.process.kill('SIGUSR2');
+  await second;
+  assert.equal(supervisor.state.listeners[0]?.port, 2602);
+});
+
 test('one users acknowledgement covers every earlier change, not later ones; an exit releases the rest', async (t) => {
   const { supervisor, child, waitForEvents } = await startSupervisor(t, ['--ack-users-every=2']);
   const changes = [supervisor.updateUsers(noUser('a')), supervisor.updateUsers(noUser('b')), supervisor.updateUsers(noUser('c'))];

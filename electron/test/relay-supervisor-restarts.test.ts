@@ -129,12 +129,17 @@ test('a relay that ignores the stop is killed with SIGKILL once the stop timeout
 
 test('a stop during the delay before a restart cancels the restart', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout'] });
-  const { supervisor, children } = supervise(t, [['--exit-at-start=3']], { restartDelaysMs: [100] });
+  const { supervisor, children } = supervise(t, [['--exit-at-start=3']], { restartDelaysMs: [100, 5_000] });
   supervisor.start();
   await children[0]?.exited;
   assert.equal(supervisor.state.status, 'restarting');
   await supervisor.stop();
-  assert.equal(supervisor.state.status, 'stopped');
+  assert.deepEqual(supervisor.state, { status: 'stopped', listeners: [], queued: 0 }, 'no "restarting in" left behind');
   t.mock.timers.tick(60_000);
   assert.equal(children.length, 1, 'no relay started after the stop');
+
+  supervisor.start();
+  assert.equal(supervisor.state.status, 'starting', 'a new start is a first start, not a restart');
+  await children[1]?.exited;
+  assert.match(supervisor.state.problem ?? '', /restarting in 0\.1 s/, 'and its backoff starts over');
 });

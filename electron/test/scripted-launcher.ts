@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { RelayEvent } from '../../relay/events.js';
 import type { RelayConfig } from '../../relay/protocol.js';
 import type { RelayState } from '../api/contract.js';
-import type { LaunchRelay } from '../host/relay-process.js';
+import { outputLines, type LaunchRelay } from '../host/relay-process.js';
 import { RelaySupervisor, type SupervisorOptions } from '../host/relay-supervisor.js';
 
 /** Built by the e2e project, which the unit suite's build includes. */
@@ -62,7 +62,7 @@ export function supervise(t: Pick<TestContext, 'after'>, scripts: string[][], op
 function scriptedLauncher(scripts: string[][], children: ScriptedChild[]): LaunchRelay {
   return () => {
     const argv = scripts[Math.min(children.length, scripts.length - 1)] ?? [];
-    const child = fork(scriptedRelay, argv, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], serialization: 'json' });
+    const child = fork(scriptedRelay, argv, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
     const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
     const received: ScriptedChild['received'] = [];
     const feed = new EventEmitter<{ received: [] }>();
@@ -92,6 +92,8 @@ function scriptedLauncher(scripts: string[][], children: ScriptedChild[]): Launc
         kills.push(signal);
         child.kill(signal);
       },
+      // stdout carries what the child received; its stderr is its output, as a relay's would be.
+      onOutput: outputLines([child.stderr]),
     };
   };
 }

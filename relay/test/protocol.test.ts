@@ -10,6 +10,7 @@ test('only the seed\'s ports plus 465 and 587 are allowed', () => {
 test('a configuration with a port outside the allowed set is refused with the reason', () => {
   const result = ControlMessageSchema.safeParse({
     type: 'configure',
+    seq: 1,
     config: {
       hostname: 'relay.test',
       spoolDir: '/tmp/spool',
