@@ -235,8 +235,11 @@ export const ControlMessageSchema = z.discriminatedUnion('type', [
     users: z.array(RateHistorySchema),
   }),
   z.object({ type: z.literal('stop') }),
-  /** The admin's "Retry now": every message waiting for its next attempt is tried at once (the upstream is back, or was fixed). */
-  z.object({ type: z.literal('retry-now') }),
+  /**
+   * The admin's "Retry now": every message waiting for its next attempt is tried at once (the upstream is back, or was fixed).
+   * With a requestId it is answered by 'queue-action-done', done naming the messages made due.
+   */
+  z.object({ type: z.literal('retry-now'), requestId: z.string().min(1).max(100).optional() }),
   /** Pause or resume delivery without a new configuration; the host also records it in the configuration for the next start. */
   z.object({ type: z.literal('pause'), paused: z.boolean() }),
   /** Try these queued messages at once. Answered by 'queue-action-done'. */
