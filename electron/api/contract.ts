@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { activityMethods, MessageRecordSchema } from './schemas/activity.js';
 import { NoInput } from './schemas/common.js';
 import { deliveryMethods, DeliveryStateSchema } from './schemas/delivery.js';
+import { queueMethods, QueueStateSchema } from './schemas/queue.js';
 import { secretsMethods } from './schemas/secrets.js';
 import { sendersMethods } from './schemas/senders.js';
 import { serverMethods } from './schemas/server.js';
@@ -41,6 +42,7 @@ export const methods = {
   ...serverMethods,
   ...activityMethods,
   ...deliveryMethods,
+  ...queueMethods,
   ...secretsMethods,
 } as const;
 
@@ -48,6 +50,7 @@ export const events = {
   'relay.state': RelayStateSchema,
   'message.updated': MessageRecordSchema,
   'delivery.state': DeliveryStateSchema,
+  'queue.state': QueueStateSchema,
 } as const;
 
 export type MethodName = keyof typeof methods;
