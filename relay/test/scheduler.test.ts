@@ -229,3 +229,56 @@ test('retry now: mail deferred for an hour is tried at once, and the queue count
     ['deferred', 'delivered'],
   );
 });
+
+test('delete during an attempt waits for it: a deferred message is then deleted and never tried again; a delivered one is missing', async (t) => {
+  const spool = await openSpool(t);
+  /** Each attempt waits for the test to answer it: deferred or delivered. */
+  const answers: ((status: 'deferred' | 'delivered') => void)[] = [];
+  const started: string[] = [];
+  let attemptStarted: () => void = () => undefined;
+  const deliverer: Deliverer = {
+    deliver: (job) => {
+      started.push(job.id);
+      attemptStarted();
+      return new Promise((resolve) =>
+        answers.push((status) => resolve(job.recipients.map((recipient) => ({ recipient, status, response: status === 'delivered' ? '250 ok' : '451 busy' })))),
+      );
+    },
+    close: () => Promise.resolve(),
+  };
+  const events: RelayEvent[] = [];
+  const scheduler = new Scheduler({
+    spool,
+    retry: () => ({ delaysMs: [0], maxLifetimeMs: 60_000 }),
+    hostname: () => 'relay.test',
+    deliverer: () => deliverer,
+    paused: () => false,
+    emit: (e) => events.push(e),
+    concurrency: 5,
+  });
+  t.after(() => scheduler.stop());
+  const inAttempt = async () => {
+    const stored = await spool.writeWhole(meta(3, Date.now()), Buffer.from('Subject: x\r\n\r\nbody\r\n'));
+    const started = new Promise<void>((resolve) => (attemptStarted = resolve));
+    scheduler.add(stored);
+    await started;
+    return stored.meta.id;
+  };
+
+  const deferredId = await inAttempt();
+  const deleting = scheduler.delete([deferredId]);
+  answers.shift()?.('deferred');
+  // A retry delay of 0 would start it again at once, were it not deleted first.
+  assert.deepEqual(await deleting, { done: [deferredId], missing: [] });
+  assert.deepEqual(
+    events.filter((e) => 'id' in e && e.id === deferredId).map((e) => e.type),
+    ['sending', 'attempt', 'deferred', 'deleted'],
+  );
+
+  const deliveredId = await inAttempt();
+  const tooLate = scheduler.delete([deliveredId]);
+  answers.shift()?.('delivered');
+  assert.deepEqual(await tooLate, { done: [], missing: [deliveredId] });
+  assert.deepEqual(started, [deferredId, deliveredId], 'the deleted message was not tried again');
+  assert.equal(scheduler.counts().queued, 0);
+});
