@@ -174,7 +174,7 @@ async function configure(next: RelayConfig): Promise<void> {
   // A new upstream is the admin's answer to mail stuck in the queue: it is tried at once, not at each message's next retry.
   if (previous && JSON.stringify(previous.delivery) !== JSON.stringify(next.delivery)) scheduler?.retryNow();
   else scheduler?.kick();
-  if (previous?.deliveryPaused !== next.deliveryPaused) scheduler?.pauseChanged();
+  if (previous && previous.deliveryPaused !== next.deliveryPaused) scheduler?.pauseChanged();
   listeners?.updateLimits({
     size: next.limits.maxMessageBytes,
     maxClients: next.limits.maxConnections + 1,
