@@ -8,6 +8,7 @@
 import { adminUrlGroup } from './cli/admin-url.js';
 import { COMMON_HELP, UsageError, wantsHelp, type CommandGroup } from './cli/args.js';
 import { listsGroup } from './cli/lists.js';
+import { queueGroup } from './cli/queue.js';
 import { secretsGroup } from './cli/secrets.js';
 import { sendersGroup } from './cli/senders.js';
 import { serveGroup } from './cli/serve-command.js';
@@ -25,6 +26,7 @@ const GROUPS: readonly CommandGroup[] = [
   sendersGroup,
   listenerGroup,
   upstreamGroup,
+  queueGroup,
   secretsGroup,
   serviceGroup,
 ];

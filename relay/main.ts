@@ -9,7 +9,7 @@ import type { RelayEvent } from './events.js';
 import { ListenerSet } from './listeners.js';
 import { connectToParent } from './parent-channel.js';
 import { ControlMessageSchema, type ControlMessage, type RelayConfig, type RelaySettings } from './protocol.js';
-import { Scheduler } from './queue/scheduler.js';
+import { Scheduler, type QueueActionResult } from './queue/scheduler.js';
 import { newQueueId, Spool } from './queue/spool.js';
 import { AuthFailureLimiter, Authenticator } from './session/auth.js';
 import { ConnectionGuard } from './session/connection-guard.js';
@@ -85,6 +85,7 @@ async function start(first: RelaySettings): Promise<void> {
     retry: () => current().retry,
     hostname: () => current().hostname,
     deliverer: () => deliverer,
+    paused: () => current().deliveryPaused,
     emit,
     concurrency: DELIVERY_CONCURRENCY,
   });
@@ -174,6 +175,7 @@ async function configure(seq: number, next: RelayConfig): Promise<void> {
   // A new upstream is the admin's answer to mail stuck in the queue: it is tried at once, not at each message's next retry.
   if (previous && JSON.stringify(previous.delivery) !== JSON.stringify(next.delivery)) scheduler?.retryNow();
   else scheduler?.kick();
+  if (previous && previous.deliveryPaused !== next.deliveryPaused) scheduler?.pauseChanged();
   listeners?.updateLimits({
     size: next.limits.maxMessageBytes,
     maxClients: next.limits.maxConnections + 1,
@@ -224,6 +226,12 @@ async function submit(message: Extract<ControlMessage, { type: 'submit' }>): Pro
   emit({ type: 'submitted', requestId: message.requestId, id });
 }
 
+/** The admin's retry or delete, answered at once so the API call returns; before the queue exists, every id is missing. */
+async function answerQueueAction(requestId: string, ids: string[], act: (s: Scheduler) => QueueActionResult | Promise<QueueActionResult>): Promise<void> {
+  const result = scheduler ? await act(scheduler) : { done: [], missing: ids };
+  emitNow({ type: 'queue-action-done', requestId, ...result });
+}
+
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
@@ -254,8 +262,17 @@ parent.onMessage((raw) => {
         case 'submit':
           return submit(message);
         case 'retry-now':
-          scheduler?.retryNow();
+          if (message.requestId === undefined) scheduler?.retryNow();
+          else return answerQueueAction(message.requestId, [], (s) => s.retryNow());
           return;
+        case 'pause':
+          if (config) config = { ...config, deliveryPaused: message.paused };
+          scheduler?.pauseChanged();
+          return;
+        case 'retry':
+          return answerQueueAction(message.requestId, message.ids, (s) => s.retry(message.ids));
+        case 'delete':
+          return answerQueueAction(message.requestId, message.ids, (s) => s.delete(message.ids));
         case 'rate-history':
           for (const { user, acceptedAt } of message.users) rateLimiter.seed(user, acceptedAt);
           return;

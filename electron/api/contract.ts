@@ -11,6 +11,7 @@ import { activityMethods, MessageRecordSchema } from './schemas/activity.js';
 import { NoInput } from './schemas/common.js';
 import { deliveryMethods, DeliveryStateSchema } from './schemas/delivery.js';
 import { logsMethods } from './schemas/logs.js';
+import { queueMethods, QueueStateSchema } from './schemas/queue.js';
 import { secretsMethods } from './schemas/secrets.js';
 import { sendersMethods } from './schemas/senders.js';
 import { serverMethods } from './schemas/server.js';
@@ -43,6 +44,7 @@ export const methods = {
   ...serverMethods,
   ...activityMethods,
   ...deliveryMethods,
+  ...queueMethods,
   ...secretsMethods,
   ...logsMethods,
 } as const;
@@ -51,6 +53,7 @@ export const events = {
   'relay.state': RelayStateSchema,
   'message.updated': MessageRecordSchema,
   'delivery.state': DeliveryStateSchema,
+  'queue.state': QueueStateSchema,
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -22,6 +22,7 @@ import { rateHistory } from './rate-history.js';
 import { RelaySupervisor } from './relay-supervisor.js';
 import { activityService } from './services/activity.js';
 import { deliveryService } from './services/delivery.js';
+import { queueService, QueueTracker } from './services/queue.js';
 import { listsService } from './services/lists.js';
 import { sendersService } from './services/senders.js';
 import { ensureCertificate, serverService } from './services/server.js';
@@ -135,6 +136,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     tracker.record(event);
   });
   tracker.on('change', () => events.emit('event', { event: 'delivery.state', payload: tracker.view() }));
+  const queue = new QueueTracker(() => store.data.deliveryPaused);
+  supervisor.on('relayEvent', (event) => queue.record(event));
+  queue.on('change', (state) => events.emit('event', { event: 'queue.state', payload: state }));
   const running = supervisor;
 
   const api: ApiImplementation = {
@@ -147,6 +151,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     'secrets.storage': () => Promise.resolve(storage.view),
     ...logsService(logs.dir, options.openFolder),
     ...deliveryService(tracker, running),
+    ...queueService(ctx, queue, running),
   };
 
   return {

@@ -87,5 +87,6 @@ export function buildRelayConfig(ctx: HostContext): RelayConfig {
       const privateKey = ctx.vault.get(vaultNames.dkimKey(d.domain));
       return d.status === 'verified' && d.dkimSelector && privateKey ? [{ domain: d.domain, selector: d.dkimSelector, privateKey }] : [];
     }),
+    deliveryPaused: data.deliveryPaused,
   };
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { dirname } from 'node:path';
 import { RelayBatchSchema, type RelayEvent } from '../../relay/events.js';
-import type { RateHistory, RelayConfig, RelayUser } from '../../relay/protocol.js';
+import type { ControlMessage, RateHistory, RelayConfig, RelayUser } from '../../relay/protocol.js';
 import type { RelayState } from '../api/contract.js';
 import type { LaunchRelay, RelayChild } from './relay-process.js';
 
@@ -24,6 +24,13 @@ export interface SupervisorOptions {
 }
 
 const SUBMIT_TIMEOUT_MS = 30_000;
+/** Deleting waits for an attempt in progress to end (a slow upstream may take minutes); past this the call fails and the relay still acts. */
+const QUEUE_ACTION_TIMEOUT_MS = 120_000;
+
+export interface QueueActionResult {
+  done: string[];
+  missing: string[];
+}
 /** A relay that takes longer than this to apply settings is reported by its state, not by a hanging API call. */
 const APPLY_TIMEOUT_MS = 5_000;
 
@@ -44,7 +51,8 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
   private readonly usersWaiters = new Map<number, () => void>();
   private usersSeq = 0;
   private standingProblem: string | undefined;
-  private readonly submissions = new Map<string, { resolve: (id: string) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly submissions = new Map<string, Pending<string>>();
+  private readonly queueActions = new Map<string, Pending<QueueActionResult>>();
 
   constructor(private readonly options: SupervisorOptions) {
     super();
@@ -114,25 +122,38 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
     this.child?.send({ type: 'retry-now' });
   }
 
+  /** Pauses or resumes delivery in the running relay (the caller records it in the settings for the next start); the queue event that follows says so. */
+  pause(paused: boolean): void {
+    this.child?.send({ type: 'pause', paused });
+  }
+
+  /** Makes these queued messages (or every deferred one) due now; resolves with the relay's answer: which it acted on, which it does not hold. */
+  retryMessages(ids: string[] | 'all-deferred'): Promise<QueueActionResult> {
+    return this.request(this.queueActions, QUEUE_ACTION_TIMEOUT_MS, (requestId) =>
+      ids === 'all-deferred' ? { type: 'retry-now', requestId } : { type: 'retry', requestId, ids },
+    );
+  }
+
+  /** Removes these queued messages undelivered; resolves once the relay did (one in an attempt, when that ends). */
+  deleteMessages(ids: string[]): Promise<QueueActionResult> {
+    return this.request(this.queueActions, QUEUE_ACTION_TIMEOUT_MS, (requestId) => ({ type: 'delete', requestId, ids }));
+  }
+
   /** Hands mail from the host to the relay's queue; resolves with its queue id. */
   submit(mail: { from: string; to: string[]; content: string }): Promise<string> {
+    return this.request(this.submissions, SUBMIT_TIMEOUT_MS, (requestId) => ({ type: 'submit', requestId, ...mail }));
+  }
+
+  /** Sends a control message that the relay answers by its requestId; rejects when it does not in time or stops first. */
+  private request<T>(pending: Map<string, Pending<T>>, timeoutMs: number, message: (requestId: string) => ControlMessage): Promise<T> {
     const child = this.child;
     if (!child || this.current.status !== 'running') return Promise.reject(new Error('the relay is not running'));
     const requestId = randomUUID();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.settle(requestId, new Error('the relay did not answer in time')), SUBMIT_TIMEOUT_MS);
-      this.submissions.set(requestId, { resolve, reject, timer });
-      child.send({ type: 'submit', requestId, ...mail });
+      const timer = setTimeout(() => settle(pending, requestId, new Error('the relay did not answer in time')), timeoutMs);
+      pending.set(requestId, { resolve, reject, timer });
+      child.send(message(requestId));
     });
-  }
-
-  private settle(requestId: string, outcome: string | Error): void {
-    const pending = this.submissions.get(requestId);
-    if (!pending) return;
-    this.submissions.delete(requestId);
-    clearTimeout(pending.timer);
-    if (outcome instanceof Error) pending.reject(outcome);
-    else pending.resolve(outcome);
   }
 
   async stop(): Promise<void> {
@@ -191,10 +212,13 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
         this.update({ problem: this.standingProblem });
         break;
       case 'submitted':
-        this.settle(event.requestId, event.id);
+        settle(this.submissions, event.requestId, event.id);
         break;
       case 'submit-failed':
-        this.settle(event.requestId, new Error(event.reason));
+        settle(this.submissions, event.requestId, new Error(event.reason));
+        break;
+      case 'queue-action-done':
+        settle(this.queueActions, event.requestId, { done: event.done, missing: event.missing });
         break;
       case 'users-applied':
         this.usersApplied(event.seq);
@@ -213,7 +237,8 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
   private onChildExit(child: RelayChild, code: number | null, signal: string | null): void {
     if (this.child !== child) return;
     this.child = null;
-    for (const id of [...this.submissions.keys()]) this.settle(id, new Error('the relay stopped before queueing the message'));
+    for (const id of [...this.submissions.keys()]) settle(this.submissions, id, new Error('the relay stopped before queueing the message'));
+    for (const id of [...this.queueActions.keys()]) settle(this.queueActions, id, new Error('the relay stopped before it answered'));
     this.configApplied(Infinity);
     this.usersApplied(Infinity);
     if (this.stopping) {
@@ -239,6 +264,21 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
     this.current = next;
     this.emit('state', next);
   }
+}
+
+interface Pending<T> {
+  resolve: (value: T) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+function settle<T>(pending: Map<string, Pending<T>>, requestId: string, outcome: T | Error): void {
+  const waiting = pending.get(requestId);
+  if (!waiting) return;
+  pending.delete(requestId);
+  clearTimeout(waiting.timer);
+  if (outcome instanceof Error) waiting.reject(outcome);
+  else waiting.resolve(outcome);
 }
 
 /** Resolves when the relay acknowledges (the waiter registered is called) or after APPLY_TIMEOUT_MS. */

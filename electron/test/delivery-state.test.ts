@@ -24,7 +24,7 @@ const deferred = (id: string, error = '421 4.3.2 Service shutting down'): RelayE
   attempts: 1,
   nextAttemptAt: IN_A_MINUTE,
 });
-const queue = (queued: number, waiting: number, nextAttemptAt: string | null): RelayEvent => ({ type: 'queue', queued, deferred: waiting, nextAttemptAt });
+const queue = (queued: number, waiting: number, nextAttemptAt: string | null): RelayEvent => ({ type: 'queue', queued, deferred: waiting, nextAttemptAt, paused: false });
 
 function record(id: string, status: MessageRecord['status'], updatedAt: string, lastError: string | null = null): MessageRecord {
   return {

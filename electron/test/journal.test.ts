@@ -24,13 +24,16 @@ function accepted(id: string, subject = `message ${id}`): RelayEvent {
     session: 's',
     user: 's1_0',
     via: 'auth',
+    list: 'SMTP+',
     envelope: { from: 'clerk@office.example', to: ['boss@example.org'] },
     from: 'clerk@office.example',
+    fromName: '',
     subject,
     size: 100,
     tls: false,
     priority: 3,
     campaign: null,
+    addedHeaders: [],
   };
 }
 
@@ -86,7 +89,7 @@ test('a journal that grew is rewritten as one line per record, and reads back th
     journal.record(accepted(id));
     journal.record(delivered(id));
   }
-  journal.record({ type: 'rejected', session: 's', remoteAddress: '192.0.2.7', user: null, stage: 'rcpt', code: 530, reply: '530 5.7.0 Authentication required' });
+  journal.record({ type: 'rejected', session: 's', remoteAddress: '192.0.2.7', user: null, stage: 'rcpt', code: 530, reply: '530 5.7.0 Authentication required', envelope: null });
   await journal.flushed();
   const lines = await lineCount(dir);
   assert.ok(lines < 600, `2,401 events, ${lines} lines on disk`);

@@ -170,5 +170,6 @@ export function testConfig(port = 2525): RelayConfig {
     delivery: null,
     retry: { delaysMs: [1000], maxLifetimeMs: 60_000 },
     dkim: [],
+    deliveryPaused: false,
   };
 }

@@ -17,6 +17,7 @@ export function testSettings(change: Partial<StoreData> = {}): StoreData {
     },
     upstream: { mode: 'none' },
     dnsServers: [],
+    deliveryPaused: false,
     ...change,
   };
 }

@@ -76,7 +76,8 @@ export function createMxDeliverer(config: MxConfig, options: { hostname: string;
     for (const host of found.hosts) {
       for (const address of host.addresses) {
         const send = nodemailerTransaction(poolFor(host, address), job);
-        const attempt = await sendJob(send, job, recipients, options.dkim, `MX host ${host.name} [${address}]`);
+        const destination = { name: `${host.name}:${config.port}`, context: `MX host ${host.name} [${address}]` };
+        const attempt = await sendJob(send, job, recipients, options.dkim, destination);
         if (attempt.answered) return attempt.results;
         misses.push(attempt.results[0]?.response ?? `MX host ${host.name} [${address}] did not answer`);
       }

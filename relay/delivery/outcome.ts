@@ -58,13 +58,21 @@ export function isVerdict(err: unknown): boolean {
 export function resultsFromInfo(recipients: string[], info: SentInfo): RecipientResult[] {
   const refusals = new Map((info.rejectedErrors ?? []).map((e) => [e.recipient ?? '', e]));
   const accepted = new Set(info.accepted);
+  const response = oneLine(info.response);
+  const code = replyCode(response);
   return recipients.map((recipient) => {
     const refusal = refusals.get(recipient);
     if (refusal) return refusalResult(recipient, refusal);
-    if (accepted.has(recipient)) return { recipient, status: 'delivered', response: oneLine(info.response) };
+    if (accepted.has(recipient)) return code === undefined ? { recipient, status: 'delivered', response } : { recipient, status: 'delivered', code, response };
     // Not named in the reply at all: claiming delivery could lose the mail, so it is tried again.
     return { recipient, status: 'deferred', response: `the upstream's reply did not mention this recipient: ${oneLine(info.response)}` };
   });
+}
+
+/** The code a reply starts with ("250 2.0.0 Ok" → 250), if it does. */
+function replyCode(reply: string): number | undefined {
+  const code = /^([2-5]\d\d)\b/.exec(reply)?.[1];
+  return code === undefined ? undefined : Number(code);
 }
 
 function refusalResult(recipient: string, err: NodemailerError): RecipientResult {

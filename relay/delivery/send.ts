@@ -66,14 +66,17 @@ export function nodemailerTransaction(pool: Pool, job: DeliveryJob): Transaction
     });
 }
 
-/**
- * Sends the job to `recipients` and maps the outcome per recipient, in the
- * order given. `context` names the server in words for errors that carry no
- * reply of their own.
- */
-export async function sendJob(send: Transaction, job: DeliveryJob, recipients: string[], dkim: DkimKey[], context: string): Promise<Attempt> {
+/** The server a transaction goes to: `name` ("host:port") for the message's history, `context` in words for errors that carry no reply of their own. */
+export interface Destination {
+  name: string;
+  context: string;
+}
+
+/** Sends the job to `recipients` and maps the outcome per recipient, in the order given, each marked with the server it came from. */
+export async function sendJob(send: Transaction, job: DeliveryJob, recipients: string[], dkim: DkimKey[], to: Destination): Promise<Attempt> {
   const wire = recipients.map(wireAddress);
-  const restore = (results: RecipientResult[]) => results.map((r, i) => ({ ...r, recipient: recipients[i] ?? r.recipient }));
+  const { name: remoteHost, context } = to;
+  const restore = (results: RecipientResult[]) => results.map((r, i) => ({ ...r, recipient: recipients[i] ?? r.recipient, remoteHost }));
   try {
     const info = await send(wire, dkimKeyFor(job, dkim));
     return { results: restore(resultsFromInfo(wire, info)), answered: true };

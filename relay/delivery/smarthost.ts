@@ -32,11 +32,12 @@ export function createSmarthostDeliverer(config: SmarthostConfig, options: { hos
     },
     MAX_CONNECTIONS,
   );
-  const context = `smarthost ${config.host}:${config.port}`;
+  const name = `${config.host}:${config.port}`;
+  const destination = { name, context: `smarthost ${name}` };
   return {
     async deliver(job) {
       const send: Transaction = (to, key) => pool.send(job.from, to, () => bodyOf(job, key));
-      const { results } = await sendJob(send, job, job.recipients, options.dkim, context);
+      const { results } = await sendJob(send, job, job.recipients, options.dkim, destination);
       return results;
     },
     close() {

@@ -26,6 +26,8 @@ export interface RecipientResult {
   code?: number;
   /** The upstream's reply or the local reason, in its own words. */
   response: string;
+  /** The server this result came from ("smtp.example.com:587"); absent when none was tried (no MX found). */
+  remoteHost?: string;
 }
 
 export interface Deliverer {

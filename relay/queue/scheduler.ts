@@ -9,16 +9,20 @@
  * Two heaps keep each look cheap however long the queue grows (a day of
  * mail held back by a dead upstream): the messages due now, in delivery
  * order, and those waiting, soonest first. A message is in exactly one of
- * them unless an attempt is running; its due time changes only then.
+ * them unless an attempt is running; its due time changes otherwise only by
+ * the admin's hand (retry, delete), rare enough to rebuild the heaps for.
+ *
+ * While delivery is paused no attempt starts; running ones finish, and mail
+ * is still accepted and queued.
  */
-import type { Readable } from 'node:stream';
-import TinyQueue from 'tinyqueue';
-import type { Deliverer, RecipientResult } from '../delivery/types.js';
+import TinyQueue, { type Comparator } from 'tinyqueue';
+import type { Deliverer } from '../delivery/types.js';
 import type { RelayEvent } from '../events.js';
 import type { RetryConfig } from '../protocol.js';
-import { buildBounce } from './bounce.js';
-import { newQueueId, type MessageMeta, type Spool, type StoredMessage } from './spool.js';
 import { errorMessage } from '../shared/errors.js';
+import { attemptDelivery } from './attempt.js';
+import { expiredResults, writeBounce } from './bounce-sender.js';
+import type { Spool, StoredMessage } from './spool.js';
 
 export interface SchedulerOptions {
   spool: Spool;
@@ -26,6 +30,8 @@ export interface SchedulerOptions {
   hostname(): string;
   /** null while no upstream is configured: mail waits. */
   deliverer(): Deliverer | null;
+  /** The admin paused delivery: no attempt starts. */
+  paused(): boolean;
   emit(event: RelayEvent): void;
   /** Messages tried at the same time. */
   concurrency: number;
@@ -34,15 +40,21 @@ export interface SchedulerOptions {
 /** However short the schedule, a message whose attempt broke is not tried again sooner than this. */
 const MIN_RETRY_AFTER_FAILURE_MS = 1_000;
 
-/** The part of an original message a bounce quotes. */
-const MAX_QUOTED_HEADER_BYTES = 64 * 1024;
+/** The answer to the admin's retry or delete: the ids acted on, and those the queue does not hold. */
+export interface QueueActionResult {
+  done: string[];
+  missing: string[];
+}
+
+const byDeliveryOrder = (a: StoredMessage, b: StoredMessage) => a.meta.priority - b.meta.priority || a.state.nextAttemptAt - b.state.nextAttemptAt;
+const bySoonest = (a: StoredMessage, b: StoredMessage) => a.state.nextAttemptAt - b.state.nextAttemptAt;
 
 export class Scheduler {
   private readonly entries = new Map<string, StoredMessage>();
   /** Due and not running: priority 1 first, then the longest waiting. */
-  private readonly due = new TinyQueue<StoredMessage>([], (a, b) => a.meta.priority - b.meta.priority || a.state.nextAttemptAt - b.state.nextAttemptAt);
+  private due = new TinyQueue<StoredMessage>([], byDeliveryOrder);
   /** Waiting for their next attempt, soonest first. */
-  private readonly waiting = new TinyQueue<StoredMessage>([], (a, b) => a.state.nextAttemptAt - b.state.nextAttemptAt);
+  private waiting = new TinyQueue<StoredMessage>([], bySoonest);
   private readonly running = new Map<string, Promise<void>>();
   /** Entries tried at least once, counted as they change (counting them per event cost O(queue)). */
   private deferredCount = 0;
@@ -67,9 +79,20 @@ export class Scheduler {
   }
 
   /** What the queue holds, and when the soonest waiting message is tried again (the head of a heap: no walk over the queue). */
-  counts(): { queued: number; deferred: number; nextAttemptAt: string | null } {
+  counts(): { queued: number; deferred: number; nextAttemptAt: string | null; paused: boolean } {
     const soonest = this.waiting.peek();
-    return { queued: this.entries.size, deferred: this.deferredCount, nextAttemptAt: soonest ? new Date(soonest.state.nextAttemptAt).toISOString() : null };
+    return {
+      queued: this.entries.size,
+      deferred: this.deferredCount,
+      nextAttemptAt: soonest ? new Date(soonest.state.nextAttemptAt).toISOString() : null,
+      paused: this.options.paused(),
+    };
+  }
+
+  /** Delivery was paused or resumed: the queue event says so, and a resume starts what is due at once. */
+  pauseChanged(): void {
+    this.countsChanged();
+    this.kick();
   }
 
   /** Looks for due messages on the next tick (many calls in one tick make one look). */
@@ -82,15 +105,74 @@ export class Scheduler {
     });
   }
 
-  /** Makes every waiting message due now: the admin says the upstream works again. Running attempts finish as they are. */
-  retryNow(): void {
+  /** Makes every waiting message due now: the admin says the upstream works again. Running attempts finish as they are. Returns their ids. */
+  retryNow(): QueueActionResult {
     const now = Date.now();
+    const done: string[] = [];
     for (let next = this.waiting.pop(); next; next = this.waiting.pop()) {
       next.state.nextAttemptAt = now;
       this.due.push(next);
+      done.push(next.meta.id);
     }
     this.countsChanged();
     this.kick();
+    return { done, missing: [] };
+  }
+
+  /** Makes these messages due now (those already due or in an attempt count as done). */
+  retry(ids: string[]): QueueActionResult {
+    const result: QueueActionResult = { done: [], missing: [] };
+    const waiting = new Set<string>();
+    for (const id of new Set(ids)) {
+      const message = this.entries.get(id);
+      if (!message) result.missing.push(id);
+      else {
+        result.done.push(id);
+        if (!this.running.has(id) && message.state.nextAttemptAt > Date.now()) waiting.add(id);
+      }
+    }
+    if (waiting.size > 0) {
+      const now = Date.now();
+      this.waiting = heapWithout(this.waiting, waiting, bySoonest);
+      for (const id of waiting) {
+        const message = this.entries.get(id) as StoredMessage;
+        message.state.nextAttemptAt = now;
+        this.due.push(message);
+      }
+      this.countsChanged();
+      this.kick();
+    }
+    return result;
+  }
+
+  /**
+   * Removes these messages for good, never delivered, no bounce. One in an
+   * attempt is removed when the attempt ends, unless that attempt delivered
+   * it to every recipient or bounced it (then it is missing: nothing was left to delete).
+   */
+  async delete(ids: string[]): Promise<QueueActionResult> {
+    const result: QueueActionResult = { done: [], missing: [] };
+    const idle = new Set<string>();
+    const inAttempt: Promise<void>[] = [];
+    for (const id of new Set(ids)) {
+      const running = this.running.get(id);
+      if (!this.entries.has(id)) result.missing.push(id);
+      else if (!running) idle.add(id);
+      else inAttempt.push(this.deleteAfterAttempt(id, running).then((gone) => void (gone ? result.done : result.missing).push(id)));
+    }
+    if (idle.size > 0) {
+      await this.discard(idle);
+      result.done.push(...idle);
+    }
+    await Promise.all(inAttempt);
+    return result;
+  }
+
+  /** Still queued when its attempt ends (deferred): removed then, before the next look for due messages could start it again. */
+  private async deleteAfterAttempt(id: string, running: Promise<void>): Promise<boolean> {
+    await running;
+    if (!this.entries.has(id) || this.running.has(id)) return false;
+    return this.discard(new Set([id]));
   }
 
   /** Starts no new attempt and waits for the running ones. */
@@ -108,7 +190,7 @@ export class Scheduler {
   private run(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.stopped || !this.options.deliverer()) return;
+    if (this.stopped || this.options.paused() || !this.options.deliverer()) return;
     const now = Date.now();
     for (let next = this.waiting.peek(); next && next.state.nextAttemptAt <= now; next = this.waiting.peek()) {
       this.due.push(this.waiting.pop() as StoredMessage);
@@ -137,17 +219,8 @@ export class Scheduler {
     const { meta, state } = message;
     const retry = this.options.retry();
     const expiresAt = meta.acceptedAt + retry.maxLifetimeMs;
-    let results: RecipientResult[];
-    if (Date.now() >= expiresAt) {
-      const why = state.lastError ? `: ${state.lastError}` : '';
-      results = state.pending.map((recipient) => ({
-        recipient,
-        status: 'failed' as const,
-        response: `Gave up after ${state.attempts} attempts over ${formatDuration(retry.maxLifetimeMs)}${why}`,
-      }));
-    } else {
-      results = await this.deliver(message);
-    }
+    const { spool } = this.options;
+    const results = Date.now() >= expiresAt ? expiredResults(message, retry) : await attemptDelivery(this.options.deliverer(), message, spool, (e) => this.options.emit(e));
 
     const delivered = results.filter((r) => r.status === 'delivered');
     const failed = results.filter((r) => r.status === 'failed');
@@ -177,7 +250,11 @@ export class Scheduler {
       this.countsChanged();
       return;
     }
-    if (state.failed.length > 0) await this.bounce(message, expiresAt <= Date.now() ? 'expired' : 'failed');
+    if (state.failed.length > 0) {
+      const { event, bounce } = await writeBounce(this.options.spool, this.options.hostname(), message, expiresAt <= Date.now() ? 'expired' : 'failed');
+      this.options.emit(event);
+      if (bounce) this.add(bounce);
+    }
     await this.options.spool.remove(message);
     this.entries.delete(meta.id);
     if (state.attempts > 0) this.deferredCount--;
@@ -204,60 +281,19 @@ export class Scheduler {
     });
   }
 
-  private async deliver(message: StoredMessage): Promise<RecipientResult[]> {
-    const deliverer = this.options.deliverer();
-    const { meta, state } = message;
-    if (!deliverer) return state.pending.map((recipient) => ({ recipient, status: 'deferred' as const, response: 'No upstream is configured' }));
-    try {
-      return await deliverer.deliver({
-        id: meta.id,
-        from: meta.envelope.from,
-        recipients: state.pending,
-        body: () => this.options.spool.openBody(message),
-        fromDomain: meta.fromDomain,
-      });
-    } catch (err) {
-      const response = errorMessage(err);
-      return state.pending.map((recipient) => ({ recipient, status: 'deferred' as const, response }));
+  /** Takes these idle messages out of the heaps and the spool: the 'deleted' event, no bounce. */
+  private async discard(ids: Set<string>): Promise<true> {
+    this.due = heapWithout(this.due, ids, byDeliveryOrder);
+    this.waiting = heapWithout(this.waiting, ids, bySoonest);
+    const messages = [...ids].map((id) => this.entries.get(id) as StoredMessage);
+    for (const message of messages) {
+      this.entries.delete(message.meta.id);
+      if (message.state.attempts > 0) this.deferredCount--;
     }
-  }
-
-  /** Tells the sender which recipients failed; a bounce itself is never bounced. */
-  private async bounce(message: StoredMessage, reason: 'failed' | 'expired'): Promise<void> {
-    const { meta, state } = message;
-    const recipients = state.failed.map((r) => r.recipient);
-    const why = state.failed[0]?.response ?? reason;
-    if (meta.envelope.from === '') {
-      this.options.emit({ type: 'bounced', id: meta.id, recipients, reason: why, bounceId: null });
-      return;
-    }
-    const hostname = this.options.hostname();
-    const bounceMeta: MessageMeta = {
-      v: 1,
-      id: newQueueId(),
-      envelope: { from: '', to: [meta.envelope.from] },
-      user: meta.user,
-      via: 'bounce',
-      priority: meta.priority,
-      acceptedAt: Date.now(),
-      from: `MAILER-DAEMON@${hostname}`,
-      subject: 'Undelivered mail returned to sender',
-      fromDomain: null,
-      campaign: null,
-      tls: false,
-    };
-    const text = buildBounce({
-      reportingMta: hostname,
-      queueId: meta.id,
-      originalFrom: meta.envelope.from,
-      arrivalDate: new Date(meta.acceptedAt),
-      recipients: state.failed,
-      reason,
-      originalHeaders: await readHeaderBlock(this.options.spool.openBody(message)),
-    });
-    const stored = await this.options.spool.writeWhole(bounceMeta, Buffer.from(text));
-    this.options.emit({ type: 'bounced', id: meta.id, recipients, reason: why, bounceId: bounceMeta.id });
-    this.add(stored);
+    this.countsChanged();
+    await Promise.all(messages.map((message) => this.options.spool.discard(message)));
+    for (const { meta, state } of messages) this.options.emit({ type: 'deleted', id: meta.id, recipients: state.pending });
+    return true;
   }
 
   private countsChanged(): void {
@@ -270,29 +306,10 @@ export class Scheduler {
   }
 }
 
-async function readHeaderBlock(body: Buffer | Readable): Promise<string> {
-  if (Buffer.isBuffer(body)) return headerBlockOf(body.subarray(0, MAX_QUOTED_HEADER_BYTES));
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk as Buffer);
-    size += (chunk as Buffer).length;
-    if (size >= MAX_QUOTED_HEADER_BYTES) break;
-  }
-  body.destroy();
-  return headerBlockOf(Buffer.concat(chunks));
-}
-
-function headerBlockOf(head: Buffer): string {
-  const text = head.toString('utf8');
-  const end = text.indexOf('\r\n\r\n');
-  return (end >= 0 ? text.slice(0, end + 2) : text).slice(0, MAX_QUOTED_HEADER_BYTES);
-}
-
-function formatDuration(ms: number): string {
-  const hours = ms / 3_600_000;
-  if (hours >= 48) return `${Math.round(hours / 24)} days`;
-  if (hours >= 1) return `${Math.round(hours)} hours`;
-  if (ms >= 60_000) return `${Math.round(ms / 60_000)} minutes`;
-  return `${Math.max(1, Math.round(ms / 1000))} seconds`;
+/** The heap less these messages, rebuilt (O(n): only for the admin's actions, never per message). */
+function heapWithout(heap: TinyQueue<StoredMessage>, ids: Set<string>, compare: Comparator<StoredMessage>): TinyQueue<StoredMessage> {
+  return new TinyQueue(
+    heap.data.slice(0, heap.length).filter((m) => !ids.has(m.meta.id)),
+    compare,
+  );
 }

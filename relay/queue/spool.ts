@@ -287,6 +287,12 @@ export class Spool {
     else await unlinkIfPresent(this.path(id, 'msg'));
     if (message.state.attempts > 0) await unlinkIfPresent(this.path(id, 'state'));
   }
+
+  /** remove(), made durable before it resolves: a message the admin deleted must not come back after a crash and be delivered. */
+  async discard(message: StoredMessage): Promise<void> {
+    await this.remove(message);
+    await this.dirSync.sync();
+  }
 }
 
 /** The start of a message file, enough to hold its metadata line: usually the first read's 4 KB. */

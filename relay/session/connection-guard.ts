@@ -25,6 +25,7 @@ export interface GuardServices {
 }
 
 type Stage = Extract<RelayEvent, { type: 'rejected' }>['stage'];
+type Envelope = Extract<RelayEvent, { type: 'rejected' }>['envelope'];
 
 /** One admitted socket, from accept to close. */
 interface Guarded {
@@ -146,15 +147,22 @@ export class ConnectionGuard implements ServerGuard {
   private cutShort(entry: Guarded, stage: Stage, reply: SmtpReply): void {
     const { connection } = entry;
     if (connection?._closing || connection?._closed) return;
-    this.record(entry.id, entry.address, userOf(entry), stage, reply);
+    this.record(entry.id, entry.address, userOf(entry), stage, reply, envelopeOf(entry));
     this.forget(entry);
     if (connection) connection.send(reply.code, reply.text);
     else entry.socket.destroy();
   }
 
-  private record(session: string, remoteAddress: string, user: string | null, stage: Stage, reply: SmtpReply): void {
-    this.services.emit({ type: 'rejected', session, remoteAddress, user, stage, code: reply.code, reply: `${reply.code} ${reply.text}` });
+  private record(session: string, remoteAddress: string, user: string | null, stage: Stage, reply: SmtpReply, envelope: Envelope = null): void {
+    this.services.emit({ type: 'rejected', session, remoteAddress, user, stage, code: reply.code, reply: `${reply.code} ${reply.text}`, envelope });
   }
+}
+
+/** The transaction a cut-off interrupted, if MAIL FROM was given. */
+function envelopeOf(entry: Guarded): Envelope {
+  const envelope = entry.connection?.session.envelope;
+  if (!envelope?.mailFrom) return null;
+  return { from: envelope.mailFrom.address, to: envelope.rcptTo.map((r) => r.address) };
 }
 
 function userOf(entry: Guarded): string | null {

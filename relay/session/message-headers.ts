@@ -25,6 +25,8 @@ export interface InspectedHeaders {
   sender: string[];
   /** The first From header as written, for display. */
   fromText: string;
+  /** The display name of the first From mailbox, decoded ('' when it has none or the fields were refused). */
+  fromName: string;
   subject: string;
   campaign: Campaign | null;
 }
@@ -81,6 +83,7 @@ export function inspectHeaders(headers: Headers): InspectedHeaders {
     from: senders.ok ? senders.from.map((m) => m.address) : [],
     sender: senders.ok && senders.sender ? [senders.sender.address] : [],
     fromText: libmime.decodeWords(valueOf(headers.get('from')[0] ?? '')).slice(0, MAX_SUBJECT),
+    fromName: senders.ok ? (senders.from[0]?.displayName ?? '').slice(0, MAX_SUBJECT) : '',
     subject: libmime.decodeWords(valueOf(headers.get('subject')[0] ?? '')).slice(0, MAX_SUBJECT),
     campaign: parseCampaign(headers),
   };
@@ -109,20 +112,30 @@ function safe(text: string): string {
   return text.replace(/[^\x21-\x7e]/g, '').slice(0, 255);
 }
 
-export function rewriteHeaders(headers: Headers, ctx: RewriteContext): void {
+/** Rewrites the header block; returns the fields it added or replaced, as "Name: value" lines, for the message's history. */
+export function rewriteHeaders(headers: Headers, ctx: RewriteContext): string[] {
   headers.remove('x-smtpapi');
   const [xPriority, importance] = PRIORITY_WORDS[ctx.priority] ?? ['3 (Normal)', 'normal'];
   headers.update('X-Priority', xPriority);
   headers.update('Importance', importance);
+  const added = [`X-Priority: ${xPriority}`, `Importance: ${importance}`];
   const end = headers.getList().length;
-  if (!headers.hasHeader('message-id')) headers.add('Message-ID', `<${ctx.queueId}@${ctx.hostname}>`, end);
-  if (!headers.hasHeader('date')) headers.add('Date', rfc5322Date(ctx.now), end + 1);
+  if (!headers.hasHeader('message-id')) {
+    const messageId = `<${ctx.queueId}@${ctx.hostname}>`;
+    headers.add('Message-ID', messageId, end);
+    added.push(`Message-ID: ${messageId}`);
+  }
+  if (!headers.hasHeader('date')) {
+    const date = rfc5322Date(ctx.now);
+    headers.add('Date', date, end + 1);
+    added.push(`Date: ${date}`);
+  }
 
   const protocol = `ESMTP${ctx.tls ? 'S' : ''}${ctx.via === 'auth' ? 'A' : ''}`;
   const tlsNote = ctx.tls ? ` (${safe(ctx.tls.protocol)}:${safe(ctx.tls.cipher)})` : '';
   const who = ctx.via === 'auth' ? `authenticated as ${ctx.user}` : `trusted device of ${ctx.user}`;
-  headers.add(
-    'Received',
-    `from ${safe(ctx.clientHostname) || 'unknown'} ([${safe(ctx.remoteAddress)}]) by ${ctx.hostname} (Relay Desk) with ${protocol}${tlsNote} id ${ctx.queueId} (${who}); ${rfc5322Date(ctx.now)}`,
-  );
+  const received = `from ${safe(ctx.clientHostname) || 'unknown'} ([${safe(ctx.remoteAddress)}]) by ${ctx.hostname} (Relay Desk) with ${protocol}${tlsNote} id ${ctx.queueId} (${who}); ${rfc5322Date(ctx.now)}`;
+  headers.add('Received', received);
+  added.unshift(`Received: ${received}`);
+  return added;
 }

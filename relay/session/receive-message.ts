@@ -39,6 +39,8 @@ export async function receiveMessage(
   const now = new Date();
   let refusal: SmtpReply | null = null;
   let meta: MessageMeta | null = null;
+  let fromName = '';
+  let addedHeaders: string[] = [];
   /** The metadata line written before the message: its length is where the body starts. */
   let prefix: Buffer = Buffer.alloc(0);
 
@@ -50,7 +52,7 @@ export async function receiveMessage(
       refusal = senderFieldsRefusal(inspected.senders, user);
       if (refusal) return null;
       const tls = session.tlsOptions ? { protocol: session.tlsOptions.version, cipher: session.tlsOptions.name } : null;
-      rewriteHeaders(headers, {
+      addedHeaders = rewriteHeaders(headers, {
         queueId: id,
         hostname: config.hostname,
         user: user.name,
@@ -66,6 +68,7 @@ export async function receiveMessage(
         refusal = replies.lineTooLong(longHeaderLine);
         return null;
       }
+      fromName = inspected.fromName;
       meta = {
         v: 1,
         id,
@@ -116,13 +119,16 @@ export async function receiveMessage(
     session: session.id,
     user: user.name,
     via: decided.via === 'auth' ? 'auth' : 'trusted',
+    list: user.list,
     envelope,
     from: decided.from,
+    fromName,
     subject: decided.subject,
     size,
     tls: decided.tls,
     priority: decided.priority,
     campaign: decided.campaign,
+    addedHeaders,
   });
   services.accepted(stored);
   return replies.queued(id);

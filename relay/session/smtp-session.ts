@@ -26,6 +26,16 @@ export interface SessionServices {
 
 type Hooks = Pick<SMTPServerOptions, 'onConnect' | 'onClose' | 'onAuth' | 'onMailFrom' | 'onRcptTo' | 'onData'>;
 type Stage = Extract<RelayEvent, { type: 'rejected' }>['stage'];
+type Envelope = Extract<RelayEvent, { type: 'rejected' }>['envelope'];
+
+/** The transaction's envelope so far, with the address being refused (at MAIL or RCPT) included; null before MAIL FROM. */
+function envelopeOf(session: SMTPServerSession, refusing?: { mailFrom?: string; rcptTo?: string }): Envelope {
+  const mailFrom = refusing?.mailFrom ?? (session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined);
+  if (mailFrom === undefined) return null;
+  const to = session.envelope.rcptTo.map((r) => r.address);
+  if (refusing?.rcptTo !== undefined) to.push(refusing.rcptTo);
+  return { from: mailFrom, to };
+}
 
 export interface SessionHooks {
   forListener: (listener: ListenerConfig) => Hooks;
@@ -36,7 +46,7 @@ export interface SessionHooks {
 export function createSessionHooks(services: SessionServices): SessionHooks {
   const open = new Map<string, { trustedUser: string | null }>();
 
-  const record = (session: SMTPServerSession, stage: Stage, reply: SmtpReply) => {
+  const record = (session: SMTPServerSession, stage: Stage, reply: SmtpReply, envelope: Envelope = null) => {
     services.emit({
       type: 'rejected',
       session: session.id,
@@ -45,10 +55,11 @@ export function createSessionHooks(services: SessionServices): SessionHooks {
       stage,
       code: reply.code,
       reply: `${reply.code} ${reply.text}`,
+      envelope,
     });
   };
-  const refuse = (session: SMTPServerSession, stage: Stage, reply: SmtpReply) => {
-    record(session, stage, reply);
+  const refuse = (session: SMTPServerSession, stage: Stage, reply: SmtpReply, envelope: Envelope = null) => {
+    record(session, stage, reply, envelope);
     return smtpError(reply);
   };
 
@@ -109,13 +120,14 @@ export function createSessionHooks(services: SessionServices): SessionHooks {
     },
 
     onMailFrom(address, session, callback) {
+      const envelope = envelopeOf(session, { mailFrom: address.address });
       if (listener.encryption === 'starttls-required' && !session.secure) {
-        callback(refuse(session, 'mail', replies.tlsRequired()));
+        callback(refuse(session, 'mail', replies.tlsRequired(), envelope));
         return;
       }
       const user = senderOf(session);
       if ('code' in user) {
-        callback(refuse(session, 'mail', user));
+        callback(refuse(session, 'mail', user, envelope));
         return;
       }
       // The null sender (MAIL FROM:<>) is how devices send delivery and read
@@ -126,21 +138,22 @@ export function createSessionHooks(services: SessionServices): SessionHooks {
       }
       const verdict = checkSender(address.address, user);
       if (!verdict.ok) {
-        callback(refuse(session, 'mail', replies.senderRefused(describeSenderRefusal('Sender', address.address, user.name, verdict.reason))));
+        callback(refuse(session, 'mail', replies.senderRefused(describeSenderRefusal('Sender', address.address, user.name, verdict.reason)), envelope));
         return;
       }
       callback();
     },
 
-    onRcptTo(_address, session, callback) {
+    onRcptTo(address, session, callback) {
+      const envelope = envelopeOf(session, { rcptTo: address.address });
       const user = senderOf(session);
       if ('code' in user) {
-        callback(refuse(session, 'rcpt', user));
+        callback(refuse(session, 'rcpt', user, envelope));
         return;
       }
       const max = services.config().limits.maxRecipients;
       if (session.envelope.rcptTo.length >= max) {
-        callback(refuse(session, 'rcpt', replies.tooManyRecipients(max)));
+        callback(refuse(session, 'rcpt', replies.tooManyRecipients(max), envelope));
         return;
       }
       callback();
@@ -150,9 +163,9 @@ export function createSessionHooks(services: SessionServices): SessionHooks {
       receiveMessage(services, session, identityOf(session), stream).then(
         (outcome) => {
           if (typeof outcome === 'string') callback(null, outcome);
-          else callback(refuse(session, 'data', outcome));
+          else callback(refuse(session, 'data', outcome, envelopeOf(session)));
         },
-        () => callback(refuse(session, 'data', replies.storeFailed())),
+        () => callback(refuse(session, 'data', replies.storeFailed(), envelopeOf(session))),
       );
     },
   });

@@ -77,6 +77,7 @@ test('priority 1 goes before older priority 5 mail, and concurrency bounds what 
     retry: () => ({ delaysMs: [1000], maxLifetimeMs: 60_000 }),
     hostname: () => 'relay.test',
     deliverer: () => deliverer,
+    paused: () => false,
     emit: (e) => {
       events.push(e);
       // The count is emitted after files are removed.
@@ -125,6 +126,7 @@ test('when progress cannot be saved, the message is reported deferred and tried 
     retry: () => ({ delaysMs: [0], maxLifetimeMs: 60_000 }),
     hostname: () => 'relay.test',
     deliverer: () => deliverer,
+    paused: () => false,
     emit: (e) => {
       if (e.type !== 'deferred') return;
       deferrals.push(e);
@@ -155,6 +157,7 @@ test('a queue of 150,000 deferred messages does not stop a due one from going ou
     retry: () => ({ delaysMs: [3_600_000], maxLifetimeMs: 5 * 86_400_000 }),
     hostname: () => 'relay.test',
     deliverer: () => deliverer,
+    paused: () => false,
     emit: (e) => {
       if (e.type === 'delivered') deliveredOne = true;
       if (e.type === 'queue' && deliveredOne && e.queued === 150_000) settle(e);
@@ -172,7 +175,7 @@ test('a queue of 150,000 deferred messages does not stop a due one from going ou
   const urgent = meta(1, now);
   deliverer.expect(urgent.id, 1);
   scheduler.add(await spool.writeWhole(urgent, Buffer.from('Subject: urgent\r\n\r\nbody\r\n')));
-  assert.deepEqual(await settled, { type: 'queue', queued: 150_000, deferred: 150_000, nextAttemptAt: new Date(now + 3_600_000).toISOString() });
+  assert.deepEqual(await settled, { type: 'queue', queued: 150_000, deferred: 150_000, nextAttemptAt: new Date(now + 3_600_000).toISOString(), paused: false });
   assert.deepEqual(deliverer.order, [1], 'the due message went out; none of the waiting ones did');
 });
 
@@ -196,6 +199,7 @@ test('retry now: mail deferred for an hour is tried at once, and the queue count
     retry: () => ({ delaysMs: [3_600_000], maxLifetimeMs: 5 * 86_400_000 }),
     hostname: () => 'relay.test',
     deliverer: () => deliverer,
+    paused: () => false,
     emit: (e) => {
       events.push(e);
       for (const w of [...waiters]) {
@@ -219,9 +223,62 @@ test('retry now: mail deferred for an hour is tried at once, and the queue count
   upstreamUp = true;
   const empty = next((e) => e.type === 'queue' && e.queued === 0);
   scheduler.retryNow();
-  assert.deepEqual(await empty, { type: 'queue', queued: 0, deferred: 0, nextAttemptAt: null });
+  assert.deepEqual(await empty, { type: 'queue', queued: 0, deferred: 0, nextAttemptAt: null, paused: false });
   assert.deepEqual(
     events.filter((e) => e.type === 'delivered' || e.type === 'deferred').map((e) => e.type),
     ['deferred', 'delivered'],
   );
+});
+
+test('delete during an attempt waits for it: a deferred message is then deleted and never tried again; a delivered one is missing', async (t) => {
+  const spool = await openSpool(t);
+  /** Each attempt waits for the test to answer it: deferred or delivered. */
+  const answers: ((status: 'deferred' | 'delivered') => void)[] = [];
+  const started: string[] = [];
+  let attemptStarted: () => void = () => undefined;
+  const deliverer: Deliverer = {
+    deliver: (job) => {
+      started.push(job.id);
+      attemptStarted();
+      return new Promise((resolve) =>
+        answers.push((status) => resolve(job.recipients.map((recipient) => ({ recipient, status, response: status === 'delivered' ? '250 ok' : '451 busy' })))),
+      );
+    },
+    close: () => Promise.resolve(),
+  };
+  const events: RelayEvent[] = [];
+  const scheduler = new Scheduler({
+    spool,
+    retry: () => ({ delaysMs: [0], maxLifetimeMs: 60_000 }),
+    hostname: () => 'relay.test',
+    deliverer: () => deliverer,
+    paused: () => false,
+    emit: (e) => events.push(e),
+    concurrency: 5,
+  });
+  t.after(() => scheduler.stop());
+  const inAttempt = async () => {
+    const stored = await spool.writeWhole(meta(3, Date.now()), Buffer.from('Subject: x\r\n\r\nbody\r\n'));
+    const started = new Promise<void>((resolve) => (attemptStarted = resolve));
+    scheduler.add(stored);
+    await started;
+    return stored.meta.id;
+  };
+
+  const deferredId = await inAttempt();
+  const deleting = scheduler.delete([deferredId]);
+  answers.shift()?.('deferred');
+  // A retry delay of 0 would start it again at once, were it not deleted first.
+  assert.deepEqual(await deleting, { done: [deferredId], missing: [] });
+  assert.deepEqual(
+    events.filter((e) => 'id' in e && e.id === deferredId).map((e) => e.type),
+    ['sending', 'attempt', 'deferred', 'deleted'],
+  );
+
+  const deliveredId = await inAttempt();
+  const tooLate = scheduler.delete([deliveredId]);
+  answers.shift()?.('delivered');
+  assert.deepEqual(await tooLate, { done: [], missing: [deliveredId] });
+  assert.deepEqual(started, [deferredId, deliveredId], 'the deleted message was not tried again');
+  assert.equal(scheduler.counts().queued, 0);
 });

@@ -72,7 +72,7 @@ test('per recipient: accepted ones delivered, a 550 fails, a 452 defers, each wi
   const server = await upstream(t);
   const results = await deliverer(t, server.port).deliver(job(['boss@example.org', '550-No_such_user@example.org', '452-Mailbox_full@example.org']));
   assert.deepEqual(statuses(results), [
-    ['boss@example.org', 'delivered', undefined],
+    ['boss@example.org', 'delivered', 250],
     ['550-No_such_user@example.org', 'failed', 550],
     ['452-Mailbox_full@example.org', 'deferred', 452],
   ]);
@@ -175,8 +175,8 @@ test('pipelined: MAIL, every RCPT and DATA arrive in one packet; a multi-line fi
   });
   const results = await deliverer(t, server.port).deliver(job(['boss@example.org', 'team@example.org']));
   assert.deepEqual(statuses(results), [
-    ['boss@example.org', 'delivered', undefined],
-    ['team@example.org', 'delivered', undefined],
+    ['boss@example.org', 'delivered', 250],
+    ['team@example.org', 'delivered', 250],
   ]);
   assert.equal(results[0]?.response, '250-2.0.0 Queued 250 2.0.0 as ABC');
   assert.deepEqual(server.batches[1], ['MAIL FROM:<a@office.example>', 'RCPT TO:<boss@example.org>', 'RCPT TO:<team@example.org>', 'DATA']);

@@ -107,6 +107,8 @@ export const StoreSchema = z.object({
     z.object({ mode: z.literal('mx'), port: z.number().int() }),
   ]),
   dnsServers: z.array(z.string()),
+  /** The admin paused delivery (mail is still accepted and queued); kept across restarts. Absent in older settings: not paused. */
+  deliveryPaused: z.boolean().default(false),
   /**
    * Chosen at the first start and changed only by `relay-desk secrets
    * migrate`. Absent until then (and in settings from before it existed,
