@@ -86,5 +86,6 @@ export function buildRelayConfig(ctx: HostContext): RelayConfig {
       const privateKey = ctx.vault.get(`dkim:${d.domain}`);
       return d.status === 'verified' && d.dkimSelector && privateKey ? [{ domain: d.domain, selector: d.dkimSelector, privateKey }] : [];
     }),
+    deliveryPaused: false,
   };
 }

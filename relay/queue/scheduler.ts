@@ -264,7 +264,7 @@ export class Scheduler {
     this.countsPending = true;
     setImmediate(() => {
       this.countsPending = false;
-      this.options.emit({ type: 'queue', ...this.counts() });
+      this.options.emit({ type: 'queue', ...this.counts(), paused: false });
     });
   }
 }

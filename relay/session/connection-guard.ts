@@ -153,7 +153,7 @@ export class ConnectionGuard implements ServerGuard {
   }
 
   private record(session: string, remoteAddress: string, user: string | null, stage: Stage, reply: SmtpReply): void {
-    this.services.emit({ type: 'rejected', session, remoteAddress, user, stage, code: reply.code, reply: `${reply.code} ${reply.text}` });
+    this.services.emit({ type: 'rejected', session, remoteAddress, user, stage, code: reply.code, reply: `${reply.code} ${reply.text}`, envelope: null });
   }
 }
 

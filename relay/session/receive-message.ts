@@ -116,13 +116,16 @@ export async function receiveMessage(
     session: session.id,
     user: user.name,
     via: decided.via === 'auth' ? 'auth' : 'trusted',
+    list: user.list,
     envelope,
     from: decided.from,
+    fromName: '',
     subject: decided.subject,
     size,
     tls: decided.tls,
     priority: decided.priority,
     campaign: decided.campaign,
+    addedHeaders: [],
   });
   services.accepted(stored);
   return replies.queued(id);

@@ -45,6 +45,7 @@ export function createSessionHooks(services: SessionServices): SessionHooks {
       stage,
       code: reply.code,
       reply: `${reply.code} ${reply.text}`,
+      envelope: null,
     });
   };
   const refuse = (session: SMTPServerSession, stage: Stage, reply: SmtpReply) => {
