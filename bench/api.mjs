@@ -31,7 +31,7 @@ import {
   cleanUp,
   cleanups,
   domainName,
-  JOURNAL_FROM,
+  HISTORY_FROM,
   LISTS,
   PENDING_ADDRESSES,
   PENDING_DOMAINS,
@@ -49,13 +49,13 @@ const CALLS = Number(option('calls') ?? 200);
 const BUDGET_MS = Number(option('budget') ?? 60) * 1000;
 const only = option('only')?.split(',');
 const TARGET_MS = 20;
-/** Messages put through the relay before measuring, so activity.list has a journal to read. */
-const JOURNAL_MESSAGES = 1000;
+/** Messages put through the relay before measuring, so messages.list has a history to read. */
+const HISTORY_MESSAGES = 1000;
 
 const now = () => performance.now();
 
-/** Puts JOURNAL_MESSAGES small messages through the relay (trusted 127.0.0.1, no upstream: they stay queued). */
-async function fillJournal(smtpPort) {
+/** Puts HISTORY_MESSAGES small messages through the relay (trusted 127.0.0.1, no upstream: they stay queued). */
+async function fillHistory(smtpPort) {
   const loadgen = startLoadgen();
   try {
     return await loadgen.run({
@@ -65,9 +65,9 @@ async function fillJournal(smtpPort) {
       reuse: true,
       auth: null,
       size: 2048,
-      from: JOURNAL_FROM,
+      from: HISTORY_FROM,
       to: 'someone@elsewhere.example',
-      messages: JOURNAL_MESSAGES,
+      messages: HISTORY_MESSAGES,
       deadlineMs: 120_000,
     });
   } finally {
@@ -118,7 +118,8 @@ function plan(names, calls) {
     { method: 'senders.list', calls, input: () => ({}) },
     { method: 'server.get', calls, input: () => ({}) },
     { method: 'relay.status', calls, input: () => ({}) },
-    { method: 'activity.list', calls, input: () => ({}) },
+    { method: 'messages.list', calls, input: () => ({}) },
+    { method: 'messages.counters', calls, input: () => ({}) },
     { method: 'users.update', calls, input: (i) => ({ name: pick(i + 1), note: `Note changed by the API bench, call ${i}` }) },
     // What the relay must learn at once: the user is refused as soon as the call returns.
     { method: 'users.update', label: 'users.update active', calls, input: (i) => ({ name: pick(i + 2), active: i % 2 === 1 }) },
@@ -232,15 +233,15 @@ async function main() {
   const token = await adminToken(dataDir);
   const baseUrl = host.url.href;
 
-  process.stdout.write(`Filling the journal with ${JOURNAL_MESSAGES} messages (trusted client, no upstream: they stay queued)… `);
-  const load = await fillJournal(smtpPort);
-  if (load.accepted < JOURNAL_MESSAGES) throw new Error(`the relay accepted ${load.accepted} of ${JOURNAL_MESSAGES} messages: ${JSON.stringify(load.errors)}`);
-  // The journal learns of each message through the relay's events; wait until the host shows them all.
+  process.stdout.write(`Filling the history with ${HISTORY_MESSAGES} messages (trusted client, no upstream: they stay queued)… `);
+  const load = await fillHistory(smtpPort);
+  if (load.accepted < HISTORY_MESSAGES) throw new Error(`the relay accepted ${load.accepted} of ${HISTORY_MESSAGES} messages: ${JSON.stringify(load.errors)}`);
+  // The history learns of each message through the relay's events; wait until the host shows them all.
   const queued = await waitUntilAsync(async () => {
-    const { value } = await call(baseUrl, token, 'activity.list', { limit: 1 });
-    return value.counts.queued >= JOURNAL_MESSAGES ? value.counts.queued : null;
+    const { value } = await call(baseUrl, token, 'messages.counters', {});
+    return value.queued >= HISTORY_MESSAGES ? value.queued : null;
   }, 30_000);
-  console.log(queued ? `${queued} queued.` : 'the host did not show them all within 30 s (activity.list is measured anyway).');
+  console.log(queued ? `${queued} queued.` : 'the host did not show them all within 30 s (messages.list is measured anyway).');
 
   const rows = [];
   for (const step of plan(seeded.names, CALLS)) {

@@ -93,6 +93,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   if (host.recovery) {
     console.log(`Relay Desk could not read its settings (${host.recovery.reason}); the damaged file is kept as ${host.recovery.keptAs} and the last good copy was restored.`);
   }
+  if (host.historyProblem) console.log(host.historyProblem);
+  if (host.journalMigrated) console.log(host.journalMigrated);
   const dispatch = createDispatcher(host.api, (err) => console.error('relay-desk: internal error:', err));
   const http = await startHttpTransport({
     dispatch,

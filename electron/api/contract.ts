@@ -6,9 +6,9 @@
  * renderer, so they import nothing but zod.
  */
 import { z } from 'zod';
-import { activityMethods, MessageRecordSchema } from './schemas/activity.js';
 import { NoInput } from './schemas/common.js';
 import { deliveryMethods, DeliveryStateSchema } from './schemas/delivery.js';
+import { CountersSchema, MessageRowSchema, messagesMethods } from './schemas/messages.js';
 import { secretsMethods } from './schemas/secrets.js';
 import { sendersMethods } from './schemas/senders.js';
 import { serverMethods } from './schemas/server.js';
@@ -39,14 +39,17 @@ export const methods = {
   ...usersMethods,
   ...sendersMethods,
   ...serverMethods,
-  ...activityMethods,
+  ...messagesMethods,
   ...deliveryMethods,
   ...secretsMethods,
 } as const;
 
 export const events = {
   'relay.state': RelayStateSchema,
-  'message.updated': MessageRecordSchema,
+  /** A message's row after a change (accepted, an attempt, its outcome). */
+  'message.updated': MessageRowSchema,
+  /** The send status counters, after each batch of relay events that moved them. */
+  'messages.counters': CountersSchema,
   'delivery.state': DeliveryStateSchema,
 } as const;
 

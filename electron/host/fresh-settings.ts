@@ -29,6 +29,7 @@ export function freshSettings(smtpPort = DEFAULT_SMTP_PORT): StoreData {
     },
     upstream: { mode: 'none' },
     dnsServers: [],
+    history: { retentionDays: 30 },
   };
 }
 

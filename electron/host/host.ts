@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import type { ApiImplementation, EventEnvelope } from '../api/contract.js';
+import type { ApiImplementation, EventEnvelope, RelayState } from '../api/contract.js';
 import type { HostContext } from './context.js';
 import { describeTightened, prepareDataFolder } from './data-folder.js';
 import { DeliveryTracker } from './delivery-state.js';
@@ -16,12 +16,12 @@ import { freshSettings, useSmtpPort } from './fresh-settings.js';
 import { ADMIN_TOKEN_KEY, vaultExists } from './discovery.js';
 import { buildRelayConfig, buildUsersDelta } from './relay-config.js';
 import type { LaunchRelay } from './relay-process.js';
-import { Journal } from './journal.js';
+import { History } from './history/history.js';
 import { rateHistory } from './rate-history.js';
 import { RelaySupervisor } from './relay-supervisor.js';
-import { activityService } from './services/activity.js';
 import { deliveryService } from './services/delivery.js';
 import { listsService } from './services/lists.js';
+import { messagesService } from './services/messages.js';
 import { sendersService } from './services/senders.js';
 import { ensureCertificate, serverService } from './services/server.js';
 import { usersService } from './services/users.js';
@@ -30,6 +30,8 @@ import type { SecretsMode } from './store/schema.js';
 import { Store, type Recovery } from './store/store.js';
 import { Vault } from './vault.js';
 import type { SecretStorageView } from '../api/schemas/secrets.js';
+
+const HOUR_MS = 3_600_000;
 
 export interface HostOptions {
   dataDir: string;
@@ -57,6 +59,10 @@ export interface Host {
   readonly recovery: Recovery | null;
   /** Set when the data folder was readable by other users and was made private at start. */
   readonly tightened: string | null;
+  /** Set when the message history could not be read and was set aside at start; also shown as the relay state's problem. */
+  readonly historyProblem: string | null;
+  /** Set when an earlier version's journal was moved into the message history at this start. */
+  readonly journalMigrated: string | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -104,29 +110,36 @@ export async function createHost(options: HostOptions): Promise<Host> {
     hostname: () => hostname(),
   };
   const events = new EventEmitter<{ event: [EventEnvelope] }>();
-  const journal = await Journal.open(options.dataDir, (record) => events.emit('event', { event: 'message.updated', payload: record }));
+  const { history, journal } = await History.open(options.dataDir, {
+    retentionDays: () => store.data.history.retentionDays,
+    onMessage: (row) => events.emit('event', { event: 'message.updated', payload: row }),
+    onCounters: (counters) => events.emit('event', { event: 'messages.counters', payload: counters }),
+  });
   supervisor = new RelaySupervisor({
     launch: options.launch,
     config: () => buildRelayConfig(ctx),
-    rateHistory: () => rateHistory(store.users.values(), journal.all()),
+    rateHistory: () => rateHistory(store.users.values(), history.acceptedSince(Date.now() - HOUR_MS)),
   });
-  const tracker = new DeliveryTracker(() => store.data.upstream, journal.all());
+  const tracker = new DeliveryTracker(() => store.data.upstream, history.lastOutcomes());
   delivery = tracker;
-  supervisor.on('state', (state) => events.emit('event', { event: 'relay.state', payload: state }));
+  // A history set aside stays said beside whatever the relay reports.
+  const relayState = (state: RelayState): RelayState =>
+    history.problem === null ? state : { ...state, problem: state.problem ? `${state.problem} ${history.problem}` : history.problem };
+  supervisor.on('state', (state) => events.emit('event', { event: 'relay.state', payload: relayState(state) }));
   supervisor.on('relayEvent', (event) => {
-    journal.record(event);
+    history.record(event);
     tracker.record(event);
   });
   tracker.on('change', () => events.emit('event', { event: 'delivery.state', payload: tracker.view() }));
   const running = supervisor;
 
   const api: ApiImplementation = {
-    'relay.status': () => Promise.resolve(running.state),
+    'relay.status': () => Promise.resolve(relayState(running.state)),
     ...listsService(ctx),
     ...usersService(ctx),
     ...sendersService(ctx),
     ...serverService(ctx),
-    ...activityService(journal),
+    ...messagesService(history),
     'secrets.storage': () => Promise.resolve(storage.view),
     ...deliveryService(tracker, running),
   };
@@ -139,13 +152,18 @@ export async function createHost(options: HostOptions): Promise<Host> {
     secretStorage: storage.view,
     recovery: store.recovery,
     tightened,
+    historyProblem: history.problem,
+    journalMigrated: journal
+      ? `The message journal of an earlier version (${journal.lines} lines${journal.skipped > 0 ? `, ${journal.skipped} unreadable and skipped` : ''}) was moved into the message history; the old file is kept as journal.jsonl.migrated.`
+      : null,
     async start() {
       await ensureCertificate(ctx);
+      history.retention.start();
       running.start();
     },
     async stop() {
       await running.stop();
-      await journal.flushed();
+      history.close();
     },
   };
 }

@@ -17,6 +17,7 @@ export function testSettings(change: Partial<StoreData> = {}): StoreData {
     },
     upstream: { mode: 'none' },
     dnsServers: [],
+    history: { retentionDays: 30 },
     ...change,
   };
 }

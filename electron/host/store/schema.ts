@@ -107,6 +107,8 @@ export const StoreSchema = z.object({
     z.object({ mode: z.literal('mx'), port: z.number().int() }),
   ]),
   dnsServers: z.array(z.string()),
+  /** The message history: how many days finished messages and refusals are kept. A default, not a version change: older settings get it as they are read. */
+  history: z.object({ retentionDays: z.number().int().min(1).max(3650) }).default({ retentionDays: 30 }),
   /**
    * Chosen at the first start and changed only by `relay-desk secrets
    * migrate`. Absent until then (and in settings from before it existed,
