@@ -8,6 +8,7 @@
 import { adminUrlGroup } from './cli/admin-url.js';
 import { COMMON_HELP, UsageError, wantsHelp, type CommandGroup } from './cli/args.js';
 import { listsGroup } from './cli/lists.js';
+import { messagesGroup } from './cli/messages.js';
 import { secretsGroup } from './cli/secrets.js';
 import { sendersGroup } from './cli/senders.js';
 import { serveGroup } from './cli/serve-command.js';
@@ -22,6 +23,7 @@ const GROUPS: readonly CommandGroup[] = [
   listsGroup,
   usersGroup,
   sendersGroup,
+  messagesGroup,
   listenerGroup,
   upstreamGroup,
   secretsGroup,
