@@ -12,6 +12,7 @@ import { CountersSchema, MessageRowSchema, messagesMethods } from './schemas/mes
 import { secretsMethods } from './schemas/secrets.js';
 import { sendersMethods } from './schemas/senders.js';
 import { serverMethods } from './schemas/server.js';
+import { statsMethods } from './schemas/stats.js';
 import { usersMethods } from './schemas/users.js';
 
 export const ListenerStateSchema = z.object({
@@ -40,6 +41,7 @@ export const methods = {
   ...sendersMethods,
   ...serverMethods,
   ...messagesMethods,
+  ...statsMethods,
   ...deliveryMethods,
   ...secretsMethods,
 } as const;

@@ -24,6 +24,7 @@ import { listsService } from './services/lists.js';
 import { messagesService } from './services/messages.js';
 import { sendersService } from './services/senders.js';
 import { ensureCertificate, serverService } from './services/server.js';
+import { statsService } from './services/stats.js';
 import { usersService } from './services/users.js';
 import { openSecretStorage } from './secret-storage.js';
 import type { SecretsMode } from './store/schema.js';
@@ -140,6 +141,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...sendersService(ctx),
     ...serverService(ctx),
     ...messagesService(history),
+    ...statsService(ctx, history),
     'secrets.storage': () => Promise.resolve(storage.view),
     ...deliveryService(tracker, running),
   };

@@ -6,6 +6,7 @@
  */
 import { ApiError } from '../../api/contract.js';
 import type { MessageFilter } from '../../api/schemas/messages.js';
+import { GROUP_BYS, groupKeySql } from './group-key.js';
 import { firstSeqAt } from './sequence.js';
 
 export interface FilterSql {
@@ -26,7 +27,10 @@ export function filterSql(filter: MessageFilter): FilterSql {
   const params: unknown[] = [];
   let from = 'FROM messages m';
   if (filter.group) {
-    throw new ApiError('unsupported_filter', 'Filtering by a statistics group is not available yet.', 'filter.group');
+    const by = GROUP_BYS.find((b) => b === filter.group?.by);
+    if (!by) throw new ApiError('invalid_input', `filter.group.by: must be one of ${GROUP_BYS.join(', ')}.`, 'filter.group.by');
+    clauses.push(`m.list = ? COLLATE NOCASE AND ${groupKeySql(by)} = ?`);
+    params.push(filter.group.list, filter.group.key);
   }
   if (filter.status && filter.status.length > 0) {
     clauses.push(`m.status IN (${filter.status.map(() => '?').join(', ')})`);

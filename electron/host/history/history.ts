@@ -16,6 +16,7 @@ import { Ingest } from './ingest.js';
 import { migrateJournal, type JournalMigration } from './journal-migration.js';
 import { getMessage, listMessages, listRefusals } from './queries.js';
 import { Retention } from './retention.js';
+import { statistics, type StatsQuery } from './statistics.js';
 import { firstSeqAt, timeOfSeq } from './sequence.js';
 
 export interface HistoryOptions {
@@ -88,6 +89,10 @@ export class History {
 
   exportCsv(filter: MessageFilter, cursor: string | null): MethodOutput<'messages.exportCsv'> {
     return exportCsv(this.db, filter, cursor);
+  }
+
+  stats(query: StatsQuery): MethodOutput<'stats.get'> {
+    return statistics(this.db, query);
   }
 
   countersView(now?: number): CountersView {

@@ -6,12 +6,20 @@
  * data folder.
  */
 import { z } from 'zod';
+import { AggregationSchema, type Aggregation } from '../../api/schemas/stats.js';
 
 export const STORE_VERSION = 4;
 
 const Timestamp = z.string();
 
-export const ListSchema = z.object({ name: z.string().min(1).max(100), createdAt: Timestamp });
+export const DEFAULT_AGGREGATION: Aggregation = { mode: 'time', unit: 'day' };
+
+export const ListSchema = z.object({
+  name: z.string().min(1).max(100),
+  createdAt: Timestamp,
+  /** How statistics group this list's messages. A default, not a version change: lists from before it get it as they are read. */
+  aggregation: AggregationSchema.default(DEFAULT_AGGREGATION),
+});
 
 export const UserSchema = z.object({
   /** s<accountId>_<n>; n is never reused. */
