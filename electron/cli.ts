@@ -13,6 +13,7 @@ import { secretsGroup } from './cli/secrets.js';
 import { sendersGroup } from './cli/senders.js';
 import { serveGroup } from './cli/serve-command.js';
 import { serviceGroup } from './cli/service.js';
+import { statsGroup } from './cli/stats.js';
 import { listenerGroup, statusGroup, upstreamGroup } from './cli/server.js';
 import { usersGroup } from './cli/users.js';
 
@@ -24,6 +25,7 @@ const GROUPS: readonly CommandGroup[] = [
   usersGroup,
   sendersGroup,
   messagesGroup,
+  statsGroup,
   listenerGroup,
   upstreamGroup,
   secretsGroup,

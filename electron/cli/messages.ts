@@ -5,7 +5,7 @@
  */
 import type { MethodOutput } from '../api/contract.js';
 import { MessageStatusSchema, type MessageFilter, type MessageRow, type RefusalRow } from '../api/schemas/messages.js';
-import { COMMON_HELP, dataDirOf, integer, parseCommand, UsageError, type CommandGroup } from './args.js';
+import { COMMON_HELP, dataDirOf, integer, parseCommand, time, UsageError, type CommandGroup } from './args.js';
 import { connect, withFlags } from './connect.js';
 import { cell, print, printJson, table, when } from './output.js';
 
@@ -61,21 +61,6 @@ const FLAGS = {
 };
 
 const COMMAND = 'messages';
-const AGO = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** A time as the user may type it, as the API's ISO time. */
-export function parseTime(text: string, flag: string, now = Date.now()): string {
-  const ago = /^(\d{1,6})([mhd])$/.exec(text.trim());
-  if (ago) return new Date(now - Number(ago[1]) * AGO[ago[2] as keyof typeof AGO]).toISOString();
-  // A date alone is the local midnight that starts it; a time without a zone is local time (as Date reads it).
-  const local = /^\d{4}-\d\d-\d\d$/.test(text.trim()) ? `${text.trim()}T00:00` : text.trim();
-  const at = Date.parse(local);
-  if (!/^\d{4}-\d\d-\d\d/.test(local) || Number.isNaN(at)) {
-    throw new UsageError(`${flag} must be a date (2026-12-01), a time (2026-12-01T09:30) or a time ago (30m, 12h, 7d), got "${text}"`, COMMAND);
-  }
-  return new Date(at).toISOString();
-}
-
 function statuses(text: string): MessageFilter['status'] {
   return text.split(',').map((s) => {
     const found = STATUSES.find((status) => status === s.trim().toLowerCase());
@@ -105,8 +90,8 @@ export const messagesGroup: CommandGroup = {
   async run(args) {
     const { values } = parseCommand(COMMAND, args, OPTIONS);
     const pageSize = values.limit === undefined ? 50 : integer(values.limit, '--limit', COMMAND, 1, 500);
-    const since = values.since === undefined ? undefined : parseTime(values.since, '--since');
-    const until = values.until === undefined ? undefined : parseTime(values.until, '--until');
+    const since = values.since === undefined ? undefined : time(values.since, '--since', COMMAND);
+    const until = values.until === undefined ? undefined : time(values.until, '--until', COMMAND);
     if (values.refused) {
       for (const flag of ['status', 'list', 'sender', 'csv'] as const) {
         if (values[flag] !== undefined) throw new UsageError(`--${flag} does not apply to --refused`, COMMAND);
