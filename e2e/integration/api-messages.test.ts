@@ -121,6 +121,7 @@ test('the messages API refuses bad filters and unknown ids with the field named'
     [{ filter: { status: ['lost'] } }, 'filter.status.0'],
     [{ filter: { since: 'yesterday' } }, 'filter.since'],
     [{ sort: 'subject' }, 'sort'],
+    [{ filter: { search: 'ab' } }, 'filter.search'],
   ] as const) {
     const refused = apiError(await relay.call('messages.list', bad), 400);
     assert.equal(refused.code, 'invalid_input', JSON.stringify(bad));

@@ -102,7 +102,6 @@ const FILTERS: MessageFilter[] = [
   { search: 'globex' },
   { search: 'R3@DEST' },
   { search: 'M299' },
-  { search: 'r3' },
   { search: 'voice 1' },
   { search: 'no such text' },
   { since: new Date(START + 100 * MINUTE).toISOString(), until: new Date(START + 150 * MINUTE).toISOString() },
@@ -174,7 +173,21 @@ test('a row says what the grid shows: sender, From, list, recipients, TLS, prior
   });
 });
 
-test('an unknown message is refused with a code and the field', async (t) => {
+test('an unknown message, and free text too short for the index, are refused with a code and the field', async (t) => {
   const { history } = await openHistory(t);
   assert.throws(() => history.get('NOSUCH'), { code: 'not_found', field: 'id' });
+  for (const search of ['r3', '  ab  ', '😀😀']) {
+    assert.throws(() => history.list({ filter: { search }, sort: 'acceptedAt-desc', page: 0, pageSize: 5 }), { code: 'invalid_input', field: 'filter.search' });
+  }
+});
+
+test('totals are exact up to 10,000 and a lower bound past it; a short page counts itself', async (t) => {
+  const { history } = await openHistory(t);
+  for (let i = 0; i < 10_002; i++) history.record(accepted(`T${i}`, { subject: i % 2 === 0 ? 'even one' : 'odd one' }), START + i);
+  await history.flushed();
+  const page = (filter: MessageFilter, n = 0) => history.list({ filter, sort: 'acceptedAt-desc', page: n, pageSize: 50 });
+  assert.deepEqual([page({}).total, page({}).totalIsLowerBound], [10_000, true]);
+  assert.deepEqual([page({ search: 'even' }).total, page({ search: 'even' }).totalIsLowerBound], [5_001, false]);
+  assert.deepEqual([page({ search: 'odd' }, 100).total, page({ search: 'odd' }, 100).rows.length], [5_001, 1]);
+  assert.deepEqual([page({ search: 'odd' }, 101).total, page({ search: 'odd' }, 101).rows.length], [5_001, 0], 'past the end it is counted');
 });

@@ -1,8 +1,10 @@
 /**
  * A message filter as SQL: one WHERE clause over `messages m` for the
- * grid, the CSV export and the CLI alike. Free text of three characters or
- * more goes through the trigram full-text index, which then drives the
- * query newest first; shorter text is matched with LIKE.
+ * grid, the CSV export and the CLI alike. Free text goes through the trigram
+ * full-text index, which then drives the query newest first; it needs three
+ * characters (shorter text would be a scan of every message for a match
+ * almost everywhere). A sender is looked up in the envelope sender's and the
+ * From's indexes apart, a union SQLite cannot make of an OR on its own.
  */
 import { ApiError } from '../../api/contract.js';
 import type { MessageFilter } from '../../api/schemas/messages.js';
@@ -17,6 +19,8 @@ export interface FilterSql {
   params: unknown[];
   /** The key that orders by acceptance: the full-text index's rowid when it drives the query. */
   seq: 'm.seq' | 't.rowid';
+  /** Counting the matches: the full-text index alone when free text is the whole filter. */
+  count: string;
 }
 
 /** Trigram search needs three characters; shorter text cannot use the index. */
@@ -49,7 +53,7 @@ export function filterSql(filter: MessageFilter): FilterSql {
     if (sender.startsWith('@')) {
       clauses.push('(m.envelope_domain = ? OR m.from_domain = ?)');
     } else {
-      clauses.push('(m.envelope_from = ? COLLATE NOCASE OR m.from_addr = ? COLLATE NOCASE)');
+      clauses.push('m.seq IN (SELECT seq FROM messages WHERE envelope_from = ? COLLATE NOCASE UNION ALL SELECT seq FROM messages WHERE from_addr = ? COLLATE NOCASE)');
     }
     params.push(sender, sender);
   }
@@ -62,16 +66,22 @@ export function filterSql(filter: MessageFilter): FilterSql {
     params.push(firstSeqAt(Date.parse(filter.until)));
   }
   const search = filter.search?.trim() ?? '';
-  if ((search.match(/./gsu)?.length ?? 0) >= TRIGRAM) {
+  if (filter.search !== undefined && (search.match(/./gsu)?.length ?? 0) < TRIGRAM) {
+    throw new ApiError('invalid_input', `filter.search: type at least ${TRIGRAM} characters to search.`, 'filter.search');
+  }
+  if (search !== '') {
     // The full-text table first, walked newest first; each match looked up by its key.
     from = 'FROM messages_text t CROSS JOIN messages m ON m.seq = t.rowid';
     clauses.unshift('t.text MATCH ?');
     params.unshift(`"${search.replace(/"/g, '""')}"`);
-  } else if (search !== '') {
-    const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    clauses.push("(m.subject LIKE ? ESCAPE '\\' OR m.id LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM recipients r WHERE r.seq = m.seq AND r.address LIKE ? ESCAPE '\\'))");
-    params.push(like, like, like);
   }
   const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
-  return { from, where, params, seq: from.includes('messages_text') ? 't.rowid' : 'm.seq' };
+  const searchOnly = search !== '' && clauses.length === 1;
+  return {
+    from,
+    where,
+    params,
+    seq: search !== '' ? 't.rowid' : 'm.seq',
+    count: searchOnly ? 'SELECT 1 FROM messages_text t WHERE t.text MATCH ?' : `SELECT 1 ${from} ${where}`,
+  };
 }

@@ -1,8 +1,8 @@
 /**
  * Reading the history: a page of messages, one message in full, a page of
- * refusals. Totals are counted exactly up to 100,000 matches (a count past
+ * refusals. Totals are counted exactly up to 10,000 matches (a count past
  * that would cost a walk over the whole table for a number no one reads)
- * and reported as a lower bound beyond.
+ * and reported as a lower bound beyond; a short last page is its own count.
  */
 import type { Database } from 'better-sqlite3';
 import { ApiError, type ApiImplementation, type MethodOutput } from '../../api/contract.js';
@@ -21,7 +21,7 @@ import {
   type RefusalDbRow,
 } from './rows.js';
 
-export const EXACT_TOTAL_UP_TO = 100_000;
+export const EXACT_TOTAL_UP_TO = 10_000;
 
 type ListInput = Parameters<ApiImplementation['messages.list']>[0];
 type RefusalsInput = Parameters<ApiImplementation['messages.refusals']>[0];
@@ -38,8 +38,8 @@ export function listMessages(db: Database, input: ListInput): MethodOutput<'mess
   const rows = db
     .prepare<unknown[], MessageDbRow>(`SELECT ${MESSAGE_COLUMNS} ${sql.from} ${sql.where} ORDER BY ${ORDER[input.sort](sql.seq)} LIMIT ? OFFSET ?`)
     .all(...sql.params, input.pageSize, input.page * input.pageSize);
-  const total = countUpTo(db, `SELECT 1 ${sql.from} ${sql.where}`, sql.params);
-  return { rows: rows.map(messageRow), total: Math.min(total, EXACT_TOTAL_UP_TO), totalIsLowerBound: total > EXACT_TOTAL_UP_TO };
+  const total = totalOf(input, rows.length, () => countUpTo(db, sql.count, sql.params));
+  return { rows: rows.map(messageRow), ...total };
 }
 
 /** Messages newest first, after the message with key `afterSeq` (null: from the newest). */
@@ -102,8 +102,14 @@ export function listRefusals(db: Database, input: RefusalsInput): MethodOutput<'
   const rows = db
     .prepare<unknown[], RefusalDbRow>(`SELECT at, remote_address, user, stage, envelope_from, recipients, code, reply FROM refusals ${where} ORDER BY rowid DESC LIMIT ? OFFSET ?`)
     .all(...params, input.pageSize, input.page * input.pageSize);
-  const total = countUpTo(db, `SELECT 1 FROM refusals ${where}`, params);
-  return { rows: rows.map(refusalRow), total: Math.min(total, EXACT_TOTAL_UP_TO), totalIsLowerBound: total > EXACT_TOTAL_UP_TO };
+  const total = totalOf(input, rows.length, () => countUpTo(db, `SELECT 1 FROM refusals ${where}`, params));
+  return { rows: rows.map(refusalRow), ...total };
+}
+
+/** A page shorter than asked for (and not past the end) says the total itself; otherwise it is counted. */
+function totalOf(page: { page: number; pageSize: number }, rows: number, count: () => number): { total: number; totalIsLowerBound: boolean } {
+  const total = rows < page.pageSize && (rows > 0 || page.page === 0) ? page.page * page.pageSize + rows : count();
+  return { total: Math.min(total, EXACT_TOTAL_UP_TO), totalIsLowerBound: total > EXACT_TOTAL_UP_TO };
 }
 
 function countUpTo(db: Database, select: string, params: unknown[]): number {
