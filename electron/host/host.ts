@@ -115,6 +115,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     retentionDays: () => store.data.history.retentionDays,
     onMessage: (row) => events.emit('event', { event: 'message.updated', payload: row }),
     onCounters: (counters) => events.emit('event', { event: 'messages.counters', payload: counters }),
+    onProblem: () => events.emit('event', { event: 'relay.state', payload: relayState(running.state) }),
   });
   supervisor = new RelaySupervisor({
     launch: options.launch,
@@ -160,7 +161,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       : null,
     async start() {
       await ensureCertificate(ctx);
-      history.retention.start();
+      history.retention.start((err) => console.error('relay-desk: pruning the message history failed:', err instanceof Error ? err.message : err));
       running.start();
     },
     async stop() {

@@ -50,8 +50,8 @@ function openAt(path: string): Database.Database {
     db.pragma('journal_mode = WAL');
     // In WAL mode NORMAL survives a crash of the host; what a power cut could lose, the queue snapshot repairs.
     db.pragma('synchronous = NORMAL');
+    // 32 MB of page cache; sorts and groupings too large for memory spill to temporary files, so RSS stays bounded.
     db.pragma('cache_size = -32000');
-    db.pragma('temp_store = MEMORY');
     migrate(db);
     return db;
   } catch (err) {

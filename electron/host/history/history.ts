@@ -24,12 +24,16 @@ export interface HistoryOptions {
   retentionDays: () => number;
   onMessage?: (row: MessageRow) => void;
   onCounters?: (counters: CountersView) => void;
+  /** Something the admin must hear about the history happened while it runs (see `problem`). */
+  onProblem?: (problem: string) => void;
 }
 
 export class History {
   private readonly counters: Counters;
   private readonly ingest: Ingest;
   readonly retention: Retention;
+  /** The last batch of events that could not be written, said until the host restarts. */
+  private writeFailure: string | null = null;
 
   private constructor(
     private readonly db: Database,
@@ -41,6 +45,10 @@ export class History {
     this.ingest = new Ingest(db, this.counters, {
       message: (row) => options.onMessage?.(row),
       counters: () => options.onCounters?.(this.counters.view()),
+      failed: (events, err) => {
+        this.writeFailure = `The message history could not record ${events} relay event(s): ${err instanceof Error ? err.message : String(err)}. The relay keeps delivering; what happened to those messages is not in the history.`;
+        options.onProblem?.(this.writeFailure);
+      },
     });
     this.retention = new Retention(db, options.retentionDays);
   }
@@ -60,8 +68,10 @@ export class History {
 
   /** What the admin must hear about the history, or null. */
   get problem(): string | null {
-    if (!this.setAside) return null;
-    return `The message history could not be read (${this.setAside.reason}); it was kept as ${this.setAside.keptAs} and a new one started. Messages still queued are listed again; older ones are only in the kept file.`;
+    const setAside = this.setAside
+      ? `The message history could not be read (${this.setAside.reason}); it was kept as ${this.setAside.keptAs} and a new one started. Messages still queued are listed again; older ones are only in the kept file.`
+      : null;
+    return [setAside, this.writeFailure].filter((p) => p !== null).join(' ') || null;
   }
 
   record(event: RelayEvent, at?: number): void {

@@ -17,6 +17,8 @@ export interface IngestListener {
   message(row: MessageRow): void;
   /** The counters moved in the batch. */
   counters(): void;
+  /** A batch could not be written (the disk is full, the database was damaged): its events are lost to the history. */
+  failed(events: number, err: unknown): void;
 }
 
 export class Ingest {
@@ -70,7 +72,13 @@ export class Ingest {
     try {
       if (batch.length === 0) return;
       const changed = new Set<string>();
-      this.writeBatch(batch, changed);
+      try {
+        this.writeBatch(batch, changed);
+      } catch (err) {
+        // The transaction rolled back; the relay goes on, and the admin is told.
+        this.listener.failed(batch.length, err);
+        return;
+      }
       this.written += batch.length;
       for (const id of changed) {
         const row = this.rowOf.get(id);

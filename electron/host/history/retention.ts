@@ -33,11 +33,12 @@ export class Retention {
     this.deleteRefusals = db.prepare('DELETE FROM refusals WHERE rowid IN (SELECT rowid FROM refusals WHERE at < ? ORDER BY rowid LIMIT ?)');
   }
 
-  /** Prunes soon after start and then every `everyMs`; the timers do not keep the process alive. */
-  start(everyMs = 10 * 60_000, firstAfterMs = 5_000): void {
+  /** Prunes soon after start and then every `everyMs`; the timers do not keep the process alive. A failed pruning is reported and tried again next time. */
+  start(onError: (err: unknown) => void, everyMs = 10 * 60_000, firstAfterMs = 5_000): void {
+    const prune = () => void this.prune().catch(onError);
     this.timer = setTimeout(() => {
-      void this.prune();
-      this.timer = setInterval(() => void this.prune(), everyMs).unref();
+      prune();
+      this.timer = setInterval(prune, everyMs).unref();
     }, firstAfterMs).unref();
   }
 
