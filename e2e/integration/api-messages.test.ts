@@ -97,6 +97,7 @@ test('a refused login and an unauthorized sender show in messages.refusals with 
   const badSender = await swaks(relay.smtpPort, ['--from', 'someone@elsewhere.example', '--to', 'boss@example.org', '--tls', '--auth', 'PLAIN', '--auth-user', user, '--auth-password', password]);
   assert.match(badSender.output, /553 5\.7\.1/);
 
+  await relay.waitForRefusals((rows) => rows.length === 2);
   const refusals = await ok(relay, 'messages.refusals', {});
   assert.deepEqual(
     refusals.rows.map((r) => [r.stage, r.code, r.user]),

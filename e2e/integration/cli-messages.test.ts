@@ -68,6 +68,7 @@ test('messages lists, filters and exports the send status; --refused shows refus
     ],
   );
 
+  await relay.waitForRefusals((rows) => rows.length === 1);
   const refused = (await cliOk(['messages', '--refused', ...at])).trimEnd().split('\n');
   assert.match(refused[0] ?? '', /^AT +CLIENT +USER +STAGE +CODE +REPLY$/);
   assert.match(refused[1] ?? '', new RegExp(`127\\.0\\.0\\.1 +${user} +mail +553 +553 5\\.7\\.1 Sender <x@elsewhere\\.example> is not authorized`));
