@@ -24,6 +24,7 @@ import { mkdtempSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { call, median, percentile } from './lib/api-call.mjs';
 import { startLoadgen } from './lib/loadgen-client.mjs';
 import { freePort, statusBytes } from './lib/proc.mjs';
 import {
@@ -31,7 +32,7 @@ import {
   cleanUp,
   cleanups,
   domainName,
-  JOURNAL_FROM,
+  HISTORY_FROM,
   LISTS,
   PENDING_ADDRESSES,
   PENDING_DOMAINS,
@@ -49,13 +50,13 @@ const CALLS = Number(option('calls') ?? 200);
 const BUDGET_MS = Number(option('budget') ?? 60) * 1000;
 const only = option('only')?.split(',');
 const TARGET_MS = 20;
-/** Messages put through the relay before measuring, so activity.list has a journal to read. */
-const JOURNAL_MESSAGES = 1000;
+/** Messages put through the relay before measuring, so messages.list has a history to read. */
+const HISTORY_MESSAGES = 1000;
 
 const now = () => performance.now();
 
-/** Puts JOURNAL_MESSAGES small messages through the relay (trusted 127.0.0.1, no upstream: they stay queued). */
-async function fillJournal(smtpPort) {
+/** Puts HISTORY_MESSAGES small messages through the relay (trusted 127.0.0.1, no upstream: they stay queued). */
+async function fillHistory(smtpPort) {
   const loadgen = startLoadgen();
   try {
     return await loadgen.run({
@@ -65,9 +66,9 @@ async function fillJournal(smtpPort) {
       reuse: true,
       auth: null,
       size: 2048,
-      from: JOURNAL_FROM,
+      from: HISTORY_FROM,
       to: 'someone@elsewhere.example',
-      messages: JOURNAL_MESSAGES,
+      messages: HISTORY_MESSAGES,
       deadlineMs: 120_000,
     });
   } finally {
@@ -76,29 +77,6 @@ async function fillJournal(smtpPort) {
 }
 
 // ── measuring ──────────────────────────────────────────────────────────────
-
-/** One API call over HTTP (fetch keeps the connection alive); the time includes reading the whole answer. */
-async function call(baseUrl, token, method, input) {
-  const started = now();
-  const res = await fetch(new URL(`api/call/${method}`, baseUrl), {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(input),
-    signal: AbortSignal.timeout(60_000),
-  });
-  const text = await res.text();
-  const ms = now() - started;
-  const body = JSON.parse(text);
-  if (!body.ok) throw new Error(`${method} ${JSON.stringify(input)} answered ${res.status}: ${JSON.stringify(body.error)}`);
-  return { ms, bytes: Buffer.byteLength(text), value: body.value };
-}
-
-/** Nearest-rank percentile of sorted values. */
-const percentile = (/** @type {number[]} */ sorted, /** @type {number} */ p) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-const median = (/** @type {number[]} */ values) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length ? ((s[Math.floor((s.length - 1) / 2)] ?? NaN) + (s[Math.ceil((s.length - 1) / 2)] ?? NaN)) / 2 : NaN;
-};
 
 /**
  * The methods measured, in table order, each with the input of its i-th call.
@@ -118,7 +96,8 @@ function plan(names, calls) {
     { method: 'senders.list', calls, input: () => ({}) },
     { method: 'server.get', calls, input: () => ({}) },
     { method: 'relay.status', calls, input: () => ({}) },
-    { method: 'activity.list', calls, input: () => ({}) },
+    { method: 'messages.list', calls, input: () => ({}) },
+    { method: 'messages.counters', calls, input: () => ({}) },
     { method: 'users.update', calls, input: (i) => ({ name: pick(i + 1), note: `Note changed by the API bench, call ${i}` }) },
     // What the relay must learn at once: the user is refused as soon as the call returns.
     { method: 'users.update', label: 'users.update active', calls, input: (i) => ({ name: pick(i + 2), active: i % 2 === 1 }) },
@@ -232,15 +211,15 @@ async function main() {
   const token = await adminToken(dataDir);
   const baseUrl = host.url.href;
 
-  process.stdout.write(`Filling the journal with ${JOURNAL_MESSAGES} messages (trusted client, no upstream: they stay queued)… `);
-  const load = await fillJournal(smtpPort);
-  if (load.accepted < JOURNAL_MESSAGES) throw new Error(`the relay accepted ${load.accepted} of ${JOURNAL_MESSAGES} messages: ${JSON.stringify(load.errors)}`);
-  // The journal learns of each message through the relay's events; wait until the host shows them all.
+  process.stdout.write(`Filling the history with ${HISTORY_MESSAGES} messages (trusted client, no upstream: they stay queued)… `);
+  const load = await fillHistory(smtpPort);
+  if (load.accepted < HISTORY_MESSAGES) throw new Error(`the relay accepted ${load.accepted} of ${HISTORY_MESSAGES} messages: ${JSON.stringify(load.errors)}`);
+  // The history learns of each message through the relay's events; wait until the host shows them all.
   const queued = await waitUntilAsync(async () => {
-    const { value } = await call(baseUrl, token, 'activity.list', { limit: 1 });
-    return value.counts.queued >= JOURNAL_MESSAGES ? value.counts.queued : null;
+    const { value } = await call(baseUrl, token, 'messages.counters', {});
+    return value.queued >= HISTORY_MESSAGES ? value.queued : null;
   }, 30_000);
-  console.log(queued ? `${queued} queued.` : 'the host did not show them all within 30 s (activity.list is measured anyway).');
+  console.log(queued ? `${queued} queued.` : 'the host did not show them all within 30 s (messages.list is measured anyway).');
 
   const rows = [];
   for (const step of plan(seeded.names, CALLS)) {

@@ -9,10 +9,12 @@ import { adminUrlGroup } from './cli/admin-url.js';
 import { COMMON_HELP, UsageError, wantsHelp, type CommandGroup } from './cli/args.js';
 import { listsGroup } from './cli/lists.js';
 import { queueGroup } from './cli/queue.js';
+import { messagesGroup } from './cli/messages.js';
 import { secretsGroup } from './cli/secrets.js';
 import { sendersGroup } from './cli/senders.js';
 import { serveGroup } from './cli/serve-command.js';
 import { serviceGroup } from './cli/service.js';
+import { statsGroup } from './cli/stats.js';
 import { listenerGroup, statusGroup, upstreamGroup } from './cli/server.js';
 import { usersGroup } from './cli/users.js';
 import { errorMessage } from '../relay/shared/errors.js';
@@ -24,6 +26,8 @@ const GROUPS: readonly CommandGroup[] = [
   listsGroup,
   usersGroup,
   sendersGroup,
+  messagesGroup,
+  statsGroup,
   listenerGroup,
   upstreamGroup,
   queueGroup,

@@ -82,6 +82,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   if (host.recovery) {
     log.warn(`Relay Desk could not read its settings (${host.recovery.reason}); the damaged file is kept as ${host.recovery.keptAs} and the last good copy was restored.`);
   }
+  if (host.historyProblem) log.warn(host.historyProblem);
+  if (host.journalMigrated) log.info(host.journalMigrated);
   const dispatch = createDispatcher(host.api, (err) => log.error('internal error:', err), host.internalErrorMessage);
   const http = await startHttpTransport({
     dispatch,

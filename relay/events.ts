@@ -1,5 +1,5 @@
 /**
- * Relay → host: everything a status page, the message journal or an alert
+ * Relay → host: everything a status page, the message history or an alert
  * needs. Events are sent in batches (one IPC message per tick) so that a busy
  * relay does not pay one IPC round per event. Event payloads never carry
  * passwords, verifiers or keys.

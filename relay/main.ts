@@ -138,7 +138,7 @@ async function loadQueue(activeSpool: Spool, activeScheduler: Scheduler): Promis
     activeScheduler.add(message);
   }
   // The whole queue now, messages accepted while it loaded included, so the
-  // host's journal can match it after a crash and mistakes none for lost.
+  // host's message history can match it after a crash and mistakes none for lost.
   emit({
     type: 'queue-snapshot',
     messages: activeScheduler.messages().map(({ meta, state }) => ({

@@ -217,7 +217,7 @@ export const ControlMessageSchema = z.discriminatedUnion('type', [
   }),
   /**
    * What the relay's rate limiter counted before it restarted: each limited
-   * user's acceptances within the last hour, from the host's journal (epoch
+   * user's acceptances within the last hour, from the host's message history (epoch
    * ms). Sent after each start.
    */
   z.object({

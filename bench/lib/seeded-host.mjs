@@ -29,7 +29,7 @@ export const domainName = (/** @type {number} */ i) => `d${i}.bench.example`;
 export const pendingDomainName = (/** @type {number} */ i) => `pending${i}.bench.example`;
 export const senderAddress = (/** @type {number} */ i) => `info@shop${i}.bench.example`;
 /** The load generator's sender: a verified domain of user 0, which trusts 127.0.0.1. */
-export const JOURNAL_FROM = `bench@${domainName(0)}`;
+export const HISTORY_FROM = `bench@${domainName(0)}`;
 
 /**
  * What must be undone if the bench stops early: the host process (it holds

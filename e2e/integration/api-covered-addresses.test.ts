@@ -53,8 +53,8 @@ test('a user\'s address at a verified domain is covered: no code is mailed, and 
   const [first] = await upstream.waitForMessages(1);
   assert.deepEqual(headerValues(first?.raw ?? Buffer.alloc(0), 'Subject'), ['Covered'], 'the first mail out is the user\'s, not a code');
   assert.equal((await relay.waitForMessage((m) => m.subject === 'Covered' && m.status === 'delivered')).envelopeFrom, 'anna@company.example');
-  const everything = await ok(relay, 'activity.list', {});
-  assert.deepEqual(everything.messages.map((m) => m.subject), ['Covered'], 'nothing else was ever queued: no code mail');
+  const everything = await ok(relay, 'messages.list', {});
+  assert.deepEqual(everything.rows.map((m) => m.subject), ['Covered'], 'nothing else was ever queued: no code mail');
   assert.equal((await upstream.received()).length, 1);
 
   // Only the address is authorized, not the whole domain.
@@ -65,7 +65,7 @@ test('a user\'s address at a verified domain is covered: no code is mailed, and 
   assert.deepEqual([added.status, added.coveredBy, added.codeSentAt], ['covered', 'company.example', null]);
   const resend = apiError(await relay.call('senders.resendCode', { address: 'anna@company.example' }), 409);
   assert.deepEqual([resend.code, resend.message], ['covered_by_domain', 'anna@company.example needs no code: it is covered by the verified domain company.example.']);
-  assert.equal((await ok(relay, 'activity.list', {})).messages.length, 1);
+  assert.equal((await ok(relay, 'messages.list', {})).total, 1);
 });
 
 test('once the domain is removed, its addresses are pending and refused until each is verified by its own code', async (t) => {

@@ -95,7 +95,7 @@ test('without a D-Bus session, serve keeps its vault key in a 0600 key file, say
   const [received] = await upstream.waitForMessages(1);
   assert.deepEqual(received?.rcptTos, ['boss@example.org']);
   await relay.waitForMessage((m) => m.status === 'delivered');
-  for (const method of ['users.list', 'secrets.storage', 'server.get', 'activity.list']) responses.push(await relay.call(method));
+  for (const method of ['users.list', 'secrets.storage', 'server.get', 'messages.list']) responses.push(await relay.call(method));
   const storage = (responses[1]?.body as { value: SecretStorageView }).value;
   assert.deepEqual({ kind: storage.kind, location: storage.location, notice: storage.notice }, { kind: 'file', location: `the key file ${keyFile}`, notice: notices[0] });
 

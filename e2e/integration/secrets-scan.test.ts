@@ -45,7 +45,7 @@ test('no secret in the data folder, the host output or any API response', async 
   assert.equal((await upstream.waitForMessages(1))[0]?.authUser, 'relay');
   await relay.waitForMessage((m) => m.status === 'delivered');
 
-  for (const method of ['users.list', 'lists.list', 'senders.list', 'server.get', 'upstream.get', 'relay.status', 'activity.list']) await call(method);
+  for (const method of ['users.list', 'lists.list', 'senders.list', 'server.get', 'upstream.get', 'relay.status', 'messages.list', 'messages.refusals']) await call(method);
   await call('users.get', { name: first.user });
   await relay.interrupt();
 
@@ -62,7 +62,7 @@ test('no secret in the data folder, the host output or any API response', async 
     ['host output', relay.proc.lines.join('\n')],
     ...responses.map((r, i): Place => [`API response ${i}`, JSON.stringify(r.body)]),
   ];
-  assert.ok(places.some(([name]) => name.endsWith('settings.json')) && places.some(([name]) => name.endsWith('journal.jsonl')));
+  assert.ok(places.some(([name]) => name.endsWith('settings.json')) && places.some(([name]) => name.endsWith('history.sqlite3')));
   for (const log of ['logs/host.log', 'logs/relay.log']) assert.ok(places.some(([name]) => name.endsWith(log)), `${log} is scanned`);
   assertNoSecrets(places, secrets);
 });

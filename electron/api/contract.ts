@@ -7,14 +7,15 @@
  */
 import { z } from 'zod';
 import { ErrorCodeSchema, type ErrorCode } from './error-codes.js';
-import { activityMethods, MessageRecordSchema } from './schemas/activity.js';
 import { NoInput } from './schemas/common.js';
 import { deliveryMethods, DeliveryStateSchema } from './schemas/delivery.js';
 import { logsMethods } from './schemas/logs.js';
+import { CountersSchema, MessageRowSchema, messagesMethods } from './schemas/messages.js';
 import { queueMethods, QueueStateSchema } from './schemas/queue.js';
 import { secretsMethods } from './schemas/secrets.js';
 import { sendersMethods } from './schemas/senders.js';
 import { serverMethods } from './schemas/server.js';
+import { statsMethods } from './schemas/stats.js';
 import { usersMethods } from './schemas/users.js';
 
 export const ListenerStateSchema = z.object({
@@ -42,7 +43,8 @@ export const methods = {
   ...usersMethods,
   ...sendersMethods,
   ...serverMethods,
-  ...activityMethods,
+  ...messagesMethods,
+  ...statsMethods,
   ...deliveryMethods,
   ...queueMethods,
   ...secretsMethods,
@@ -51,7 +53,10 @@ export const methods = {
 
 export const events = {
   'relay.state': RelayStateSchema,
-  'message.updated': MessageRecordSchema,
+  /** A message's row after a change (accepted, an attempt, its outcome). */
+  'message.updated': MessageRowSchema,
+  /** The send status counters, after each batch of relay events that moved them. */
+  'messages.counters': CountersSchema,
   'delivery.state': DeliveryStateSchema,
   'queue.state': QueueStateSchema,
 } as const;

@@ -136,3 +136,18 @@ export function subcommand<const S extends string>(group: string, args: string[]
   if (found === undefined) throw new UsageError(`unknown command "${group} ${first}"`, group);
   return found;
 }
+
+const AGO = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A time as the user may type it (a date, a local time, or a time ago: 30m, 12h, 7d), as the API's ISO time. */
+export function time(text: string, flag: string, command: string, now = Date.now()): string {
+  const ago = /^(\d{1,6})([mhd])$/.exec(text.trim());
+  if (ago) return new Date(now - Number(ago[1]) * AGO[ago[2] as keyof typeof AGO]).toISOString();
+  // A date alone is the local midnight that starts it; a time without a zone is local time (as Date reads it).
+  const local = /^\d{4}-\d\d-\d\d$/.test(text.trim()) ? `${text.trim()}T00:00` : text.trim();
+  const at = Date.parse(local);
+  if (!/^\d{4}-\d\d-\d\d/.test(local) || Number.isNaN(at)) {
+    throw new UsageError(`${flag} must be a date (2026-12-01), a time (2026-12-01T09:30) or a time ago (30m, 12h, 7d), got "${text}"`, command);
+  }
+  return new Date(at).toISOString();
+}

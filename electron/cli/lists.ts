@@ -1,28 +1,33 @@
 /** `relay-desk list`: the lists that SMTP users belong to (a fresh install has "SMTP+"). */
-import { COMMON_HELP, dataDirOf, parseCommand, subcommand, type CommandGroup } from './args.js';
+import { COMMON_HELP, dataDirOf, parseCommand, subcommand, UsageError, type CommandGroup } from './args.js';
 import { connect } from './connect.js';
 import { print, printJson, table, when } from './output.js';
+import { aggregation, aggregationName } from './stats.js';
 
 const HELP = `Usage:
   relay-desk list add NAME           create a list (users are put in one with: relay-desk user add --list NAME)
   relay-desk list ls                 show the lists and how many users each has
   relay-desk list rename NAME NEW    rename a list; its users move with it
   relay-desk list delete NAME        delete an empty list (move or delete its users first); the last list stays
+  relay-desk list set NAME --aggregate MODE
+                                     how statistics group the list's messages (stored ones too): by time
+                                     (day, week, month, year), subject, dynamic-subject (numbers, ids and
+                                     dates ignored), sender, sender-name, sender-subject or user
 
 List names are compared ignoring case: "smtp+" is the list "SMTP+".
 
---json: "list add" and "list rename" print the list, "list ls" prints {"lists": [...]} and "list delete"
-{"deleted": NAME}, as the API returns them.
+--json: "list add" and "list rename" print the list, "list ls" prints {"lists": [...]}, "list delete"
+{"deleted": NAME} and "list set" {"name", "aggregation"}, as the API returns them.
 
 ${COMMON_HELP}`;
 
 export const listsGroup: CommandGroup = {
   name: 'list',
-  subcommands: 'add|ls|rename|delete',
+  subcommands: 'add|ls|rename|delete|set',
   summary: 'lists that SMTP users belong to',
   help: HELP,
   async run(args) {
-    const sub = subcommand('list', args, ['add', 'ls', 'rename', 'delete'], { list: 'ls', rm: 'delete', mv: 'rename' });
+    const sub = subcommand('list', args, ['add', 'ls', 'rename', 'delete', 'set'], { list: 'ls', rm: 'delete', mv: 'rename' });
     const rest = args.slice(1);
     switch (sub) {
       case 'add': {
@@ -47,6 +52,16 @@ export const listsGroup: CommandGroup = {
         const result = await api.call('lists.delete', { name: positionals[0] ?? '' });
         if (values.json) printJson(result);
         else print(`List "${result.deleted}" deleted.`);
+        return 0;
+      }
+      case 'set': {
+        const { values, positionals } = parseCommand('list set', rest, { aggregate: { type: 'string' } }, ['NAME']);
+        if (values.aggregate === undefined) throw new UsageError('list set needs something to change: --aggregate MODE', 'list set');
+        const wanted = aggregation(values.aggregate, '--aggregate', 'list set');
+        const api = await connect(dataDirOf(values));
+        const result = await api.call('lists.setAggregation', { name: positionals[0] ?? '', aggregation: wanted });
+        if (values.json) printJson(result);
+        else print(`Statistics of "${result.name}" are grouped by ${aggregationName(result.aggregation)}.`);
         return 0;
       }
       case 'ls': {

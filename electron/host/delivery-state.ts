@@ -7,9 +7,14 @@
  */
 import { EventEmitter } from 'node:events';
 import type { RelayEvent } from '../../relay/events.js';
-import type { MessageRecord } from '../api/schemas/activity.js';
 import type { DeliveryState } from '../api/schemas/delivery.js';
 import type { StoreData } from './store/schema.js';
+
+/** What the history remembers of the last delivery and the last failure that left mail waiting. */
+export interface Remembered {
+  lastDelivery: { at: string } | null;
+  lastFailure: { at: string; error: string } | null;
+}
 
 export class DeliveryTracker extends EventEmitter<{ change: [] }> {
   private lastDelivery: DeliveryState['lastDelivery'] = null;
@@ -19,20 +24,14 @@ export class DeliveryTracker extends EventEmitter<{ change: [] }> {
   private nextAttemptAt: string | null = null;
   private changePending = false;
 
-  /** `remembered`: the journal's records, so that a restart does not forget when mail last went out or failed. */
+  /** `remembered`: from the message history, so that a restart does not forget when mail last went out or failed. */
   constructor(
     private readonly upstream: () => StoreData['upstream'],
-    remembered: Iterable<MessageRecord> = [],
+    remembered: Remembered = { lastDelivery: null, lastFailure: null },
   ) {
     super();
-    for (const record of remembered) {
-      if (record.status === 'delivered' && record.updatedAt > (this.lastDelivery?.at ?? '')) {
-        this.lastDelivery = { at: record.updatedAt, response: null };
-      }
-      if (record.status === 'deferred' && record.lastError !== null && record.updatedAt > (this.lastFailure?.at ?? '')) {
-        this.lastFailure = { at: record.updatedAt, error: record.lastError };
-      }
-    }
+    if (remembered.lastDelivery) this.lastDelivery = { at: remembered.lastDelivery.at, response: null };
+    this.lastFailure = remembered.lastFailure;
     if (this.lastDelivery || this.lastFailure) this.latest = (this.lastFailure?.at ?? '') > (this.lastDelivery?.at ?? '') ? 'deferred' : 'delivered';
   }
 

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { ApiImplementation, EventEnvelope } from '../api/contract.js';
+import type { ApiImplementation, EventEnvelope, RelayState } from '../api/contract.js';
 import type { HostContext } from './context.js';
 import { describeTightened, prepareDataFolder } from './data-folder.js';
 import { DeliveryTracker } from './delivery-state.js';
@@ -17,15 +17,16 @@ import { freshSettings, useSmtpPort } from './fresh-settings.js';
 import { ADMIN_TOKEN_KEY, vaultExists } from './discovery.js';
 import { buildRelayConfig, buildUsersDelta } from './relay-config.js';
 import type { LaunchRelay } from './relay-process.js';
-import { Journal } from './journal.js';
+import { History } from './history/history.js';
 import { rateHistory } from './rate-history.js';
 import { RelaySupervisor } from './relay-supervisor.js';
-import { activityService } from './services/activity.js';
 import { deliveryService } from './services/delivery.js';
 import { queueService, QueueTracker } from './services/queue.js';
 import { listsService } from './services/lists.js';
+import { messagesService } from './services/messages.js';
 import { sendersService } from './services/senders.js';
 import { ensureCertificate, serverService } from './services/server.js';
+import { statsService } from './services/stats.js';
 import { usersService } from './services/users.js';
 import { openSecretStorage } from './secret-storage.js';
 import type { SecretsMode } from './store/schema.js';
@@ -35,6 +36,8 @@ import type { SecretStorageView } from '../api/schemas/secrets.js';
 import { HOST_LOG, openLogs, type HostLogs } from './logs.js';
 import { loggedLaunch, relayLogLines } from './relay-log.js';
 import { logsService } from './services/logs.js';
+
+const HOUR_MS = 3_600_000;
 
 export interface HostOptions {
   dataDir: string;
@@ -71,6 +74,10 @@ export interface Host {
   readonly logs: HostLogs;
   /** What a caller is told of an internal error: that it is in the host's log, and where. */
   readonly internalErrorMessage: string;
+  /** Set when the message history could not be read and was set aside at start; also shown as the relay state's problem. */
+  readonly historyProblem: string | null;
+  /** Set when an earlier version's journal was moved into the message history at this start. */
+  readonly journalMigrated: string | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -119,20 +126,28 @@ export async function createHost(options: HostOptions): Promise<Host> {
     hostname: () => hostname(),
   };
   const events = new EventEmitter<{ event: [EventEnvelope] }>();
-  const journal = await Journal.open(options.dataDir, (record) => events.emit('event', { event: 'message.updated', payload: record }));
+  const { history, journal } = await History.open(options.dataDir, {
+    retentionDays: () => store.data.history.retentionDays,
+    onMessage: (row) => events.emit('event', { event: 'message.updated', payload: row }),
+    onCounters: (counters) => events.emit('event', { event: 'messages.counters', payload: counters }),
+    onProblem: () => events.emit('event', { event: 'relay.state', payload: relayState(running.state) }),
+  });
   supervisor = new RelaySupervisor({
     launch: loggedLaunch(options.launch, logs.relay),
     config: () => buildRelayConfig(ctx),
-    rateHistory: () => rateHistory(store.users.values(), journal.all()),
+    rateHistory: () => rateHistory(store.users.values(), history.acceptedSince(Date.now() - HOUR_MS)),
   });
-  const tracker = new DeliveryTracker(() => store.data.upstream, journal.all());
+  const tracker = new DeliveryTracker(() => store.data.upstream, history.lastOutcomes());
   delivery = tracker;
-  supervisor.on('state', (state) => events.emit('event', { event: 'relay.state', payload: state }));
+  // A history set aside stays said beside whatever the relay reports.
+  const relayState = (state: RelayState): RelayState =>
+    history.problem === null ? state : { ...state, problem: state.problem ? `${state.problem} ${history.problem}` : history.problem };
+  supervisor.on('state', (state) => events.emit('event', { event: 'relay.state', payload: relayState(state) }));
   const relayLog = relayLogLines(logs.relay);
   supervisor.on('state', relayLog.state);
   supervisor.on('relayEvent', relayLog.event);
   supervisor.on('relayEvent', (event) => {
-    journal.record(event);
+    history.record(event);
     tracker.record(event);
   });
   tracker.on('change', () => events.emit('event', { event: 'delivery.state', payload: tracker.view() }));
@@ -142,12 +157,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const running = supervisor;
 
   const api: ApiImplementation = {
-    'relay.status': () => Promise.resolve(running.state),
+    'relay.status': () => Promise.resolve(relayState(running.state)),
     ...listsService(ctx),
     ...usersService(ctx),
     ...sendersService(ctx),
     ...serverService(ctx),
-    ...activityService(journal),
+    ...messagesService(history),
+    ...statsService(ctx, history),
     'secrets.storage': () => Promise.resolve(storage.view),
     ...logsService(logs.dir, options.openFolder),
     ...deliveryService(tracker, running),
@@ -164,13 +180,18 @@ export async function createHost(options: HostOptions): Promise<Host> {
     secretStorage: storage.view,
     recovery: store.recovery,
     tightened,
+    historyProblem: history.problem,
+    journalMigrated: journal
+      ? `The message journal of an earlier version (${journal.lines} lines${journal.skipped > 0 ? `, ${journal.skipped} unreadable and skipped` : ''}) was moved into the message history; the old file is kept as journal.jsonl.migrated.`
+      : null,
     async start() {
       await ensureCertificate(ctx);
+      history.retention.start((err) => console.error('relay-desk: pruning the message history failed:', err instanceof Error ? err.message : err));
       running.start();
     },
     async stop() {
       await running.stop();
-      await journal.flushed();
+      history.close();
     },
   };
 }

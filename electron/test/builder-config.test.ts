@@ -46,9 +46,9 @@ test('the package holds the build output without tests, maps or typings', () => 
   }
 });
 
-test('keytar’s native module is unpacked and nothing is rebuilt for Electron', () => {
-  assert.deepEqual(config.asarUnpack, ['node_modules/keytar/**/*.node']);
-  assert.equal(config.npmRebuild, false);
+test('the native modules are unpacked, and better-sqlite3 (not N-API) is rebuilt for Electron’s ABI', () => {
+  assert.deepEqual(config.asarUnpack, ['node_modules/keytar/**/*.node', 'node_modules/better-sqlite3/**/*.node']);
+  assert.equal(config.npmRebuild, true);
 });
 
 test('one installer kind per platform', () => {

@@ -1,15 +1,16 @@
 /**
  * The delivery state the Status screen and the app bar's chip show, from the
  * relay's events as they come: failing while the latest attempt left mail
- * waiting, answered again by one delivery; what the journal remembers after a
+ * waiting, answered again by one delivery; what the history remembers after a
  * restart; and one announcement per tick however busy the relay is.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import type { RelayEvent } from '../../relay/events.js';
-import type { MessageRecord } from '../api/schemas/activity.js';
 import { DeliveryTracker } from '../host/delivery-state.js';
+import { History } from '../host/history/history.js';
+import { accepted, tempDir } from './history-fixture.js';
 import type { StoreData } from '../host/store/schema.js';
 
 const SMARTHOST: StoreData['upstream'] = { mode: 'smarthost', host: 'smtp.example.com', port: 587, security: 'starttls', user: null, rejectUnauthorized: true };
@@ -25,26 +26,6 @@ const deferred = (id: string, error = '421 4.3.2 Service shutting down'): RelayE
   nextAttemptAt: IN_A_MINUTE,
 });
 const queue = (queued: number, waiting: number, nextAttemptAt: string | null): RelayEvent => ({ type: 'queue', queued, deferred: waiting, nextAttemptAt, paused: false });
-
-function record(id: string, status: MessageRecord['status'], updatedAt: string, lastError: string | null = null): MessageRecord {
-  return {
-    id,
-    user: 's1_0',
-    from: 'clerk@office.example',
-    envelopeFrom: 'clerk@office.example',
-    to: ['boss@example.org'],
-    subject: id,
-    status,
-    attempts: status === 'deferred' ? 2 : 1,
-    nextAttemptAt: null,
-    lastError,
-    size: 100,
-    tls: true,
-    campaign: null,
-    acceptedAt: updatedAt,
-    updatedAt,
-  };
-}
 
 test('a dead upstream is failing with its answer and the next attempt; one delivery later it is not', () => {
   const tracker = new DeliveryTracker(() => SMARTHOST);
@@ -85,16 +66,18 @@ test('one recipient put off while the upstream delivers the rest is not "deliver
   assert.equal(tracker.view().failing, false, 'nothing waits any more (bounced at the end of its lifetime)');
 });
 
-test("after a restart the journal's records say when mail last went out and the last failure", () => {
-  const tracker = new DeliveryTracker(
-    () => ({ mode: 'mx', port: 25 }),
-    [
-      record('a', 'delivered', '2030-01-01T10:00:00.000Z'),
-      record('b', 'delivered', '2030-01-01T11:00:00.000Z'),
-      record('c', 'deferred', '2030-01-01T12:00:00.000Z', '451 4.7.1 Greylisted'),
-      record('d', 'bounced', '2030-01-01T13:00:00.000Z', '550 5.1.1 No such user'),
-    ],
-  );
+test('after a restart the message history says when mail last went out and the last failure', async (t) => {
+  const { history } = await History.open(await tempDir(t), { retentionDays: () => 30 });
+  t.after(() => history.close());
+  const at = (hour: number) => Date.parse(`2030-01-01T${String(hour).padStart(2, '0')}:00:00.000Z`);
+  for (const id of ['a', 'b', 'c', 'd']) history.record(accepted(id), at(9));
+  history.record(delivered('a'), at(10));
+  history.record(delivered('b'), at(11));
+  history.record(deferred('c', '451 4.7.1 Greylisted'), at(12));
+  history.record({ type: 'bounced', id: 'd', recipients: ['boss@example.org'], reason: '550 5.1.1 No such user', bounceId: null }, at(13));
+  await history.flushed();
+
+  const tracker = new DeliveryTracker(() => ({ mode: 'mx', port: 25 }), history.lastOutcomes());
   const view = tracker.view();
   assert.deepEqual(view.upstream, { mode: 'mx', port: 25 });
   assert.deepEqual(view.lastDelivery, { at: '2030-01-01T11:00:00.000Z', response: null });

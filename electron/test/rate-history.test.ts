@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { MessageRecord } from '../api/schemas/activity.js';
-import { rateHistory } from '../host/rate-history.js';
+import { rateHistory, type Acceptance } from '../host/rate-history.js';
 import type { StoredUser } from '../host/store/schema.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00.000Z');
@@ -11,8 +10,8 @@ function user(name: string, rateLimitPerHour: number | null): StoredUser {
   return { name, rateLimitPerHour } as StoredUser;
 }
 
-function message(userName: string, minutesAgo: number): MessageRecord {
-  return { user: userName, acceptedAt: new Date(NOW - minutesAgo * MINUTE).toISOString() } as MessageRecord;
+function message(userName: string, minutesAgo: number): Acceptance {
+  return { user: userName, acceptedAt: NOW - minutesAgo * MINUTE };
 }
 
 test('each rate-limited user gets the last hour of acceptances, oldest first; unlimited users and older mail are left out', () => {

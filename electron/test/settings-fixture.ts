@@ -7,7 +7,7 @@ export function testSettings(change: Partial<StoreData> = {}): StoreData {
     accountId: '123456',
     installationId: 'test-installation',
     nextUserNumber: 0,
-    lists: [{ name: 'SMTP+', createdAt: '2026-11-26T00:00:00.000Z' }],
+    lists: [{ name: 'SMTP+', createdAt: '2026-11-26T00:00:00.000Z', aggregation: { mode: 'time', unit: 'day' } }],
     senders: { domains: [], addresses: [], codeFrom: null },
     server: {
       listenAddress: '0.0.0.0',
@@ -18,6 +18,7 @@ export function testSettings(change: Partial<StoreData> = {}): StoreData {
     upstream: { mode: 'none' },
     dnsServers: [],
     deliveryPaused: false,
+    history: { retentionDays: 30 },
     ...change,
   };
 }

@@ -37,7 +37,7 @@ test('50 concurrent updates: none is lost', async (t) => {
     Array.from({ length: 50 }, (_, i) =>
       store.update((draft) => {
         draft.nextUserNumber += 1;
-        draft.lists.push({ name: `list ${i}`, createdAt: new Date().toISOString() });
+        draft.lists.push({ name: `list ${i}`, createdAt: new Date().toISOString(), aggregation: { mode: 'time', unit: 'day' } });
       }),
     ),
   );

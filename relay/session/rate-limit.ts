@@ -2,7 +2,7 @@
  * Messages per hour per user, counted when a message is accepted (at the end
  * of DATA, so pipelining several messages in one session cannot slip past).
  * Kept in memory; the host hands a restarted relay the last hour's
- * acceptances from its journal (seed()), so a restart does not start the
+ * acceptances from its message history (seed()), so a restart does not start the
  * hour afresh.
  */
 const HOUR_MS = 3_600_000;

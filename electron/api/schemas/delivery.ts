@@ -11,7 +11,7 @@ export const DeliveryStateSchema = z.object({
   ]),
   /** The last attempt failed for the time being and mail waits because of it. */
   failing: z.boolean(),
-  /** The last message handed on, and the server's answer (null when only the journal remembers it, from before a restart). */
+  /** The last message handed on, and the server's answer (null when only the history remembers it, from before a restart). */
   lastDelivery: z.object({ at: z.string(), response: z.string().nullable() }).nullable(),
   /** The last attempt that left mail waiting: the server's answer, or why no answer came (connection refused, TLS, login). */
   lastFailure: z.object({ at: z.string(), error: z.string() }).nullable(),

@@ -85,8 +85,8 @@ export const MessageFilterSchema = z
     user: Text.optional(),
     /** Envelope sender or From address, whole or its domain ("@company.com"). */
     sender: Text.optional(),
-    /** Subject, any recipient, or queue id, case-insensitive, anywhere in them. */
-    search: Text.optional(),
+    /** Subject, any recipient, or queue id, case-insensitive, anywhere in them; at least 3 characters (a trigram index answers it). */
+    search: z.string().min(3).max(320).optional(),
     /** Accepted at or after / before these times. */
     since: Time.optional(),
     until: Time.optional(),
@@ -145,7 +145,7 @@ export const messagesMethods = {
         pageSize: z.number().int().min(1).max(500).default(50),
       })
       .strict(),
-    /** total is exact up to 100,000 matches; past that, totalIsLowerBound. */
+    /** total is exact up to 10,000 matches; past that, totalIsLowerBound. */
     output: z.object({ rows: z.array(MessageRowSchema), total: z.number().int(), totalIsLowerBound: z.boolean() }),
   },
   'messages.get': { input: z.object({ id: z.string().max(64) }).strict(), output: MessageDetailSchema },

@@ -16,6 +16,9 @@ export type TimeUnit = z.infer<typeof TimeUnitSchema>;
 export const AggregationSchema = z.object({ mode: AggregateModeSchema, unit: TimeUnitSchema });
 export type Aggregation = z.infer<typeof AggregationSchema>;
 
+/** The most groups stats.get returns: a mode like "subject" can have one group per message. */
+export const MAX_STATS_GROUPS = 1_000;
+
 export const StatsCountsSchema = z.object({
   accepted: z.number().int(),
   recipients: z.number().int(),
@@ -53,7 +56,10 @@ export const statsMethods = {
       .strict(),
     output: z.object({
       aggregation: AggregationSchema,
+      /** Campaign groups first, then the time periods in order or the other groups largest first; at most MAX_STATS_GROUPS. */
       groups: z.array(StatsGroupSchema),
+      /** Groups left out past MAX_STATS_GROUPS (the smallest), 0 when none were. */
+      more: z.number().int(),
       /** The same messages per day over the period, for the chart. */
       series: z.array(StatsCountsSchema.extend({ day: z.string() })),
     }),

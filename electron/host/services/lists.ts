@@ -7,7 +7,7 @@
 import { ApiError, type ApiImplementation } from '../../api/contract.js';
 import type { ListView } from '../../api/schemas/users.js';
 import type { HostContext } from '../context.js';
-import type { StoreData, StoredUser } from '../store/schema.js';
+import { DEFAULT_AGGREGATION, type StoreData, type StoredUser } from '../store/schema.js';
 
 type ListsApi = Pick<ApiImplementation, 'lists.list' | 'lists.create' | 'lists.rename' | 'lists.delete'>;
 type StoredList = StoreData['lists'][number];
@@ -33,7 +33,7 @@ export function listFor(draft: StoreData, name: string | undefined, now: string)
   const wanted = name ?? draft.lists[0]?.name ?? DEFAULT_LIST;
   const existing = findList(draft.lists, wanted);
   if (existing) return existing.name;
-  draft.lists.push({ name: wanted, createdAt: now });
+  draft.lists.push({ name: wanted, createdAt: now, aggregation: DEFAULT_AGGREGATION });
   return wanted;
 }
 
@@ -73,7 +73,7 @@ export function listsService(ctx: HostContext): ListsApi {
       const createdAt = new Date().toISOString();
       await store.update((draft) => {
         refuseTaken(draft.lists, name, 'name');
-        draft.lists.push({ name, createdAt });
+        draft.lists.push({ name, createdAt, aggregation: DEFAULT_AGGREGATION });
       });
       return { name, createdAt, users: 0 };
     },

@@ -6,12 +6,20 @@
  * data folder.
  */
 import { z } from 'zod';
+import { AggregationSchema, type Aggregation } from '../../api/schemas/stats.js';
 
 export const STORE_VERSION = 4;
 
 const Timestamp = z.string();
 
-export const ListSchema = z.object({ name: z.string().min(1).max(100), createdAt: Timestamp });
+export const DEFAULT_AGGREGATION: Aggregation = { mode: 'time', unit: 'day' };
+
+export const ListSchema = z.object({
+  name: z.string().min(1).max(100),
+  createdAt: Timestamp,
+  /** How statistics group this list's messages. A default, not a version change: lists from before it get it as they are read. */
+  aggregation: AggregationSchema.default(DEFAULT_AGGREGATION),
+});
 
 export const UserSchema = z.object({
   /** s<accountId>_<n>; n is never reused. */
@@ -109,6 +117,8 @@ export const StoreSchema = z.object({
   dnsServers: z.array(z.string()),
   /** The admin paused delivery (mail is still accepted and queued); kept across restarts. Absent in older settings: not paused. */
   deliveryPaused: z.boolean().default(false),
+  /** The message history: how many days finished messages and refusals are kept. A default, not a version change: older settings get it as they are read. */
+  history: z.object({ retentionDays: z.number().int().min(1).max(3650) }).default({ retentionDays: 30 }),
   /**
    * Chosen at the first start and changed only by `relay-desk secrets
    * migrate`. Absent until then (and in settings from before it existed,

@@ -1,0 +1,117 @@
+/**
+ * Reading the history: a page of messages, one message in full, a page of
+ * refusals. Totals are counted exactly up to 10,000 matches (a count past
+ * that would cost a walk over the whole table for a number no one reads)
+ * and reported as a lower bound beyond; a short last page is its own count.
+ */
+import type { Database } from 'better-sqlite3';
+import { ApiError, type ApiImplementation, type MethodOutput } from '../../api/contract.js';
+import type { MessageDetail, MessageFilter } from '../../api/schemas/messages.js';
+import { filterSql } from './filter.js';
+import {
+  attemptView,
+  iso,
+  MESSAGE_COLUMNS,
+  messageRow,
+  recipientView,
+  refusalRow,
+  type AttemptDbRow,
+  type MessageDbRow,
+  type RecipientDbRow,
+  type RefusalDbRow,
+} from './rows.js';
+
+export const EXACT_TOTAL_UP_TO = 10_000;
+
+type ListInput = Parameters<ApiImplementation['messages.list']>[0];
+type RefusalsInput = Parameters<ApiImplementation['messages.refusals']>[0];
+
+const ORDER: Record<ListInput['sort'], (seq: string) => string> = {
+  'acceptedAt-desc': (seq) => `${seq} DESC`,
+  'acceptedAt-asc': (seq) => `${seq} ASC`,
+  'status-asc': (seq) => `m.status ASC, ${seq} DESC`,
+  'status-desc': (seq) => `m.status DESC, ${seq} DESC`,
+};
+
+export function listMessages(db: Database, input: ListInput): MethodOutput<'messages.list'> {
+  const sql = filterSql(input.filter);
+  const rows = db
+    .prepare<unknown[], MessageDbRow>(`SELECT ${MESSAGE_COLUMNS} ${sql.from} ${sql.where} ORDER BY ${ORDER[input.sort](sql.seq)} LIMIT ? OFFSET ?`)
+    .all(...sql.params, input.pageSize, input.page * input.pageSize);
+  const total = totalOf(input, rows.length, () => countUpTo(db, sql.count, sql.params));
+  return { rows: rows.map(messageRow), ...total };
+}
+
+/** Messages newest first, after the message with key `afterSeq` (null: from the newest). */
+export function messagesAfter(db: Database, filter: MessageFilter, afterSeq: number | null, limit: number): (MessageDbRow & { addresses: string })[] {
+  const sql = filterSql(filter);
+  const keyset = afterSeq === null ? '' : `${sql.where === '' ? 'WHERE' : ' AND'} ${sql.seq} < ?`;
+  return db
+    .prepare<unknown[], MessageDbRow & { addresses: string }>(
+      `SELECT ${MESSAGE_COLUMNS}, (SELECT group_concat(address, ';') FROM recipients r WHERE r.seq = m.seq) AS addresses
+       ${sql.from} ${sql.where}${keyset} ORDER BY ${sql.seq} DESC LIMIT ?`,
+    )
+    .all(...sql.params, ...(afterSeq === null ? [] : [afterSeq]), limit);
+}
+
+export function getMessage(db: Database, id: string): MessageDetail {
+  const row = db
+    .prepare<[string], MessageDbRow & { added_headers: string; bounce_id: string | null; bounce_reason: string | null; finished_at: number | null }>(
+      `SELECT ${MESSAGE_COLUMNS}, m.added_headers, m.bounce_id, m.bounce_reason, m.finished_at FROM messages m WHERE m.id = ?`,
+    )
+    .get(id);
+  if (!row) throw new ApiError('not_found', `No message ${id} in the history (it may be older than the history keeps).`, 'id');
+  const recipients = db.prepare<[number], RecipientDbRow>('SELECT address, status, reply, updated_at FROM recipients WHERE seq = ? ORDER BY address').all(row.seq);
+  const attempts = db.prepare<[number], AttemptDbRow>('SELECT started_at, duration_ms, remote_host, results FROM attempts WHERE seq = ? ORDER BY started_at, rowid').all(row.seq);
+  return {
+    ...messageRow(row),
+    recipientList: recipients.map(recipientView),
+    attemptList: attempts.map(attemptView),
+    addedHeaders: JSON.parse(row.added_headers) as string[],
+    bounce: row.bounce_reason === null ? null : { id: row.bounce_id, reason: row.bounce_reason, at: iso(row.finished_at ?? row.updated_at) },
+  };
+}
+
+export function listRefusals(db: Database, input: RefusalsInput): MethodOutput<'messages.refusals'> {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const { filter } = input;
+  if (filter.user !== undefined) {
+    clauses.push('user = ?');
+    params.push(filter.user);
+  }
+  if (filter.remoteAddress !== undefined) {
+    clauses.push('remote_address = ?');
+    params.push(filter.remoteAddress);
+  }
+  if (filter.since !== undefined) {
+    clauses.push('at >= ?');
+    params.push(Date.parse(filter.since));
+  }
+  if (filter.until !== undefined) {
+    clauses.push('at < ?');
+    params.push(Date.parse(filter.until));
+  }
+  if (filter.search !== undefined && filter.search.trim() !== '') {
+    const like = `%${filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    clauses.push("(reply LIKE ? ESCAPE '\\' OR envelope_from LIKE ? ESCAPE '\\' OR recipients LIKE ? ESCAPE '\\')");
+    params.push(like, like, like);
+  }
+  const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
+  // Rows are added in time order, so the rowid orders them newest first.
+  const rows = db
+    .prepare<unknown[], RefusalDbRow>(`SELECT at, remote_address, user, stage, envelope_from, recipients, code, reply FROM refusals ${where} ORDER BY rowid DESC LIMIT ? OFFSET ?`)
+    .all(...params, input.pageSize, input.page * input.pageSize);
+  const total = totalOf(input, rows.length, () => countUpTo(db, `SELECT 1 FROM refusals ${where}`, params));
+  return { rows: rows.map(refusalRow), ...total };
+}
+
+/** A page shorter than asked for (and not past the end) says the total itself; otherwise it is counted. */
+function totalOf(page: { page: number; pageSize: number }, rows: number, count: () => number): { total: number; totalIsLowerBound: boolean } {
+  const total = rows < page.pageSize && (rows > 0 || page.page === 0) ? page.page * page.pageSize + rows : count();
+  return { total: Math.min(total, EXACT_TOTAL_UP_TO), totalIsLowerBound: total > EXACT_TOTAL_UP_TO };
+}
+
+function countUpTo(db: Database, select: string, params: unknown[]): number {
+  return db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (${select} LIMIT ${EXACT_TOTAL_UP_TO + 1})`).get(...params)?.n ?? 0;
+}
