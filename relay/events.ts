@@ -52,13 +52,19 @@ export const RelayEventSchema = z.discriminatedUnion('type', [
     user: z.string(),
     /** How the client was identified: by AUTH, or by a trusted address. */
     via: z.enum(['auth', 'trusted']),
+    /** The user's list at acceptance: statistics and message properties are per list. */
+    list: z.string(),
     envelope: EnvelopeSchema,
     from: z.string(),
+    /** The display name of the From mailbox ('' when it has none), for statistics by sender name. */
+    fromName: z.string(),
     subject: z.string(),
     size: z.number().int(),
     tls: z.boolean(),
     priority: z.number().int(),
     campaign: z.object({ name: z.string().optional(), code: z.string().optional() }).nullable(),
+    /** Header fields the relay added or rewrote (Received, Message-ID, X-Priority, ...), as "Name: value" lines; DKIM-Signature is added at each delivery and reported by 'attempt'. */
+    addedHeaders: z.array(z.string()),
   }),
   z.object({
     type: z.literal('rejected'),
@@ -69,7 +75,35 @@ export const RelayEventSchema = z.discriminatedUnion('type', [
     stage: z.enum(['connect', 'auth', 'mail', 'rcpt', 'data', 'timeout', 'commands', 'evicted']),
     code: z.number().int(),
     reply: z.string(),
+    /** The envelope given so far in the refused transaction (null before MAIL FROM). */
+    envelope: EnvelopeSchema.nullable(),
   }),
+  /** A delivery attempt of this message has begun. */
+  z.object({ type: z.literal('sending'), id: z.string() }),
+  /**
+   * One delivery attempt finished: where it went and what each recipient got.
+   * Sent before the summary 'delivered' / 'deferred' / 'bounced' events of the same attempt.
+   */
+  z.object({
+    type: z.literal('attempt'),
+    id: z.string(),
+    startedAt: Timestamp,
+    durationMs: z.number().int().nonnegative(),
+    /** The server tried ("smtp.example.com:587", "mx1.example.org:25"); null when none was reached (no upstream, DNS failure). */
+    remoteHost: z.string().nullable(),
+    results: z.array(
+      z.object({
+        recipient: z.string(),
+        status: z.enum(['delivered', 'deferred', 'failed']),
+        code: z.number().int().optional(),
+        response: z.string(),
+      }),
+    ),
+  }),
+  /** The admin deleted a queued message: it is gone from the queue and never delivered; no bounce is sent. */
+  z.object({ type: z.literal('deleted'), id: z.string(), recipients: z.array(z.string()) }),
+  /** The answer to a 'retry' or 'delete' control message: which of its ids were acted on, and which the queue does not hold. */
+  z.object({ type: z.literal('queue-action-done'), requestId: z.string(), done: z.array(z.string()), missing: z.array(z.string()) }),
   z.object({ type: z.literal('delivered'), id: z.string(), recipients: z.array(z.string()), response: z.string() }),
   z.object({
     type: z.literal('deferred'),
@@ -87,8 +121,14 @@ export const RelayEventSchema = z.discriminatedUnion('type', [
     /** The queue id of the bounce sent to the sender; null when there is no one to tell (null sender). */
     bounceId: z.string().nullable(),
   }),
-  /** What the queue holds: every message, those tried at least once, and when the soonest waiting one is tried again (null: none waits). */
-  z.object({ type: z.literal('queue'), queued: z.number().int(), deferred: z.number().int(), nextAttemptAt: Timestamp.nullable() }),
+  /** What the queue holds: every message, those tried at least once, when the soonest waiting one is tried again (null: none waits), and whether delivery is paused. */
+  z.object({
+    type: z.literal('queue'),
+    queued: z.number().int(),
+    deferred: z.number().int(),
+    nextAttemptAt: Timestamp.nullable(),
+    paused: z.boolean(),
+  }),
   z.object({
     type: z.literal('queue-snapshot'),
     messages: z.array(

@@ -184,6 +184,8 @@ export const RelayConfigSchema = z.object({
   delivery: DeliveryConfigSchema.nullable(),
   retry: RetryConfigSchema,
   dkim: z.array(DkimKeySchema),
+  /** Delivery paused by the admin: mail is still accepted and queued, but no attempt starts until resumed. */
+  deliveryPaused: z.boolean(),
 });
 export type RelayConfig = z.infer<typeof RelayConfigSchema>;
 /** The configuration without its users, which the relay keeps only in its user table (session/auth.ts) once applied. */
@@ -194,6 +196,9 @@ export const MAX_RATE_HISTORY = 100_000;
 
 export const RateHistorySchema = z.object({ user: RelayUserSchema.shape.name, acceptedAt: z.array(z.number()).max(MAX_RATE_HISTORY) });
 export type RateHistory = z.infer<typeof RateHistorySchema>;
+
+/** A queue id as the spool makes them (spool.ts's newQueueId): letters and digits. */
+const QueueId = z.string().regex(/^[A-Za-z0-9]{1,64}$/);
 
 /** Host → relay. */
 export const ControlMessageSchema = z.discriminatedUnion('type', [
@@ -221,6 +226,12 @@ export const ControlMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stop') }),
   /** The admin's "Retry now": every message waiting for its next attempt is tried at once (the upstream is back, or was fixed). */
   z.object({ type: z.literal('retry-now') }),
+  /** Pause or resume delivery without a new configuration; the host also records it in the configuration for the next start. */
+  z.object({ type: z.literal('pause'), paused: z.boolean() }),
+  /** Try these queued messages at once. Answered by 'queue-action-done'. */
+  z.object({ type: z.literal('retry'), requestId: z.string().min(1).max(100), ids: z.array(QueueId).max(10_000) }),
+  /** Remove these queued messages without delivering them (one in an attempt now is removed when it ends, unless it was delivered). Answered by 'queue-action-done'. */
+  z.object({ type: z.literal('delete'), requestId: z.string().min(1).max(100), ids: z.array(QueueId).max(10_000) }),
   /** Mail the host itself sends (verification codes), queued and delivered like any other. */
   z.object({
     type: z.literal('submit'),
