@@ -7,9 +7,11 @@
  */
 import { z } from 'zod';
 import { ErrorCodeSchema, type ErrorCode } from './error-codes.js';
-import { activityMethods, MessageRecordSchema } from './schemas/activity.js';
+import { activityMethods } from './schemas/activity.js';
 import { NoInput } from './schemas/common.js';
 import { deliveryMethods, DeliveryStateSchema } from './schemas/delivery.js';
+import { CountersSchema, MessageRowSchema, messagesMethods } from './schemas/messages.js';
+import { queueMethods, QueueStateSchema } from './schemas/queue.js';
 import { secretsMethods } from './schemas/secrets.js';
 import { sendersMethods } from './schemas/senders.js';
 import { serverMethods } from './schemas/server.js';
@@ -43,11 +45,15 @@ export const methods = {
   ...activityMethods,
   ...deliveryMethods,
   ...secretsMethods,
+  ...messagesMethods,
+  ...queueMethods,
 } as const;
 
 export const events = {
   'relay.state': RelayStateSchema,
-  'message.updated': MessageRecordSchema,
+  'message.updated': MessageRowSchema,
+  'messages.counters': CountersSchema,
+  'queue.state': QueueStateSchema,
   'delivery.state': DeliveryStateSchema,
 } as const;
 

@@ -11,17 +11,20 @@ import Typography from '@mui/material/Typography';
 import { useState, type ReactNode } from 'react';
 import type { ApiClient } from '#api/client.js';
 import type { DeliveryState } from '#api/schemas/delivery.js';
+import type { QueueState } from '#api/schemas/queue.js';
 import type { Connection } from './api/connect.js';
 import { RelayProblems } from './components/RelayProblems.js';
 import { RelayStatusChip } from './components/RelayStatusChip.js';
 import { ALL_LISTS, ListChooser } from './lists/ListChooser.js';
 import { useLists, type ListsData } from './lists/useLists.js';
+import { MessagesScreen } from './screens/messages/MessagesScreen.js';
 import { StatusScreen } from './screens/status/StatusScreen.js';
 import { SendersScreen } from './screens/senders/SendersScreen.js';
 import { ServerScreen } from './screens/server/ServerScreen.js';
 import { UsersScreen } from './screens/users/UsersScreen.js';
 import { theme } from './theme.js';
 import { useDeliveryState } from './useDeliveryState.js';
+import { useQueueState } from './useQueueState.js';
 import { useRelayState, type RelayStateView } from './useRelayState.js';
 
 export function App({ connection }: { connection: Connection }) {
@@ -46,6 +49,7 @@ interface ScreenContext {
   lists: ListsData;
   relay: RelayStateView;
   delivery: DeliveryState | null;
+  queue: { state: QueueState | null; set: (state: QueueState) => void };
 }
 
 interface Screen {
@@ -67,6 +71,13 @@ const SCREENS: [Screen, ...Screen[]] = [
     usesList: true,
     render: ({ client, list, lists }) => <UsersScreen client={client} list={list} lists={lists} />,
   },
+  {
+    id: 'messages',
+    label: 'Messages',
+    wide: true,
+    usesList: true,
+    render: ({ client, list, queue }) => <MessagesScreen client={client} list={list} queue={queue.state} onQueue={queue.set} />,
+  },
   { id: 'senders', label: 'Senders', render: ({ client }) => <SendersScreen client={client} /> },
   { id: 'server', label: 'Server', render: ({ client, relay }) => <ServerScreen client={client} relay={relay} /> },
 ];
@@ -74,6 +85,7 @@ const SCREENS: [Screen, ...Screen[]] = [
 function Connected({ client }: { client: ApiClient }) {
   const relay = useRelayState(client);
   const delivery = useDeliveryState(client);
+  const queue = useQueueState(client);
   const lists = useLists(client);
   const [list, setList] = useState(ALL_LISTS);
   const [screenId, setScreenId] = useState(SCREENS[0].id);
@@ -95,10 +107,10 @@ function Connected({ client }: { client: ApiClient }) {
   );
   const listBar = screen.usesList ? <ListChooser client={client} lists={lists} value={list} onChange={setList} /> : undefined;
   return (
-    <Shell nav={nav} status={<RelayStatusChip state={relay.state} delivery={delivery} />} listBar={listBar} wide={screen.wide}>
+    <Shell nav={nav} status={<RelayStatusChip state={relay.state} delivery={delivery} paused={queue.state?.paused ?? false} />} listBar={listBar} wide={screen.wide}>
       <RelayProblems state={relay.state} />
       <Box id="screen" role="tabpanel" aria-labelledby={`tab-${screen.id}`}>
-        {screen.render({ client, list, lists, relay, delivery })}
+        {screen.render({ client, list, lists, relay, delivery, queue })}
       </Box>
     </Shell>
   );
