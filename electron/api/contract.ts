@@ -12,6 +12,7 @@ import { NoInput } from './schemas/common.js';
 import { deliveryMethods, DeliveryStateSchema } from './schemas/delivery.js';
 import { CountersSchema, MessageRowSchema, messagesMethods } from './schemas/messages.js';
 import { queueMethods, QueueStateSchema } from './schemas/queue.js';
+import { statsMethods } from './schemas/stats.js';
 import { secretsMethods } from './schemas/secrets.js';
 import { sendersMethods } from './schemas/senders.js';
 import { serverMethods } from './schemas/server.js';
@@ -47,6 +48,7 @@ export const methods = {
   ...secretsMethods,
   ...messagesMethods,
   ...queueMethods,
+  ...statsMethods,
 } as const;
 
 export const events = {

@@ -1,4 +1,5 @@
 import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
@@ -22,6 +23,9 @@ export interface MessagesScreenProps {
   list: string;
   queue: QueueState | null;
   onQueue: (state: QueueState) => void;
+  /** A statistics group the messages are narrowed to, until cleared. */
+  group: MessageFilter['group'] | null;
+  onClearGroup: () => void;
 }
 
 const NO_SELECTION: GridRowSelectionModel = { type: 'include', ids: new Set() };
@@ -32,9 +36,10 @@ function sinceOf(fields: FilterFields): string | null {
 }
 
 /** The host's filter for what the admin chose, within the list chosen at the top. */
-function messageFilter(fields: FilterFields, list: string): MessageFilter {
+function messageFilter(fields: FilterFields, list: string, group: MessageFilter['group'] | null): MessageFilter {
   const since = sinceOf(fields);
   return {
+    ...(group ? { group } : {}),
     ...(fields.status.length ? { status: fields.status } : {}),
     ...(list ? { list } : {}),
     ...(fields.user.trim() ? { user: fields.user.trim() } : {}),
@@ -45,7 +50,7 @@ function messageFilter(fields: FilterFields, list: string): MessageFilter {
 }
 
 /** Send status: every message's fate, the counters, queue control, and the refused attempts. */
-export function MessagesScreen({ client, list, queue, onQueue }: MessagesScreenProps) {
+export function MessagesScreen({ client, list, queue, onQueue, group, onClearGroup }: MessagesScreenProps) {
   const [view, setView] = useState<'messages' | 'refused'>('messages');
   const [fields, setFields] = useState<FilterFields>(NO_FILTER);
   const [pagination, setPagination] = useState<GridPaginationModel>({ page: 0, pageSize: 25 });
@@ -53,7 +58,7 @@ export function MessagesScreen({ client, list, queue, onQueue }: MessagesScreenP
   const [selection, setSelection] = useState<GridRowSelectionModel>(NO_SELECTION);
   const [open, setOpen] = useState<string | null>(null);
   const [said, setSaid] = useState<string | null>(null);
-  const filter = useMemo(() => messageFilter(fields, list), [fields, list]);
+  const filter = useMemo(() => messageFilter(fields, list, group), [fields, list, group]);
   const query = useMemo(() => {
     const by = sort[0];
     const order = by?.field === 'status' ? 'status' : 'acceptedAt';
@@ -81,6 +86,11 @@ export function MessagesScreen({ client, list, queue, onQueue }: MessagesScreenP
             <Tab value="refused" label="Refused" />
           </Tabs>
           <MessageFilters fields={fields} onChange={changeFields} />
+          {group && (
+            <Alert severity="info" action={<Button onClick={onClearGroup}>Show all</Button>}>
+              Only the messages of one statistics group of {group.list}.
+            </Alert>
+          )}
           {view === 'messages' ? (
             <>
               <QueueActions
