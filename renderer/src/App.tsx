@@ -8,20 +8,24 @@ import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
 import Toolbar from '@mui/material/Toolbar';
 import Typography from '@mui/material/Typography';
-import { useState, type ReactNode } from 'react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import type { ApiClient } from '#api/client.js';
 import type { DeliveryState } from '#api/schemas/delivery.js';
+import type { MessageFilter } from '#api/schemas/messages.js';
+import type { QueueState } from '#api/schemas/queue.js';
 import type { Connection } from './api/connect.js';
 import { RelayProblems } from './components/RelayProblems.js';
 import { RelayStatusChip } from './components/RelayStatusChip.js';
 import { ALL_LISTS, ListChooser } from './lists/ListChooser.js';
 import { useLists, type ListsData } from './lists/useLists.js';
+import { MessagesScreen } from './screens/messages/MessagesScreen.js';
 import { StatusScreen } from './screens/status/StatusScreen.js';
 import { SendersScreen } from './screens/senders/SendersScreen.js';
 import { ServerScreen } from './screens/server/ServerScreen.js';
 import { UsersScreen } from './screens/users/UsersScreen.js';
 import { theme } from './theme.js';
 import { useDeliveryState } from './useDeliveryState.js';
+import { useQueueState } from './useQueueState.js';
 import { useRelayState, type RelayStateView } from './useRelayState.js';
 
 export function App({ connection }: { connection: Connection }) {
@@ -39,6 +43,9 @@ export function App({ connection }: { connection: Connection }) {
   );
 }
 
+// The charts library is most of its weight: loaded the first time the screen is opened.
+const StatisticsScreen = lazy(() => import('./screens/statistics/StatisticsScreen.js').then((m) => ({ default: m.StatisticsScreen })));
+
 /** What every screen may use: the API, the list chosen at the top, the relay's live state and how its delivery goes. */
 interface ScreenContext {
   client: ApiClient;
@@ -46,6 +53,10 @@ interface ScreenContext {
   lists: ListsData;
   relay: RelayStateView;
   delivery: DeliveryState | null;
+  queue: { state: QueueState | null; set: (state: QueueState) => void };
+  /** A statistics group the Messages screen is narrowed to (null: none), and how to change it. */
+  group: MessageFilter['group'] | null;
+  openGroup: (group: MessageFilter['group'] | null) => void;
 }
 
 interface Screen {
@@ -67,6 +78,26 @@ const SCREENS: [Screen, ...Screen[]] = [
     usesList: true,
     render: ({ client, list, lists }) => <UsersScreen client={client} list={list} lists={lists} />,
   },
+  {
+    id: 'messages',
+    label: 'Messages',
+    wide: true,
+    usesList: true,
+    render: ({ client, list, queue, group, openGroup }) => (
+      <MessagesScreen client={client} list={list} queue={queue.state} onQueue={queue.set} group={group} onClearGroup={() => openGroup(null)} />
+    ),
+  },
+  {
+    id: 'statistics',
+    label: 'Statistics',
+    wide: true,
+    usesList: true,
+    render: ({ client, list, openGroup }) => (
+      <Suspense fallback={<Typography>Loading…</Typography>}>
+        <StatisticsScreen client={client} list={list} onOpenGroup={(filter) => openGroup(filter.group ?? null)} />
+      </Suspense>
+    ),
+  },
   { id: 'senders', label: 'Senders', render: ({ client }) => <SendersScreen client={client} /> },
   { id: 'server', label: 'Server', render: ({ client, relay }) => <ServerScreen client={client} relay={relay} /> },
 ];
@@ -74,9 +105,15 @@ const SCREENS: [Screen, ...Screen[]] = [
 function Connected({ client }: { client: ApiClient }) {
   const relay = useRelayState(client);
   const delivery = useDeliveryState(client);
+  const queue = useQueueState(client);
   const lists = useLists(client);
   const [list, setList] = useState(ALL_LISTS);
   const [screenId, setScreenId] = useState(SCREENS[0].id);
+  const [group, setGroup] = useState<MessageFilter['group'] | null>(null);
+  const openGroup = (next: MessageFilter['group'] | null) => {
+    setGroup(next);
+    if (next) setScreenId('messages');
+  };
   const screen = SCREENS.find((s) => s.id === screenId) ?? SCREENS[0];
   const nav = (
     <Tabs
@@ -95,10 +132,10 @@ function Connected({ client }: { client: ApiClient }) {
   );
   const listBar = screen.usesList ? <ListChooser client={client} lists={lists} value={list} onChange={setList} /> : undefined;
   return (
-    <Shell nav={nav} status={<RelayStatusChip state={relay.state} delivery={delivery} />} listBar={listBar} wide={screen.wide}>
+    <Shell nav={nav} status={<RelayStatusChip state={relay.state} delivery={delivery} paused={queue.state?.paused ?? false} />} listBar={listBar} wide={screen.wide}>
       <RelayProblems state={relay.state} />
       <Box id="screen" role="tabpanel" aria-labelledby={`tab-${screen.id}`}>
-        {screen.render({ client, list, lists, relay, delivery })}
+        {screen.render({ client, list, lists, relay, delivery, queue, group, openGroup })}
       </Box>
     </Shell>
   );
