@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { NoInput } from './common.js';
-import { AggregationSchema } from './stats.js';
+import { GroupBySchema } from './stats.js';
 
 export const MessageStatusSchema = z.enum([
   'queued',
@@ -92,7 +92,7 @@ export const MessageFilterSchema = z
     since: Time.optional(),
     until: Time.optional(),
     /** A statistics group ("open the Messages screen filtered to that group"): the list's mode and the group's key. */
-    group: z.object({ list: Text, by: AggregationSchema, key: z.string().max(1000) }).strict().optional(),
+    group: z.object({ list: Text, by: GroupBySchema, key: z.string().max(1000) }).strict().optional(),
   })
   .strict();
 export type MessageFilter = z.infer<typeof MessageFilterSchema>;

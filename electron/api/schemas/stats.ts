@@ -16,6 +16,14 @@ export type TimeUnit = z.infer<typeof TimeUnitSchema>;
 export const AggregationSchema = z.object({ mode: AggregateModeSchema, unit: TimeUnitSchema });
 export type Aggregation = z.infer<typeof AggregationSchema>;
 
+/** One word for an aggregation, as a Messages filter names a group's kind: the period for "time", else the mode. */
+export const GroupBySchema = z.enum(['day', 'week', 'month', 'year', 'subject', 'dynamic-subject', 'sender', 'sender-name', 'sender-subject', 'user']);
+export type GroupBy = z.infer<typeof GroupBySchema>;
+
+export function groupByOf(aggregation: Aggregation): GroupBy {
+  return aggregation.mode === 'time' ? aggregation.unit : aggregation.mode;
+}
+
 /** The most groups stats.get returns: a mode like "subject" can have one group per message. */
 export const MAX_STATS_GROUPS = 1_000;
 

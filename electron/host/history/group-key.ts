@@ -5,10 +5,7 @@
  * prefixed ("c:" campaign, "g:" group) so a subject can never pass for a
  * campaign. Times are the host's local calendar, as the admin reads them.
  */
-import type { Aggregation } from '../../api/schemas/stats.js';
-
-export const GROUP_BYS = ['day', 'week', 'month', 'year', 'subject', 'dynamic-subject', 'sender', 'sender-name', 'sender-subject', 'user'] as const;
-export type GroupBy = (typeof GROUP_BYS)[number];
+import type { Aggregation, GroupBy } from '../../api/schemas/stats.js';
 
 /** SQLite's local time of an epoch-ms column expression. */
 function localTime(ms: string): string {
@@ -32,22 +29,6 @@ export function periodSql(unit: Aggregation['unit'], ms: string): string {
 
 /** The acceptance time of `messages m` in ms. */
 export const ACCEPTED_MS = 'm.seq / 1024';
-
-export function groupBy(aggregation: Aggregation): GroupBy {
-  return aggregation.mode === 'time' ? aggregation.unit : aggregation.mode;
-}
-
-export function aggregationOf(by: GroupBy): Aggregation {
-  switch (by) {
-    case 'day':
-    case 'week':
-    case 'month':
-    case 'year':
-      return { mode: 'time', unit: by };
-    default:
-      return { mode: by, unit: 'day' };
-  }
-}
 
 /** The group's value (without the campaign) for `messages m`. */
 function valueSql(by: GroupBy): string {

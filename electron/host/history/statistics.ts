@@ -10,7 +10,8 @@
 import type { Database } from 'better-sqlite3';
 import type { MethodOutput } from '../../api/contract.js';
 import { MAX_STATS_GROUPS, type Aggregation, type StatsGroup } from '../../api/schemas/stats.js';
-import { groupBy, groupKeySql, groupLabel, periodSql, ACCEPTED_MS, type GroupBy } from './group-key.js';
+import { groupByOf, type GroupBy } from '../../api/schemas/stats.js';
+import { groupKeySql, groupLabel, periodSql, ACCEPTED_MS } from './group-key.js';
 import { iso } from './rows.js';
 import { firstSeqAt, timeOfSeq } from './sequence.js';
 
@@ -41,7 +42,7 @@ const COUNTS = `count(*) AS accepted, sum(m.recipients) AS recipients,
 const IN_LIST = 'm.list = ? COLLATE NOCASE AND m.seq >= ? AND m.seq < ?';
 
 export function statistics(db: Database, query: StatsQuery): MethodOutput<'stats.get'> {
-  const by = groupBy(query.aggregation);
+  const by = groupByOf(query.aggregation);
   const range = [query.list, firstSeqAt(query.since), firstSeqAt(query.until)];
   const rows = db.prepare<unknown[], CountsRow>(`SELECT ${groupKeySql(by)} AS key, ${COUNTS} FROM messages m WHERE ${IN_LIST} GROUP BY key`).all(...range);
   const refused = refusedBy(db, by, query);

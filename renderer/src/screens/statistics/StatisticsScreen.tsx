@@ -5,7 +5,7 @@ import TextField from '@mui/material/TextField';
 import { useCallback, useState } from 'react';
 import type { ApiClient } from '#api/client.js';
 import type { MessageFilter } from '#api/schemas/messages.js';
-import type { Aggregation, AggregateMode, StatsGroup, TimeUnit } from '#api/schemas/stats.js';
+import { groupByOf, type Aggregation, type AggregateMode, type StatsGroup, type TimeUnit } from '#api/schemas/stats.js';
 import { ActionProblem } from '../../components/ActionProblem.js';
 import { Section } from '../../components/Section.js';
 import { useAction } from '../../components/useAction.js';
@@ -46,7 +46,7 @@ function ListStatistics({ client, list, onOpenGroup }: { client: ApiClient; list
     });
   const open = (group: StatsGroup) => {
     if (!aggregation) return;
-    onOpenGroup({ group: { list, by: aggregation, key: group.key } });
+    onOpenGroup({ group: { list, by: groupByOf(aggregation), key: group.key } });
   };
   return (
     <Section
