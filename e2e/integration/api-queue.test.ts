@@ -59,12 +59,25 @@ test('queue.delete through the API and the CLI: the messages are gone and never 
   const first = await send(relay, login, 'First');
   const second = await send(relay, login, 'Second');
   await relay.waitForRelayState((s) => s.queued === 2);
+  await relay.waitForMessage((m) => m.id === second);
+  const waiting = (await cliOk(['queue', 'ls', ...at(relay)])).trimEnd().split('\n');
+  assert.match(waiting[0] ?? '', /^ACCEPTED +QUEUE ID +STATUS +USER +FROM +RCPTS +ATTEMPTS +NEXT ATTEMPT +LAST REPLY$/);
+  assert.deepEqual(
+    waiting.slice(1).map((line) => line.split(/ {2,}/).slice(1, 3)),
+    [
+      [first, 'queued'],
+      [second, 'queued'],
+    ],
+    'oldest first',
+  );
 
   assert.deepEqual(await ok(relay, 'queue.delete', { ids: [first] }), { done: [first], missing: [] });
   assert.equal(await cliOk(['queue', 'delete', second, ...at(relay)]), `Deleted: ${second}\n`);
   assertOneLineError(await cli(['queue', 'delete', first, ...at(relay)]), new RegExp(`^relay-desk: Not in the queue .*: ${first}$`));
   assert.deepEqual(await ok(relay, 'queue.retry', { ids: [second] }), { done: [], missing: [second] });
   await relay.waitForRelayState((s) => s.queued === 0);
+  await relay.waitForMessage((m) => m.id === second && m.status === 'deleted');
+  assert.equal(await cliOk(['queue', 'ls', ...at(relay)]), 'The queue is empty.\n');
 
   // Resumed with an empty queue: a message sent now is the first the upstream ever gets.
   await ok(relay, 'queue.resume', {});

@@ -77,9 +77,10 @@ function refusalRows(rows: readonly RefusalRow[]): string[][] {
   return rows.map((r) => [when(r.at), r.remoteAddress, r.user ?? '', r.stage, String(r.code), r.reply].map(cell));
 }
 
-function shown(result: { rows: unknown[]; total: number; totalIsLowerBound: boolean }, what: string): string {
+/** The line under a table cut at --limit: how many of how many, and how to see more. */
+export function shown(result: { rows: unknown[]; total: number; totalIsLowerBound: boolean }, what: string, order = 'newest first', more = '--limit shows more, --csv writes all.'): string {
   const total = `${result.total.toLocaleString('en-US')}${result.totalIsLowerBound ? '+' : ''}`;
-  return result.rows.length < result.total ? `${result.rows.length} of ${total} ${what} shown (newest first); --limit shows more, --csv writes all.` : '';
+  return result.rows.length < result.total ? `${result.rows.length} of ${total} ${what} shown (${order}); ${more}` : '';
 }
 
 export const messagesGroup: CommandGroup = {

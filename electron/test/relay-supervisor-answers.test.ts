@@ -126,6 +126,8 @@ test('with no relay, changes return at once and mail is refused; while it starts
 test('submitted mail resolves with its queue id; a refusal rejects with the relay reason', async (t) => {
   const queued = await startSupervisor(t, ['--submit=queue']);
   const id = await queued.supervisor.submit(MAIL);
+  // The child's stdout (what it received) and its answer travel on different pipes: wait for the first too.
+  await queued.child.waitForReceived('submit');
   const [{ type, requestId, ...mail } = {}] = queued.child.received.filter((m) => m.type === 'submit');
   assert.equal(type, 'submit');
   assert.deepEqual(mail, MAIL);
