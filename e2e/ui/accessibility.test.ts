@@ -58,6 +58,16 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await screenLoaded(page);
       found.push(...(await violations(page)).map((v) => `${name}: ${v}`));
     }
+    // Statistics show once a list is chosen: its controls and chart too.
+    await page.getByRole('tab', { name: 'Statistics' }).click();
+    await page.getByRole('combobox', { name: /^List/ }).click();
+    await page.getByRole('option', { name: 'Invoices', exact: true }).click();
+    await page.getByLabel('messages per day').waitFor();
+    await screenLoaded(page);
+    found.push(...(await violations(page)).map((v) => `Statistics of a list: ${v}`));
+    await screenshot(page, `accessibility-statistics-${colorScheme}`);
+    await page.getByRole('combobox', { name: /^List/ }).click();
+    await page.getByRole('option', { name: 'All lists', exact: true }).click();
     await page.getByRole('tab', { name: /users/i }).click();
     await screenLoaded(page);
     await page.getByRole('button', { name: 'Add new user' }).click();

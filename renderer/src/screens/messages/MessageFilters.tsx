@@ -31,49 +31,58 @@ export function isFiltered(fields: FilterFields): boolean {
   return fields.status.length > 0 || fields.user !== '' || fields.sender !== '' || fields.search !== '' || fields.period !== 'all';
 }
 
-export function MessageFilters({ fields, onChange }: { fields: FilterFields; onChange: (fields: FilterFields) => void }) {
+function StatusFilter({ value, onChange }: { value: MessageStatus[]; onChange: (status: MessageStatus[]) => void }) {
+  return (
+    <TextField
+      select
+      size="small"
+      label="Status"
+      value={value}
+      sx={{ width: 200 }}
+      slotProps={{
+        select: {
+          multiple: true,
+          renderValue: (chosen) => (chosen as MessageStatus[]).map((s) => STATUS_WORDS[s].label).join(', '),
+        },
+      }}
+      onChange={(e) => onChange(e.target.value as unknown as MessageStatus[])}
+    >
+      {STATUSES.map((status) => (
+        <MenuItem key={status} value={status}>
+          <Checkbox size="small" checked={value.includes(status)} sx={{ p: 0.5, mr: 1 }} />
+          <ListItemText primary={STATUS_WORDS[status].label} />
+        </MenuItem>
+      ))}
+    </TextField>
+  );
+}
+
+/** The filters of the accepted messages, or (refused) only those refused attempts can be filtered by. */
+export function MessageFilters({ fields, refused, onChange }: { fields: FilterFields; refused: boolean; onChange: (fields: FilterFields) => void }) {
   const set = <K extends keyof FilterFields>(key: K, value: FilterFields[K]) => onChange({ ...fields, [key]: value });
   return (
     <Stack direction="row" spacing={1.5} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }} role="search" aria-label="message filters">
-      <TextField
-        select
-        size="small"
-        label="Status"
-        value={fields.status}
-        sx={{ width: 200 }}
-        slotProps={{
-          select: {
-            multiple: true,
-            renderValue: (chosen) => (chosen as MessageStatus[]).map((s) => STATUS_WORDS[s].label).join(', '),
-          },
-        }}
-        onChange={(e) => set('status', e.target.value as unknown as MessageStatus[])}
-      >
-        {STATUSES.map((status) => (
-          <MenuItem key={status} value={status}>
-            <Checkbox size="small" checked={fields.status.includes(status)} sx={{ p: 0.5, mr: 1 }} />
-            <ListItemText primary={STATUS_WORDS[status].label} />
-          </MenuItem>
-        ))}
-      </TextField>
+      {!refused && <StatusFilter value={fields.status} onChange={(status) => set('status', status)} />}
       <TextField size="small" label="User" value={fields.user} onChange={(e) => set('user', e.target.value)} sx={{ width: 140 }} />
-      <TextField
-        size="small"
-        label="Sender"
-        placeholder="anna@company.com or @company.com"
-        value={fields.sender}
-        onChange={(e) => set('sender', e.target.value)}
-        sx={{ width: 230 }}
-      />
+      {!refused && (
+        <TextField
+          size="small"
+          label="Sender"
+          placeholder="anna@company.com or @company.com"
+          value={fields.sender}
+          onChange={(e) => set('sender', e.target.value)}
+          sx={{ width: 230 }}
+        />
+      )}
       <TextField
         size="small"
         label="Search"
-        placeholder="Subject, recipient or queue id"
+        placeholder={refused ? 'Sender, recipient or reply' : 'Subject, recipient or queue id'}
         value={fields.search}
         onChange={(e) => set('search', e.target.value)}
         sx={{ flexGrow: 1, minWidth: 220 }}
       />
-      <TextField select size="small" label="Accepted" value={fields.period} onChange={(e) => set('period', e.target.value as Period)} sx={{ width: 150 }}>
+      <TextField select size="small" label={refused ? 'When' : 'Accepted'} value={fields.period} onChange={(e) => set('period', e.target.value as Period)} sx={{ width: 150 }}>
         {Object.entries(PERIODS).map(([value, { label }]) => (
           <MenuItem key={value} value={value}>
             {label}

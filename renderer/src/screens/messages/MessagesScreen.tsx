@@ -85,7 +85,7 @@ export function MessagesScreen({ client, list, queue, onQueue, group, onClearGro
             <Tab value="messages" label="Accepted" />
             <Tab value="refused" label="Refused" />
           </Tabs>
-          <MessageFilters fields={fields} onChange={changeFields} />
+          <MessageFilters fields={fields} refused={view === 'refused'} onChange={changeFields} />
           {group && (
             <Alert severity="info" action={<Button onClick={onClearGroup}>Show all</Button>}>
               Only the messages of one statistics group of {group.list}.

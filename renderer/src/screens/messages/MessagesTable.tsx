@@ -28,7 +28,7 @@ const text = (field: keyof MessageRow, headerName: string, minWidth: number, fle
 
 // Made once: the grid recomputes its column state whenever this array changes identity.
 const COLUMNS: GridColDef<MessageRow>[] = [
-  { field: 'acceptedAt', headerName: 'Accepted', minWidth: 165, filterable: false, valueFormatter: (value: string) => dateTime(value) },
+  { field: 'acceptedAt', headerName: 'Accepted', minWidth: 185, filterable: false, valueFormatter: (value: string) => dateTime(value) },
   {
     field: 'status',
     headerName: 'Status',

@@ -90,7 +90,9 @@ export function QueueActions({ client, queue, onQueue, selected, onDone, filter 
             onDone(`${plural(done.length, 'message')} deleted${missing.length ? `; ${plural(missing.length, 'message')} had already left the queue` : ''}.`);
           }}
         >
-          They are removed from the queue and never delivered. Their senders are not told: no bounce is sent.
+          {selected.length === 1
+            ? 'It is removed from the queue and never delivered. Its sender is not told: no bounce is sent.'
+            : 'They are removed from the queue and never delivered. Their senders are not told: no bounce is sent.'}
         </ConfirmDialog>
       )}
     </>

@@ -3,14 +3,14 @@ import { useCallback, useMemo, useState } from 'react';
 import type { ApiClient } from '#api/client.js';
 import type { RefusalRow } from '#api/schemas/messages.js';
 import { useApiData } from '../../components/useApiData.js';
-import { dateTime } from './messageWords.js';
+import { dateTime, STAGE_WORDS } from './messageWords.js';
 
 const FIXED = { sortable: false, filterable: false } as const;
 const COLUMNS: GridColDef<RefusalRow>[] = [
-  { ...FIXED, field: 'at', headerName: 'When', minWidth: 165, valueFormatter: (value: string) => dateTime(value) },
+  { ...FIXED, field: 'at', headerName: 'When', minWidth: 185, valueFormatter: (value: string) => dateTime(value) },
   { ...FIXED, field: 'remoteAddress', headerName: 'Client address', minWidth: 140 },
   { ...FIXED, field: 'user', headerName: 'User', minWidth: 100, valueFormatter: (value: string | null) => value ?? '' },
-  { ...FIXED, field: 'stage', headerName: 'At', minWidth: 90 },
+  { ...FIXED, field: 'stage', headerName: 'Stage', minWidth: 120, valueFormatter: (value: string) => STAGE_WORDS[value] ?? value },
   { ...FIXED, field: 'envelopeFrom', headerName: 'Envelope sender', minWidth: 180, flex: 1, valueFormatter: (value: string | null) => value ?? '' },
   { ...FIXED, field: 'recipients', headerName: 'Recipients', minWidth: 160, flex: 1, valueFormatter: (value: string[]) => value.join(', ') },
   { ...FIXED, field: 'code', headerName: 'Code', type: 'number', minWidth: 70 },

@@ -14,6 +14,18 @@ export const STATUS_WORDS: Record<MessageStatus, { label: string; color: 'defaul
 
 export const STATUSES = Object.keys(STATUS_WORDS) as MessageStatus[];
 
+/** Where in the SMTP conversation an attempt was refused, as an admin reads it. */
+export const STAGE_WORDS: Record<string, string> = {
+  connect: 'Connection',
+  auth: 'Login',
+  mail: 'MAIL FROM',
+  rcpt: 'RCPT TO',
+  data: 'Message (DATA)',
+  timeout: 'Timed out',
+  commands: 'Too many commands',
+  evicted: 'Closed: relay full',
+};
+
 /** Messages an admin can still act on: retried or deleted. */
 export function isInQueue(status: MessageStatus): boolean {
   return status === 'queued' || status === 'deferred' || status === 'sending';

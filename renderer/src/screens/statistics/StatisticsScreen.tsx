@@ -28,7 +28,11 @@ export interface StatisticsScreenProps {
 /** A list's messages aggregated the way the admin chose for that list, as a table and a chart. */
 export function StatisticsScreen({ client, list, onOpenGroup }: StatisticsScreenProps) {
   if (!list) {
-    return <Alert severity="info">Statistics are kept per list: choose a list at the top.</Alert>;
+    return (
+      <Section id="statistics-title" title="Statistics">
+        <Alert severity="info">Statistics are kept per list: choose a list at the top.</Alert>
+      </Section>
+    );
   }
   return <ListStatistics key={list} client={client} list={list} onOpenGroup={onOpenGroup} />;
 }
@@ -105,7 +109,7 @@ function ListStatistics({ client, list, onOpenGroup }: { client: ApiClient; list
         </Stack>
         <ActionProblem problem={action.problem} />
         {error && <Alert severity="error">{error}</Alert>}
-        {stats && <StatsChart series={stats.series} />}
+        {stats && <StatsChart series={stats.series} days={days} />}
         {stats && stats.groups.length === 0 && !loading ? (
           <Alert severity="info">No message of {list} was accepted in the last {days} days.</Alert>
         ) : (

@@ -2,18 +2,19 @@ import { DataGrid, type GridColDef } from '@mui/x-data-grid';
 import type { StatsGroup } from '#api/schemas/stats.js';
 import { dateTime } from '../messages/messageWords.js';
 
-const count = (field: keyof StatsGroup, headerName: string): GridColDef<StatsGroup> => ({ field, headerName, type: 'number', minWidth: 100 });
+const count = (field: keyof StatsGroup, headerName: string, minWidth = 110): GridColDef<StatsGroup> => ({ field, headerName, type: 'number', minWidth });
 
 const COLUMNS: GridColDef<StatsGroup>[] = [
   { field: 'label', headerName: 'Group', flex: 2, minWidth: 220 },
-  count('accepted', 'Messages'),
+  // Room for the sort arrow beside the longest header.
+  count('accepted', 'Messages', 130),
   count('recipients', 'Recipients'),
   count('delivered', 'Delivered'),
   count('deferred', 'Deferred'),
   count('bounced', 'Bounced'),
   count('refused', 'Refused'),
-  { field: 'firstAt', headerName: 'First send', minWidth: 165, valueFormatter: (value: string) => dateTime(value) },
-  { field: 'lastAt', headerName: 'Last send', minWidth: 165, valueFormatter: (value: string) => dateTime(value) },
+  { field: 'firstAt', headerName: 'First send', minWidth: 185, valueFormatter: (value: string) => dateTime(value) },
+  { field: 'lastAt', headerName: 'Last send', minWidth: 185, valueFormatter: (value: string) => dateTime(value) },
 ];
 
 const rowId = (group: StatsGroup) => `${group.campaign ? 'campaign' : 'group'}:${group.key}`;
