@@ -1,17 +1,10 @@
-import { useEffect, useState } from 'react';
 import type { ApiClient } from '#api/client.js';
 import type { Counters } from '#api/schemas/messages.js';
+import { useLiveValue } from '../../components/useLiveValue.js';
 
-/** The counters above the messages: fetched once, then pushed by the host as they change (no polling). */
+const fetchCounters = (client: ApiClient) => client.call('messages.counters', {});
+
+/** The counters above the messages, pushed by the host as they change. */
 export function useCounters(client: ApiClient): Counters | null {
-  const [counters, setCounters] = useState<Counters | null>(null);
-  useEffect(() => {
-    const unsubscribe = client.on('messages.counters', setCounters);
-    client.call('messages.counters', {}).then(
-      (fetched) => setCounters((current) => current ?? fetched),
-      () => undefined,
-    );
-    return unsubscribe;
-  }, [client]);
-  return counters;
+  return useLiveValue(client, 'messages.counters', fetchCounters)[0];
 }
