@@ -53,7 +53,7 @@ test('the app shows the Users screen, relays on port 2525, keeps relaying with i
   });
 
   const window = await app.firstWindow();
-  await window.getByRole('tab', { name: 'Users', selected: true }).waitFor({ timeout: 60_000 });
+  await window.getByRole('tab', { name: 'Users' }).click({ timeout: 60_000 });
   await window.getByRole('heading', { name: 'SMTP users' }).waitFor();
 
   let banner: string | null = null;
