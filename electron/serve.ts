@@ -1,6 +1,7 @@
 /**
- * `relay-desk serve`: the host in plain Node, with the relay forked as a
- * child and the admin UI on loopback HTTP. Ctrl-C stops both cleanly.
+ * `relay-desk serve`: the host with no window, the relay its child (a Node
+ * child process, or a utility process in the packaged app) and the admin UI
+ * on loopback HTTP. Ctrl-C stops both cleanly.
  */
 import { fileURLToPath } from 'node:url';
 import { isAllowedPort } from '../relay/protocol.js';
@@ -8,7 +9,7 @@ import { createDispatcher } from './api/dispatcher.js';
 import { removeHostFile, writeHostFile } from './host/discovery.js';
 import { createHost, type HostOptions } from './host/host.js';
 import { defaultDataDir } from './host/paths.js';
-import { launchWithNodeFork } from './host/relay-process.js';
+import { relayLauncher } from './host/child-runtime.js';
 import { SECRETS_MODES, type SecretsMode } from './host/store/schema.js';
 import { startHttpTransport } from './transport/http.js';
 import { errnoCode } from '../relay/shared/errors.js';
@@ -70,7 +71,7 @@ export function parseServeOptions(values: Record<string, string | boolean | unde
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
-  const hostOptions: HostOptions = { dataDir: options.dataDir, launch: launchWithNodeFork, logToTerminal: true };
+  const hostOptions: HostOptions = { dataDir: options.dataDir, launch: await relayLauncher(), logToTerminal: true };
   if (options.smtpPort !== undefined) hostOptions.smtpPort = options.smtpPort;
   if (options.upstream) hostOptions.upstream = options.upstream;
   if (options.dnsServers) hostOptions.dnsServers = options.dnsServers;

@@ -5,7 +5,8 @@
  */
 import { KeychainUnavailableError, openKeychain } from './secrets.js';
 
-openKeychain(process.argv[2] ?? 'probe').then(
+// Last: a utility process may put its own arguments before the ones it was given.
+openKeychain(process.argv.at(-1) ?? 'probe').then(
   () => undefined,
   (err: unknown) => {
     process.stdout.write(err instanceof KeychainUnavailableError ? err.reason : String(err));

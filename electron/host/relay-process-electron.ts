@@ -13,7 +13,7 @@ export const launchWithUtilityProcess: LaunchRelay = () => {
     stdio: 'pipe',
     execArgv: [...RELAY_EXEC_ARGV],
     // A utility process is Node already; without env it would inherit the host's whole environment.
-    env: relayEnvironment(false),
+    env: relayEnvironment(),
   });
   let exited = false;
   child.once('exit', () => {

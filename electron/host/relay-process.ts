@@ -35,13 +35,8 @@ export const relayEntry = fileURLToPath(new URL('../../relay/main.js', import.me
  * goes over IPC and the environment carries no secrets, so the child gets
  * only what Node itself needs, none of the host's variables.
  */
-export function relayEnvironment(asNode: boolean): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '',
-    NODE_ENV: process.env.NODE_ENV ?? 'production',
-    // The packaged app run headless is Electron acting as Node; its forked child must be too, or it would open a browser process.
-    ...(asNode ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
-  };
+export function relayEnvironment(): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', NODE_ENV: process.env.NODE_ENV ?? 'production' };
 }
 
 export const launchWithNodeFork: LaunchRelay = () => {
@@ -49,7 +44,7 @@ export const launchWithNodeFork: LaunchRelay = () => {
     execArgv: [...RELAY_EXEC_ARGV],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'json',
-    env: relayEnvironment('electron' in process.versions),
+    env: relayEnvironment(),
   });
   return {
     pid: child.pid,

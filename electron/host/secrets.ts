@@ -5,12 +5,10 @@
  * each other's secrets. A machine with no keychain keeps the same entries in
  * files instead (./key-file.ts); ./secret-storage.ts decides which.
  */
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { oneLineErrorMessage } from '../../relay/shared/errors.js';
+import { scriptRunner } from './child-runtime.js';
 
-const run = promisify(execFile);
 /** ./keychain-probe.ts, built beside this file. */
 const PROBE_ENTRY = fileURLToPath(new URL('keychain-probe.js', import.meta.url));
 
@@ -103,14 +101,12 @@ export async function openKeychain(installationId: string, options: OpenKeychain
  * pool, and Node waits for those threads even to exit.
  */
 async function probeApart(installationId: string, ms: number): Promise<void> {
-  const env = { ...process.env, ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}) };
-  try {
-    await run(process.execPath, [PROBE_ENTRY, installationId], { env, timeout: ms, killSignal: 'SIGKILL' });
-  } catch (err) {
-    const failed = err as { killed?: boolean; stdout?: string };
-    if (failed.killed) throw new KeychainNoAnswerError(ms);
-    throw new KeychainUnavailableError(failed.stdout?.trim() || oneLineErrorMessage(err));
-  }
+  const runScript = await scriptRunner();
+  const result = await runScript(PROBE_ENTRY, [installationId], ms).catch((err: unknown) => {
+    throw new KeychainUnavailableError(`its check could not start: ${oneLineErrorMessage(err)}`);
+  });
+  if (result.timedOut) throw new KeychainNoAnswerError(ms);
+  if (result.code !== 0) throw new KeychainUnavailableError(result.stdout.trim() || `its check ended with exit code ${String(result.code)}`);
 }
 
 /** The keychain's own entry for a key, without the write probe: for readers such as the CLI. */

@@ -8,9 +8,10 @@
  */
 import { execFile } from 'node:child_process';
 import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { HEADLESS_SWITCHES } from '../headless-args.js';
 import { shellQuote } from '../host/shell-quote.js';
 import { SERVICE_DATA_DIR, SERVICE_USER, serviceUnit, UNIT_FILE, type ServiceLaunch } from './systemd-unit.js';
 
@@ -32,10 +33,15 @@ export class ServiceError extends Error {
   }
 }
 
-/** How this very CLI runs, for the unit to run it the same way: node (or Electron as node) and cli.js. */
+/**
+ * How this very CLI runs, for the unit to run it the same way: node and
+ * cli.js, or the Electron binary, which runs the CLI itself headless (the
+ * app's folder first when it is not packaged, as in `electron . service install`).
+ */
 export function currentLaunch(): ServiceLaunch {
-  const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
-  return { command: [process.execPath, cli], environment: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {} };
+  if (!('electron' in process.versions)) return { command: [process.execPath, fileURLToPath(new URL('../cli.js', import.meta.url))] };
+  const appFolder = process.defaultApp ? [resolve(process.argv[1] ?? '.')] : [];
+  return { command: [process.execPath, ...appFolder, ...HEADLESS_SWITCHES] };
 }
 
 export interface ServiceTarget {
@@ -93,9 +99,8 @@ async function userExists(name: string): Promise<boolean> {
 
 /** The service user must be able to read and run the app: one kept in a private home folder is not. */
 async function checkServiceUserCanRun(launch: ServiceLaunch): Promise<void> {
-  const env = Object.entries(launch.environment).map(([name, value]) => `${name}=${value}`);
   try {
-    await run('runuser', ['-u', SERVICE_USER, '--', 'env', ...env, ...launch.command, '--help']);
+    await run('runuser', ['-u', SERVICE_USER, '--', ...launch.command, '--help']);
   } catch (err) {
     const { stderr } = err as { stderr?: string };
     throw new ServiceError(
@@ -137,8 +142,7 @@ export async function installService(target: ServiceTarget): Promise<string[]> {
 
 /** The admin page stays on the server's loopback: how an admin elsewhere gets there. */
 function adminUrlHint(launch: ServiceLaunch): string {
-  const env = Object.entries(launch.environment).map(([name, value]) => `${name}=${value}`);
-  const cli = [...(env.length > 0 ? ['env', ...env] : []), ...launch.command].map(shellQuote).join(' ');
+  const cli = launch.command.map(shellQuote).join(' ');
   return (
     `The admin page's address, with its sign-in token: sudo -u ${SERVICE_USER} ${cli} admin-url --data-dir ${SERVICE_DATA_DIR} ` +
     `(from another computer: ssh -L 7025:127.0.0.1:7025 THIS-HOST, then open that address there).`

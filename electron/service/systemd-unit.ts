@@ -7,26 +7,28 @@
  * install` (for node and this checkout) and shipped in the deb (for the
  * packaged app, assets/linux/relay-desk.service).
  */
+import { HEADLESS_SWITCHES } from '../headless-args.js';
 
 export const SERVICE_NAME = 'relay-desk';
 export const UNIT_FILE = `${SERVICE_NAME}.service`;
 export const SERVICE_USER = 'relay-desk';
 export const SERVICE_DATA_DIR = '/var/lib/relay-desk';
 
-/** How the unit starts the CLI: the program and the arguments before `serve`, and its environment. */
+/** How the unit starts the CLI: the program and the arguments before `serve`. */
 export interface ServiceLaunch {
   command: readonly string[];
-  environment: Readonly<Record<string, string>>;
 }
 
 /**
- * The deb's app: electron-builder installs it in /opt/<productName>/ with
- * the app in resources/app.asar. ELECTRON_RUN_AS_NODE makes the Electron
- * binary a plain Node that runs the CLI, with no window and no display.
+ * The deb's app: electron-builder installs it in /opt/<productName>/. Its
+ * Electron binary runs `relay-desk serve` itself, in its main process with
+ * no window (electron/headless.ts), and the relay in a utility process: it
+ * cannot act as Node (the RunAsNode fuse is off) and needs no second
+ * runtime in the package. The switches let Chromium start with no display
+ * and inside the unit's sandbox (../headless-args.ts).
  */
 export const PACKAGED_LAUNCH: ServiceLaunch = {
-  command: ['/opt/Relay Desk/relay-desk', '/opt/Relay Desk/resources/app.asar/dist/electron/cli.js'],
-  environment: { ELECTRON_RUN_AS_NODE: '1' },
+  command: ['/opt/Relay Desk/relay-desk', ...HEADLESS_SWITCHES],
 };
 
 /** Folders systemd's ProtectHome= hides; an app installed under one needs them readable. */
@@ -46,7 +48,6 @@ export function systemdWord(text: string): string {
 export function serviceUnit(launch: ServiceLaunch): string {
   const execStart = [...launch.command, 'serve', '--data-dir', SERVICE_DATA_DIR, '--secrets', 'file'].map(systemdWord).join(' ');
   const underHome = launch.command.some((part) => HOME_FOLDERS.some((home) => part.startsWith(home)));
-  const environment = Object.entries(launch.environment).map(([name, value]) => `Environment=${systemdWord(`${name}=${value}`)}`);
   return `# Relay Desk as a system service, for a machine with no desktop session.
 # \`relay-desk service install\` writes and enables it; \`relay-desk service uninstall\` removes it.
 # The admin page stays on 127.0.0.1: reach it through an SSH tunnel (README, "Headless server").
@@ -59,7 +60,7 @@ After=network-online.target
 Type=simple
 User=${SERVICE_USER}
 Group=${SERVICE_USER}
-${[...environment, `ExecStart=${execStart}`].join('\n')}
+ExecStart=${execStart}
 Restart=on-failure
 RestartSec=5
 # The data folder: made by systemd for the service user, private to it. No

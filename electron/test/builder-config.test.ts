@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
+import { HEADLESS_SWITCHES } from '../headless-args.js';
 import { PACKAGED_LAUNCH, serviceUnit } from '../service/systemd-unit.js';
 
 const require = createRequire(import.meta.url);
@@ -76,8 +77,26 @@ test('the deb offers the headless host the systemd unit `relay-desk service inst
   ]);
   assert.equal(readFileSync(projectFile('assets/linux/relay-desk.service'), 'utf8'), serviceUnit(PACKAGED_LAUNCH), 'the shipped unit is the generated one');
   assert.match(readFileSync(projectFile('assets/linux/relay-desk.sysusers.conf'), 'utf8'), /^u relay-desk - "Relay Desk" \/var\/lib\/relay-desk \/usr\/sbin\/nologin$/m);
-  // electron-builder installs the app as /opt/<productName>/<executableName>, its code in resources/app.asar.
+  // electron-builder installs the app as /opt/<productName>/<executableName>, which runs serve itself, headless.
   const linux = config.linux as { executableName?: string };
-  const app = `/opt/${String(config.productName)}`;
-  assert.deepEqual(PACKAGED_LAUNCH.command, [`${app}/${String(linux.executableName)}`, `${app}/resources/app.asar/dist/electron/cli.js`]);
+  assert.deepEqual(PACKAGED_LAUNCH.command, [`/opt/${String(config.productName)}/${String(linux.executableName)}`, ...HEADLESS_SWITCHES]);
+});
+
+test('Electron fuses: no running as Node, no NODE_OPTIONS or --inspect, the app only from its checked app.asar, cookies encrypted', () => {
+  assert.deepEqual(config.electronFuses, {
+    runAsNode: false,
+    enableCookieEncryption: true,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    onlyLoadAppFromAsar: true,
+    enableEmbeddedAsarIntegrityValidation: true,
+    resetAdHocDarwinSignature: true,
+  });
+  assert.equal(validate({ ...config, electronFuses: { runAsNode: 'no' } }), false, 'a fuse is a boolean');
+  assert.equal(validate({ ...config, electronFuses: { runAsNodes: false } }), false, 'an unknown fuse is refused');
+});
+
+test('the Electron binary runs the app through the entry that tells a command line from the desktop app', () => {
+  const pkg = JSON.parse(readFileSync(projectFile('package.json'), 'utf8')) as { main: string };
+  assert.equal(pkg.main, 'dist/electron/app-entry.js');
 });

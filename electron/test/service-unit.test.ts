@@ -20,7 +20,7 @@ function serviceSettings(unit: string): Map<string, string[]> {
   return settings;
 }
 
-const NODE_LAUNCH = { command: ['/usr/bin/node', '/opt/relay-desk/dist/electron/cli.js'], environment: {} };
+const NODE_LAUNCH = { command: ['/usr/bin/node', '/opt/relay-desk/dist/electron/cli.js'] };
 
 test('the unit runs serve as the relay-desk user on /var/lib/relay-desk with the key in a file, restarting it if it fails', () => {
   const settings = serviceSettings(serviceUnit(NODE_LAUNCH));
@@ -30,7 +30,7 @@ test('the unit runs serve as the relay-desk user on /var/lib/relay-desk with the
   assert.deepEqual(settings.get('StateDirectory'), ['relay-desk']);
   assert.deepEqual(settings.get('StateDirectoryMode'), ['0700']);
   assert.deepEqual(settings.get('Restart'), ['on-failure']);
-  assert.equal(settings.get('Environment'), undefined, 'plain node needs no environment');
+  assert.equal(settings.get('Environment'), undefined, 'the unit passes no environment');
   assert.match(serviceUnit(NODE_LAUNCH), /^\[Install\]\nWantedBy=multi-user\.target$/m);
 });
 
@@ -49,15 +49,15 @@ test('the unit is hardened: no new privileges, a read-only system but the data f
 });
 
 test('an app kept under a home folder keeps it readable to the service (ProtectHome=read-only), not hidden', () => {
-  const settings = serviceSettings(serviceUnit({ command: ['/usr/bin/node', '/home/anna/relay-desk/dist/electron/cli.js'], environment: {} }));
+  const settings = serviceSettings(serviceUnit({ command: ['/usr/bin/node', '/home/anna/relay-desk/dist/electron/cli.js'] }));
   assert.deepEqual(settings.get('ProtectHome'), ['read-only']);
 });
 
-test('the deb unit runs the packaged app as Node, its path with a space quoted as systemd reads it', () => {
+test('the deb unit runs serve in the packaged Electron binary itself, headless (its RunAsNode fuse is off), its path with a space quoted as systemd reads it', () => {
   const settings = serviceSettings(serviceUnit(PACKAGED_LAUNCH));
-  assert.deepEqual(settings.get('Environment'), ['ELECTRON_RUN_AS_NODE=1']);
+  assert.equal(settings.get('Environment'), undefined, 'no ELECTRON_RUN_AS_NODE: the packaged binary ignores it');
   assert.deepEqual(settings.get('ExecStart'), [
-    '"/opt/Relay Desk/relay-desk" "/opt/Relay Desk/resources/app.asar/dist/electron/cli.js" serve --data-dir /var/lib/relay-desk --secrets file',
+    '"/opt/Relay Desk/relay-desk" --ozone-platform=headless --disable-gpu --no-sandbox serve --data-dir /var/lib/relay-desk --secrets file',
   ]);
 });
 
