@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright';
 import { ok } from '../fixtures/api.js';
 import { launchDesktopApp, type DesktopApp } from '../fixtures/desktop-app.js';
@@ -126,6 +127,9 @@ test('main.ts runs: lock, scheme before ready, host and relay, the window over t
   assert.equal(exec, `Exec=${process.execPath} ${join(import.meta.dirname, '../../../')} --hidden`);
   await settled(page);
   await screenshot(page, 'desktop-start-at-login');
+  // The switch only the desktop app shows passes the accessibility check the browser's screens do (accessibility.test.ts).
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  assert.deepEqual(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id), []);
   // Only the desktop app can show a folder: the Logs card's button reaches Electron's shell.
   await page.getByRole('region', { name: 'Logs' }).getByRole('button', { name: 'Open log folder' }).click();
   await app.waitForRecord('shell.openPath', (d) => d.path === join(env.ELECTRON_STAND_IN_HOME ?? '', 'logs'));
@@ -162,13 +166,22 @@ test('main.ts runs: lock, scheme before ready, host and relay, the window over t
   assert.deepEqual(listed.rows.map((m) => m.subject), ['Kept across Quit']);
 });
 
-test('started --hidden there is no window; a second launch hands over to the first, which opens its window, then brings it to the front', async (t) => {
+test('started --hidden there is no window; a relay crash is notified; a second launch hands over to the first, which opens its window, then brings it to the front', async (t) => {
   const seeded = await startRelayDesk(t);
   await seeded.interrupt();
   const env = await desktopEnv(t, seeded);
   const first = await launchDesktopApp(t, { env, args: ['--hidden'] });
   await relayListening(first, seeded.smtpPort);
   assert.equal(named(first, 'BrowserWindow.new').length, 0);
+
+  // The relay crashes: the tray shows the problem, and once it runs again a notification says what happened.
+  const relayPid = Number((await first.waitForRecord('utilityProcess.fork')).detail.pid);
+  process.kill(relayPid, 'SIGKILL');
+  const problem = await first.waitForRecord('Tray.setImage', (d) => String(d.image).endsWith('assets/tray/problem.png'));
+  const restarted = await first.waitForRecord('Notification.show', (d) => d.title === 'The relay stopped and was restarted');
+  assert.match(String(restarted.detail.body), /What happened is in .*\/logs\/relay\.log\.$/);
+  await first.waitForRecord('Tray.setImage', (d, r) => r.seq > problem.seq && String(d.image).endsWith('assets/tray/running.png'));
+  assert.equal(await greets(seeded.smtpPort), true);
 
   const second = await launchDesktopApp(t, { env });
   assert.deepEqual(await second.exited, { code: 0, signal: null });
