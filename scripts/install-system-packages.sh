@@ -4,8 +4,9 @@
 # (gnome-keyring on D-Bus), a DNS server (dnsmasq), SMTP peers no one here
 # wrote (swaks, aiosmtpd), a DKIM verifier no one here wrote (dkimpy, with
 # dnspython to fetch keys), the address parser Dovecot uses
-# (Email::Address::XS, for the sender-check differential) and a browser
-# (Chromium). With arguments: those
+# (Email::Address::XS, for the sender-check differential), a browser
+# (Chromium), and desktop-file-utils' validator and GLib's `gio launch`, which
+# check and run the start-at-login entry as a desktop session would. With arguments: those
 # packages instead (the benchmarks' installer uses this).
 set -euo pipefail
 packages=(
@@ -15,6 +16,7 @@ packages=(
   swaks libnet-ssleay-perl libio-socket-ssl-perl libauthen-sasl-perl python3-aiosmtpd
   libemail-address-xs-perl
   python3-dkim python3-dnspython
+  desktop-file-utils libglib2.0-bin
   procps
 )
 [ $# -gt 0 ] && packages=("$@")

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ErrorCodeSchema, type ErrorCode } from './error-codes.js';
+import { appMethods, LoginItemViewSchema } from './schemas/app.js';
 import { NoInput } from './schemas/common.js';
 import { deliveryMethods, DeliveryStateSchema } from './schemas/delivery.js';
 import { logsMethods } from './schemas/logs.js';
@@ -49,6 +50,7 @@ export const methods = {
   ...queueMethods,
   ...secretsMethods,
   ...logsMethods,
+  ...appMethods,
 } as const;
 
 export const events = {
@@ -59,6 +61,8 @@ export const events = {
   'messages.counters': CountersSchema,
   'delivery.state': DeliveryStateSchema,
   'queue.state': QueueStateSchema,
+  /** Start at login turned on or off (the desktop app: from its window or its tray). */
+  'app.loginItem': LoginItemViewSchema,
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -36,6 +36,7 @@ import type { SecretStorageView } from '../api/schemas/secrets.js';
 import { HOST_LOG, openLogs, type HostLogs } from './logs.js';
 import { loggedLaunch, relayLogLines } from './relay-log.js';
 import { logsService } from './services/logs.js';
+import { appService, type LoginItem } from './services/app.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -56,6 +57,8 @@ export interface HostOptions {
   logToTerminal?: boolean;
   /** Shows a folder in the system's file manager (the desktop app); resolves with an error text, '' when done. */
   openFolder?: (path: string) => Promise<string>;
+  /** Start at login (the desktop app); without it, app.loginItem answers not_supported. */
+  loginItem?: LoginItem;
 }
 
 export interface Host {
@@ -168,6 +171,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...logsService(logs.dir, options.openFolder),
     ...deliveryService(tracker, running),
     ...queueService(ctx, queue, running),
+    ...appService(options.loginItem, (view) => events.emit('event', { event: 'app.loginItem', payload: view })),
   };
 
   return {

@@ -1,10 +1,10 @@
 import Alert from '@mui/material/Alert';
-import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { useCallback } from 'react';
 import type { ApiClient } from '#api/client.js';
 import { Section } from '../../components/Section.js';
 import { useApiData } from '../../components/useApiData.js';
+import { WithCommands } from '../../components/WithCommands.js';
 
 /**
  * Where the key that encrypts the passwords and private keys is kept: the OS
@@ -27,15 +27,3 @@ export function SecretStorageSection({ client }: { client: ApiClient }) {
   );
 }
 
-/** The host's words, with the `command` it names shown as code to copy. */
-function WithCommands({ text }: { text: string }) {
-  return text.split('`').map((part, i) =>
-    i % 2 === 1 ? (
-      <Box key={i} component="code" sx={{ fontFamily: 'monospace', fontSize: '0.85rem', overflowWrap: 'anywhere', userSelect: 'all' }}>
-        {part}
-      </Box>
-    ) : (
-      part
-    ),
-  );
-}

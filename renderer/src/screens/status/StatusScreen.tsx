@@ -8,8 +8,9 @@ import { DeliverySection } from './DeliverySection.js';
 import { RelayScreen } from './RelayScreen.js';
 import { LogsSection } from './LogsSection.js';
 import { SecretStorageSection } from './SecretStorageSection.js';
+import { StartAtLoginSection } from './StartAtLoginSection.js';
 
-/** The Status screen: the relay's ports and queue, delivery to the upstream, where its secrets' key is. */
+/** The Status screen: the relay's ports and queue, delivery to the upstream, where its secrets' key is, its logs, start at login. */
 export function StatusScreen({ client, relay: { state, error }, delivery }: { client: ApiClient; relay: RelayStateView; delivery: DeliveryState | null }) {
   return (
     <Stack spacing={3}>
@@ -19,6 +20,7 @@ export function StatusScreen({ client, relay: { state, error }, delivery }: { cl
       {state && <DeliverySection client={client} delivery={delivery} />}
       {state && <SecretStorageSection client={client} />}
       {state && <LogsSection client={client} />}
+      {state && <StartAtLoginSection client={client} />}
     </Stack>
   );
 }
