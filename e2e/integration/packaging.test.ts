@@ -90,7 +90,7 @@ test('the fuses in the packaged binary: no running as Node, no NODE_OPTIONS or -
   assert.equal(state(FuseV1Options.GrantFileProtocolExtraPrivileges), ELECTRON_DEFAULT_FUSES.charCodeAt(FuseV1Options.GrantFileProtocolExtraPrivileges));
 });
 
-test('app.asar holds the entry the binary runs, the desktop shell, its preload, the CLI, the relay and the renderer', () => {
+test('app.asar holds the entry the binary runs, the desktop shell, its preload and tray icons, the CLI, the relay and the renderer', () => {
   const manifest = JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8')) as { main: string };
   assert.equal(manifest.main, 'dist/electron/app-entry.js');
   for (const file of [
@@ -103,6 +103,7 @@ test('app.asar holds the entry the binary runs, the desktop shell, its preload, 
     'dist/electron/host/keychain-probe.js',
     'dist/relay/main.js',
     'dist/renderer/index.html',
+    ...['running', 'paused', 'problem'].flatMap((state) => [`assets/tray/${state}.png`, `assets/tray/${state}@2x.png`, `assets/tray/${state}.ico`, `assets/tray/${state}Template.png`]),
   ]) {
     assert.ok(files.includes(file), `app.asar lacks ${file}`);
   }
@@ -111,7 +112,8 @@ test('app.asar holds the entry the binary runs, the desktop shell, its preload, 
     'the renderer’s bundle',
   );
   const tops = new Set(files.map((file) => file.split('/')[0]));
-  assert.deepEqual([...tops].sort(), ['dist', 'node_modules', 'package.json']);
+  assert.deepEqual([...tops].sort(), ['assets', 'dist', 'node_modules', 'package.json']);
+  assert.deepEqual(files.filter((file) => file.startsWith('assets/') && !file.startsWith('assets/tray')), [], 'of the assets, only the tray’s icons');
   const builds = new Set(files.filter((file) => file.startsWith('dist/')).map((file) => file.split('/')[1]));
   assert.deepEqual([...builds].sort(), ['electron', 'relay', 'renderer'], 'no e2e or other build output');
 });
