@@ -3,7 +3,7 @@
  * child_process.fork in plain Node, utilityProcess.fork in Electron
  * (see ../main.ts). The supervisor sees only this interface.
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { RELAY_EXEC_ARGV } from '../../relay/protocol.js';
@@ -39,13 +39,8 @@ export function relayEnvironment(): Record<string, string> {
   return { PATH: process.env.PATH ?? '', NODE_ENV: process.env.NODE_ENV ?? 'production' };
 }
 
-export const launchWithNodeFork: LaunchRelay = () => {
-  const child = fork(relayEntry, [], {
-    execArgv: [...RELAY_EXEC_ARGV],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    serialization: 'json',
-    env: relayEnvironment(),
-  });
+/** A Node child process (a fork with an IPC channel) as the supervisor sees a relay; its output read from `output`. */
+export function forkedRelayChild(child: ChildProcess, output: (NodeJS.ReadableStream | null)[]): RelayChild {
   return {
     pid: child.pid,
     send: (message) => {
@@ -54,6 +49,16 @@ export const launchWithNodeFork: LaunchRelay = () => {
     onMessage: (listener) => child.on('message', listener),
     onExit: (listener) => child.on('exit', (code, signal) => listener(code, signal)),
     kill: (signal) => child.kill(signal),
-    onOutput: outputLines([child.stdout, child.stderr]),
+    onOutput: outputLines(output),
   };
+}
+
+export const launchWithNodeFork: LaunchRelay = () => {
+  const child = fork(relayEntry, [], {
+    execArgv: [...RELAY_EXEC_ARGV],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    serialization: 'json',
+    env: relayEnvironment(),
+  });
+  return forkedRelayChild(child, [child.stdout, child.stderr]);
 };

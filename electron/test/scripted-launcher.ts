@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { RelayEvent } from '../../relay/events.js';
 import type { RelayConfig } from '../../relay/protocol.js';
 import type { RelayState } from '../api/contract.js';
-import { outputLines, type LaunchRelay } from '../host/relay-process.js';
+import { forkedRelayChild, type LaunchRelay } from '../host/relay-process.js';
 import { RelaySupervisor, type SupervisorOptions } from '../host/relay-supervisor.js';
 
 /** Built by the e2e project, which the unit suite's build includes. */
@@ -81,19 +81,14 @@ function scriptedLauncher(scripts: string[][], children: ScriptedChild[]): Launc
       waitForReceived: (type, count = 1) =>
         waitFor(feed, 'received', () => received.filter((m) => m.type === type).length >= count, () => `${count} "${type}" message(s); got ${JSON.stringify(received.map((m) => m.type))}`),
     });
+    // stdout carries what the child received; its stderr is its output, as a relay's would be.
+    const relay = forkedRelayChild(child, [child.stderr]);
     return {
-      pid: child.pid,
-      send: (message) => {
-        if (child.connected) child.send(message as object);
-      },
-      onMessage: (listener) => child.on('message', listener),
-      onExit: (listener) => child.on('exit', (code, signal) => listener(code, signal)),
+      ...relay,
       kill: (signal) => {
         kills.push(signal);
-        child.kill(signal);
+        relay.kill(signal);
       },
-      // stdout carries what the child received; its stderr is its output, as a relay's would be.
-      onOutput: outputLines([child.stderr]),
     };
   };
 }
