@@ -5,21 +5,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import type { ListenerState, RelayState } from '../api/contract.js';
+import type { RelayState } from '../api/contract.js';
 import { markerFile } from '../shell/marker-file.js';
 import { DesktopNotifier, QUIET_MS, type Notice, type Remembered } from '../shell/notifications.js';
 import { tempDir } from './history-fixture.js';
+import { port } from './relay-state-fixture.js';
 
 const RELAY_LOG = '/home/a/.config/Relay Desk/logs/relay.log';
-
-const port = (n: number, change: Partial<ListenerState> = {}): ListenerState => ({
-  port: n,
-  address: '0.0.0.0',
-  encryption: 'starttls',
-  clearTextLogins: false,
-  status: 'listening',
-  ...change,
-});
 
 /** The states the supervisor emits for a start, a crash and its restart. */
 const starting: RelayState = { status: 'starting', listeners: [], queued: 0 };

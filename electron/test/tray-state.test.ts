@@ -2,20 +2,13 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { ListenerState, RelayState } from '../api/contract.js';
+import type { RelayState } from '../api/contract.js';
 import type { QueueState } from '../api/schemas/queue.js';
 import { TOOLTIP_MAX, trayIcon, trayIconFile, trayMenu, trayMenuTemplate, trayTooltip, type TrayAction, type TrayInput } from '../shell/tray-state.js';
+import { port } from './relay-state-fixture.js';
 
 const TRAY_ASSETS = fileURLToPath(new URL('../../../assets/tray/', import.meta.url));
 
-const port = (n: number, change: Partial<ListenerState> = {}): ListenerState => ({
-  port: n,
-  address: '0.0.0.0',
-  encryption: 'starttls',
-  clearTextLogins: false,
-  status: 'listening',
-  ...change,
-});
 const running = (change: Partial<RelayState> = {}): RelayState => ({ status: 'running', listeners: [port(2525)], queued: 0, ...change });
 const queue = (change: Partial<QueueState> = {}): QueueState => ({ paused: false, queued: 0, deferred: 0, ...change });
 const input = (relay: RelayState, q: QueueState | null = queue(), loginItem: boolean | null = false): TrayInput => ({ relay, queue: q, loginItem });

@@ -11,9 +11,15 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { Deliverer, DeliveryJob, RecipientResult } from '../delivery/types.js';
 import type { RelayEvent } from '../events.js';
-import { Scheduler } from '../queue/scheduler.js';
+import type { RetryConfig } from '../protocol.js';
+import { Scheduler, type SchedulerOptions } from '../queue/scheduler.js';
 import { newQueueId, Spool, type MessageMeta } from '../queue/spool.js';
 import { startSpool } from './start-spool.js';
+
+/** A scheduler on `spool` delivering through `deliverer`, never paused, with this retry schedule. */
+function testScheduler(spool: Spool, deliverer: Deliverer, retry: RetryConfig, options: Pick<SchedulerOptions, 'emit' | 'concurrency'>): Scheduler {
+  return new Scheduler({ spool, retry: () => retry, hostname: () => 'relay.test', deliverer: () => deliverer, paused: () => false, ...options });
+}
 
 function meta(priority: number, acceptedAt: number): MessageMeta {
   return {
@@ -72,12 +78,7 @@ test('priority 1 goes before older priority 5 mail, and concurrency bounds what 
   const events: RelayEvent[] = [];
   let allDelivered: () => void = () => undefined;
   const delivered = new Promise<void>((resolve) => (allDelivered = resolve));
-  const scheduler = new Scheduler({
-    spool,
-    retry: () => ({ delaysMs: [1000], maxLifetimeMs: 60_000 }),
-    hostname: () => 'relay.test',
-    deliverer: () => deliverer,
-    paused: () => false,
+  const scheduler = testScheduler(spool, deliverer, { delaysMs: [1000], maxLifetimeMs: 60_000 }, {
     emit: (e) => {
       events.push(e);
       // The count is emitted after files are removed.
@@ -121,12 +122,7 @@ test('when progress cannot be saved, the message is reported deferred and tried 
   const deferrals: Extract<RelayEvent, { type: 'deferred' }>[] = [];
   let secondDeferral: () => void = () => undefined;
   const twice = new Promise<void>((resolve) => (secondDeferral = resolve));
-  const scheduler = new Scheduler({
-    spool,
-    retry: () => ({ delaysMs: [0], maxLifetimeMs: 60_000 }),
-    hostname: () => 'relay.test',
-    deliverer: () => deliverer,
-    paused: () => false,
+  const scheduler = testScheduler(spool, deliverer, { delaysMs: [0], maxLifetimeMs: 60_000 }, {
     emit: (e) => {
       if (e.type !== 'deferred') return;
       deferrals.push(e);
@@ -152,12 +148,7 @@ test('a queue of 150,000 deferred messages does not stop a due one from going ou
   let settle: (counts: RelayEvent) => void = () => undefined;
   /** The queue count reported once the due message is delivered and gone. */
   const settled = new Promise<RelayEvent>((resolve) => (settle = resolve));
-  const scheduler = new Scheduler({
-    spool,
-    retry: () => ({ delaysMs: [3_600_000], maxLifetimeMs: 5 * 86_400_000 }),
-    hostname: () => 'relay.test',
-    deliverer: () => deliverer,
-    paused: () => false,
+  const scheduler = testScheduler(spool, deliverer, { delaysMs: [3_600_000], maxLifetimeMs: 5 * 86_400_000 }, {
     emit: (e) => {
       if (e.type === 'delivered') deliveredOne = true;
       if (e.type === 'queue' && deliveredOne && e.queued === 150_000) settle(e);
@@ -194,12 +185,7 @@ test('retry now: mail deferred for an hour is tried at once, and the queue count
   const events: RelayEvent[] = [];
   const waiters: { until: (e: RelayEvent) => boolean; resolve: (e: RelayEvent) => void }[] = [];
   const next = (until: (e: RelayEvent) => boolean) => new Promise<RelayEvent>((resolve) => waiters.push({ until, resolve }));
-  const scheduler = new Scheduler({
-    spool,
-    retry: () => ({ delaysMs: [3_600_000], maxLifetimeMs: 5 * 86_400_000 }),
-    hostname: () => 'relay.test',
-    deliverer: () => deliverer,
-    paused: () => false,
+  const scheduler = testScheduler(spool, deliverer, { delaysMs: [3_600_000], maxLifetimeMs: 5 * 86_400_000 }, {
     emit: (e) => {
       events.push(e);
       for (const w of [...waiters]) {
@@ -247,15 +233,7 @@ test('delete during an attempt waits for it: a deferred message is then deleted 
     close: () => Promise.resolve(),
   };
   const events: RelayEvent[] = [];
-  const scheduler = new Scheduler({
-    spool,
-    retry: () => ({ delaysMs: [0], maxLifetimeMs: 60_000 }),
-    hostname: () => 'relay.test',
-    deliverer: () => deliverer,
-    paused: () => false,
-    emit: (e) => events.push(e),
-    concurrency: 5,
-  });
+  const scheduler = testScheduler(spool, deliverer, { delaysMs: [0], maxLifetimeMs: 60_000 }, { emit: (e) => events.push(e), concurrency: 5 });
   t.after(() => scheduler.stop());
   const inAttempt = async () => {
     const stored = await spool.writeWhole(meta(3, Date.now()), Buffer.from('Subject: x\r\n\r\nbody\r\n'));
