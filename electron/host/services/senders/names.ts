@@ -81,8 +81,7 @@ export function parseAddress(input: string): string {
   return checked.address;
 }
 
-/** Best-effort normal form for comparing stored entries (never throws). */
-/** The form two spellings of one domain share. */
+/** The form two spellings of one domain share: a best effort for comparing stored entries, never throwing. */
 export function domainKey(domain: string): string {
   return domainToASCII(domain.trim().toLowerCase().replace(/\.$/, '')) || domain.trim().toLowerCase();
 }
