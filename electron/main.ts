@@ -13,7 +13,9 @@ import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHand
 import { createHost, type Host } from './host/host.js';
 import { RELAY_LOG } from './host/logs.js';
 import { defaultDataDir } from './host/paths.js';
+import { launchAhead } from './host/relay-ahead.js';
 import { launchWithUtilityProcess } from './host/relay-process-electron.js';
+import type { LaunchRelay } from './host/relay-process.js';
 import type { LoginItem } from './host/services/app.js';
 import { denyAllPermissions, windowOptions } from './security.js';
 import { AppLifecycle } from './shell/app-lifecycle.js';
@@ -105,9 +107,20 @@ function runShell(): void {
 }
 
 async function startHost(dataDir: string, loginItem: LoginItem): Promise<Host> {
+  // The relay starts while the host reads its settings (host/relay-ahead.ts);
+  // if the host does not get as far as taking it over, it is ended.
+  const relay = launchAhead(launchWithUtilityProcess);
+  try {
+    return await createAndStartHost(dataDir, loginItem, relay.launch);
+  } finally {
+    relay.discard();
+  }
+}
+
+async function createAndStartHost(dataDir: string, loginItem: LoginItem, launch: LaunchRelay): Promise<Host> {
   const host = await createHost({
     dataDir,
-    launch: launchWithUtilityProcess,
+    launch,
     logsDir: app.getPath('logs'),
     openFolder: (path) => shell.openPath(path),
     loginItem,

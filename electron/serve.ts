@@ -10,6 +10,7 @@ import { removeHostFile, writeHostFile } from './host/discovery.js';
 import { createHost, type HostOptions } from './host/host.js';
 import { defaultDataDir } from './host/paths.js';
 import { relayLauncher } from './host/child-runtime.js';
+import type { LaunchRelay } from './host/relay-process.js';
 import { SECRETS_MODES, type SecretsMode } from './host/store/schema.js';
 import { startHttpTransport } from './transport/http.js';
 import { errnoCode } from '../relay/shared/errors.js';
@@ -70,8 +71,9 @@ export function parseServeOptions(values: Record<string, string | boolean | unde
   return options;
 }
 
-export async function serve(options: ServeOptions): Promise<void> {
-  const hostOptions: HostOptions = { dataDir: options.dataDir, launch: await relayLauncher(), logToTerminal: true };
+/** `launch` starts the relay; `relay-desk serve` passes one whose relay is already starting (host/relay-ahead.ts). */
+export async function serve(options: ServeOptions, launch?: LaunchRelay): Promise<void> {
+  const hostOptions: HostOptions = { dataDir: options.dataDir, launch: launch ?? (await relayLauncher()), logToTerminal: true };
   if (options.smtpPort !== undefined) hostOptions.smtpPort = options.smtpPort;
   if (options.upstream) hostOptions.upstream = options.upstream;
   if (options.dnsServers) hostOptions.dnsServers = options.dnsServers;

@@ -40,13 +40,18 @@ export const serveGroup: CommandGroup = {
       help: { type: 'boolean', short: 'h' },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}"`, 'serve');
+    // The relay starts before the host's modules load, so the two starts overlap (relay-ahead.ts).
+    const [{ relayLauncher }, { launchAhead }] = await Promise.all([import('../host/child-runtime.js'), import('../host/relay-ahead.js')]);
+    const relay = launchAhead(await relayLauncher());
     const { serve, parseServeOptions, ServeOptionsError } = await import('../serve.js');
     try {
-      await serve(parseServeOptions(values));
+      await serve(parseServeOptions(values), relay.launch);
     } catch (err) {
       // Bad values (a port out of range, a port in use) are the user's to fix, like any other flag.
       if (err instanceof ServeOptionsError) throw new UsageError(err.message, 'serve');
       throw err;
+    } finally {
+      relay.discard();
     }
     return 0;
   },

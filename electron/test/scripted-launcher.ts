@@ -59,7 +59,7 @@ export function supervise(t: Pick<TestContext, 'after'>, scripts: string[][], op
   return { supervisor, children, ...watch(supervisor) };
 }
 
-function scriptedLauncher(scripts: string[][], children: ScriptedChild[]): LaunchRelay {
+export function scriptedLauncher(scripts: string[][], children: ScriptedChild[]): LaunchRelay {
   return () => {
     const argv = scripts[Math.min(children.length, scripts.length - 1)] ?? [];
     const child = fork(scriptedRelay, argv, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
@@ -103,7 +103,7 @@ export interface Watched {
   waitForEvents: (type: RelayEvent['type'], count?: number) => Promise<void>;
 }
 
-function watch(supervisor: RelaySupervisor): Watched {
+export function watch(supervisor: RelaySupervisor): Watched {
   const states: RelayState[] = [];
   const events: RelayEvent[] = [];
   supervisor.on('state', (state) => states.push(state));
