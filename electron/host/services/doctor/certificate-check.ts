@@ -22,7 +22,8 @@ export function certificateCheck(ctx: HostContext, now = new Date()): DoctorChec
     return { ...base, status: 'problem', summary: 'The relay has no usable certificate: STARTTLS and TLS ports cannot work.', fix: 'Make a new one on the Server screen (Certificate, Regenerate) or import yours.', details: [] };
   }
   const x509 = new X509Certificate(first);
-  const selfSigned = x509.checkIssued(x509);
+  // checkIssued would also want a CA's key usage, which a self-signed server certificate lacks.
+  const selfSigned = x509.issuer === x509.subject && x509.verify(x509.publicKey);
   const machine = [ctx.hostname(), ...lanAddresses()];
   const named = machine.filter((n) => view.names.some((c) => c.toLowerCase() === n.toLowerCase()));
   const daysLeft = Math.floor((Date.parse(view.notAfter) - now.getTime()) / DAY_MS);

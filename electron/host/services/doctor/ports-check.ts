@@ -94,8 +94,8 @@ export async function portChecks(listeners: readonly ListenerState[], heloName: 
         return {
           ...base,
           status: 'problem',
-          summary: `The relay could not open port ${listener.port}: ${listener.error ?? 'no reason given'}.`,
-          fix: `Stop the program that uses port ${listener.port}, or move the relay to another port on the Server screen. ${instead}`,
+          summary: `The relay could not open port ${listener.port}: ${(listener.error ?? 'no reason given').replace(/\.$/, '')}.`,
+          fix: `${instead} Add one on the Server screen and point the devices at it, or stop the program that holds port ${listener.port}.`,
           details: [],
         };
       }
