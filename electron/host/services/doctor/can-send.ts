@@ -66,7 +66,8 @@ function pendingDomain(data: Readonly<StoreData>, userName: string, domain: stri
 
 function notAuthorized(data: Readonly<StoreData>, user: StoredUser, address: string, authorized: CanSendResult['authorized']): Pick<CanSendResult, 'explanation' | 'fix'> {
   const domain = splitAddress(address)?.domain ?? '';
-  const explanation = `${domain} is not authorized for ${user.name}; its authorized domains are ${listed(authorized, 'domain')}, its addresses ${listed(authorized, 'address')}.`;
+  const senders = authorized.length === 0 ? 'it has no authorized domains or addresses' : `its authorized domains are ${listed(authorized, 'domain')}, its addresses ${listed(authorized, 'address')}`;
+  const explanation = `${domain} is not authorized for ${user.name}; ${senders}.`;
   // MailUp's most common mistake: the web site's name entered instead of the mail domain.
   // An entry from before such names were refused at entry.
   const www = user.domains.find((d) => domainKey(d).startsWith('www.') && domainCovers(domainKey(d).slice(4), domain));
