@@ -146,6 +146,13 @@ export const RelayEventSchema = z.discriminatedUnion('type', [
     ),
   }),
   z.object({ type: z.literal('submitted'), requestId: z.string(), id: z.string() }),
+  /** The answer to 'test-login'; blockedUntil: the end of the client address's block, already on or started by this failure. */
+  z.object({
+    type: z.literal('login-tested'),
+    requestId: z.string(),
+    result: z.enum(['ok', 'unknown-user', 'wrong-password', 'inactive', 'blocked']),
+    blockedUntil: Timestamp.nullable(),
+  }),
   z.object({ type: z.literal('submit-failed'), requestId: z.string(), reason: z.string() }),
   /** Queue files that could not be read at start, kept aside rather than lost or fatal. */
   z.object({ type: z.literal('spool-set-aside'), files: z.array(z.object({ file: z.string(), reason: z.string() })) }),

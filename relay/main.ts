@@ -11,9 +11,9 @@ import { connectToParent } from './parent-channel.js';
 import { ControlMessageSchema, type ControlMessage, type RelayConfig, type RelaySettings } from './protocol.js';
 import { Scheduler, type QueueActionResult } from './queue/scheduler.js';
 import { newQueueId, Spool } from './queue/spool.js';
-import { AuthFailureLimiter, Authenticator } from './session/auth.js';
+import { AuthFailureLimiter, Authenticator, tryLogin } from './session/auth.js';
 import { ConnectionGuard } from './session/connection-guard.js';
-import { splitAddress, TrustedClients } from './session/policy.js';
+import { splitAddress, TrustedClients } from './shared/sender-policy.js';
 import { RateLimiter } from './session/rate-limit.js';
 import { createSessionHooks } from './session/smtp-session.js';
 import './smtp-server-patches.js';
@@ -226,6 +226,20 @@ async function submit(message: Extract<ControlMessage, { type: 'submit' }>): Pro
   emit({ type: 'submitted', requestId: message.requestId, id });
 }
 
+/** The admin's test of a login, tried as an SMTP AUTH from its client address would be. */
+async function testLogin({ requestId, user, password, client }: Extract<ControlMessage, { type: 'test-login' }>): Promise<void> {
+  const attempt = await tryLogin(auth, authLimiter, client, user, password);
+  if (attempt.ok) {
+    emitNow({ type: 'login-tested', requestId, result: 'ok', blockedUntil: null });
+    return;
+  }
+  const until = attempt.reason === 'blocked' ? attempt.blockedUntil : attempt.blockStarted;
+  if (attempt.reason !== 'blocked' && attempt.blockStarted !== null) {
+    emit({ type: 'auth-blocked', remoteAddress: client, until: new Date(attempt.blockStarted).toISOString() });
+  }
+  emitNow({ type: 'login-tested', requestId, result: attempt.reason, blockedUntil: until === null ? null : new Date(until).toISOString() });
+}
+
 /** The admin's retry or delete, answered at once so the API call returns; before the queue exists, every id is missing. */
 async function answerQueueAction(requestId: string, ids: string[], act: (s: Scheduler) => QueueActionResult | Promise<QueueActionResult>): Promise<void> {
   const result = scheduler ? await act(scheduler) : { done: [], missing: ids };
@@ -276,6 +290,8 @@ parent.onMessage((raw) => {
         case 'rate-history':
           for (const { user, acceptedAt } of message.users) rateLimiter.seed(user, acceptedAt);
           return;
+        case 'test-login':
+          return testLogin(message);
         case 'stop':
           return stop();
       }

@@ -226,6 +226,18 @@ export const ControlMessageSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('stop') }),
   /**
+   * The admin's test of a login (troubleshooting): checked like an SMTP AUTH
+   * from `client`, counted toward that address's block, nothing sent.
+   * Answered by 'login-tested'.
+   */
+  z.object({
+    type: z.literal('test-login'),
+    requestId: z.string().min(1).max(100),
+    user: z.string().max(320),
+    password: z.string().max(1000),
+    client: z.union([z.ipv4(), z.ipv6()]),
+  }),
+  /**
    * The admin's "Retry now": every message waiting for its next attempt is tried at once (the upstream is back, or was fixed).
    * With a requestId it is answered by 'queue-action-done', done naming the messages made due.
    */

@@ -171,7 +171,7 @@ test('upstream set --password-stdin: the password reaches the smarthost and no o
   assertOneLineError(noUser, /--password-stdin needs --user; see relay-desk upstream set --help$/);
   assertOneLineError(await cli(['upstream', 'set', '--port', '587', '--security', 'starttls', ...at(relay)]), /upstream set needs --host/);
   const empty = await cli(['upstream', 'set', '--host', 'smtp.example.com', '--port', '587', '--security', 'starttls', '--user', 'u', '--password-stdin', ...at(relay)]);
-  assertOneLineError(empty, /standard input held no password/);
+  assertOneLineError(empty, /--password-stdin: no password was given/);
   assertOneLineError(await cli(['upstream', 'set', '--host', 'smtp.example.com:587', '--port', '587', '--security', 'starttls', ...at(relay)]), /--host: Enter the host without the port/);
 
   const closed = await freePort();

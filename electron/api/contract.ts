@@ -10,6 +10,7 @@ import { ErrorCodeSchema, type ErrorCode } from './error-codes.js';
 import { appMethods, LoginItemViewSchema } from './schemas/app.js';
 import { NoInput } from './schemas/common.js';
 import { deliveryMethods, DeliveryStateSchema } from './schemas/delivery.js';
+import { doctorMethods } from './schemas/doctor.js';
 import { logsMethods } from './schemas/logs.js';
 import { CountersSchema, MessageRowSchema, messagesMethods } from './schemas/messages.js';
 import { queueMethods, QueueStateSchema } from './schemas/queue.js';
@@ -51,6 +52,7 @@ export const methods = {
   ...secretsMethods,
   ...logsMethods,
   ...appMethods,
+  ...doctorMethods,
 } as const;
 
 export const events = {

@@ -8,6 +8,7 @@
  */
 import { adminUrlGroup } from './admin-url.js';
 import { COMMON_HELP, UsageError, wantsHelp, type CommandGroup } from './args.js';
+import { doctorGroup } from './doctor.js';
 import { listsGroup } from './lists.js';
 import { queueGroup } from './queue.js';
 import { messagesGroup } from './messages.js';
@@ -32,6 +33,7 @@ export const GROUPS: readonly CommandGroup[] = [
   listenerGroup,
   upstreamGroup,
   queueGroup,
+  doctorGroup,
   secretsGroup,
   serviceGroup,
 ];

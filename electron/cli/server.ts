@@ -9,6 +9,7 @@ import type { ServerView, UpstreamView } from '../api/schemas/server.js';
 import { CliError, COMMON_HELP, choice, dataDirOf, parseCommand, port, subcommand, UsageError, type CommandGroup } from './args.js';
 import { connect, withFlags } from './connect.js';
 import { encryption, print, printJson, table, when } from './output.js';
+import { readPassword } from './read-password.js';
 
 const ENCRYPTIONS = ['none', 'starttls', 'starttls-required', 'tls'] as const;
 const SECURITIES = ['none', 'starttls', 'tls'] as const;
@@ -85,16 +86,6 @@ function describeUpstream(u: UpstreamView): string {
   }
 }
 
-/** All of standard input, less the line break `echo` or a here-string adds. */
-async function readPassword(): Promise<string> {
-  if (process.stdin.isTTY) process.stderr.write('Password (input is shown; end with Enter, then Ctrl-D): ');
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
-  if (password === '') throw new CliError('--password-stdin: standard input held no password');
-  return password;
-}
-
 export const listenerGroup: CommandGroup = {
   name: 'listener',
   subcommands: 'set|remove|list',
@@ -168,7 +159,7 @@ export const upstreamGroup: CommandGroup = {
           security: choice(values.security ?? '', '--security', command, SECURITIES),
           // "set" describes the whole smarthost: no --user means no login, and the host then drops the password.
           user: values.user ?? null,
-          ...(values['password-stdin'] ? { password: await readPassword() } : {}),
+          ...(values['password-stdin'] ? { password: await readPassword('--password-stdin') } : {}),
         };
         const api = await connect(dataDirOf(values));
         const upstream = await withFlags(api.call('upstream.setSmarthost', input), UPSTREAM_FLAGS);

@@ -21,6 +21,7 @@ import { History } from './history/history.js';
 import { rateHistory } from './rate-history.js';
 import { RelaySupervisor } from './relay-supervisor.js';
 import { deliveryService } from './services/delivery.js';
+import { doctorService } from './services/doctor.js';
 import { queueService, QueueTracker } from './services/queue.js';
 import { listsService } from './services/lists.js';
 import { messagesService } from './services/messages.js';
@@ -172,6 +173,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...deliveryService(tracker, running),
     ...queueService(ctx, queue, running),
     ...appService(options.loginItem, (view) => events.emit('event', { event: 'app.loginItem', payload: view })),
+    ...doctorService(ctx, running),
   };
 
   return {

@@ -14,7 +14,7 @@ import { vaultNames } from './vault-names.js';
 const AUTH_FAILURES = { max: 10, windowSeconds: 600, blockSeconds: 900 };
 
 /** An address at a verified domain goes as verified: the domain proved it, as it proves every address at it. */
-function senders(data: Readonly<StoreData>, domains: string[], addresses: string[]): Sender[] {
+export function relaySenders(data: Readonly<StoreData>, domains: string[], addresses: string[]): Sender[] {
   return [
     ...domains.map((value) => ({ kind: 'domain' as const, value, verified: domainStatus(data, value) === 'verified' })),
     ...addresses.map((value) => ({ kind: 'address' as const, value, verified: addressMaySend(data, value) })),
@@ -52,7 +52,7 @@ function relayUser(ctx: HostContext, user: StoredUser): RelayUser | null {
     verifier,
     priority: user.priority,
     list: user.list,
-    senders: senders(ctx.store.data, user.domains, user.addresses),
+    senders: relaySenders(ctx.store.data, user.domains, user.addresses),
     trustedClients: user.trustedClients,
     rateLimitPerHour: user.rateLimitPerHour,
   };

@@ -27,6 +27,9 @@ const SUBMIT_TIMEOUT_MS = 30_000;
 /** Deleting waits for an attempt in progress to end (a slow upstream may take minutes); past this the call fails and the relay still acts. */
 const QUEUE_ACTION_TIMEOUT_MS = 120_000;
 
+/** The relay's verdict on a test login. */
+export type LoginTested = Omit<Extract<RelayEvent, { type: 'login-tested' }>, 'type' | 'requestId'>;
+
 export interface QueueActionResult {
   done: string[];
   missing: string[];
@@ -53,6 +56,7 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
   private standingProblem: string | undefined;
   private readonly submissions = new Map<string, Pending<string>>();
   private readonly queueActions = new Map<string, Pending<QueueActionResult>>();
+  private readonly loginTests = new Map<string, Pending<LoginTested>>();
 
   constructor(private readonly options: SupervisorOptions) {
     super();
@@ -144,6 +148,11 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
     return this.request(this.submissions, SUBMIT_TIMEOUT_MS, (requestId) => ({ type: 'submit', requestId, ...mail }));
   }
 
+  /** Tries a login as an SMTP AUTH from `client` would be tried, counted toward its block; resolves with the relay's verdict. */
+  testLogin(login: { user: string; password: string; client: string }): Promise<LoginTested> {
+    return this.request(this.loginTests, QUEUE_ACTION_TIMEOUT_MS, (requestId) => ({ type: 'test-login', requestId, ...login }));
+  }
+
   /** Sends a control message that the relay answers by its requestId; rejects when it does not in time or stops first. */
   private request<T>(pending: Map<string, Pending<T>>, timeoutMs: number, message: (requestId: string) => ControlMessage): Promise<T> {
     const child = this.child;
@@ -217,6 +226,9 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
       case 'submit-failed':
         settle(this.submissions, event.requestId, new Error(event.reason));
         break;
+      case 'login-tested':
+        settle(this.loginTests, event.requestId, { result: event.result, blockedUntil: event.blockedUntil });
+        break;
       case 'queue-action-done':
         settle(this.queueActions, event.requestId, { done: event.done, missing: event.missing });
         break;
@@ -239,6 +251,7 @@ export class RelaySupervisor extends EventEmitter<{ state: [RelayState]; relayEv
     this.child = null;
     for (const id of [...this.submissions.keys()]) settle(this.submissions, id, new Error('the relay stopped before queueing the message'));
     for (const id of [...this.queueActions.keys()]) settle(this.queueActions, id, new Error('the relay stopped before it answered'));
+    for (const id of [...this.loginTests.keys()]) settle(this.loginTests, id, new Error('the relay stopped before it answered'));
     this.configApplied(Infinity);
     this.usersApplied(Infinity);
     if (this.stopping) {

@@ -137,3 +137,25 @@ export class AuthFailureLimiter {
     for (const [address, until] of this.blocked) if (until <= now) this.blocked.delete(address);
   }
 }
+
+/** A login tried from a client address: refused unblocked, or checked and counted toward a block. */
+export type LoginAttempt =
+  | Extract<LoginResult, { ok: true }>
+  | { ok: false; reason: 'blocked'; blockedUntil: number }
+  | { ok: false; reason: Exclude<LoginResult, { ok: true }>['reason']; blockStarted: number | null };
+
+/**
+ * The one way a login is tried, from an SMTP session's AUTH or the admin's
+ * test login: an address blocked for its failures is refused without a
+ * check, a failure counts toward its block, a success clears its count.
+ */
+export async function tryLogin(auth: Authenticator, limiter: AuthFailureLimiter, address: string, name: string, password: string): Promise<LoginAttempt> {
+  const blockedUntil = limiter.blockedUntil(address);
+  if (blockedUntil !== null) return { ok: false, reason: 'blocked', blockedUntil };
+  const result = await auth.login(name, password);
+  if (result.ok) {
+    limiter.succeed(address);
+    return result;
+  }
+  return { ...result, blockStarted: limiter.fail(address) };
+}

@@ -14,7 +14,7 @@ import type { RelayEvent } from '../events.js';
 import type { Limits } from '../protocol.js';
 import type { ServerGuard } from '../smtp-server-patches.js';
 import { ClientSlots, type Slot } from './client-slots.js';
-import type { TrustedClients } from './policy.js';
+import type { TrustedClients } from '../shared/sender-policy.js';
 import { replies, type SmtpReply } from './replies.js';
 import { SessionClock, type Expiry } from './session-clock.js';
 

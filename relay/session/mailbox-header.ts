@@ -24,7 +24,7 @@ import { domainToASCII, domainToUnicode } from 'node:url';
 import libmime from 'libmime';
 import { assertVisible, MailboxRefusal, problem, quoted, type MailboxProblem, type MailboxProblemCode } from './mailbox-problem.js';
 import { isSpecial, render, tokenize, trimCfws, type Special, type Token } from './mailbox-tokens.js';
-import { normalizeDomain } from './policy.js';
+import { normalizeDomain } from '../shared/sender-policy.js';
 import { hasEncodedWord, shownForms, strayAddress } from './shown-text.js';
 
 export interface Mailbox {

@@ -8,7 +8,7 @@
  */
 import libmime from 'libmime';
 import type Headers from 'mailsplit/lib/headers.js';
-import { splitAddress } from './policy.js';
+import { splitAddress } from '../shared/sender-policy.js';
 import { readSenderFields, type SenderFields } from './sender-fields.js';
 
 export interface Campaign {

@@ -10,7 +10,7 @@ import type Headers from 'mailsplit/lib/headers.js';
 import type { RelayUser } from '../protocol.js';
 import { parseMailboxList, type Mailbox } from './mailbox-header.js';
 import { kindOf, quoted, type MailboxProblemCode, type MailboxProblemKind } from './mailbox-problem.js';
-import { checkSender, describeSenderRefusal } from './policy.js';
+import { checkSender, describeSenderRefusal } from '../shared/sender-policy.js';
 import { replies, type SmtpReply } from './replies.js';
 
 type SenderFieldName = 'From' | 'Sender';

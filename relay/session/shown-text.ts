@@ -7,7 +7,7 @@
  */
 import libmime from 'libmime';
 import { assertVisible, MailboxRefusal, quoted } from './mailbox-problem.js';
-import { normalizeDomain } from './policy.js';
+import { normalizeDomain } from '../shared/sender-policy.js';
 
 /** Any =?charset?X?text?=, even where RFC 2047 does not allow one (inside quotes, glued to other text). */
 const ENCODED_WORD = /=\?([^?]*)\?([A-Za-z])\?([^?]*)\?=/g;

@@ -7,8 +7,8 @@ import type { SMTPServerAuthentication, SMTPServerOptions, SMTPServerSession } f
 import type { RelayEvent } from '../events.js';
 import type { ListenerConfig, RelaySettings, RelayUser } from '../protocol.js';
 import type { Spool, StoredMessage } from '../queue/spool.js';
-import type { AuthFailureLimiter, Authenticator } from './auth.js';
-import { checkSender, describeSenderRefusal, type TrustedClients } from './policy.js';
+import { tryLogin, type AuthFailureLimiter, type Authenticator } from './auth.js';
+import { checkSender, describeSenderRefusal, type TrustedClients } from '../shared/sender-policy.js';
 import type { RateLimiter } from './rate-limit.js';
 import { receiveMessage } from './receive-message.js';
 import { replies, smtpError, type SmtpReply } from './replies.js';
@@ -96,23 +96,20 @@ export function createSessionHooks(services: SessionServices): SessionHooks {
 
     onAuth(auth: SMTPServerAuthentication, session, callback) {
       const address = session.remoteAddress;
-      const blockedUntil = services.authLimiter.blockedUntil(address);
-      if (blockedUntil !== null) {
-        callback(refuse(session, 'auth', replies.authBlocked(address, new Date(blockedUntil))));
-        return;
-      }
       const name = auth.username ?? '';
-      services.auth.login(name, auth.password ?? '').then(
+      tryLogin(services.auth, services.authLimiter, address, name, auth.password ?? '').then(
         (result) => {
           if (result.ok) {
-            services.authLimiter.succeed(address);
             services.emit({ type: 'auth', session: session.id, remoteAddress: address, user: name, ok: true });
             callback(null, { user: name });
             return;
           }
+          if (result.reason === 'blocked') {
+            callback(refuse(session, 'auth', replies.authBlocked(address, new Date(result.blockedUntil))));
+            return;
+          }
           services.emit({ type: 'auth', session: session.id, remoteAddress: address, user: name, ok: false, reason: result.reason });
-          const blockStarted = services.authLimiter.fail(address);
-          if (blockStarted !== null) services.emit({ type: 'auth-blocked', remoteAddress: address, until: new Date(blockStarted).toISOString() });
+          if (result.blockStarted !== null) services.emit({ type: 'auth-blocked', remoteAddress: address, until: new Date(result.blockStarted).toISOString() });
           callback(refuse(session, 'auth', result.reason === 'inactive' ? replies.userInactive(name) : replies.authFailed()));
         },
         () => callback(refuse(session, 'auth', replies.authFailed())),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RelayUser, Sender } from '../protocol.js';
-import { checkSender, describeSenderRefusal, normalizeDomain, splitAddress, TrustedClients } from '../session/policy.js';
+import { checkSender, describeSenderRefusal, normalizeDomain, splitAddress, TrustedClients } from '../shared/sender-policy.js';
 
 function user(senders: Sender[], over: Partial<RelayUser> = {}): RelayUser {
   return {
@@ -25,82 +25,99 @@ const notAuthorized = { ok: false, reason: 'not-authorized' };
 const notVerified = { ok: false, reason: 'not-verified' };
 const invalid = { ok: false, reason: 'invalid' };
 
+/** The decision alone, without which sender made it (tested on its own below). */
+function decide(address: string, u: RelayUser): { ok: boolean; reason?: string } {
+  const verdict = checkSender(address, u);
+  return verdict.ok ? ok : { ok: false, reason: verdict.reason };
+}
+
 test('a verified domain authorizes its own addresses and those of its subdomains at any depth', () => {
   const u = user([domain('company.com')]);
   for (const a of ['info@company.com', 'info@marketing.company.com', 'scan@eu.marketing.company.com', 'x@company.com.']) {
-    assert.deepEqual(checkSender(a, u), ok, a);
+    assert.deepEqual(decide(a, u), ok, a);
   }
 });
 
 test('look-alike domains are not covered by an authorized domain', () => {
   const u = user([domain('company.com')]);
   for (const a of ['ceo@evil-company.com', 'ceo@company.com.evil.net', 'ceo@xcompany.com', 'ceo@company.co', 'ceo@company.comx', 'ceo@com', 'ceo@ompany.com']) {
-    assert.deepEqual(checkSender(a, u), notAuthorized, a);
+    assert.deepEqual(decide(a, u), notAuthorized, a);
   }
 });
 
 test('an authorized subdomain does not cover its parent or sibling domains', () => {
   const u = user([domain('marketing.company.com')]);
-  assert.deepEqual(checkSender('a@eu.marketing.company.com', u), ok);
-  assert.deepEqual(checkSender('a@company.com', u), notAuthorized);
-  assert.deepEqual(checkSender('a@sales.company.com', u), notAuthorized);
+  assert.deepEqual(decide('a@eu.marketing.company.com', u), ok);
+  assert.deepEqual(decide('a@company.com', u), notAuthorized);
+  assert.deepEqual(decide('a@sales.company.com', u), notAuthorized);
 });
 
 test('domains compare without regard to case, on either side', () => {
-  assert.deepEqual(checkSender('Info@MARKETING.Company.COM', user([domain('company.com')])), ok);
-  assert.deepEqual(checkSender('info@company.com', user([domain('Company.COM')])), ok);
+  assert.deepEqual(decide('Info@MARKETING.Company.COM', user([domain('company.com')])), ok);
+  assert.deepEqual(decide('info@company.com', user([domain('Company.COM')])), ok);
 });
 
 test('an IDN domain authorizes both its Unicode and its punycode spelling, whichever was authorized', () => {
   const unicode = user([domain('bücher.example')]);
   const puny = user([domain('xn--bcher-kva.example')]);
   for (const u of [unicode, puny]) {
-    assert.deepEqual(checkSender('info@bücher.example', u), ok);
-    assert.deepEqual(checkSender('info@xn--bcher-kva.example', u), ok);
-    assert.deepEqual(checkSender('info@shop.BÜCHER.example', u), ok);
-    assert.deepEqual(checkSender('info@bucher.example', u), notAuthorized, 'the ASCII look-alike is another domain');
+    assert.deepEqual(decide('info@bücher.example', u), ok);
+    assert.deepEqual(decide('info@xn--bcher-kva.example', u), ok);
+    assert.deepEqual(decide('info@shop.BÜCHER.example', u), ok);
+    assert.deepEqual(decide('info@bucher.example', u), notAuthorized, 'the ASCII look-alike is another domain');
   }
   assert.equal(normalizeDomain(' Bücher.Example. '), 'xn--bcher-kva.example');
 });
 
 test('an unverified domain or address is refused as not verified, not as not authorized', () => {
-  assert.deepEqual(checkSender('info@company.com', user([domain('company.com', false)])), notVerified);
-  assert.deepEqual(checkSender('info@sub.company.com', user([domain('company.com', false)])), notVerified);
-  assert.deepEqual(checkSender('info@company.com', user([address('info@company.com', false)])), notVerified);
-  assert.deepEqual(checkSender('other@company.com', user([address('info@company.com', false)])), notAuthorized);
+  assert.deepEqual(decide('info@company.com', user([domain('company.com', false)])), notVerified);
+  assert.deepEqual(decide('info@sub.company.com', user([domain('company.com', false)])), notVerified);
+  assert.deepEqual(decide('info@company.com', user([address('info@company.com', false)])), notVerified);
+  assert.deepEqual(decide('other@company.com', user([address('info@company.com', false)])), notAuthorized);
 });
 
 test('a verified entry wins over an unverified one that also matches', () => {
   const u = user([domain('company.com', false), address('info@company.com')]);
-  assert.deepEqual(checkSender('info@company.com', u), ok);
-  assert.deepEqual(checkSender('sales@company.com', u), notVerified);
+  assert.deepEqual(decide('info@company.com', u), ok);
+  assert.deepEqual(decide('sales@company.com', u), notVerified);
+});
+
+test('the verdict names the sender that decided: the verified one, or the unverified ones that would have', () => {
+  const u = user([domain('company.com', false), address('Info@Company.com'), domain('other.example')]);
+  assert.deepEqual(checkSender('INFO@company.com', u), { ok: true, by: { kind: 'address', value: 'info@company.com', verified: true } });
+  assert.deepEqual(checkSender('a@sales.other.example', u), { ok: true, by: { kind: 'domain', value: 'other.example', verified: true } });
+  assert.deepEqual(checkSender('sales@company.com', u), {
+    ok: false,
+    reason: 'not-verified',
+    pending: [{ kind: 'domain', value: 'company.com', verified: false }],
+  });
 });
 
 test('an authorized address matches only itself, without regard to case', () => {
   const u = user([address('info@company.com')]);
-  assert.deepEqual(checkSender('info@company.com', u), ok);
-  assert.deepEqual(checkSender('INFO@Company.Com', u), ok);
+  assert.deepEqual(decide('info@company.com', u), ok);
+  assert.deepEqual(decide('INFO@Company.Com', u), ok);
   for (const a of ['info2@company.com', 'info@sub.company.com', 'x.info@company.com', 'info@company.co', 'sales@company.com']) {
-    assert.deepEqual(checkSender(a, u), notAuthorized, a);
+    assert.deepEqual(decide(a, u), notAuthorized, a);
   }
 });
 
 test('a user changed as the relay gets every change (a new object) is checked against its new senders', () => {
   const before = user([domain('company.com', false), address('Boss@Other.example')]);
-  assert.deepEqual(checkSender('info@company.com', before), notVerified);
-  assert.deepEqual(checkSender('boss@other.example', before), ok);
+  assert.deepEqual(decide('info@company.com', before), notVerified);
+  assert.deepEqual(decide('boss@other.example', before), ok);
   const after = { ...before, senders: [domain('company.com')] };
-  assert.deepEqual(checkSender('info@company.com', after), ok);
-  assert.deepEqual(checkSender('boss@other.example', after), notAuthorized);
-  assert.deepEqual(checkSender('info@company.com', before), notVerified, 'the old object still answers as before');
+  assert.deepEqual(decide('info@company.com', after), ok);
+  assert.deepEqual(decide('boss@other.example', after), notAuthorized);
+  assert.deepEqual(decide('info@company.com', before), notVerified, 'the old object still answers as before');
 });
 
 test('an address the policy cannot read is invalid, and a user with no senders authorizes nothing', () => {
   const u = user([domain('company.com')]);
   for (const a of ['', 'company.com', '@company.com', 'info@', 'info@ ', 'info@.']) {
-    assert.deepEqual(checkSender(a, u), invalid, JSON.stringify(a));
+    assert.deepEqual(decide(a, u), invalid, JSON.stringify(a));
   }
-  assert.deepEqual(checkSender('info@company.com', user([])), notAuthorized);
+  assert.deepEqual(decide('info@company.com', user([])), notAuthorized);
 });
 
 test('splitAddress splits at the last @ and normalizes only the domain', () => {
@@ -179,9 +196,9 @@ test('an authorized address at an IDN domain matches in its Unicode and its puny
     trustedClients: [],
     rateLimitPerHour: null,
   };
-  assert.deepEqual(checkSender('info@bücher.example', u), { ok: true });
-  assert.deepEqual(checkSender('info@xn--bcher-kva.example', u), { ok: true });
-  assert.deepEqual(checkSender('other@bücher.example', u), { ok: false, reason: 'not-authorized' });
+  assert.deepEqual(decide('info@bücher.example', u), { ok: true });
+  assert.deepEqual(decide('info@xn--bcher-kva.example', u), { ok: true });
+  assert.deepEqual(decide('other@bücher.example', u), { ok: false, reason: 'not-authorized' });
 });
 
 test('trusted clients changed one by one answer as a full configuration with the same users would', () => {

@@ -22,6 +22,7 @@ import { MessagesScreen } from './screens/messages/MessagesScreen.js';
 import { StatusScreen } from './screens/status/StatusScreen.js';
 import { SendersScreen } from './screens/senders/SendersScreen.js';
 import { ServerScreen } from './screens/server/ServerScreen.js';
+import { TroubleshootingScreen } from './screens/troubleshooting/TroubleshootingScreen.js';
 import { UsersScreen } from './screens/users/UsersScreen.js';
 import { theme } from './theme.js';
 import { useDeliveryState } from './useDeliveryState.js';
@@ -100,6 +101,7 @@ const SCREENS: [Screen, ...Screen[]] = [
   },
   { id: 'senders', label: 'Senders', render: ({ client }) => <SendersScreen client={client} /> },
   { id: 'server', label: 'Server', render: ({ client, relay }) => <ServerScreen client={client} relay={relay} /> },
+  { id: 'troubleshooting', label: 'Troubleshooting', render: ({ client }) => <TroubleshootingScreen client={client} /> },
 ];
 
 function Connected({ client }: { client: ApiClient }) {

@@ -2,13 +2,28 @@
  * Who may send as whom. A sender address is authorized for a user when it is
  * one of the user's verified addresses, or at one of the user's verified
  * domains or a subdomain of one ("company.com" covers
- * "marketing.company.com" but never "evil-company.com").
+ * "marketing.company.com" but never "evil-company.com"). Shared with the
+ * host, whose troubleshooting explains a decision by asking this same rule.
  */
 import { domainToASCII } from 'node:url';
 import ipaddr from 'ipaddr.js';
 import { domainCovers, type RelayUser } from '../protocol.js';
 
-export type SenderVerdict = { ok: true } | { ok: false; reason: 'invalid' | 'not-authorized' | 'not-verified' };
+/** A user's authorized sender, normalized once: a domain, or local@domain with the local part lower-cased. */
+export interface NormalizedSender {
+  kind: 'domain' | 'address';
+  value: string;
+  verified: boolean;
+}
+
+/** Which sender decided: the verified one that allows it, or the unverified ones that would have. */
+export type SenderVerdict =
+  | { ok: true; by: NormalizedSender }
+  | { ok: false; reason: 'invalid' | 'not-authorized' }
+  | { ok: false; reason: 'not-verified'; pending: NormalizedSender[] };
+
+/** What the rule reads of a user. */
+type SenderHolder = Pick<RelayUser, 'senders'>;
 
 /** Lower-cases and converts an IDN domain to its ASCII form so look-alikes compare as what they are. */
 export function normalizeDomain(domain: string): string {
@@ -28,22 +43,15 @@ function addressKey(parts: { local: string; domain: string }): string {
   return `${parts.local.toLowerCase()}@${parts.domain}`;
 }
 
-/** A user's authorized sender, normalized once: a domain, or local@domain with the local part lower-cased. */
-interface NormalizedSender {
-  kind: 'domain' | 'address';
-  value: string;
-  verified: boolean;
-}
-
 /**
  * Normalized senders by user object. The relay replaces a user's object when
  * the user changes and never edits one, so an entry is never stale; without
  * it every check converted each of the user's entries again (24 µs per check
  * for a user with 50 senders, three checks per message).
  */
-const normalizedSenders = new WeakMap<RelayUser, NormalizedSender[]>();
+const normalizedSenders = new WeakMap<SenderHolder, NormalizedSender[]>();
 
-function sendersOf(user: RelayUser): NormalizedSender[] {
+function sendersOf(user: SenderHolder): NormalizedSender[] {
   let senders = normalizedSenders.get(user);
   if (!senders) {
     senders = user.senders.flatMap((s): NormalizedSender[] => {
@@ -56,13 +64,14 @@ function sendersOf(user: RelayUser): NormalizedSender[] {
   return senders;
 }
 
-export function checkSender(address: string, user: RelayUser): SenderVerdict {
+export function checkSender(address: string, user: SenderHolder): SenderVerdict {
   const parts = splitAddress(address);
   if (!parts) return { ok: false, reason: 'invalid' };
   const normalized = addressKey(parts);
   const matching = sendersOf(user).filter((s) => (s.kind === 'domain' ? domainCovers(s.value, parts.domain) : s.value === normalized));
-  if (matching.some((s) => s.verified)) return { ok: true };
-  return { ok: false, reason: matching.length > 0 ? 'not-verified' : 'not-authorized' };
+  const by = matching.find((s) => s.verified);
+  if (by) return { ok: true, by };
+  return matching.length > 0 ? { ok: false, reason: 'not-verified', pending: matching } : { ok: false, reason: 'not-authorized' };
 }
 
 /** Explains a refusal in words the troubleshooting page can quote. */
@@ -79,6 +88,9 @@ export function describeSenderRefusal(what: string, address: string, userName: s
 
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
+/** What the trusted-device rule reads of a user. */
+type TrustingUser = Pick<RelayUser, 'name' | 'trustedClients'>;
+
 /**
  * Maps a client address to the user whose trusted devices include it; the
  * first such user in configuration order wins. Every user keeps its place,
@@ -94,11 +106,11 @@ export class TrustedClients {
    */
   private readonly answers = new Map<string, string | null>();
 
-  constructor(users: RelayUser[]) {
+  constructor(users: TrustingUser[]) {
     this.update(users, []);
   }
 
-  update(upsert: RelayUser[], remove: string[]): void {
+  update(upsert: TrustingUser[], remove: string[]): void {
     for (const user of upsert) this.entries.set(user.name, user.trustedClients.flatMap(parseRange));
     for (const name of remove) this.entries.delete(name);
     this.answers.clear();

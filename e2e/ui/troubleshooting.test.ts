@@ -1,0 +1,73 @@
+/**
+ * The Troubleshooting screen in Chromium against a real host and relay: the
+ * checks with a problem found (a port another process holds) and with all
+ * ok (a certificate from an authority, naming this computer), and the
+ * can-send and login questions answered on the page.
+ */
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { hostname } from 'node:os';
+import { createServer } from 'node:net';
+import { test } from 'node:test';
+import { ok } from '../fixtures/api.js';
+import { onCleanup } from '../fixtures/cleanup.js';
+import { openPage, screenshot, settled } from '../fixtures/browser.js';
+import { freePort } from '../fixtures/ports.js';
+import { startRelayDesk } from '../fixtures/relay-desk.js';
+import { authorityIssuedCertificate } from '../fixtures/tls.js';
+
+test('with a port another process holds, the screen shows the problem, what to do, and answers can-send and a login test', async (t) => {
+  const relay = await startRelayDesk(t);
+  const takenPort = await freePort();
+  const other = createServer();
+  other.listen(takenPort, '0.0.0.0');
+  await once(other, 'listening');
+  onCleanup(t, () => other.close());
+  await ok(relay, 'server.setListener', { port: takenPort, encryption: 'starttls', create: true });
+  await relay.waitForRelayState((s) => s.listeners.some((l) => l.port === takenPort && l.status === 'error'));
+  const created = await ok(relay, 'users.create', {});
+
+  const page = await openPage(t);
+  await page.goto(relay.adminUrl);
+  await page.getByRole('tab', { name: 'Troubleshooting' }).click();
+  await page.getByRole('status').filter({ hasText: '1 problem found.' }).waitFor();
+  const results = page.getByRole('list', { name: 'check results' });
+  const problem = results.getByRole('listitem', { name: `Port ${takenPort}: Problem` });
+  await problem.getByText(`The relay could not open port ${takenPort}: Port ${takenPort} is already used by another program`).waitFor();
+  assert.match((await problem.textContent()) ?? '', /What to do: Free allowed ports here: [\d, ]+\./);
+  await results.getByRole('listitem', { name: `Port ${relay.smtpPort}: OK` }).waitFor();
+  await results.getByRole('listitem', { name: 'TLS certificate: Warning' }).waitFor();
+
+  const canSend = page.getByRole('region', { name: 'Can this user send as this address?' });
+  await canSend.getByLabel('SMTP user').fill(created.user.name);
+  await canSend.getByLabel('Sender address').fill('info@www.company.example');
+  await canSend.getByRole('button', { name: 'Check', exact: true }).click();
+  await canSend.getByText(/No\. www\.company\.example is not authorized for s\d+_\d+/).waitFor();
+  await canSend.getByText(/www\.company\.example is a web server's name: authorize the mail domain company\.example/).waitFor();
+
+  const login = page.getByRole('region', { name: 'Test a login' });
+  await login.getByLabel('SMTP user').fill(created.user.name);
+  await login.getByLabel('Password').fill('not-the-password');
+  await login.getByRole('button', { name: 'Test' }).click();
+  await login.getByText(`Wrong password for ${created.user.name}`, { exact: false }).waitFor();
+  assert.equal(await login.getByLabel('Password').inputValue(), '', 'the password is not kept in the form');
+  await settled(page);
+  await screenshot(page, 'troubleshooting-problem');
+});
+
+test('with a certificate from an authority that names this computer, every check is ok', async (t) => {
+  const relay = await startRelayDesk(t);
+  const { lanAddresses } = await ok(relay, 'server.get', {});
+  const certificate = await authorityIssuedCertificate([hostname()], ['127.0.0.1', ...lanAddresses]);
+  await ok(relay, 'server.importCertificate', certificate);
+
+  const page = await openPage(t, { colorScheme: 'dark' });
+  await page.goto(relay.adminUrl);
+  await page.getByRole('tab', { name: 'Troubleshooting' }).click();
+  await page.getByRole('status').filter({ hasText: 'No problem found.' }).waitFor();
+  const items = page.getByRole('list', { name: 'check results' }).getByRole('listitem');
+  const names = await Promise.all((await items.all()).map((i) => i.getAttribute('aria-label')));
+  assert.deepEqual(names, ['Relay: OK', `Port ${relay.smtpPort}: OK`, 'TLS certificate: OK']);
+  await settled(page);
+  await screenshot(page, 'troubleshooting-all-ok-dark');
+});
