@@ -15,6 +15,8 @@ import type { RelayEvent } from '../../../relay/events.js';
 import type { MessageStatus } from '../../api/schemas/messages.js';
 import { ACTIVE_STATUSES, type Counters } from './counters.js';
 import { dynamicSubject } from './dynamic-subject.js';
+import { GROUPED_COLUMNS, Rollup, type GroupedMessage } from './rollup.js';
+import { SenderKeys } from './senders.js';
 import { firstSeqAt, SEQ_PER_MS } from './sequence.js';
 
 type RecipientStatus = 'pending' | 'delivered' | 'deferred' | 'bounced' | 'deleted';
@@ -59,8 +61,7 @@ export interface NewMessage {
   nextAttemptAt?: number | null;
 }
 
-interface Current {
-  seq: number;
+interface Current extends GroupedMessage {
   status: MessageStatus;
   attempts: number;
 }
@@ -78,6 +79,8 @@ export class EventApplier {
   private readonly insertAttempt: Statement<[number, number, number, string | null, string]>;
   private readonly insertRefusal: Statement<[number, string, string | null, string, string | null, string, number, string]>;
   private readonly active: Statement<[], { id: string; seq: number; status: MessageStatus }>;
+  private readonly rollup: Rollup;
+  private readonly senders: SenderKeys;
   /** Messages whose recipients got their own replies from an 'attempt': its summary events keep them. */
   private readonly answered = new Set<number>();
 
@@ -85,7 +88,9 @@ export class EventApplier {
     db: Database,
     private readonly counters: Counters,
   ) {
-    this.find = db.prepare('SELECT seq, status, attempts FROM messages WHERE id = ?');
+    this.rollup = new Rollup(db);
+    this.senders = new SenderKeys(db);
+    this.find = db.prepare(`SELECT ${GROUPED_COLUMNS}, status, attempts FROM messages WHERE id = ?`);
     this.lastSeqIn = db.prepare('SELECT max(seq) AS seq FROM messages WHERE seq >= ? AND seq < ?');
     this.insertMessage = db.prepare(`INSERT INTO messages (seq, id, list, user, envelope_from, from_addr, from_name, subject, dynamic_subject,
       recipients, size, tls, priority, campaign_code, campaign_name, status, attempts, updated_at, finished_at, added_headers, last_reply, next_attempt_at)
@@ -147,11 +152,12 @@ export class EventApplier {
     if (this.find.get(message.id)) return false;
     const seq = this.nextSeq(message.acceptedAt);
     const final = !ACTIVE_STATUSES.has(message.status);
+    const dynamic = dynamicSubject(message.subject);
     this.counters.move(null, message.status, at);
     this.insertMessage.run({
       ...message,
       seq,
-      dynamicSubject: dynamicSubject(message.subject),
+      dynamicSubject: dynamic,
       recipients: message.recipients.length,
       tls: message.tls === null ? null : Number(message.tls),
       addedHeaders: JSON.stringify(message.addedHeaders),
@@ -161,6 +167,21 @@ export class EventApplier {
       finishedAt: final ? at : null,
     });
     this.insertText.run(seq, [message.id, message.subject, ...message.recipients].join('\n'));
+    this.senders.add(seq, message.envelopeFrom, message.from);
+    this.rollup.add(
+      {
+        seq,
+        list: message.list,
+        campaign_code: message.campaignCode,
+        subject: message.subject,
+        dynamic_subject: dynamic,
+        from_addr: message.from,
+        from_name: message.fromName,
+        user: message.user,
+        recipients: message.recipients.length,
+      },
+      message.status,
+    );
     const recipientStatus = final ? finalRecipientStatus(message.status) : message.attempts > 0 ? 'deferred' : 'pending';
     for (const address of message.recipients) this.insertRecipient.run(seq, address, recipientStatus, at);
     return true;
@@ -282,6 +303,7 @@ export class EventApplier {
     at: number,
   ): void {
     this.counters.move(current.status, patch.status, at);
+    this.rollup.move(current, current.status, patch.status);
     if (!ACTIVE_STATUSES.has(patch.status)) this.answered.delete(current.seq);
     this.update.run({
       seq: current.seq,

@@ -122,7 +122,9 @@ export class History {
   /** When mail last went out, and the last failure that left mail waiting: what the delivery state remembers across a restart. */
   lastOutcomes(): { lastDelivery: { at: string } | null; lastFailure: { at: string; error: string } | null } {
     const delivered = this.db
-      .prepare<[], { at: number }>("SELECT max(finished_at) AS at FROM messages WHERE finished_at IS NOT NULL AND status IN ('delivered', 'partly-delivered')")
+      .prepare<[], { at: number }>(
+        "SELECT finished_at AS at FROM messages INDEXED BY messages_finished WHERE finished_at IS NOT NULL AND status IN ('delivered', 'partly-delivered') ORDER BY finished_at DESC LIMIT 1",
+      )
       .get();
     const failed = this.db
       .prepare<[], { at: number; reply: string }>("SELECT updated_at AS at, last_reply AS reply FROM messages WHERE status = 'deferred' AND last_reply IS NOT NULL ORDER BY updated_at DESC LIMIT 1")

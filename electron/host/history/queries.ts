@@ -35,8 +35,12 @@ const ORDER: Record<ListInput['sort'], (seq: string) => string> = {
 
 export function listMessages(db: Database, input: ListInput): MethodOutput<'messages.list'> {
   const sql = filterSql(input.filter);
+  // The page's keys first, then its rows: a sort, where one is needed, moves keys rather than whole rows.
   const rows = db
-    .prepare<unknown[], MessageDbRow>(`SELECT ${MESSAGE_COLUMNS} ${sql.from} ${sql.where} ORDER BY ${ORDER[input.sort](sql.seq)} LIMIT ? OFFSET ?`)
+    .prepare<unknown[], MessageDbRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.seq IN (SELECT ${sql.seq} ${sql.from} ${sql.where} ORDER BY ${ORDER[input.sort](sql.seq)} LIMIT ? OFFSET ?)
+       ORDER BY ${ORDER[input.sort]('m.seq')}`,
+    )
     .all(...sql.params, input.pageSize, input.page * input.pageSize);
   const total = totalOf(input, rows.length, () => countUpTo(db, sql.count, sql.params));
   return { rows: rows.map(messageRow), ...total };
