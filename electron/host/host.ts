@@ -22,7 +22,7 @@ import { rateHistory } from './rate-history.js';
 import { RelaySupervisor } from './relay-supervisor.js';
 import { deliveryService } from './services/delivery.js';
 import { queueService, QueueTracker } from './services/queue.js';
-import { listsService } from './services/lists.js';
+import { findList, listsService } from './services/lists.js';
 import { messagesService } from './services/messages.js';
 import { sendersService } from './services/senders.js';
 import { ensureCertificate, serverService } from './services/server.js';
@@ -131,6 +131,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     onMessage: (row) => events.emit('event', { event: 'message.updated', payload: row }),
     onCounters: (counters) => events.emit('event', { event: 'messages.counters', payload: counters }),
     onProblem: () => events.emit('event', { event: 'relay.state', payload: relayState(running.state) }),
+    isList: (name) => findList(store.data.lists, name) !== undefined,
   });
   supervisor = new RelaySupervisor({
     launch: loggedLaunch(options.launch, logs.relay),
@@ -158,7 +159,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   const api: ApiImplementation = {
     'relay.status': () => Promise.resolve(relayState(running.state)),
-    ...listsService(ctx),
+    ...listsService(ctx, history),
     ...usersService(ctx),
     ...sendersService(ctx),
     ...serverService(ctx),

@@ -6,9 +6,10 @@
  * hold whole days and reach past retention, each answer compared with one
  * GROUP BY over the messages as statistics were counted before the rollup,
  * with SQLite's own local time. Again after retention pruned the oldest
- * days, after the history is opened in another time zone (the rollup is
- * counted again), and for a database of the version before the rollup
- * (migrated: the rollup is built, the senders index filled).
+ * days, after a list was renamed (asked by its new name), after the history
+ * is opened in another time zone (the rollup is counted again), and for a
+ * database of the version before the rollup (migrated: the rollup is built,
+ * the senders index and the list names filled).
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -155,12 +156,14 @@ const PERIODS: [number, number][] = [
   [NOW - 3 * HOUR, NOW - HOUR],
 ];
 
-function compareAll(history: History, path: string, when: string): void {
+/** `names`: what the history calls the lists the messages were stored under ('SALES', 'ops'), if they were renamed. */
+function compareAll(history: History, path: string, when: string, names: Record<string, string> = {}): void {
   for (const list of ['SALES', 'ops']) {
     for (const [since, until] of PERIODS) {
       for (const aggregation of AGGREGATIONS) {
         const query: StatsQuery = { list, aggregation, since, until, users: ['u0', 'u2'] };
-        assert.deepEqual(history.stats(query), reference(path, query), `${when}: ${list} ${JSON.stringify(aggregation)} ${iso(since)}..${iso(until)}`);
+        const asked = { ...query, list: names[list] ?? list };
+        assert.deepEqual(history.stats(asked), reference(path, query), `${when}: ${list} ${JSON.stringify(aggregation)} ${iso(since)}..${iso(until)}`);
       }
     }
   }
@@ -171,7 +174,7 @@ async function record(history: History, events: Timed[]): Promise<void> {
   await history.flushed();
 }
 
-test('the rollup answers exactly as a GROUP BY over the messages, in every mode and period, as outcomes arrive and after retention', async (t) => {
+test('the rollup answers exactly as a GROUP BY over the messages, in every mode and period, as outcomes arrive, after retention and a rename', async (t) => {
   let retentionDays = 30;
   const { history, dataDir } = await openHistory(t, undefined, { retentionDays: () => retentionDays });
   const path = join(dataDir, HISTORY_FILE);
@@ -185,6 +188,8 @@ test('the rollup answers exactly as a GROUP BY over the messages, in every mode 
   retentionDays = 9;
   assert.ok((await history.retention.prune(NOW)) > 0);
   compareAll(history, path, 'after retention');
+  history.renameList('Sales', 'Revenue');
+  compareAll(history, path, 'after a rename', { SALES: 'Revenue' });
 });
 
 test('a history opened in another time zone counts its rollup again in that zone', async (t) => {
@@ -208,7 +213,7 @@ test('a database of the version before the rollup is migrated: rollup built, sen
   // Back to version 1's shape: no rollup, no senders table, its own indexes.
   const db = new Database(path);
   db.exec(`
-    DROP TABLE stats_days; DROP TABLE senders; DROP TABLE history_meta; DROP INDEX recipients_address;
+    DROP TABLE list_names; DROP TABLE stats_days; DROP TABLE senders; DROP TABLE history_meta; DROP INDEX recipients_address;
     DROP INDEX messages_finished; CREATE INDEX messages_finished ON messages(finished_at) WHERE finished_at IS NOT NULL;
     DROP INDEX refusals_user; CREATE INDEX refusals_user ON refusals(user);
     CREATE INDEX messages_envelope_from ON messages(envelope_from COLLATE NOCASE);

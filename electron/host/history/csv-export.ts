@@ -10,6 +10,7 @@ import { stringify } from 'csv-stringify/sync';
 import { ApiError, type MethodOutput } from '../../api/contract.js';
 import { CSV_OPTIONS } from '../../api/csv.js';
 import type { MessageFilter } from '../../api/schemas/messages.js';
+import type { ListKeys } from './filter.js';
 import { messagesAfter } from './queries.js';
 import { messageRow } from './rows.js';
 
@@ -38,9 +39,9 @@ export const CSV_COLUMNS = [
   'updatedAt',
 ] as const;
 
-export function exportCsv(db: Database, filter: MessageFilter, cursor: string | null, chunk = CSV_CHUNK): MethodOutput<'messages.exportCsv'> {
+export function exportCsv(db: Database, filter: MessageFilter, listKeys: ListKeys, cursor: string | null, chunk = CSV_CHUNK): MethodOutput<'messages.exportCsv'> {
   const after = cursor === null ? null : parseCursor(cursor);
-  const rows = messagesAfter(db, filter, after, chunk);
+  const rows = messagesAfter(db, filter, listKeys, after, chunk);
   const records = rows.map((row) => {
     const m = messageRow(row);
     return [

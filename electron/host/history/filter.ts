@@ -13,6 +13,7 @@
 import { ApiError } from '../../api/contract.js';
 import type { MessageFilter } from '../../api/schemas/messages.js';
 import { groupKeySql } from './group-key.js';
+import { listKeySql } from './list-names.js';
 import { firstSeqAt } from './sequence.js';
 
 export interface FilterSql {
@@ -33,7 +34,10 @@ const TRIGRAM = 3;
 /** Text that is one whole address, and nothing else. */
 const WHOLE_ADDRESS = /^[^\s@"<>]+@[^\s@"<>]+\.[^\s@"<>.]+$/;
 
-export function filterSql(filter: MessageFilter): FilterSql {
+/** The keys a list's messages are stored under (./list-names.ts). */
+export type ListKeys = (name: string) => readonly string[];
+
+export function filterSql(filter: MessageFilter, listKeys: ListKeys): FilterSql {
   const search = filter.search?.trim() ?? '';
   if (filter.search !== undefined && (search.match(/./gsu)?.length ?? 0) < TRIGRAM) {
     throw new ApiError('invalid_input', `filter.search: type at least ${TRIGRAM} characters to search.`, 'filter.search');
@@ -54,9 +58,16 @@ export function filterSql(filter: MessageFilter): FilterSql {
   if (filter.since !== undefined) where(own, `${seq} >= ?`, firstSeqAt(Date.parse(filter.since)));
   if (filter.until !== undefined) where(own, `${seq} < ?`, firstSeqAt(Date.parse(filter.until)));
   if (search !== '' && !fullText) where(row, 'm.seq IN (SELECT seq FROM recipients WHERE address = ? COLLATE NOCASE)', search);
-  if (filter.group) where(row, `m.list = ? COLLATE NOCASE AND ${groupKeySql(filter.group.by)} = ?`, filter.group.list, filter.group.key);
+  const inList = (name: string) => listKeySql('m.list', listKeys(name));
+  if (filter.group) {
+    const list = inList(filter.group.list);
+    where(row, `${list.sql} AND ${groupKeySql(filter.group.by)} = ?`, ...list.params, filter.group.key);
+  }
   if (filter.status && filter.status.length > 0) where(row, `m.status IN (${filter.status.map(() => '?').join(', ')})`, ...filter.status);
-  if (filter.list !== undefined) where(row, 'm.list = ? COLLATE NOCASE', filter.list);
+  if (filter.list !== undefined) {
+    const list = inList(filter.list);
+    where(row, list.sql, ...list.params);
+  }
   if (filter.user !== undefined) where(row, 'm.user = ?', filter.user);
   const clauses = [...own, ...row];
   const whereSql = clauses.length > 0 ? `WHERE ${clauses.map((c) => c.sql).join(' AND ')}` : '';

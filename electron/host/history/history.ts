@@ -14,6 +14,7 @@ import { exportCsv } from './csv-export.js';
 import { openHistoryDatabase, type SetAside } from './database.js';
 import { Ingest } from './ingest.js';
 import { migrateJournal, type JournalMigration } from './journal-migration.js';
+import { ListNames } from './list-names.js';
 import { getMessage, listMessages, listRefusals } from './queries.js';
 import { Retention } from './retention.js';
 import { statistics, type StatsQuery } from './statistics.js';
@@ -26,10 +27,14 @@ export interface HistoryOptions {
   onCounters?: (counters: CountersView) => void;
   /** Something the admin must hear about the history happened while it runs (see `problem`). */
   onProblem?: (problem: string) => void;
+  /** Whether a list is called `name` now (without it, every name is taken for a list's). */
+  isList?: (name: string) => boolean;
 }
 
 export class History {
   private readonly counters: Counters;
+  private readonly lists: ListNames;
+  private readonly listKeys = (name: string): string[] => this.lists.keysOf(name);
   private readonly ingest: Ingest;
   readonly retention: Retention;
   /** The last batch of events that could not be written, said until the host restarts. */
@@ -42,7 +47,8 @@ export class History {
     options: HistoryOptions,
   ) {
     this.counters = new Counters(db);
-    this.ingest = new Ingest(db, this.counters, {
+    this.lists = new ListNames(db, options.isList ?? (() => true));
+    this.ingest = new Ingest(db, this.counters, this.lists, {
       message: (row) => options.onMessage?.(row),
       counters: () => options.onCounters?.(this.counters.view()),
       failed: (events, err) => {
@@ -88,7 +94,7 @@ export class History {
   }
 
   list(input: Parameters<ApiImplementation['messages.list']>[0]): MethodOutput<'messages.list'> {
-    return listMessages(this.db, input);
+    return listMessages(this.db, input, this.listKeys);
   }
 
   get(id: string): MessageDetail {
@@ -100,11 +106,16 @@ export class History {
   }
 
   exportCsv(filter: MessageFilter, cursor: string | null): MethodOutput<'messages.exportCsv'> {
-    return exportCsv(this.db, filter, cursor);
+    return exportCsv(this.db, filter, this.listKeys, cursor);
   }
 
   stats(query: StatsQuery): MethodOutput<'stats.get'> {
-    return statistics(this.db, query);
+    return statistics(this.db, query, this.lists.keysOf(query.list));
+  }
+
+  /** The list `from` is called `to` now: its messages and statistics go with it (./list-names.ts). */
+  renameList(from: string, to: string): void {
+    this.lists.rename(from, to);
   }
 
   countersView(now?: number): CountersView {

@@ -5,7 +5,8 @@
  * the period cuts still comes whole from the rollup when the list has no
  * message in the part left out, as for a period that ends now.
  */
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { listKeySql } from './list-names.js';
 import { localDay } from './local-day.js';
 import { completeFrom } from './rollup.js';
 import { firstSeqAt } from './sequence.js';
@@ -17,25 +18,20 @@ export interface Span {
   direct: [number, number][];
 }
 
-const statements = new WeakMap<Database, Statement<[string, number, number], { one: number }>>();
-
-function hasMessages(db: Database, list: string, from: number, until: number): boolean {
-  let statement = statements.get(db);
-  if (!statement) {
-    statement = db.prepare('SELECT 1 AS one FROM messages WHERE list = ? COLLATE NOCASE AND seq >= ? AND seq < ? LIMIT 1');
-    statements.set(db, statement);
-  }
-  return from < until && statement.get(list, firstSeqAt(from), firstSeqAt(until)) !== undefined;
+function hasMessages(db: Database, keys: readonly string[], from: number, until: number): boolean {
+  if (from >= until) return false;
+  const list = listKeySql('list', keys);
+  return db.prepare(`SELECT 1 FROM messages WHERE ${list.sql} AND seq >= ? AND seq < ? LIMIT 1`).get(...list.params, firstSeqAt(from), firstSeqAt(until)) !== undefined;
 }
 
-export function splitPeriod(db: Database, list: string, since: number, until: number): Span {
+export function splitPeriod(db: Database, keys: readonly string[], since: number, until: number): Span {
   const complete = completeFrom(db);
   const head = localDay(since);
   const tail = localDay(until);
   let start = Math.max(head.start === since ? since : head.end, complete);
   let end = tail.start;
-  if (start === head.end && head.start >= complete && !hasMessages(db, list, head.start, since)) start = head.start;
-  if (end < until && !hasMessages(db, list, until, tail.end)) end = tail.end;
+  if (start === head.end && head.start >= complete && !hasMessages(db, keys, head.start, since)) start = head.start;
+  if (end < until && !hasMessages(db, keys, until, tail.end)) end = tail.end;
   if (start >= end) return { days: null, direct: [[since, until]] };
   const direct: [number, number][] = [];
   if (since < start) direct.push([since, start]);

@@ -7,7 +7,7 @@
 import type { Database } from 'better-sqlite3';
 import { ApiError, type ApiImplementation, type MethodOutput } from '../../api/contract.js';
 import type { MessageDetail, MessageFilter } from '../../api/schemas/messages.js';
-import { filterSql } from './filter.js';
+import { filterSql, type ListKeys } from './filter.js';
 import {
   attemptView,
   iso,
@@ -33,8 +33,8 @@ const ORDER: Record<ListInput['sort'], (seq: string) => string> = {
   'status-desc': (seq) => `m.status DESC, ${seq} DESC`,
 };
 
-export function listMessages(db: Database, input: ListInput): MethodOutput<'messages.list'> {
-  const sql = filterSql(input.filter);
+export function listMessages(db: Database, input: ListInput, listKeys: ListKeys): MethodOutput<'messages.list'> {
+  const sql = filterSql(input.filter, listKeys);
   // The page's keys first, then its rows: a sort, where one is needed, moves keys rather than whole rows.
   const rows = db
     .prepare<unknown[], MessageDbRow>(
@@ -47,8 +47,14 @@ export function listMessages(db: Database, input: ListInput): MethodOutput<'mess
 }
 
 /** Messages newest first, after the message with key `afterSeq` (null: from the newest). */
-export function messagesAfter(db: Database, filter: MessageFilter, afterSeq: number | null, limit: number): (MessageDbRow & { addresses: string })[] {
-  const sql = filterSql(filter);
+export function messagesAfter(
+  db: Database,
+  filter: MessageFilter,
+  listKeys: ListKeys,
+  afterSeq: number | null,
+  limit: number,
+): (MessageDbRow & { addresses: string })[] {
+  const sql = filterSql(filter, listKeys);
   const keyset = afterSeq === null ? '' : `${sql.where === '' ? 'WHERE' : ' AND'} ${sql.seq} < ?`;
   return db
     .prepare<unknown[], MessageDbRow & { addresses: string }>(

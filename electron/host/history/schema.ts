@@ -121,6 +121,12 @@ const MIGRATIONS: readonly Migration[] = [
     `);
     rebuildRollup(db);
   },
+  // 3: a list's messages and rollup rows keep the key they were stored under; list_names
+  // gives each key the list's name now, so a rename moves no message (./list-names.ts).
+  `
+  CREATE TABLE list_names (key TEXT PRIMARY KEY COLLATE NOCASE, name TEXT NOT NULL COLLATE NOCASE) WITHOUT ROWID;
+  INSERT OR IGNORE INTO list_names (key, name) SELECT list, list FROM messages GROUP BY list COLLATE NOCASE;
+  `,
 ];
 
 export const HISTORY_VERSION = MIGRATIONS.length;

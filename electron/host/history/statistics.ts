@@ -31,10 +31,11 @@ export interface StatsQuery {
   users: readonly string[];
 }
 
-export function statistics(db: Database, query: StatsQuery): MethodOutput<'stats.get'> {
+/** `keys`: the keys the list's messages are stored under (./list-names.ts). */
+export function statistics(db: Database, query: StatsQuery, keys: readonly string[]): MethodOutput<'stats.get'> {
   const by = groupByOf(query.aggregation);
-  const span: Span = splitPeriod(db, query.list, query.since, query.until);
-  const { groups: counted, total } = countedGroups(db, by, query.list, span, MAX_STATS_GROUPS);
+  const span: Span = splitPeriod(db, keys, query.since, query.until);
+  const { groups: counted, total } = countedGroups(db, by, keys, span, MAX_STATS_GROUPS);
   const refused = refusedBy(db, by, query);
   const groups = counted.map(
     (row): StatsGroup => ({
@@ -57,7 +58,7 @@ export function statistics(db: Database, query: StatsQuery): MethodOutput<'stats
     aggregation: query.aggregation,
     groups: groups.slice(0, MAX_STATS_GROUPS),
     more: Math.max(0, total - MAX_STATS_GROUPS),
-    series: countedSeries(db, query.list, span).map(({ key, accepted, recipients, delivered, deferred, bounced }: Counted) => ({
+    series: countedSeries(db, keys, span).map(({ key, accepted, recipients, delivered, deferred, bounced }: Counted) => ({
       day: key,
       accepted,
       recipients,

@@ -9,6 +9,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Aggregation, GroupBy } from '../../api/schemas/stats.js';
 import { groupKeySql, periodOfDaySql } from './group-key.js';
+import { listKeySql } from './list-names.js';
 import type { Span } from './period-split.js';
 import { rollupKind } from './rollup.js';
 import { firstSeqAt } from './sequence.js';
@@ -30,8 +31,6 @@ const SUMS = `sum(accepted) AS accepted, sum(recipients) AS recipients, sum(deli
 const COUNTS = `count(*) AS accepted, sum(m.recipients) AS recipients,
   sum(m.status IN ('delivered', 'partly-delivered')) AS delivered, sum(m.status = 'deferred') AS deferred,
   sum(m.status = 'bounced') AS bounced, min(m.seq) AS first, max(m.seq) AS last`;
-const IN_DAYS = 'list = ? AND day >= ? AND day < ?';
-const IN_RANGE = 'm.list = ? COLLATE NOCASE AND m.seq >= ? AND m.seq < ?';
 
 function add(into: Map<string, Counted>, row: Counted): void {
   const had = into.get(row.key);
@@ -48,10 +47,17 @@ function add(into: Map<string, Counted>, row: Counted): void {
   had.last = Math.max(had.last, row.last);
 }
 
+/** The list's rollup rows over the span's whole days: the condition on `stats_days` and its parameters. */
+function inDays(keys: readonly string[], days: { from: string; until: string }): { sql: string; params: string[] } {
+  const list = listKeySql('list', keys);
+  return { sql: `${list.sql} AND day >= ? AND day < ?`, params: [...list.params, days.from, days.until] };
+}
+
 /** The messages of the span's direct ranges, grouped by `keySql` (over `messages m`). */
-function direct(db: Database, keySql: string, list: string, span: Span): Counted[] {
-  const statement = db.prepare<unknown[], Counted>(`SELECT ${keySql} AS key, ${COUNTS} FROM messages m WHERE ${IN_RANGE} GROUP BY 1`);
-  return span.direct.flatMap(([from, until]) => statement.all(list, firstSeqAt(from), firstSeqAt(until)));
+function direct(db: Database, keySql: string, keys: readonly string[], span: Span): Counted[] {
+  const list = listKeySql('m.list', keys);
+  const statement = db.prepare<unknown[], Counted>(`SELECT ${keySql} AS key, ${COUNTS} FROM messages m WHERE ${list.sql} AND m.seq >= ? AND m.seq < ? GROUP BY 1`);
+  return span.direct.flatMap(([from, until]) => statement.all(...list.params, firstSeqAt(from), firstSeqAt(until)));
 }
 
 /**
@@ -59,25 +65,25 @@ function direct(db: Database, keySql: string, list: string, span: Span): Counted
  * largest, as ./statistics.ts orders them; every period in time mode), and
  * how many groups there are in all.
  */
-export function countedGroups(db: Database, by: GroupBy, list: string, span: Span, limit: number): { groups: Counted[]; total: number } {
+export function countedGroups(db: Database, by: GroupBy, keys: readonly string[], span: Span, limit: number): { groups: Counted[]; total: number } {
   const kind = rollupKind(by);
   const groups = new Map<string, Counted>();
-  const directRows = direct(db, groupKeySql(by), list, span);
+  const directRows = direct(db, groupKeySql(by), keys, span);
   if (span.days === null) {
     for (const row of directRows) add(groups, row);
     return { groups: [...groups.values()], total: groups.size };
   }
-  const days = [list, span.days.from, span.days.until];
-  const campaigns = db.prepare<unknown[], Counted>(`SELECT 'c:' || key AS key, ${SUMS} FROM stats_days WHERE kind = 'campaign' AND ${IN_DAYS} GROUP BY stats_days.key`).all(...days);
+  const { sql: listDays, params: days } = inDays(keys, span.days);
+  const campaigns = db.prepare<unknown[], Counted>(`SELECT 'c:' || key AS key, ${SUMS} FROM stats_days WHERE kind = 'campaign' AND ${listDays} GROUP BY stats_days.key`).all(...days);
   for (const row of campaigns) add(groups, row);
   if (kind === 'time') {
     const periods = db
-      .prepare<unknown[], Counted>(`SELECT 'g:' || ${periodOfDaySql(by as Aggregation['unit'], 'day')} AS key, ${SUMS} FROM stats_days WHERE kind = 'time' AND key = '' AND ${IN_DAYS} GROUP BY 1`)
+      .prepare<unknown[], Counted>(`SELECT 'g:' || ${periodOfDaySql(by as Aggregation['unit'], 'day')} AS key, ${SUMS} FROM stats_days WHERE kind = 'time' AND key = '' AND ${listDays} GROUP BY 1`)
       .all(...days);
     for (const row of [...periods, ...directRows]) add(groups, row);
     return { groups: [...groups.values()], total: groups.size };
   }
-  const inMode = `kind = '${kind}' AND ${IN_DAYS}`;
+  const inMode = `kind = '${kind}' AND ${listDays}`;
   const largest = db.prepare<unknown[], Counted>(`SELECT 'g:' || key AS key, ${SUMS} FROM stats_days WHERE ${inMode} GROUP BY stats_days.key ORDER BY accepted DESC, key LIMIT ?`).all(...days, limit);
   for (const row of largest) add(groups, row);
   const modeGroups =
@@ -97,14 +103,13 @@ export function countedGroups(db: Database, by: GroupBy, list: string, span: Spa
 }
 
 /** The list's messages per local day over the span, campaigns included, oldest first. */
-export function countedSeries(db: Database, list: string, span: Span): Counted[] {
+export function countedSeries(db: Database, keys: readonly string[], span: Span): Counted[] {
   const days = new Map<string, Counted>();
   if (span.days !== null) {
-    const rows = db
-      .prepare<unknown[], Counted>(`SELECT day AS key, ${SUMS} FROM stats_days WHERE kind IN ('time', 'campaign') AND ${IN_DAYS} GROUP BY day`)
-      .all(list, span.days.from, span.days.until);
+    const { sql, params } = inDays(keys, span.days);
+    const rows = db.prepare<unknown[], Counted>(`SELECT day AS key, ${SUMS} FROM stats_days WHERE kind IN ('time', 'campaign') AND ${sql} GROUP BY day`).all(...params);
     for (const row of rows) add(days, row);
   }
-  for (const row of direct(db, 'local_day(m.seq / 1024)', list, span)) add(days, row);
+  for (const row of direct(db, 'local_day(m.seq / 1024)', keys, span)) add(days, row);
   return [...days.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
