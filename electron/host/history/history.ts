@@ -151,6 +151,9 @@ export class History {
     if (!this.db.open) return;
     this.retention.stop();
     this.ingest.flush();
+    // The planner's statistics brought up to date while stopping, as SQLite advises, so that the
+    // next start need not (a history never analysed, 1,000,000 messages: ~1.4 s at open).
+    this.db.pragma('optimize = 0x10002');
     this.db.close();
   }
 }
