@@ -7,7 +7,7 @@ import { aggregation, aggregationName } from './stats.js';
 const HELP = `Usage:
   relay-desk list add NAME           create a list (users are put in one with: relay-desk user add --list NAME)
   relay-desk list ls                 show the lists and how many users each has
-  relay-desk list rename NAME NEW    rename a list; its users move with it
+  relay-desk list rename NAME NEW    rename a list; its users and its message history move with it
   relay-desk list delete NAME        delete an empty list (move or delete its users first); the last list stays
   relay-desk list set NAME --aggregate MODE
                                      how statistics group the list's messages (stored ones too): by time

@@ -25,7 +25,7 @@ Options:
   --sender A     the envelope sender or From address, or all of a domain: --sender @company.com
   --since T, --until T   accepted at or after / before T: a date (2026-12-01, local midnight),
                  a time (2026-12-01T09:30), or a time ago (30m, 12h, 7d)
-  --search TEXT  in the subject, any recipient or the queue id
+  --search TEXT  in the subject, any recipient or the queue id (a whole address: mail to that recipient)
   --limit N      how many to show, 1 to 500 (default 50); --csv writes every match
   --csv          every matching message as CSV (RFC 4180, a header row first) on standard output
   --refused      refused attempts instead of messages; --client ADDRESS filters by the client's IP address

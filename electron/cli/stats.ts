@@ -5,6 +5,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { MethodOutput } from '../api/contract.js';
+import { CSV_OPTIONS } from '../api/csv.js';
 import type { Aggregation } from '../api/schemas/stats.js';
 import { COMMON_HELP, dataDirOf, parseCommand, time, UsageError, choice, type CommandGroup } from './args.js';
 import { connect, withFlags } from './connect.js';
@@ -77,7 +78,7 @@ export const statsGroup: CommandGroup = {
     if (values.json) printJson(result);
     else if (values.csv) {
       const records = result.groups.map((g) => [g.label, g.campaign ? 'yes' : 'no', g.accepted, g.recipients, g.delivered, g.deferred, g.bounced, g.refused, g.firstAt, g.lastAt]);
-      process.stdout.write(stringify([['group', 'campaign', 'accepted', 'recipients', 'delivered', 'deferred', 'bounced', 'refused', 'firstAt', 'lastAt'], ...records], { record_delimiter: 'windows' }));
+      process.stdout.write(stringify([['group', 'campaign', 'accepted', 'recipients', 'delivered', 'deferred', 'bounced', 'refused', 'firstAt', 'lastAt'], ...records], CSV_OPTIONS));
     } else if (result.groups.length === 0) print(`No messages of "${values.list}" in the period.`);
     else {
       const more = result.more > 0 ? `\n${result.more} smaller groups not shown; --json or a shorter period shows fewer.` : '';

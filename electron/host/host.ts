@@ -23,7 +23,7 @@ import { RelaySupervisor } from './relay-supervisor.js';
 import { deliveryService } from './services/delivery.js';
 import { doctorService } from './services/doctor.js';
 import { queueService, QueueTracker } from './services/queue.js';
-import { listsService } from './services/lists.js';
+import { findList, listsService } from './services/lists.js';
 import { messagesService } from './services/messages.js';
 import { sendersService } from './services/senders.js';
 import { ensureCertificate, serverService } from './services/server.js';
@@ -135,6 +135,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     onMessage: (row) => events.emit('event', { event: 'message.updated', payload: row }),
     onCounters: (counters) => events.emit('event', { event: 'messages.counters', payload: counters }),
     onProblem: () => events.emit('event', { event: 'relay.state', payload: relayState(running.state) }),
+    isList: (name) => findList(store.data.lists, name) !== undefined,
   });
   supervisor = new RelaySupervisor({
     launch: loggedLaunch(options.launch, logs.relay),
@@ -162,7 +163,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   const api: ApiImplementation = {
     'relay.status': () => Promise.resolve(relayState(running.state)),
-    ...listsService(ctx),
+    ...listsService(ctx, history),
     ...usersService(ctx),
     ...sendersService(ctx),
     ...serverService(ctx),

@@ -2,7 +2,8 @@
  * The CSV export of 10,000 messages, chunk by chunk with the cursor the host
  * hands back, read by a CSV parser no one here wrote (Python's csv module):
  * every row is there once, with subjects holding commas, quotes, line breaks
- * and non-ASCII text intact.
+ * and non-ASCII text intact; a cell a spreadsheet would take for a formula
+ * starts with an apostrophe.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -55,7 +56,8 @@ test('10,000 messages export completely in chunks and parse with Python’s csv 
   assert.deepEqual(parsed.header, [...CSV_COLUMNS]);
   assert.deepEqual(parsed.widths, [CSV_COLUMNS.length], 'every row has every column');
   assert.equal(parsed.rows.length, COUNT);
-  const want = Array.from({ length: COUNT }, (_, k) => COUNT - 1 - k).map((i) => [`X${i}`, subjectOf(i), `a${i}@example.org;b${i}@example.org`]);
+  const shown = (subject: string) => (subject.startsWith('=') ? `'${subject}` : subject);
+  const want = Array.from({ length: COUNT }, (_, k) => COUNT - 1 - k).map((i) => [`X${i}`, shown(subjectOf(i)), `a${i}@example.org;b${i}@example.org`]);
   assert.deepEqual(parsed.rows, want, 'newest first, each once, text intact');
 });
 
@@ -69,4 +71,24 @@ test('the export takes the list’s filter, and refuses a cursor it did not give
   assert.equal(only.cursor, null);
   assert.match(only.csv, /^id,acceptedAt,status,.*\r\nY1,/s);
   assert.throws(() => history.exportCsv({}, '12; DROP TABLE messages'), { code: 'invalid_input', field: 'cursor' });
+});
+
+test('a cell that starts like a formula gets a leading apostrophe, so a spreadsheet shows it as text', async (t) => {
+  const { history, dataDir } = await openHistory(t);
+  const risky = ['=HYPERLINK("http://x.example","click")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd', '＝1+1'];
+  const safe = ['Invoice 2030-01', 'a=b', 'plain +1', 'two\nlines', 'bare\rreturn'];
+  const subjects = [...risky, ...safe];
+  subjects.forEach((subject, i) => history.record(accepted(`F${i}`, { subject, fromName: subject }), START + i * 1000));
+  await history.flushed();
+  const file = join(dataDir, 'formulas.csv');
+  await writeFile(file, history.exportCsv({}, null).csv);
+  const readSubjectAndName = 'import csv, json, sys; print(json.dumps([[r[8], r[7]] for r in list(csv.reader(open(sys.argv[1], newline=""), strict=True))[1:]]))';
+  const { stdout } = await run('/usr/bin/python3', ['-c', readSubjectAndName, file]);
+  const cells = (JSON.parse(stdout) as [string, string][]).reverse();
+  const want = [...risky.map((s) => `'${s}`), ...safe];
+  assert.deepEqual(
+    cells,
+    want.map((cell) => [cell, cell]),
+    'subject and From name alike; text that merely contains = or + is left alone',
+  );
 });

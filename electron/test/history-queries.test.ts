@@ -34,7 +34,7 @@ function made(i: number): Made {
     user: `u${i % 3}`,
     list: i % 2 === 1 ? 'Sales' : 'SMTP+',
     envelopeFrom,
-    from: i % 5 === 0 ? 'boss@three.example' : envelopeFrom,
+    from: i % 5 === 0 ? (i % 3 === 0 ? 'Boss@Three.EXAMPLE' : 'boss@three.example') : envelopeFrom,
     subject: `Invoice ${i} for ${['acme', 'globex', 'initech'][i % 3] ?? ''}`,
     to: [`r${i % 7}@dest.example`],
     status: STATUSES[i % STATUSES.length] ?? 'queued',
@@ -69,6 +69,9 @@ async function generated(t: TestContext): Promise<{ history: History; all: Made[
   return { history, all };
 }
 
+/** Free text that is a whole address means that recipient, exactly (any case). */
+const WHOLE_ADDRESS = /^[^\s@]+@[^\s@]+\.[a-z]+$/i;
+
 /** The filter asked of the array: what the history must answer, newest first. */
 function expected(all: Made[], filter: MessageFilter): string[] {
   const has = (text: string, part: string) => text.toLowerCase().includes(part.toLowerCase());
@@ -84,7 +87,10 @@ function expected(all: Made[], filter: MessageFilter): string[] {
       }
       if (filter.since !== undefined && m.at < Date.parse(filter.since)) return false;
       if (filter.until !== undefined && m.at >= Date.parse(filter.until)) return false;
-      if (filter.search !== undefined && !has(m.subject, filter.search) && !has(m.id, filter.search) && !m.to.some((r) => has(r, filter.search ?? ''))) return false;
+      const search = filter.search ?? '';
+      if (WHOLE_ADDRESS.test(search)) {
+        if (!m.to.some((r) => r.toLowerCase() === search.toLowerCase())) return false;
+      } else if (search !== '' && !has(m.subject, search) && !has(m.id, search) && !m.to.some((r) => has(r, search))) return false;
       return true;
     })
     .sort((a, b) => b.at - a.at)
@@ -101,6 +107,11 @@ const FILTERS: MessageFilter[] = [
   { sender: '@three.example' },
   { search: 'globex' },
   { search: 'R3@DEST' },
+  { search: 'R3@Dest.Example' },
+  { search: 'r3@dest.example', status: ['delivered'] },
+  { sender: '@three.example', search: 'globex' },
+  { sender: 'boss@three.example', search: 'r2@dest.example' },
+  { sender: 'clerk@two.example', status: ['deferred', 'bounced'], since: new Date(START + 50 * MINUTE).toISOString() },
   { search: 'M299' },
   { search: 'voice 1' },
   { search: 'no such text' },

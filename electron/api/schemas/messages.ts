@@ -86,7 +86,7 @@ export const MessageFilterSchema = z
     user: Text.optional(),
     /** Envelope sender or From address, whole or its domain ("@company.com"). */
     sender: Text.optional(),
-    /** Subject, any recipient, or queue id, case-insensitive, anywhere in them; at least 3 characters (a trigram index answers it). */
+    /** Subject, any recipient, or queue id, case-insensitive, anywhere in them; at least 3 characters (a trigram index answers it). A whole address finds the messages to that recipient. */
     search: z.string().min(3).max(320).optional(),
     /** Accepted at or after / before these times. */
     since: Time.optional(),

@@ -58,9 +58,9 @@ export const usersMethods = {
   'lists.list': { input: NoInput, output: z.object({ lists: z.array(ListViewSchema) }) },
   /** Names are compared ignoring case: "smtp+" is taken when "SMTP+" exists. */
   'lists.create': { input: z.object({ name: ListName }).strict(), output: ListViewSchema },
-  /** Its users move with it. */
+  /** Its users and its message history (messages, statistics) move with it. */
   'lists.rename': { input: z.object({ name: ListName, newName: ListName }).strict(), output: ListViewSchema },
-  /** Only an empty list, and never the last one. */
+  /** Only an empty list, and never the last one; its message history stays under its name until retention prunes it. */
   'lists.delete': { input: z.object({ name: ListName }).strict(), output: z.object({ deleted: z.string() }) },
   /** One page of users (all of them without a limit), in creation order unless sorted, with the total that match. */
   'users.list': {

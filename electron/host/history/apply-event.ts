@@ -13,11 +13,11 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { RelayEvent } from '../../../relay/events.js';
 import type { MessageStatus } from '../../api/schemas/messages.js';
+import { MessageAdder, type NewMessage, type RecipientStatus } from './add-message.js';
 import { ACTIVE_STATUSES, type Counters } from './counters.js';
-import { dynamicSubject } from './dynamic-subject.js';
-import { firstSeqAt, SEQ_PER_MS } from './sequence.js';
+import type { ListNames } from './list-names.js';
+import { GROUPED_COLUMNS, Rollup, type GroupedMessage } from './rollup.js';
 
-type RecipientStatus = 'pending' | 'delivered' | 'deferred' | 'bounced' | 'deleted';
 type Accepted = Extract<RelayEvent, { type: 'accepted' }>;
 type Snapshot = Extract<RelayEvent, { type: 'queue-snapshot' }>;
 
@@ -36,41 +36,13 @@ export const HISTORY_EVENTS: ReadonlySet<RelayEvent['type']> = new Set([
 
 export const UNKNOWN_REPLY = 'The relay finished with this message while its outcome could not be recorded (it was restarted).';
 
-/** A message as it enters the history: from 'accepted', the queue snapshot, or the old journal. */
-export interface NewMessage {
-  id: string;
-  acceptedAt: number;
-  list: string;
-  user: string;
-  envelopeFrom: string;
-  from: string;
-  fromName: string;
-  subject: string;
-  recipients: readonly string[];
-  size: number | null;
-  tls: boolean | null;
-  priority: number | null;
-  campaignCode: string | null;
-  campaignName: string | null;
-  addedHeaders: readonly string[];
-  status: MessageStatus;
-  attempts: number;
-  lastReply?: string | null;
-  nextAttemptAt?: number | null;
-}
-
-interface Current {
-  seq: number;
+interface Current extends GroupedMessage {
   status: MessageStatus;
   attempts: number;
 }
 
 export class EventApplier {
   private readonly find: Statement<[string], Current>;
-  private readonly lastSeqIn: Statement<[number, number], { seq: number | null }>;
-  private readonly insertMessage: Statement<Record<string, unknown>>;
-  private readonly insertText: Statement<[number, string]>;
-  private readonly insertRecipient: Statement<[number, string, string, number]>;
   private readonly setRecipient: Statement<[string, string | null, number, number, string]>;
   private readonly setAllWaiting: Statement<[string, number, number]>;
   private readonly recipientStatuses: Statement<[number], { status: RecipientStatus; n: number }>;
@@ -78,21 +50,19 @@ export class EventApplier {
   private readonly insertAttempt: Statement<[number, number, number, string | null, string]>;
   private readonly insertRefusal: Statement<[number, string, string | null, string, string | null, string, number, string]>;
   private readonly active: Statement<[], { id: string; seq: number; status: MessageStatus }>;
+  private readonly rollup: Rollup;
+  private readonly adder: MessageAdder;
   /** Messages whose recipients got their own replies from an 'attempt': its summary events keep them. */
   private readonly answered = new Set<number>();
 
   constructor(
     db: Database,
     private readonly counters: Counters,
+    lists: ListNames,
   ) {
-    this.find = db.prepare('SELECT seq, status, attempts FROM messages WHERE id = ?');
-    this.lastSeqIn = db.prepare('SELECT max(seq) AS seq FROM messages WHERE seq >= ? AND seq < ?');
-    this.insertMessage = db.prepare(`INSERT INTO messages (seq, id, list, user, envelope_from, from_addr, from_name, subject, dynamic_subject,
-      recipients, size, tls, priority, campaign_code, campaign_name, status, attempts, updated_at, finished_at, added_headers, last_reply, next_attempt_at)
-      VALUES (@seq, @id, @list, @user, @envelopeFrom, @from, @fromName, @subject, @dynamicSubject, @recipients, @size, @tls, @priority,
-      @campaignCode, @campaignName, @status, @attempts, @at, @finishedAt, @addedHeaders, @lastReply, @nextAttemptAt)`);
-    this.insertText = db.prepare('INSERT INTO messages_text (rowid, text) VALUES (?, ?)');
-    this.insertRecipient = db.prepare('INSERT OR IGNORE INTO recipients (seq, address, status, updated_at) VALUES (?, ?, ?, ?)');
+    this.rollup = new Rollup(db);
+    this.adder = new MessageAdder(db, counters, lists);
+    this.find = db.prepare(`SELECT ${GROUPED_COLUMNS}, status, attempts FROM messages WHERE id = ?`);
     this.setRecipient = db.prepare('UPDATE recipients SET status = ?, reply = coalesce(?, reply), updated_at = ? WHERE seq = ? AND address = ?');
     this.setAllWaiting = db.prepare("UPDATE recipients SET status = ?, updated_at = ? WHERE seq = ? AND status IN ('pending', 'deferred')");
     this.recipientStatuses = db.prepare('SELECT status, count(*) AS n FROM recipients WHERE seq = ? GROUP BY status');
@@ -144,33 +114,7 @@ export class EventApplier {
 
   /** Adds a message unless its id is already recorded; says whether it did. */
   add(message: NewMessage, at: number): boolean {
-    if (this.find.get(message.id)) return false;
-    const seq = this.nextSeq(message.acceptedAt);
-    const final = !ACTIVE_STATUSES.has(message.status);
-    this.counters.move(null, message.status, at);
-    this.insertMessage.run({
-      ...message,
-      seq,
-      dynamicSubject: dynamicSubject(message.subject),
-      recipients: message.recipients.length,
-      tls: message.tls === null ? null : Number(message.tls),
-      addedHeaders: JSON.stringify(message.addedHeaders),
-      lastReply: message.lastReply ?? null,
-      nextAttemptAt: message.nextAttemptAt ?? null,
-      at,
-      finishedAt: final ? at : null,
-    });
-    this.insertText.run(seq, [message.id, message.subject, ...message.recipients].join('\n'));
-    const recipientStatus = final ? finalRecipientStatus(message.status) : message.attempts > 0 ? 'deferred' : 'pending';
-    for (const address of message.recipients) this.insertRecipient.run(seq, address, recipientStatus, at);
-    return true;
-  }
-
-  /** The first free key at or after this acceptance time's. */
-  private nextSeq(acceptedAt: number): number {
-    const first = firstSeqAt(acceptedAt);
-    const last = this.lastSeqIn.get(first, first + SEQ_PER_MS)?.seq ?? null;
-    return last === null ? first : last + 1;
+    return this.adder.add(message, at);
   }
 
   private refusal(event: Extract<RelayEvent, { type: 'rejected' }>, at: number): void {
@@ -282,6 +226,7 @@ export class EventApplier {
     at: number,
   ): void {
     this.counters.move(current.status, patch.status, at);
+    this.rollup.move(current, current.status, patch.status);
     if (!ACTIVE_STATUSES.has(patch.status)) this.answered.delete(current.seq);
     this.update.run({
       seq: current.seq,
@@ -319,15 +264,3 @@ function fromAccepted(event: Accepted, at: number): NewMessage {
   };
 }
 
-function finalRecipientStatus(status: MessageStatus): RecipientStatus {
-  switch (status) {
-    case 'delivered':
-      return 'delivered';
-    case 'bounced':
-      return 'bounced';
-    case 'deleted':
-      return 'deleted';
-    default:
-      return 'pending';
-  }
-}

@@ -3,12 +3,14 @@
  * first, in chunks: each call returns up to CHUNK rows and a cursor, the key
  * of the last row, from which the next call continues. A keyset cursor costs
  * the same on the last chunk as on the first, and messages added meanwhile
- * do not shift the rows.
+ * do not shift the rows. Cells are written spreadsheet-safe (../../api/csv.ts).
  */
 import type { Database } from 'better-sqlite3';
 import { stringify } from 'csv-stringify/sync';
 import { ApiError, type MethodOutput } from '../../api/contract.js';
+import { CSV_OPTIONS } from '../../api/csv.js';
 import type { MessageFilter } from '../../api/schemas/messages.js';
+import type { ListKeys } from './filter.js';
 import { messagesAfter } from './queries.js';
 import { messageRow } from './rows.js';
 
@@ -37,9 +39,9 @@ export const CSV_COLUMNS = [
   'updatedAt',
 ] as const;
 
-export function exportCsv(db: Database, filter: MessageFilter, cursor: string | null, chunk = CSV_CHUNK): MethodOutput<'messages.exportCsv'> {
+export function exportCsv(db: Database, filter: MessageFilter, listKeys: ListKeys, cursor: string | null, chunk = CSV_CHUNK): MethodOutput<'messages.exportCsv'> {
   const after = cursor === null ? null : parseCursor(cursor);
-  const rows = messagesAfter(db, filter, after, chunk);
+  const rows = messagesAfter(db, filter, listKeys, after, chunk);
   const records = rows.map((row) => {
     const m = messageRow(row);
     return [
@@ -65,7 +67,7 @@ export function exportCsv(db: Database, filter: MessageFilter, cursor: string | 
       m.updatedAt,
     ];
   });
-  const csv = stringify(cursor === null ? [[...CSV_COLUMNS], ...records] : records, { record_delimiter: 'windows' });
+  const csv = stringify(cursor === null ? [[...CSV_COLUMNS], ...records] : records, CSV_OPTIONS);
   const last = rows.at(-1);
   return { csv, rows: rows.length, cursor: rows.length === chunk && last ? String(last.seq) : null };
 }

@@ -9,6 +9,8 @@
 import Database from 'better-sqlite3';
 import { chmodSync, existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { registerLocalDay } from './local-day.js';
+import { checkRollupTimeZone } from './rollup.js';
 import { migrate } from './schema.js';
 
 export const HISTORY_FILE = 'history.sqlite3';
@@ -52,7 +54,9 @@ function openAt(path: string): Database.Database {
     db.pragma('synchronous = NORMAL');
     // 32 MB of page cache; sorts and groupings too large for memory spill to temporary files, so RSS stays bounded.
     db.pragma('cache_size = -32000');
+    registerLocalDay(db);
     migrate(db);
+    checkRollupTimeZone(db);
     return db;
   } catch (err) {
     db.close();

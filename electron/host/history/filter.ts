@@ -1,85 +1,79 @@
 /**
  * A message filter as SQL: one WHERE clause over `messages m` for the
- * grid, the CSV export and the CLI alike. Free text goes through the trigram
- * full-text index, which then drives the query newest first; it needs three
- * characters (shorter text would be a scan of every message for a match
- * almost everywhere). A sender is looked up in the envelope sender's and the
- * From's indexes apart, a union SQLite cannot make of an OR on its own.
+ * grid, the CSV export and the CLI alike, and the table that drives the
+ * query newest first. Free text goes through the trigram full-text index,
+ * which then drives the query; it needs three characters (shorter text
+ * would be a scan of every message for a match almost everywhere). Free
+ * text that is a whole address finds the messages to that address through
+ * the recipients' index (the trigrams every address shares would make the
+ * full-text index read most of its lists). A sender, address or domain, in
+ * the envelope or the From, is one key of the senders index (./senders.ts),
+ * which drives the query when there is no free text.
  */
 import { ApiError } from '../../api/contract.js';
 import type { MessageFilter } from '../../api/schemas/messages.js';
 import { groupKeySql } from './group-key.js';
+import { listKeySql } from './list-names.js';
 import { firstSeqAt } from './sequence.js';
 
 export interface FilterSql {
-  /** "FROM ..." including the full-text join when searching. */
+  /** "FROM ..." including the driving table's join. */
   from: string;
   /** "WHERE ..." (or ''). */
   where: string;
   params: unknown[];
-  /** The key that orders by acceptance: the full-text index's rowid when it drives the query. */
-  seq: 'm.seq' | 't.rowid';
-  /** Counting the matches: the full-text index alone when free text is the whole filter. */
+  /** The key that orders by acceptance, in the table that drives the query. */
+  seq: 'm.seq' | 't.rowid' | 's.seq';
+  /** Counting the matches: from the driving table alone when no clause needs the message's row. */
   count: string;
 }
 
 /** Trigram search needs three characters; shorter text cannot use the index. */
 const TRIGRAM = 3;
 
-export function filterSql(filter: MessageFilter): FilterSql {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  let from = 'FROM messages m';
-  if (filter.group) {
-    clauses.push(`m.list = ? COLLATE NOCASE AND ${groupKeySql(filter.group.by)} = ?`);
-    params.push(filter.group.list, filter.group.key);
-  }
-  if (filter.status && filter.status.length > 0) {
-    clauses.push(`m.status IN (${filter.status.map(() => '?').join(', ')})`);
-    params.push(...filter.status);
-  }
-  if (filter.list !== undefined) {
-    clauses.push('m.list = ? COLLATE NOCASE');
-    params.push(filter.list);
-  }
-  if (filter.user !== undefined) {
-    clauses.push('m.user = ?');
-    params.push(filter.user);
-  }
-  if (filter.sender !== undefined) {
-    const sender = filter.sender.trim().toLowerCase();
-    if (sender.startsWith('@')) {
-      clauses.push('(m.envelope_domain = ? OR m.from_domain = ?)');
-    } else {
-      clauses.push('m.seq IN (SELECT seq FROM messages WHERE envelope_from = ? COLLATE NOCASE UNION ALL SELECT seq FROM messages WHERE from_addr = ? COLLATE NOCASE)');
-    }
-    params.push(sender, sender);
-  }
-  if (filter.since !== undefined) {
-    clauses.push('m.seq >= ?');
-    params.push(firstSeqAt(Date.parse(filter.since)));
-  }
-  if (filter.until !== undefined) {
-    clauses.push('m.seq < ?');
-    params.push(firstSeqAt(Date.parse(filter.until)));
-  }
+/** Text that is one whole address, and nothing else. */
+const WHOLE_ADDRESS = /^[^\s@"<>]+@[^\s@"<>]+\.[^\s@"<>.]+$/;
+
+/** The keys a list's messages are stored under (./list-names.ts). */
+export type ListKeys = (name: string) => readonly string[];
+
+export function filterSql(filter: MessageFilter, listKeys: ListKeys): FilterSql {
   const search = filter.search?.trim() ?? '';
   if (filter.search !== undefined && (search.match(/./gsu)?.length ?? 0) < TRIGRAM) {
     throw new ApiError('invalid_input', `filter.search: type at least ${TRIGRAM} characters to search.`, 'filter.search');
   }
-  if (search !== '') {
-    // The full-text table first, walked newest first; each match looked up by its key.
-    from = 'FROM messages_text t CROSS JOIN messages m ON m.seq = t.rowid';
-    clauses.unshift('t.text MATCH ?');
-    params.unshift(`"${search.replace(/"/g, '""')}"`);
+  const fullText = search !== '' && !WHOLE_ADDRESS.test(search);
+  const sender = filter.sender?.trim().toLowerCase();
+  const driver = fullText ? 'text' : sender !== undefined ? 'sender' : 'messages';
+  const seq = driver === 'text' ? 't.rowid' : driver === 'sender' ? 's.seq' : 'm.seq';
+  // Clauses on the driving table alone, and clauses that need the message's row.
+  const own: { sql: string; params: unknown[] }[] = [];
+  const row: { sql: string; params: unknown[] }[] = [];
+  const where = (on: typeof own, sql: string, ...params: unknown[]) => on.push({ sql, params });
+  if (driver === 'text') where(own, 't.text MATCH ?', `"${search.replace(/"/g, '""')}"`);
+  if (sender !== undefined) {
+    if (driver === 'sender') where(own, 's.key = ?', sender);
+    else where(row, 'EXISTS (SELECT 1 FROM senders s WHERE s.key = ? AND s.seq = m.seq)', sender);
   }
-  const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
-  const searchOnly = search !== '' && clauses.length === 1;
-  return {
-    from,
-    where,
-    params,
-    seq: search !== '' ? 't.rowid' : 'm.seq',
-    count: searchOnly ? 'SELECT 1 FROM messages_text t WHERE t.text MATCH ?' : `SELECT 1 ${from} ${where}`,
-  };
+  if (filter.since !== undefined) where(own, `${seq} >= ?`, firstSeqAt(Date.parse(filter.since)));
+  if (filter.until !== undefined) where(own, `${seq} < ?`, firstSeqAt(Date.parse(filter.until)));
+  if (search !== '' && !fullText) where(row, 'm.seq IN (SELECT seq FROM recipients WHERE address = ? COLLATE NOCASE)', search);
+  const inList = (name: string) => listKeySql('m.list', listKeys(name));
+  if (filter.group) {
+    const list = inList(filter.group.list);
+    where(row, `${list.sql} AND ${groupKeySql(filter.group.by)} = ?`, ...list.params, filter.group.key);
+  }
+  if (filter.status && filter.status.length > 0) where(row, `m.status IN (${filter.status.map(() => '?').join(', ')})`, ...filter.status);
+  if (filter.list !== undefined) {
+    const list = inList(filter.list);
+    where(row, list.sql, ...list.params);
+  }
+  if (filter.user !== undefined) where(row, 'm.user = ?', filter.user);
+  const clauses = [...own, ...row];
+  const whereSql = clauses.length > 0 ? `WHERE ${clauses.map((c) => c.sql).join(' AND ')}` : '';
+  const params = clauses.flatMap((c) => c.params);
+  const from = { text: 'FROM messages_text t CROSS JOIN messages m ON m.seq = t.rowid', sender: 'FROM senders s CROSS JOIN messages m ON m.seq = s.seq', messages: 'FROM messages m' }[driver];
+  // Counting the matches needs no message row when every clause is on the driving table.
+  const alone = { text: 'FROM messages_text t', sender: 'FROM senders s', messages: 'FROM messages m' }[driver];
+  return { from, where: whereSql, params, seq, count: `SELECT 1 ${row.length === 0 ? alone : from} ${whereSql}` };
 }

@@ -7,31 +7,31 @@
  */
 import type { Aggregation, GroupBy } from '../../api/schemas/stats.js';
 
-/** SQLite's local time of an epoch-ms column expression. */
-function localTime(ms: string): string {
-  return `${ms} / 1000, 'unixepoch', 'localtime'`;
-}
-
-/** The key of a time period, for an epoch-ms expression. */
-export function periodSql(unit: Aggregation['unit'], ms: string): string {
+/** The key of a time period, for a local day ('YYYY-MM-DD') expression. */
+export function periodOfDaySql(unit: Aggregation['unit'], day: string): string {
   switch (unit) {
     case 'day':
-      return `strftime('%Y-%m-%d', ${localTime(ms)})`;
+      return day;
     case 'week':
       // The Monday that starts the week.
-      return `date(${localTime(ms)}, '-6 days', 'weekday 1')`;
+      return `date(${day}, '-6 days', 'weekday 1')`;
     case 'month':
-      return `strftime('%Y-%m', ${localTime(ms)})`;
+      return `substr(${day}, 1, 7)`;
     case 'year':
-      return `strftime('%Y', ${localTime(ms)})`;
+      return `substr(${day}, 1, 4)`;
   }
+}
+
+/** The key of a time period, for an epoch-ms expression (local_day: ./local-day.ts). */
+export function periodSql(unit: Aggregation['unit'], ms: string): string {
+  return periodOfDaySql(unit, `local_day(${ms})`);
 }
 
 /** The acceptance time of `messages m` in ms. */
 export const ACCEPTED_MS = 'm.seq / 1024';
 
 /** The group's value (without the campaign) for `messages m`. */
-function valueSql(by: GroupBy): string {
+export function valueSql(by: GroupBy): string {
   switch (by) {
     case 'day':
     case 'week':

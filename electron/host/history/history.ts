@@ -14,6 +14,7 @@ import { exportCsv } from './csv-export.js';
 import { openHistoryDatabase, type SetAside } from './database.js';
 import { Ingest } from './ingest.js';
 import { migrateJournal, type JournalMigration } from './journal-migration.js';
+import { ListNames } from './list-names.js';
 import { getMessage, listMessages, listRefusals } from './queries.js';
 import { Retention } from './retention.js';
 import { statistics, type StatsQuery } from './statistics.js';
@@ -26,10 +27,14 @@ export interface HistoryOptions {
   onCounters?: (counters: CountersView) => void;
   /** Something the admin must hear about the history happened while it runs (see `problem`). */
   onProblem?: (problem: string) => void;
+  /** Whether a list is called `name` now (without it, every name is taken for a list's). */
+  isList?: (name: string) => boolean;
 }
 
 export class History {
   private readonly counters: Counters;
+  private readonly lists: ListNames;
+  private readonly listKeys = (name: string): string[] => this.lists.keysOf(name);
   private readonly ingest: Ingest;
   readonly retention: Retention;
   /** The last batch of events that could not be written, said until the host restarts. */
@@ -42,7 +47,8 @@ export class History {
     options: HistoryOptions,
   ) {
     this.counters = new Counters(db);
-    this.ingest = new Ingest(db, this.counters, {
+    this.lists = new ListNames(db, options.isList ?? (() => true));
+    this.ingest = new Ingest(db, this.counters, this.lists, {
       message: (row) => options.onMessage?.(row),
       counters: () => options.onCounters?.(this.counters.view()),
       failed: (events, err) => {
@@ -88,7 +94,7 @@ export class History {
   }
 
   list(input: Parameters<ApiImplementation['messages.list']>[0]): MethodOutput<'messages.list'> {
-    return listMessages(this.db, input);
+    return listMessages(this.db, input, this.listKeys);
   }
 
   get(id: string): MessageDetail {
@@ -100,11 +106,16 @@ export class History {
   }
 
   exportCsv(filter: MessageFilter, cursor: string | null): MethodOutput<'messages.exportCsv'> {
-    return exportCsv(this.db, filter, cursor);
+    return exportCsv(this.db, filter, this.listKeys, cursor);
   }
 
   stats(query: StatsQuery): MethodOutput<'stats.get'> {
-    return statistics(this.db, query);
+    return statistics(this.db, query, this.lists.keysOf(query.list));
+  }
+
+  /** The list `from` is called `to` now: its messages and statistics go with it (./list-names.ts). */
+  renameList(from: string, to: string): void {
+    this.lists.rename(from, to);
   }
 
   countersView(now?: number): CountersView {
@@ -122,7 +133,9 @@ export class History {
   /** When mail last went out, and the last failure that left mail waiting: what the delivery state remembers across a restart. */
   lastOutcomes(): { lastDelivery: { at: string } | null; lastFailure: { at: string; error: string } | null } {
     const delivered = this.db
-      .prepare<[], { at: number }>("SELECT max(finished_at) AS at FROM messages WHERE finished_at IS NOT NULL AND status IN ('delivered', 'partly-delivered')")
+      .prepare<[], { at: number }>(
+        "SELECT finished_at AS at FROM messages INDEXED BY messages_finished WHERE finished_at IS NOT NULL AND status IN ('delivered', 'partly-delivered') ORDER BY finished_at DESC LIMIT 1",
+      )
       .get();
     const failed = this.db
       .prepare<[], { at: number; reply: string }>("SELECT updated_at AS at, last_reply AS reply FROM messages WHERE status = 'deferred' AND last_reply IS NOT NULL ORDER BY updated_at DESC LIMIT 1")
@@ -138,6 +151,9 @@ export class History {
     if (!this.db.open) return;
     this.retention.stop();
     this.ingest.flush();
+    // The planner's statistics brought up to date while stopping, as SQLite advises, so that the
+    // next start need not (a history never analysed, 1,000,000 messages: ~1.4 s at open).
+    this.db.pragma('optimize = 0x10002');
     this.db.close();
   }
 }

@@ -10,6 +10,7 @@ import type { RelayEvent } from '../../../relay/events.js';
 import type { MessageRow } from '../../api/schemas/messages.js';
 import { EventApplier, HISTORY_EVENTS } from './apply-event.js';
 import type { Counters } from './counters.js';
+import type { ListNames } from './list-names.js';
 import { MESSAGE_COLUMNS, messageRow, type MessageDbRow } from './rows.js';
 
 export interface IngestListener {
@@ -35,9 +36,10 @@ export class Ingest {
   constructor(
     private readonly db: Database,
     counters: Counters,
+    private readonly lists: ListNames,
     private readonly listener: IngestListener,
   ) {
-    this.applier = new EventApplier(db, counters);
+    this.applier = new EventApplier(db, counters, lists);
     this.rowOf = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.id = ?`);
     this.writeBatch = db.transaction((batch: { event: RelayEvent; at: number }[], changed: Set<string>) => {
       for (const { event, at } of batch) this.applier.apply(event, at, changed);
@@ -76,6 +78,7 @@ export class Ingest {
         this.writeBatch(batch, changed);
       } catch (err) {
         // The transaction rolled back; the relay goes on, and the admin is told.
+        this.lists.reload();
         this.listener.failed(batch.length, err);
         return;
       }

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { RelayEvent } from '../../../relay/events.js';
 import { readLines } from '../jsonl-file.js';
-import type { EventApplier, NewMessage } from './apply-event.js';
+import type { NewMessage } from './add-message.js';
+import type { EventApplier } from './apply-event.js';
 
 export const JOURNAL_FILE = 'journal.jsonl';
 

@@ -7,7 +7,7 @@
 import type { Database } from 'better-sqlite3';
 import { ApiError, type ApiImplementation, type MethodOutput } from '../../api/contract.js';
 import type { MessageDetail, MessageFilter } from '../../api/schemas/messages.js';
-import { filterSql } from './filter.js';
+import { filterSql, type ListKeys } from './filter.js';
 import {
   attemptView,
   iso,
@@ -33,18 +33,28 @@ const ORDER: Record<ListInput['sort'], (seq: string) => string> = {
   'status-desc': (seq) => `m.status DESC, ${seq} DESC`,
 };
 
-export function listMessages(db: Database, input: ListInput): MethodOutput<'messages.list'> {
-  const sql = filterSql(input.filter);
+export function listMessages(db: Database, input: ListInput, listKeys: ListKeys): MethodOutput<'messages.list'> {
+  const sql = filterSql(input.filter, listKeys);
+  // The page's keys first, then its rows: a sort, where one is needed, moves keys rather than whole rows.
   const rows = db
-    .prepare<unknown[], MessageDbRow>(`SELECT ${MESSAGE_COLUMNS} ${sql.from} ${sql.where} ORDER BY ${ORDER[input.sort](sql.seq)} LIMIT ? OFFSET ?`)
+    .prepare<unknown[], MessageDbRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.seq IN (SELECT ${sql.seq} ${sql.from} ${sql.where} ORDER BY ${ORDER[input.sort](sql.seq)} LIMIT ? OFFSET ?)
+       ORDER BY ${ORDER[input.sort]('m.seq')}`,
+    )
     .all(...sql.params, input.pageSize, input.page * input.pageSize);
   const total = totalOf(input, rows.length, () => countUpTo(db, sql.count, sql.params));
   return { rows: rows.map(messageRow), ...total };
 }
 
 /** Messages newest first, after the message with key `afterSeq` (null: from the newest). */
-export function messagesAfter(db: Database, filter: MessageFilter, afterSeq: number | null, limit: number): (MessageDbRow & { addresses: string })[] {
-  const sql = filterSql(filter);
+export function messagesAfter(
+  db: Database,
+  filter: MessageFilter,
+  listKeys: ListKeys,
+  afterSeq: number | null,
+  limit: number,
+): (MessageDbRow & { addresses: string })[] {
+  const sql = filterSql(filter, listKeys);
   const keyset = afterSeq === null ? '' : `${sql.where === '' ? 'WHERE' : ' AND'} ${sql.seq} < ?`;
   return db
     .prepare<unknown[], MessageDbRow & { addresses: string }>(

@@ -3,8 +3,8 @@ import type { AttemptViewSchema, MessageRow, MessageStatus, RefusalRow, Recipien
 import type { z } from 'zod';
 import { timeOfSeq } from './sequence.js';
 
-/** The columns every message listing reads. */
-export const MESSAGE_COLUMNS = `m.seq, m.id, m.list, m.user, m.envelope_from, m.from_addr, m.from_name, m.subject, m.recipients, m.size, m.tls,
+/** The columns every message listing reads; its list by the name the list has now (./list-names.ts). */
+export const MESSAGE_COLUMNS = `m.seq, m.id, coalesce((SELECT name FROM list_names WHERE key = m.list), m.list) AS list, m.user, m.envelope_from, m.from_addr, m.from_name, m.subject, m.recipients, m.size, m.tls,
   m.priority, m.campaign_code, m.campaign_name, m.status, m.attempts, m.next_attempt_at, m.last_reply, m.updated_at`;
 
 export interface MessageDbRow {

@@ -9,8 +9,12 @@
  * rowid is the same seq) yields matches newest first too.
  */
 import type { Database } from 'better-sqlite3';
+import { rebuildRollup } from './rollup.js';
 
-const MIGRATIONS: readonly string[] = [
+/** A migration: SQL, or a step that needs the code's own functions (local_day). */
+type Migration = string | ((db: Database) => void);
+
+const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE messages (
     seq INTEGER PRIMARY KEY,
@@ -80,6 +84,49 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX refusals_user ON refusals(user);
   CREATE INDEX refusals_remote ON refusals(remote_address);
   `,
+  // 2: the statistics rollup (./rollup.ts); a sender's addresses and domains as one index
+  // (./senders.ts) in place of four; recipients findable by address; the day's counters and
+  // a user's refusals in a period read from their indexes alone.
+  (db) => {
+    db.exec(`
+      CREATE TABLE history_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE stats_days (
+        list TEXT NOT NULL COLLATE NOCASE,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        day TEXT NOT NULL,
+        accepted INTEGER NOT NULL,
+        recipients INTEGER NOT NULL,
+        delivered INTEGER NOT NULL,
+        deferred INTEGER NOT NULL,
+        bounced INTEGER NOT NULL,
+        first INTEGER NOT NULL,
+        last INTEGER NOT NULL,
+        PRIMARY KEY (list, kind, key, day)
+      ) WITHOUT ROWID;
+      CREATE TABLE senders (key TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (key, seq)) WITHOUT ROWID;
+      INSERT OR IGNORE INTO senders (key, seq) SELECT lower(envelope_from), seq FROM messages;
+      INSERT OR IGNORE INTO senders (key, seq) SELECT lower(from_addr), seq FROM messages;
+      INSERT OR IGNORE INTO senders (key, seq) SELECT envelope_domain, seq FROM messages WHERE instr(envelope_from, '@') > 0;
+      INSERT OR IGNORE INTO senders (key, seq) SELECT from_domain, seq FROM messages WHERE instr(from_addr, '@') > 0;
+      DROP INDEX messages_envelope_from;
+      DROP INDEX messages_from;
+      DROP INDEX messages_envelope_domain;
+      DROP INDEX messages_from_domain;
+      CREATE INDEX recipients_address ON recipients(address COLLATE NOCASE);
+      DROP INDEX messages_finished;
+      CREATE INDEX messages_finished ON messages(finished_at, status) WHERE finished_at IS NOT NULL;
+      DROP INDEX refusals_user;
+      CREATE INDEX refusals_user ON refusals(user, at);
+    `);
+    rebuildRollup(db);
+  },
+  // 3: a list's messages and rollup rows keep the key they were stored under; list_names
+  // gives each key the list's name now, so a rename moves no message (./list-names.ts).
+  `
+  CREATE TABLE list_names (key TEXT PRIMARY KEY COLLATE NOCASE, name TEXT NOT NULL COLLATE NOCASE) WITHOUT ROWID;
+  INSERT OR IGNORE INTO list_names (key, name) SELECT list, list FROM messages GROUP BY list COLLATE NOCASE;
+  `,
 ];
 
 export const HISTORY_VERSION = MIGRATIONS.length;
@@ -96,7 +143,9 @@ export function migrate(db: Database): void {
   if (version > HISTORY_VERSION) throw new HistoryTooNewError(version);
   db.transaction(() => {
     for (let v = version; v < HISTORY_VERSION; v++) {
-      db.exec(MIGRATIONS[v] ?? '');
+      const migration = MIGRATIONS[v] ?? '';
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
       db.pragma(`user_version = ${v + 1}`);
     }
   })();

@@ -6,14 +6,20 @@
  * refused attempts have no message, so they are counted by the list's users
  * and only where a group can be told: per period in time mode, per user in
  * user mode.
+ *
+ * Whole days come from the rollup (./rollup.ts); the part of a day the
+ * period cuts, and days retention has reached, are counted from the
+ * messages themselves (./period-split.ts), and the two are added up.
  */
 import type { Database } from 'better-sqlite3';
 import type { MethodOutput } from '../../api/contract.js';
 import { MAX_STATS_GROUPS, type Aggregation, type StatsGroup } from '../../api/schemas/stats.js';
 import { groupByOf, type GroupBy } from '../../api/schemas/stats.js';
-import { groupKeySql, groupLabel, periodSql, ACCEPTED_MS } from './group-key.js';
+import { groupLabel, periodSql } from './group-key.js';
+import { splitPeriod, type Span } from './period-split.js';
+import { countedGroups, countedSeries, type Counted } from './stats-sources.js';
 import { iso } from './rows.js';
-import { firstSeqAt, timeOfSeq } from './sequence.js';
+import { timeOfSeq } from './sequence.js';
 
 export interface StatsQuery {
   list: string;
@@ -25,50 +31,34 @@ export interface StatsQuery {
   users: readonly string[];
 }
 
-interface CountsRow {
-  key: string;
-  accepted: number;
-  recipients: number;
-  delivered: number;
-  deferred: number;
-  bounced: number;
-  first: number;
-  last: number;
-}
-
-const COUNTS = `count(*) AS accepted, sum(m.recipients) AS recipients,
-  sum(m.status IN ('delivered', 'partly-delivered')) AS delivered, sum(m.status = 'deferred') AS deferred,
-  sum(m.status = 'bounced') AS bounced, min(m.seq) AS first, max(m.seq) AS last`;
-const IN_LIST = 'm.list = ? COLLATE NOCASE AND m.seq >= ? AND m.seq < ?';
-
-export function statistics(db: Database, query: StatsQuery): MethodOutput<'stats.get'> {
+/** `keys`: the keys the list's messages are stored under (./list-names.ts). */
+export function statistics(db: Database, query: StatsQuery, keys: readonly string[]): MethodOutput<'stats.get'> {
   const by = groupByOf(query.aggregation);
-  const range = [query.list, firstSeqAt(query.since), firstSeqAt(query.until)];
-  const rows = db.prepare<unknown[], CountsRow>(`SELECT ${groupKeySql(by)} AS key, ${COUNTS} FROM messages m WHERE ${IN_LIST} GROUP BY key`).all(...range);
+  const span: Span = splitPeriod(db, keys, query.since, query.until);
+  const { groups: counted, total } = countedGroups(db, by, keys, span, MAX_STATS_GROUPS);
   const refused = refusedBy(db, by, query);
-  const groups = rows.map((row): StatsGroup => {
-    const { first, last, ...counts } = row;
-    return {
-      ...counts,
+  const groups = counted.map(
+    (row): StatsGroup => ({
+      key: row.key,
+      accepted: row.accepted,
+      recipients: row.recipients,
+      delivered: row.delivered,
+      deferred: row.deferred,
+      bounced: row.bounced,
       refused: refused.get(row.key) ?? 0,
       label: groupLabel(by, row.key),
       campaign: row.key.startsWith('c:'),
-      firstAt: iso(timeOfSeq(first)),
-      lastAt: iso(timeOfSeq(last)),
-    };
-  });
+      firstAt: iso(timeOfSeq(row.first)),
+      lastAt: iso(timeOfSeq(row.last)),
+    }),
+  );
   groups.sort(order(by));
-  const series = db
-    .prepare<unknown[], Omit<CountsRow, 'first' | 'last'>>(
-      `SELECT ${periodSql('day', ACCEPTED_MS)} AS key, ${COUNTS} FROM messages m WHERE ${IN_LIST} GROUP BY key ORDER BY key`,
-    )
-    .all(...range);
   const refusedPerDay = refusedBy(db, 'day', query);
   return {
     aggregation: query.aggregation,
     groups: groups.slice(0, MAX_STATS_GROUPS),
-    more: Math.max(0, groups.length - MAX_STATS_GROUPS),
-    series: series.map(({ key, accepted, recipients, delivered, deferred, bounced }) => ({
+    more: Math.max(0, total - MAX_STATS_GROUPS),
+    series: countedSeries(db, keys, span).map(({ key, accepted, recipients, delivered, deferred, bounced }: Counted) => ({
       day: key,
       accepted,
       recipients,
@@ -87,18 +77,20 @@ function refusedBy(db: Database, by: GroupBy, query: StatsQuery): Map<string, nu
   const key = time ? periodSql(by, 'at') : 'user';
   const rows = db
     .prepare<unknown[], { key: string; n: number }>(
-      `SELECT 'g:' || ${key} AS key, count(*) AS n FROM refusals WHERE at >= ? AND at < ? AND user IN (SELECT value FROM json_each(?)) GROUP BY key`,
+      `SELECT 'g:' || ${key} AS key, count(*) AS n FROM refusals WHERE user IN (SELECT value FROM json_each(?)) AND at >= ? AND at < ? GROUP BY key`,
     )
-    .all(query.since, query.until, JSON.stringify(query.users));
+    .all(JSON.stringify(query.users), query.since, query.until);
   return new Map(rows.map((r) => [r.key, r.n]));
 }
 
 /** Campaigns first; then periods in time order, other groups largest first. */
-function order(by: GroupBy): (a: StatsGroup, b: StatsGroup) => number {
+export function order(by: GroupBy): (a: { key: string; accepted: number }, b: { key: string; accepted: number }) => number {
   const time = by === 'day' || by === 'week' || by === 'month' || by === 'year';
   return (a, b) => {
-    if (a.campaign !== b.campaign) return a.campaign ? -1 : 1;
-    if (time && !a.campaign) return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+    const campaignA = a.key.startsWith('c:');
+    const campaignB = b.key.startsWith('c:');
+    if (campaignA !== campaignB) return campaignA ? -1 : 1;
+    if (time && !campaignA) return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
     return b.accepted - a.accepted || (a.key < b.key ? -1 : 1);
   };
 }

@@ -1,12 +1,15 @@
 /**
  * The lists SMTP users belong to (MailUp recommends one for SMTP+). A list's
  * name is compared ignoring case: "smtp+" is the list "SMTP+", spelled as it
- * was made. A list is renamed together with its users; it is deleted only
- * once no user is in it, and the last list stays, so new users have one.
+ * was made. A list is renamed together with its users and its message
+ * history; it is deleted only once no user is in it, and the last list
+ * stays, so new users have one. A deleted list's history stays under its
+ * name until retention prunes it (a list given that name later shows it).
  */
 import { ApiError, type ApiImplementation } from '../../api/contract.js';
 import type { ListView } from '../../api/schemas/users.js';
 import type { HostContext } from '../context.js';
+import type { History } from '../history/history.js';
 import { DEFAULT_AGGREGATION, type StoreData, type StoredUser } from '../store/schema.js';
 
 type ListsApi = Pick<ApiImplementation, 'lists.list' | 'lists.create' | 'lists.rename' | 'lists.delete'>;
@@ -58,7 +61,7 @@ function users(n: number): string {
   return `${n} user${n === 1 ? '' : 's'}`;
 }
 
-export function listsService(ctx: HostContext): ListsApi {
+export function listsService(ctx: HostContext, history: Pick<History, 'renameList'>): ListsApi {
   const { store } = ctx;
   const view = (list: StoredList): ListView => ({ ...list, users: usersIn(store.users.values(), list.name).length });
 
@@ -80,14 +83,18 @@ export function listsService(ctx: HostContext): ListsApi {
 
     'lists.rename': async ({ name, newName }) => {
       const now = new Date().toISOString();
-      const { renamed, moved } = await store.update((draft, drafts) => {
+      const { from, renamed, moved } = await store.update((draft, drafts) => {
         const list = mustFind(draft.lists, name);
         refuseTaken(draft.lists, newName, 'newName', list);
-        const moved = usersIn(drafts.values(), list.name);
+        const from = list.name;
+        const moved = usersIn(drafts.values(), from);
         for (const user of moved) drafts.put({ ...user, list: newName, updatedAt: now });
         list.name = newName;
-        return { renamed: { ...list }, moved: moved.map((u) => u.name) };
+        return { from, renamed: { ...list }, moved: moved.map((u) => u.name) };
       });
+      // One row of the history changes, however many messages the list has; mail the relay accepts
+      // under the old name until it hears of the rename follows the list there too.
+      history.renameList(from, newName);
       // The relay's copy of each user names its list: keep it true.
       if (moved.length > 0) await ctx.usersChanged(moved);
       return view(renamed);

@@ -1,0 +1,168 @@
+/**
+ * The statistics rollup, `stats_days`: for each list, kind of group, group
+ * key and local day, the counts stats.get reports (messages, recipients,
+ * delivered, deferred, bounced, first and last key). The ingest keeps it in
+ * the same transaction as the rows that move it: a new message adds to its
+ * rows, a status change moves a count from one column to another. A message
+ * falls under one 'campaign' row if it has a CampaignCode, else under one
+ * row per mode ('time' with an empty key: the day is the group) — the same
+ * split as ./group-key.ts. So a month of statistics sums a few rows per
+ * group and day instead of grouping every message.
+ *
+ * Days are the host's local days in the time zone recorded beside the
+ * rollup; started in another zone, the history rebuilds it. Retention
+ * deletes messages from the oldest days, and the rollup rows of the days it
+ * reached go with them: statistics count those days from the messages
+ * (`completeFrom`).
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import type { MessageStatus } from '../../api/schemas/messages.js';
+import type { GroupBy } from '../../api/schemas/stats.js';
+import { valueSql } from './group-key.js';
+import { localDay, timeZone } from './local-day.js';
+import { asciiLower } from './senders.js';
+import { timeOfSeq } from './sequence.js';
+
+/** A kind of rollup row: a mode's groups, the time mode's days, or campaigns. */
+export type RollupKind = 'time' | 'campaign' | Exclude<GroupBy, 'day' | 'week' | 'month' | 'year'>;
+
+const MODE_KINDS = ['subject', 'dynamic-subject', 'sender', 'sender-name', 'sender-subject', 'user'] as const;
+
+export function rollupKind(by: GroupBy): RollupKind {
+  return by === 'day' || by === 'week' || by === 'month' || by === 'year' ? 'time' : by;
+}
+
+/** The columns of a message that place it in the rollup. */
+export interface GroupedMessage {
+  seq: number;
+  list: string;
+  campaign_code: string | null;
+  subject: string;
+  dynamic_subject: string;
+  from_addr: string;
+  from_name: string;
+  user: string;
+  recipients: number;
+}
+
+export const GROUPED_COLUMNS = 'seq, list, campaign_code, subject, dynamic_subject, from_addr, from_name, user, recipients';
+
+/** The rows a message counts in, as [kind, key]; the JavaScript twin of ./group-key.ts's valueSql. */
+export function rollupKeys(m: GroupedMessage): [RollupKind, string][] {
+  if (m.campaign_code !== null) return [['campaign', m.campaign_code]];
+  const sender = asciiLower(m.from_addr);
+  return [
+    ['time', ''],
+    ['subject', m.subject],
+    ['dynamic-subject', m.dynamic_subject],
+    ['sender', sender],
+    ['sender-name', m.from_name],
+    ['sender-subject', `${sender}\n${m.subject}`],
+    ['user', m.user],
+  ];
+}
+
+/** The statistics column a status counts in, if any. */
+type Counted = 'delivered' | 'deferred' | 'bounced';
+
+function countedAs(status: MessageStatus): Counted | null {
+  switch (status) {
+    case 'delivered':
+    case 'partly-delivered':
+      return 'delivered';
+    case 'deferred':
+      return 'deferred';
+    case 'bounced':
+      return 'bounced';
+    default:
+      return null;
+  }
+}
+
+const flags = (status: MessageStatus): [number, number, number] => {
+  const counted = countedAs(status);
+  return [Number(counted === 'delivered'), Number(counted === 'deferred'), Number(counted === 'bounced')];
+};
+
+export class Rollup {
+  private readonly upsert: Statement<[string, string, string, string, number, number, number, number, number, number]>;
+  private readonly shift: Statement<[number, number, number, string, string, string, string]>;
+  private readonly remove: Statement<[string, string, string, string]>;
+
+  constructor(db: Database) {
+    this.upsert = db.prepare(`INSERT INTO stats_days (list, kind, key, day, accepted, recipients, delivered, deferred, bounced, first, last)
+      VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT DO UPDATE SET accepted = accepted + 1, recipients = recipients + excluded.recipients, delivered = delivered + excluded.delivered,
+        deferred = deferred + excluded.deferred, bounced = bounced + excluded.bounced, first = min(first, excluded.first), last = max(last, excluded.last)`);
+    this.shift = db.prepare('UPDATE stats_days SET delivered = delivered + ?, deferred = deferred + ?, bounced = bounced + ? WHERE list = ? AND kind = ? AND key = ? AND day = ?');
+    this.remove = db.prepare('DELETE FROM stats_days WHERE list = ? AND kind = ? AND key = ? AND day = ?');
+  }
+
+  /** A message entered the history with this status. */
+  add(m: GroupedMessage, status: MessageStatus): void {
+    const day = localDay(timeOfSeq(m.seq)).day;
+    const [delivered, deferred, bounced] = flags(status);
+    for (const [kind, key] of rollupKeys(m)) this.upsert.run(m.list, kind, key, day, m.recipients, delivered, deferred, bounced, m.seq, m.seq);
+  }
+
+  /** A message's status changed: its count moves between columns, if the two count differently. */
+  move(m: GroupedMessage, from: MessageStatus, to: MessageStatus): void {
+    if (countedAs(from) === countedAs(to)) return;
+    const day = localDay(timeOfSeq(m.seq)).day;
+    const before = flags(from);
+    const after = flags(to);
+    for (const [kind, key] of rollupKeys(m)) {
+      this.shift.run(after[0] - before[0], after[1] - before[1], after[2] - before[2], m.list, kind, key, day);
+    }
+  }
+
+  /** Retention deleted this message: the rows of its day go (its day is no longer complete, see completeFrom). */
+  forget(m: GroupedMessage): void {
+    const day = localDay(timeOfSeq(m.seq)).day;
+    for (const [kind, key] of rollupKeys(m)) this.remove.run(m.list, kind, key, day);
+  }
+}
+
+const COUNTS = `count(*), sum(m.recipients), sum(m.status IN ('delivered', 'partly-delivered')), sum(m.status = 'deferred'), sum(m.status = 'bounced'), min(m.seq), max(m.seq)`;
+
+/** Counts the whole rollup again from the messages (a new database version, or another time zone). */
+export function rebuildRollup(db: Database): void {
+  db.exec('DELETE FROM stats_days');
+  const insert = (kind: RollupKind, key: string, where: string) =>
+    db
+      .prepare(
+        `INSERT INTO stats_days (list, kind, key, day, accepted, recipients, delivered, deferred, bounced, first, last)
+         SELECT m.list, '${kind}', ${key}, local_day(m.seq / 1024), ${COUNTS} FROM messages m WHERE ${where}
+         GROUP BY m.list COLLATE NOCASE, 3, 4`,
+      )
+      .run();
+  insert('campaign', 'm.campaign_code', 'm.campaign_code IS NOT NULL');
+  insert('time', "''", 'm.campaign_code IS NULL');
+  for (const kind of MODE_KINDS) insert(kind, valueSql(kind), 'm.campaign_code IS NULL');
+  setMeta(db, 'time_zone', timeZone());
+}
+
+/** Rebuilds the rollup if its days were counted in another time zone. */
+export function checkRollupTimeZone(db: Database): void {
+  if (getMeta(db, 'time_zone') !== timeZone()) db.transaction(() => rebuildRollup(db))();
+}
+
+/** Retention is about to delete messages accepted before `cutoff` (ms). */
+export function markPruned(db: Database, cutoff: number): void {
+  const before = Number(getMeta(db, 'pruned_before') ?? 0);
+  if (cutoff > before) setMeta(db, 'pruned_before', String(cutoff));
+}
+
+/** The local midnight from which every day's rollup rows are complete (0: all of them). */
+export function completeFrom(db: Database): number {
+  const pruned = Number(getMeta(db, 'pruned_before') ?? 0);
+  return pruned === 0 ? 0 : localDay(pruned).end;
+}
+
+function getMeta(db: Database, name: string): string | undefined {
+  return db.prepare<[string], { value: string }>('SELECT value FROM history_meta WHERE name = ?').get(name)?.value;
+}
+
+function setMeta(db: Database, name: string, value: string): void {
+  db.prepare('INSERT INTO history_meta (name, value) VALUES (?, ?) ON CONFLICT DO UPDATE SET value = excluded.value').run(name, value);
+}

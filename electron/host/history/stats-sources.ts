@@ -1,0 +1,115 @@
+/**
+ * The counts behind stats.get, from the two sources a period is split into
+ * (./period-split.ts): rollup rows summed per group, and messages grouped
+ * directly, added up per group key. A mode like "subject" can have a group
+ * per message, so only the largest groups are read from the rollup (those
+ * that can still make the list shown), their number counted apart; a group
+ * the direct part has is looked up in the rollup by its key.
+ */
+import type { Database } from 'better-sqlite3';
+import type { Aggregation, GroupBy } from '../../api/schemas/stats.js';
+import { groupKeySql, periodOfDaySql } from './group-key.js';
+import { listKeySql } from './list-names.js';
+import type { Span } from './period-split.js';
+import { rollupKind } from './rollup.js';
+import { firstSeqAt } from './sequence.js';
+
+export interface Counted {
+  key: string;
+  accepted: number;
+  recipients: number;
+  delivered: number;
+  deferred: number;
+  bounced: number;
+  /** The first and last message's key. */
+  first: number;
+  last: number;
+}
+
+const SUMS = `sum(accepted) AS accepted, sum(recipients) AS recipients, sum(delivered) AS delivered, sum(deferred) AS deferred,
+  sum(bounced) AS bounced, min(first) AS first, max(last) AS last`;
+const COUNTS = `count(*) AS accepted, sum(m.recipients) AS recipients,
+  sum(m.status IN ('delivered', 'partly-delivered')) AS delivered, sum(m.status = 'deferred') AS deferred,
+  sum(m.status = 'bounced') AS bounced, min(m.seq) AS first, max(m.seq) AS last`;
+
+function add(into: Map<string, Counted>, row: Counted): void {
+  const had = into.get(row.key);
+  if (!had) {
+    into.set(row.key, { ...row });
+    return;
+  }
+  had.accepted += row.accepted;
+  had.recipients += row.recipients;
+  had.delivered += row.delivered;
+  had.deferred += row.deferred;
+  had.bounced += row.bounced;
+  had.first = Math.min(had.first, row.first);
+  had.last = Math.max(had.last, row.last);
+}
+
+/** The list's rollup rows over the span's whole days: the condition on `stats_days` and its parameters. */
+function inDays(keys: readonly string[], days: { from: string; until: string }): { sql: string; params: string[] } {
+  const list = listKeySql('list', keys);
+  return { sql: `${list.sql} AND day >= ? AND day < ?`, params: [...list.params, days.from, days.until] };
+}
+
+/** The messages of the span's direct ranges, grouped by `keySql` (over `messages m`). */
+function direct(db: Database, keySql: string, keys: readonly string[], span: Span): Counted[] {
+  const list = listKeySql('m.list', keys);
+  const statement = db.prepare<unknown[], Counted>(`SELECT ${keySql} AS key, ${COUNTS} FROM messages m WHERE ${list.sql} AND m.seq >= ? AND m.seq < ? GROUP BY 1`);
+  return span.direct.flatMap(([from, until]) => statement.all(...list.params, firstSeqAt(from), firstSeqAt(until)));
+}
+
+/**
+ * The groups that can make the first `limit` (campaigns first, then the
+ * largest, as ./statistics.ts orders them; every period in time mode), and
+ * how many groups there are in all.
+ */
+export function countedGroups(db: Database, by: GroupBy, keys: readonly string[], span: Span, limit: number): { groups: Counted[]; total: number } {
+  const kind = rollupKind(by);
+  const groups = new Map<string, Counted>();
+  const directRows = direct(db, groupKeySql(by), keys, span);
+  if (span.days === null) {
+    for (const row of directRows) add(groups, row);
+    return { groups: [...groups.values()], total: groups.size };
+  }
+  const { sql: listDays, params: days } = inDays(keys, span.days);
+  const campaigns = db.prepare<unknown[], Counted>(`SELECT 'c:' || key AS key, ${SUMS} FROM stats_days WHERE kind = 'campaign' AND ${listDays} GROUP BY stats_days.key`).all(...days);
+  for (const row of campaigns) add(groups, row);
+  if (kind === 'time') {
+    const periods = db
+      .prepare<unknown[], Counted>(`SELECT 'g:' || ${periodOfDaySql(by as Aggregation['unit'], 'day')} AS key, ${SUMS} FROM stats_days WHERE kind = 'time' AND key = '' AND ${listDays} GROUP BY 1`)
+      .all(...days);
+    for (const row of [...periods, ...directRows]) add(groups, row);
+    return { groups: [...groups.values()], total: groups.size };
+  }
+  const inMode = `kind = '${kind}' AND ${listDays}`;
+  const largest = db.prepare<unknown[], Counted>(`SELECT 'g:' || key AS key, ${SUMS} FROM stats_days WHERE ${inMode} GROUP BY stats_days.key ORDER BY accepted DESC, key LIMIT ?`).all(...days, limit);
+  for (const row of largest) add(groups, row);
+  const modeGroups =
+    largest.length < limit ? largest.length : (db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM stats_days WHERE ${inMode} GROUP BY key)`).get(...days)?.n ?? 0);
+  let total = campaigns.length + modeGroups;
+  // Without a row the sums are null.
+  const ofKey = db.prepare<unknown[], { [K in keyof Omit<Counted, 'key'>]: number | null }>(`SELECT ${SUMS} FROM stats_days WHERE key = ? AND ${inMode}`);
+  for (const row of directRows) {
+    if (!groups.has(row.key) && row.key.startsWith('g:')) {
+      const rolled = ofKey.get(row.key.slice(2), ...days);
+      if (rolled && rolled.accepted !== null) add(groups, { ...(rolled as Omit<Counted, 'key'>), key: row.key });
+      else total++;
+    } else if (!groups.has(row.key)) total++;
+    add(groups, row);
+  }
+  return { groups: [...groups.values()], total };
+}
+
+/** The list's messages per local day over the span, campaigns included, oldest first. */
+export function countedSeries(db: Database, keys: readonly string[], span: Span): Counted[] {
+  const days = new Map<string, Counted>();
+  if (span.days !== null) {
+    const { sql, params } = inDays(keys, span.days);
+    const rows = db.prepare<unknown[], Counted>(`SELECT day AS key, ${SUMS} FROM stats_days WHERE kind IN ('time', 'campaign') AND ${sql} GROUP BY day`).all(...params);
+    for (const row of rows) add(days, row);
+  }
+  for (const row of direct(db, 'local_day(m.seq / 1024)', keys, span)) add(days, row);
+  return [...days.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
