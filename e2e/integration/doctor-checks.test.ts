@@ -5,16 +5,14 @@
  * process holds, and `relay-desk doctor`'s lines and exit codes.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { readdir, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { DoctorReport } from '../../electron/api/schemas/doctor.js';
 import { ok } from '../fixtures/api.js';
 import { cli } from '../fixtures/cli.js';
 import { onCleanup } from '../fixtures/cleanup.js';
-import { freePort } from '../fixtures/ports.js';
+import { takenPort } from '../fixtures/ports.js';
 import { plainAuth, rawSmtp } from '../fixtures/raw-smtp.js';
 import { startRelayDesk } from '../fixtures/relay-desk.js';
 
@@ -93,25 +91,21 @@ test('doctor probes each port on every local address; a port another process hol
   assert.match(all.stdout, /^warning +TLS certificate: The certificate is self-signed .*\n +fix: /m);
 
   // Another program holds a port before the relay is told to open it.
-  const takenPort = await freePort();
-  const other = createServer();
-  other.listen(takenPort, '0.0.0.0');
-  await once(other, 'listening');
-  onCleanup(t, () => other.close());
-  await ok(relay, 'server.setListener', { port: takenPort, encryption: 'starttls', create: true });
-  await relay.waitForRelayState((s) => s.listeners.some((l) => l.port === takenPort && l.status === 'error'));
+  const heldPort = await takenPort(t);
+  await ok(relay, 'server.setListener', { port: heldPort, encryption: 'starttls', create: true });
+  await relay.waitForRelayState((s) => s.listeners.some((l) => l.port === heldPort && l.status === 'error'));
   const withProblem = await ok(relay, 'doctor.run', {});
-  const taken = lanAddress(withProblem, takenPort);
+  const taken = lanAddress(withProblem, heldPort);
   assert.equal(taken?.status, 'problem');
-  assert.match(taken.summary, new RegExp(`^The relay could not open port ${takenPort}: Port ${takenPort} is already used by another program`));
+  assert.match(taken.summary, new RegExp(`^The relay could not open port ${heldPort}: Port ${heldPort} is already used by another program`));
   const free = /Free allowed ports here: ([\d, ]+)\./.exec(taken.fix ?? '')?.[1]?.split(', ').map(Number) ?? [];
   assert.ok(free.length > 0, taken.fix ?? '');
-  assert.ok(!free.includes(takenPort) && !free.includes(relay.smtpPort), `${free.join(',')} are free, not the ports in use`);
+  assert.ok(!free.includes(heldPort) && !free.includes(relay.smtpPort), `${free.join(',')} are free, not the ports in use`);
   assert.equal(lanAddress(withProblem, relay.smtpPort)?.status, 'ok', 'the other port still answers');
 
   const failing = await cli(['doctor', '--data-dir', relay.dataDir]);
   assert.equal(failing.code, 1);
-  assert.match(failing.stdout, new RegExp(`^PROBLEM +Port ${takenPort}: The relay could not open port ${takenPort}`, 'm'));
+  assert.match(failing.stdout, new RegExp(`^PROBLEM +Port ${heldPort}: The relay could not open port ${heldPort}`, 'm'));
   const json = JSON.parse((await cli(['doctor', '--json', '--data-dir', relay.dataDir])).stdout) as DoctorReport;
-  assert.equal(json.checks.find((c) => c.id === `port:${takenPort}`)?.status, 'problem');
+  assert.equal(json.checks.find((c) => c.id === `port:${heldPort}`)?.status, 'problem');
 });

@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { once } from 'node:events';
@@ -14,7 +13,7 @@ import { test } from 'node:test';
 import { dkimKey, verifyDkim } from '../fixtures/dkim.js';
 import { startDns } from '../fixtures/dns.js';
 import { unfolded } from '../fixtures/messages.js';
-import { freePort } from '../fixtures/ports.js';
+import { freePort, takenPort } from '../fixtures/ports.js';
 import { plainAuth, rawSmtp } from '../fixtures/raw-smtp.js';
 import { relayUser, startRelayChild } from '../fixtures/relay-child.js';
 import { swaks } from '../fixtures/smtp-clients.js';
@@ -63,10 +62,7 @@ test('a new configuration applies without dropping a session in progress', async
 });
 
 test('a port in use is reported in plain words while the other ports work', async (t) => {
-  const busy = await freePort();
-  const squatter = createServer();
-  await new Promise<void>((resolve) => squatter.listen(busy, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
+  const busy = await takenPort(t, '127.0.0.1');
   const relay = await startRelayChild(t, { users: [await relayUser(USER)] });
   await relay.configure({ listeners: [...relay.config.listeners, { port: busy, address: '127.0.0.1', encryption: 'none', requireTlsForAuth: false }] });
   const states = relay.events.findLast((e) => e.type === 'listeners');

@@ -4,12 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { onCleanup } from '../fixtures/cleanup.js';
 import { cliEntry } from '../fixtures/paths.js';
-import { freePort } from '../fixtures/ports.js';
+import { freePort, takenPort } from '../fixtures/ports.js';
 import { spawnProcess } from '../fixtures/process.js';
 import { isRunning, startRelayDesk } from '../fixtures/relay-desk.js';
 import { tempDir } from '../fixtures/temp.js';
@@ -82,10 +81,7 @@ test('a killed relay is restarted and reports its ports again', async (t) => {
 });
 
 test('a port already in use is reported in plain words and the admin UI still works', async (t) => {
-  const port = await freePort();
-  const squatter = createServer();
-  await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
+  const port = await takenPort(t, '127.0.0.1');
   const relay = await startRelayDesk(t, { smtpPort: port });
   await relay.proc.waitForLine(new RegExp(`could not listen on port ${port}: Port ${port} is already used by another program`));
   const status = await relay.call('relay.status');

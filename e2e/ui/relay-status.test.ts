@@ -4,12 +4,10 @@
  * tells a user who lost the token what to do.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { openPage, screenshot } from '../fixtures/browser.js';
 import { cliOk } from '../fixtures/cli.js';
-import { freePort } from '../fixtures/ports.js';
+import { takenPort } from '../fixtures/ports.js';
 import { startRelayDesk } from '../fixtures/relay-desk.js';
 
 test('the admin page shows the relay listening on its port', async (t) => {
@@ -66,10 +64,7 @@ test('a tab that asked for the token signs in when the link from `relay-desk adm
 });
 
 test('a port another program holds is named on every screen, with what to do', async (t) => {
-  const port = await freePort();
-  const squatter = createServer().listen(port, '0.0.0.0');
-  await once(squatter, 'listening');
-  t.after(() => squatter.close());
+  const port = await takenPort(t);
   const relay = await startRelayDesk(t, { smtpPort: port });
   const page = await openPage(t);
   await page.goto(relay.adminUrl);

@@ -5,13 +5,11 @@
  * the limits the relay then announces.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import type { Page } from 'playwright';
 import { ok } from '../fixtures/api.js';
 import { openPage, screenshot, settled } from '../fixtures/browser.js';
-import { freePort } from '../fixtures/ports.js';
+import { freePort, takenPort } from '../fixtures/ports.js';
 import { rawSmtp } from '../fixtures/raw-smtp.js';
 import { startRelayDesk } from '../fixtures/relay-desk.js';
 import { testCertificate } from '../fixtures/tls.js';
@@ -82,11 +80,7 @@ test('an admin adds a port, is told why a port is refused or busy, and removes a
   await screenshot(page, 'server-port-not-allowed');
 
   // A port another program holds: saved, and its bind error shown beside it in plain words.
-  const busy = await freePort();
-  const squatter = createServer();
-  squatter.listen(busy, '0.0.0.0');
-  await once(squatter, 'listening');
-  t.after(() => squatter.close());
+  const busy = await takenPort(t);
   await portField.fill(String(busy));
   await form.getByRole('button', { name: 'Add port' }).click();
   await portRow(page, busy).getByText(`Port ${busy} is already used by another program. Stop that program or choose another port.`).waitFor();
@@ -306,11 +300,7 @@ for (const viewport of [
   { width: 1920, height: 1080 },
 ]) {
   test(`the Server screen at ${viewport.width}×${viewport.height}: every smarthost Security choice whole, the certificate check only with TLS, a port that never opened removed without a warning`, async (t) => {
-    const busy = await freePort();
-    const squatter = createServer();
-    squatter.listen(busy, '0.0.0.0');
-    await once(squatter, 'listening');
-    t.after(() => squatter.close());
+    const busy = await takenPort(t);
     const relay = await startRelayDesk(t);
     await ok(relay, 'server.setListener', { port: busy, encryption: 'starttls' });
     const page = await openPage(t, { viewport });

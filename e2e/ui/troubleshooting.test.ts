@@ -5,26 +5,19 @@
  * can-send and login questions answered on the page.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { hostname } from 'node:os';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { ok } from '../fixtures/api.js';
-import { onCleanup } from '../fixtures/cleanup.js';
 import { openPage, screenshot, settled } from '../fixtures/browser.js';
-import { freePort } from '../fixtures/ports.js';
+import { takenPort } from '../fixtures/ports.js';
 import { startRelayDesk } from '../fixtures/relay-desk.js';
 import { authorityIssuedCertificate } from '../fixtures/tls.js';
 
 test('with a port another process holds, the screen shows the problem, what to do, and answers can-send and a login test', async (t) => {
   const relay = await startRelayDesk(t);
-  const takenPort = await freePort();
-  const other = createServer();
-  other.listen(takenPort, '0.0.0.0');
-  await once(other, 'listening');
-  onCleanup(t, () => other.close());
-  await ok(relay, 'server.setListener', { port: takenPort, encryption: 'starttls', create: true });
-  await relay.waitForRelayState((s) => s.listeners.some((l) => l.port === takenPort && l.status === 'error'));
+  const heldPort = await takenPort(t);
+  await ok(relay, 'server.setListener', { port: heldPort, encryption: 'starttls', create: true });
+  await relay.waitForRelayState((s) => s.listeners.some((l) => l.port === heldPort && l.status === 'error'));
   const created = await ok(relay, 'users.create', {});
 
   const page = await openPage(t);
@@ -32,8 +25,8 @@ test('with a port another process holds, the screen shows the problem, what to d
   await page.getByRole('tab', { name: 'Troubleshooting' }).click();
   await page.getByRole('status').filter({ hasText: '1 problem found.' }).waitFor();
   const results = page.getByRole('list', { name: 'check results' });
-  const problem = results.getByRole('listitem', { name: `Port ${takenPort}: Problem` });
-  await problem.getByText(`The relay could not open port ${takenPort}: Port ${takenPort} is already used by another program`).waitFor();
+  const problem = results.getByRole('listitem', { name: `Port ${heldPort}: Problem` });
+  await problem.getByText(`The relay could not open port ${heldPort}: Port ${heldPort} is already used by another program`).waitFor();
   assert.match((await problem.textContent()) ?? '', /What to do: Free allowed ports here: [\d, ]+\./);
   await results.getByRole('listitem', { name: `Port ${relay.smtpPort}: OK` }).waitFor();
   await results.getByRole('listitem', { name: 'TLS certificate: Warning' }).waitFor();
