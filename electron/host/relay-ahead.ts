@@ -14,18 +14,22 @@ export interface RelayAhead {
   discard(): void;
 }
 
-/** A listener list that keeps what arrives before its first listener and gives it to that listener. */
+/**
+ * A listener list that keeps what arrives before its first listener and
+ * gives it to every listener that comes (the relay's log and the
+ * supervisor both want an exit that happened before the handover).
+ */
 function heldUntilHeard<A extends unknown[]>(): { emit: (...args: A) => void; listen: (listener: (...args: A) => void) => void } {
-  const held: A[] = [];
+  const early: A[] = [];
   const listeners: ((...args: A) => void)[] = [];
   return {
     emit: (...args) => {
-      if (listeners.length === 0) held.push(args);
+      if (listeners.length === 0) early.push(args);
       for (const listener of listeners) listener(...args);
     },
     listen: (listener) => {
       listeners.push(listener);
-      for (const args of held.splice(0)) listener(...args);
+      for (const args of early) listener(...args);
     },
   };
 }

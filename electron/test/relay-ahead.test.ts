@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { launchAhead } from '../host/relay-ahead.js';
+import { loggedLaunch } from '../host/relay-log.js';
 import type { LaunchRelay } from '../host/relay-process.js';
 import { RelaySupervisor } from '../host/relay-supervisor.js';
 import { scriptedLauncher, testConfig, watch, type ScriptedChild } from './scripted-launcher.js';
@@ -56,17 +57,21 @@ test('the relay said ready before the supervisor listened: handed over, it is co
   assert.equal(children[0]?.process.exitCode, null, 'a relay handed over is the supervisor’s, not discarded');
 });
 
-test('a relay that exited before the handover shows as exited, and the restart launches a new one', async (t) => {
+test('a relay that exited before the handover shows as exited, in the relay log and to the supervisor, and the restart launches a new one', async (t) => {
   const { launch, children } = launcherHeard(t, [['--exit-at-start=3'], []]);
   const ahead = launchAhead(launch);
   assert.equal((await children[0]?.exited)?.code, 3);
 
-  const relay = supervisor(t, ahead.launch);
+  // Wrapped as the host wraps it: the log listens to the exit before the supervisor does.
+  const logged: string[] = [];
+  const record = (...args: unknown[]) => void logged.push(args.join(' '));
+  const relay = supervisor(t, loggedLaunch(ahead.launch, { info: record, warn: record, error: record }));
   const watched = watch(relay);
   relay.start();
   await watched.waitForState((s) => s.status === 'running', 'the restarted relay runs');
   assert.equal(children.length, 2);
   assert.ok(watched.states.some((s) => s.status === 'restarting'), 'the early exit was seen');
+  assert.ok(logged.includes(`relay process ${children[0]?.process.pid} exited with code 3`), logged.join('\n'));
 });
 
 test('a relay started ahead that the host never takes is ended by discard', async (t) => {
