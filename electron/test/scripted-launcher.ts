@@ -171,5 +171,6 @@ export function testConfig(port = 2525): RelayConfig {
     retry: { delaysMs: [1000], maxLifetimeMs: 60_000 },
     dkim: [],
     deliveryPaused: false,
+    messageProperties: [],
   };
 }
