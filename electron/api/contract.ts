@@ -11,6 +11,7 @@ import { appMethods, LoginItemViewSchema } from './schemas/app.js';
 import { NoInput } from './schemas/common.js';
 import { deliveryMethods, DeliveryStateSchema } from './schemas/delivery.js';
 import { logsMethods } from './schemas/logs.js';
+import { messagePropertiesMethods } from './schemas/message-properties.js';
 import { CountersSchema, MessageRowSchema, messagesMethods } from './schemas/messages.js';
 import { queueMethods, QueueStateSchema } from './schemas/queue.js';
 import { secretsMethods } from './schemas/secrets.js';
@@ -51,6 +52,7 @@ export const methods = {
   ...secretsMethods,
   ...logsMethods,
   ...appMethods,
+  ...messagePropertiesMethods,
 } as const;
 
 export const events = {
