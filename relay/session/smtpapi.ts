@@ -45,7 +45,7 @@ const SmtpApiSchema = z.looseObject(
 function misspelledKey(data: object): string | null {
   for (const key of Object.keys(data)) {
     const known = KNOWN_KEYS.find((k) => k !== key && k.toLowerCase() === key.toLowerCase());
-    if (known) return `"${key.slice(0, 40)}" is not a known key; did you mean "${known}"?`;
+    if (known) return `"${key.slice(0, 40)}" is not a known key (keys are case-sensitive: ${known})`;
   }
   return null;
 }

@@ -120,7 +120,7 @@ test('an X-SMTPAPI that cannot be followed is read as a problem that says what i
     ['{"CampaignName": {"x": 1}}', /^CampaignName must be a string of at most 200 characters or a number$/],
     ['{"CampaignCode": null}', /^CampaignCode must be/],
     [`{"CampaignCode": "${'x'.repeat(201)}"}`, /^CampaignCode must be/],
-    ['{"footer": false}', /"footer" is not a known key; did you mean "Footer"\?/],
+    ['{"footer": false}', /^"footer" is not a known key \(keys are case-sensitive: Footer\)$/],
   ];
   for (const [value, problem] of cases) {
     const headers = headersOf(`X-SMTPAPI: ${value}`, 'Subject: s');

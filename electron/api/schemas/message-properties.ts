@@ -8,6 +8,7 @@
  * can be forced on.
  */
 import { z } from 'zod';
+import { ListName } from './users.js';
 
 /** The same bounds as the relay's (relay/protocol.ts), which the host cannot pass on larger. */
 export const MAX_DECORATION_TEXT = 16 * 1024;
@@ -44,8 +45,6 @@ export const MessagePropertiesViewSchema = MessagePropertiesSchema.extend({
   list: z.string().nullable(),
 });
 export type MessagePropertiesView = z.infer<typeof MessagePropertiesViewSchema>;
-
-const ListName = z.string().trim().min(1).max(100);
 
 export const messagePropertiesMethods = {
   /** A list's properties; without a list, those a new list starts with. */
