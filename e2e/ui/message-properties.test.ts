@@ -51,7 +51,8 @@ test('the Properties screen edits a list\'s footer with a live preview, and the 
   await settled(page);
   await screenshot(page, 'message-properties');
 
-  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  // The preview frame holds the admin's own HTML, not the app's; axe's walk into a sandboxed frame can hang (seen here 3 times in 10 runs).
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).exclude('iframe[sandbox]').analyze();
   const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
   assert.deepEqual(serious, []);
 
