@@ -172,6 +172,30 @@ export const DkimKeySchema = z.object({
 });
 export type DkimKey = z.infer<typeof DkimKeySchema>;
 
+/** Bounds on what a list adds to its messages: enough for any signature block or legal notice, small enough to hold per list. */
+export const MAX_DECORATION_TEXT = 16 * 1024;
+export const MAX_DECORATION_HTML = 64 * 1024;
+
+/** A header or a footer: its plain-text version for the first text/plain part, its HTML for the first text/html part. */
+export const DecorationSchema = z.object({
+  on: z.boolean(),
+  text: z.string().max(MAX_DECORATION_TEXT),
+  html: z.string().max(MAX_DECORATION_HTML),
+});
+export type Decoration = z.infer<typeof DecorationSchema>;
+
+/**
+ * What a list adds to its users' messages (mime/decorate-plan.ts). A list
+ * with no header or footer written is not sent: the relay then does nothing
+ * for its messages.
+ */
+export const ListPropertiesSchema = z.object({
+  list: z.string(),
+  header: DecorationSchema,
+  footer: DecorationSchema,
+});
+export type ListProperties = z.infer<typeof ListPropertiesSchema>;
+
 export const RelayConfigSchema = z.object({
   /** The name the relay greets with and writes in Received headers. */
   hostname: z.string().min(1),
@@ -186,6 +210,8 @@ export const RelayConfigSchema = z.object({
   dkim: z.array(DkimKeySchema),
   /** Delivery paused by the admin: mail is still accepted and queued, but no attempt starts until resumed. */
   deliveryPaused: z.boolean(),
+  /** The lists that have a header or footer written (switched on or not: X-SMTPAPI may ask for it). */
+  messageProperties: z.array(ListPropertiesSchema),
 });
 export type RelayConfig = z.infer<typeof RelayConfigSchema>;
 /** The configuration without its users, which the relay keeps only in its user table (session/auth.ts) once applied. */

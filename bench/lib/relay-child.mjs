@@ -80,6 +80,7 @@ export async function startRelay({ sinkPort, mode, profileDir, deliver = true })
     retry: { delaysMs: [500], maxLifetimeMs: 3_600_000 },
     dkim: [],
     deliveryPaused: false,
+    messageProperties: [],
   };
   // The relay's own Node options, as the host starts it (an older build without them gets none).
   /** @type {{ RELAY_EXEC_ARGV?: string[] }} */

@@ -12,6 +12,7 @@ import { NoInput } from './schemas/common.js';
 import { deliveryMethods, DeliveryStateSchema } from './schemas/delivery.js';
 import { doctorMethods } from './schemas/doctor.js';
 import { logsMethods } from './schemas/logs.js';
+import { messagePropertiesMethods } from './schemas/message-properties.js';
 import { CountersSchema, MessageRowSchema, messagesMethods } from './schemas/messages.js';
 import { queueMethods, QueueStateSchema } from './schemas/queue.js';
 import { secretsMethods } from './schemas/secrets.js';
@@ -53,6 +54,7 @@ export const methods = {
   ...logsMethods,
   ...appMethods,
   ...doctorMethods,
+  ...messagePropertiesMethods,
 } as const;
 
 export const events = {

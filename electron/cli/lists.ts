@@ -2,6 +2,7 @@
 import { COMMON_HELP, dataDirOf, parseCommand, subcommand, UsageError, type CommandGroup } from './args.js';
 import { connect } from './connect.js';
 import { print, printJson, table, when } from './output.js';
+import { PROPERTY_HELP, PROPERTY_OPTIONS, propertiesChange, propertiesLine } from './list-properties.js';
 import { aggregation, aggregationName } from './stats.js';
 
 const HELP = `Usage:
@@ -13,11 +14,12 @@ const HELP = `Usage:
                                      how statistics group the list's messages (stored ones too): by time
                                      (day, week, month, year), subject, dynamic-subject (numbers, ids and
                                      dates ignored), sender, sender-name, sender-subject or user
+${PROPERTY_HELP}
 
 List names are compared ignoring case: "smtp+" is the list "SMTP+".
 
 --json: "list add" and "list rename" print the list, "list ls" prints {"lists": [...]}, "list delete"
-{"deleted": NAME} and "list set" {"name", "aggregation"}, as the API returns them.
+{"deleted": NAME} and "list set" {"name", "aggregation"} and/or {"properties"}, as the API returns them.
 
 ${COMMON_HELP}`;
 
@@ -55,13 +57,21 @@ export const listsGroup: CommandGroup = {
         return 0;
       }
       case 'set': {
-        const { values, positionals } = parseCommand('list set', rest, { aggregate: { type: 'string' } }, ['NAME']);
-        if (values.aggregate === undefined) throw new UsageError('list set needs something to change: --aggregate MODE', 'list set');
-        const wanted = aggregation(values.aggregate, '--aggregate', 'list set');
+        const { values, positionals } = parseCommand('list set', rest, { aggregate: { type: 'string' }, ...PROPERTY_OPTIONS }, ['NAME']);
+        const name = positionals[0] ?? '';
+        const wanted = values.aggregate === undefined ? null : aggregation(values.aggregate, '--aggregate', 'list set');
+        const properties = await propertiesChange(values, name, 'list set');
+        if (!wanted && !properties) {
+          throw new UsageError('list set needs something to change: --aggregate MODE, --header on|off, --footer on|off or a --header-/--footer- file', 'list set');
+        }
         const api = await connect(dataDirOf(values));
-        const result = await api.call('lists.setAggregation', { name: positionals[0] ?? '', aggregation: wanted });
-        if (values.json) printJson(result);
-        else print(`Statistics of "${result.name}" are grouped by ${aggregationName(result.aggregation)}.`);
+        const grouped = wanted ? await api.call('lists.setAggregation', { name, aggregation: wanted }) : null;
+        const changed = properties ? await api.call('messageProperties.set', properties) : null;
+        if (values.json) printJson({ ...grouped, ...(changed ? { properties: changed } : {}) });
+        else {
+          if (grouped) print(`Statistics of "${grouped.name}" are grouped by ${aggregationName(grouped.aggregation)}.`);
+          if (changed) print(propertiesLine(changed));
+        }
         return 0;
       }
       case 'ls': {

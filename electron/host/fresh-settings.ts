@@ -5,7 +5,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { DEFAULT_LIMITS } from './relay-defaults.js';
 import { DEFAULT_LIST } from './services/lists.js';
-import { DEFAULT_AGGREGATION, STORE_VERSION, type StoreData } from './store/schema.js';
+import { DEFAULT_AGGREGATION, noMessageProperties, STORE_VERSION, type StoreData } from './store/schema.js';
 
 export const DEFAULT_SMTP_PORT = 2525;
 
@@ -17,7 +17,8 @@ export function freshSettings(smtpPort = DEFAULT_SMTP_PORT): StoreData {
     accountId: String(randomInt(100_000, 1_000_000)),
     installationId: randomBytes(9).toString('base64url'),
     nextUserNumber: 0,
-    lists: [{ name: DEFAULT_LIST, createdAt: new Date().toISOString(), aggregation: DEFAULT_AGGREGATION }],
+    lists: [{ name: DEFAULT_LIST, createdAt: new Date().toISOString(), aggregation: DEFAULT_AGGREGATION, messageProperties: noMessageProperties() }],
+    messagePropertiesDefault: noMessageProperties(),
     senders: { domains: [], addresses: [], codeFrom: null },
     server: {
       // Office devices on the LAN reach the relay; AUTH or a trusted address is required to send.

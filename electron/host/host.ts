@@ -24,6 +24,7 @@ import { deliveryService } from './services/delivery.js';
 import { doctorService } from './services/doctor.js';
 import { queueService, QueueTracker } from './services/queue.js';
 import { findList, listsService } from './services/lists.js';
+import { messagePropertiesService } from './services/message-properties.js';
 import { messagesService } from './services/messages.js';
 import { sendersService } from './services/senders.js';
 import { ensureCertificate, serverService } from './services/server.js';
@@ -169,6 +170,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...serverService(ctx),
     ...messagesService(history),
     ...statsService(ctx, history),
+    ...messagePropertiesService(ctx),
     'secrets.storage': () => Promise.resolve(storage.view),
     ...logsService(logs.dir, options.openFolder),
     ...deliveryService(tracker, running),

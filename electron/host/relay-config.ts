@@ -8,7 +8,7 @@ import type { DeliveryConfig, RelayConfig, RelayUser, Sender } from '../../relay
 import type { HostContext } from './context.js';
 import { DEFAULT_RETRY, SESSION_LIMITS } from './relay-defaults.js';
 import { addressMaySend, domainStatus } from './services/senders/status.js';
-import type { StoreData, StoredUser } from './store/schema.js';
+import { hasWrittenProperties, type StoreData, type StoredUser } from './store/schema.js';
 import { vaultNames } from './vault-names.js';
 
 const AUTH_FAILURES = { max: 10, windowSeconds: 600, blockSeconds: 900 };
@@ -88,5 +88,7 @@ export function buildRelayConfig(ctx: HostContext): RelayConfig {
       return d.status === 'verified' && d.dkimSelector && privateKey ? [{ domain: d.domain, selector: d.dkimSelector, privateKey }] : [];
     }),
     deliveryPaused: data.deliveryPaused,
+    // Only lists with something written: for the others the relay has nothing to do.
+    messageProperties: data.lists.flatMap((l) => (hasWrittenProperties(l.messageProperties) ? [{ list: l.name, ...l.messageProperties }] : [])),
   };
 }

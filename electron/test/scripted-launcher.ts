@@ -166,5 +166,6 @@ export function testConfig(port = 2525): RelayConfig {
     retry: { delaysMs: [1000], maxLifetimeMs: 60_000 },
     dkim: [],
     deliveryPaused: false,
+    messageProperties: [],
   };
 }

@@ -1,5 +1,5 @@
 /** Settings as a fresh installation has them, for tests of the store and the services. */
-import { STORE_VERSION, type StoreData } from '../host/store/schema.js';
+import { noMessageProperties, STORE_VERSION, type StoreData } from '../host/store/schema.js';
 
 export function testSettings(change: Partial<StoreData> = {}): StoreData {
   return {
@@ -7,7 +7,8 @@ export function testSettings(change: Partial<StoreData> = {}): StoreData {
     accountId: '123456',
     installationId: 'test-installation',
     nextUserNumber: 0,
-    lists: [{ name: 'SMTP+', createdAt: '2026-11-26T00:00:00.000Z', aggregation: { mode: 'time', unit: 'day' } }],
+    lists: [{ name: 'SMTP+', createdAt: '2026-11-26T00:00:00.000Z', aggregation: { mode: 'time', unit: 'day' }, messageProperties: noMessageProperties() }],
+    messagePropertiesDefault: noMessageProperties(),
     senders: { domains: [], addresses: [], codeFrom: null },
     server: {
       listenAddress: '0.0.0.0',

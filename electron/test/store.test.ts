@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { LAST_GOOD_FILE, SETTINGS_FILE, Store, StoreOpenError } from '../host/store/store.js';
-import { STORE_VERSION, type StoreData } from '../host/store/schema.js';
+import { noMessageProperties, STORE_VERSION, type StoreData } from '../host/store/schema.js';
 import { testSettings } from './settings-fixture.js';
 
 const initial = () => testSettings();
@@ -37,7 +37,7 @@ test('50 concurrent updates: none is lost', async (t) => {
     Array.from({ length: 50 }, (_, i) =>
       store.update((draft) => {
         draft.nextUserNumber += 1;
-        draft.lists.push({ name: `list ${i}`, createdAt: new Date().toISOString(), aggregation: { mode: 'time', unit: 'day' } });
+        draft.lists.push({ name: `list ${i}`, createdAt: new Date().toISOString(), aggregation: { mode: 'time', unit: 'day' }, messageProperties: noMessageProperties() });
       }),
     ),
   );
@@ -153,6 +153,28 @@ test('a version 3 file is migrated: the limits per client address get their defa
   const onDisk = JSON.parse(await readFile(join(dir, SETTINGS_FILE), 'utf8')) as StoreData;
   assert.equal(onDisk.version, STORE_VERSION);
   assert.deepEqual(onDisk.server.limits, expected, 'written back migrated');
+});
+
+test('a version 4 file is migrated: every list and the default for new ones get message properties with nothing written, switched off', async (t) => {
+  const dir = await dataDir(t);
+  // What version 4 wrote: no message properties anywhere.
+  const v4 = JSON.parse(JSON.stringify({ ...initial(), version: 4 }), (key, value: unknown) =>
+    key === 'messageProperties' || key === 'messagePropertiesDefault' ? undefined : value,
+  ) as { lists: unknown[] };
+  v4.lists.push({ name: 'Invoices', createdAt: '2026-02-01T00:00:00.000Z', aggregation: { mode: 'subject', unit: 'day' } });
+  await Store.open(dir, initial);
+  await writeFile(join(dir, SETTINGS_FILE), JSON.stringify(v4));
+  const store = await Store.open(dir, initial);
+  assert.equal(store.recovery, null);
+  assert.deepEqual(
+    store.data.lists.map((l) => [l.name, l.aggregation.mode, l.messageProperties]),
+    [
+      ['SMTP+', 'time', noMessageProperties()],
+      ['Invoices', 'subject', noMessageProperties()],
+    ],
+  );
+  assert.deepEqual(store.data.messagePropertiesDefault, noMessageProperties());
+  assert.equal((JSON.parse(await readFile(join(dir, SETTINGS_FILE), 'utf8')) as StoreData).version, STORE_VERSION, 'written back migrated');
 });
 
 test('settings written before the address codes are mailed from was kept read with none chosen', async (t) => {

@@ -101,7 +101,8 @@ function newPart(number: string, parent: MimePart | null, start: number): MimePa
   };
 }
 
-function headerValue(headers: Headers, key: string): string {
+/** A header field's value as written, unfolded; '' when the field is absent. */
+export function headerValue(headers: Headers, key: string): string {
   const line = headers.get(key)[0];
   return line === undefined ? '' : line.slice(line.indexOf(':') + 1).replace(/\r\n/g, '');
 }

@@ -13,18 +13,28 @@
  * epilogue line, a header field with nowhere to fold, an unknown encoding.
  */
 import type Headers from 'mailsplit/lib/headers.js';
+import type { Addition } from './body-codecs.js';
 import { clientSignatures, type ClientSignatures } from './client-dkim.js';
 import { foldLongHeaders } from './fold-header.js';
 import { MAX_LINE_OCTETS } from './line-limit.js';
 import { isRawEncoding, type MessageOutline, type MimePart, type Span } from './outline.js';
 
 export type TransferEncoding = 'quoted-printable' | 'base64';
+/** 'raw': sent as it is (no transfer encoding, 7bit, 8bit, binary). */
+export type BodyEncoding = 'raw' | TransferEncoding;
+
+/** Octets added to a part's decoded body (./decorate-plan.ts: a list's header and footer). */
+export interface Insertion {
+  /** The decoded body is converted from this charset to UTF-8 before the additions go in; null: kept as it is. */
+  toUtf8From: string | null;
+  additions: Addition[];
+}
 
 export type Edit =
   /** The span is replaced by these octets. */
   | { span: Span; header: Buffer }
-  /** The span is decoded from `from` ('raw': sent as is) and encoded as `to`. */
-  | { span: Span; body: { from: 'raw' | TransferEncoding; to: TransferEncoding } };
+  /** The span is decoded from `from` and encoded as `to`, with octets inserted on the way when `insert` says so. */
+  | { span: Span; body: { from: BodyEncoding; to: BodyEncoding; insert?: Insertion } };
 
 export type LongLineReason =
   | 'sender-dkim'
@@ -84,7 +94,7 @@ function targetFor(part: MimePart): { from: 'raw' | TransferEncoding; to: Transf
 }
 
 /** The header a raw part needs once encoded: its new transfer encoding, and what a part without MIME headers lacked. */
-function declareEncoding(part: MimePart, to: TransferEncoding): void {
+export function declareEncoding(part: MimePart, to: TransferEncoding): void {
   const { headers } = part;
   const atEnd = () => headers.getList().length;
   if (part.parent === null && !headers.hasHeader('mime-version')) headers.add('MIME-Version', '1.0', atEnd());

@@ -1,20 +1,16 @@
 /**
  * What the relay reads from and writes into a message's header block:
  * the From and Sender mailboxes for the sender policy (read strictly, by
- * ./sender-fields.ts), the subject and the X-SMTPAPI campaign for statistics
- * (that header is an instruction to us and is removed), and the headers every
- * relayed message gets: Received, X-Priority and Importance from the user's
+ * ./sender-fields.ts), the subject, and the X-SMTPAPI instructions (campaign,
+ * header and footer; that header is for us and is removed), and the headers
+ * every relayed message gets: Received, X-Priority and Importance from the user's
  * priority, Message-ID and Date when the client left them out.
  */
 import libmime from 'libmime';
 import type Headers from 'mailsplit/lib/headers.js';
 import { splitAddress } from '../shared/sender-policy.js';
 import { readSenderFields, type SenderFields } from './sender-fields.js';
-
-export interface Campaign {
-  name?: string;
-  code?: string;
-}
+import { readSmtpApi, type SmtpApiReading } from './smtpapi.js';
 
 export interface InspectedHeaders {
   /** The From and Sender fields read strictly, or why they cannot be trusted. */
@@ -28,7 +24,8 @@ export interface InspectedHeaders {
   /** The display name of the first From mailbox, decoded ('' when it has none or the fields were refused). */
   fromName: string;
   subject: string;
-  campaign: Campaign | null;
+  /** The X-SMTPAPI header read (./smtpapi.ts), or null when there is none. */
+  smtpApi: SmtpApiReading | null;
 }
 
 export interface RewriteContext {
@@ -55,27 +52,6 @@ function valueOf(line: string): string {
   return text.slice(text.indexOf(':') + 1).replace(/\r\n[ \t]/g, ' ').trim();
 }
 
-function parseCampaign(headers: Headers): Campaign | null {
-  const lines = headers.get('x-smtpapi');
-  if (lines.length === 0) return null;
-  let campaign: Campaign | null = null;
-  for (const line of lines) {
-    try {
-      const data = JSON.parse(valueOf(line)) as Record<string, unknown>;
-      const name = data.CampaignName;
-      const code = data.CampaignCode;
-      const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v).slice(0, 200) : undefined);
-      const found: Campaign = {};
-      if (text(name) !== undefined) found.name = text(name);
-      if (text(code) !== undefined) found.code = text(code);
-      if (found.name !== undefined || found.code !== undefined) campaign = found;
-    } catch {
-      // Not JSON: the header is dropped all the same, as it was meant for us.
-    }
-  }
-  return campaign;
-}
-
 export function inspectHeaders(headers: Headers): InspectedHeaders {
   const senders = readSenderFields(headers);
   return {
@@ -85,7 +61,7 @@ export function inspectHeaders(headers: Headers): InspectedHeaders {
     fromText: libmime.decodeWords(valueOf(headers.get('from')[0] ?? '')).slice(0, MAX_SUBJECT),
     fromName: senders.ok ? (senders.from[0]?.displayName ?? '').slice(0, MAX_SUBJECT) : '',
     subject: libmime.decodeWords(valueOf(headers.get('subject')[0] ?? '')).slice(0, MAX_SUBJECT),
-    campaign: parseCampaign(headers),
+    smtpApi: readSmtpApi(headers.get('x-smtpapi').map(valueOf)),
   };
 }
 

@@ -1,17 +1,21 @@
 /**
  * What happens to a message from DATA to the 250 that carries its queue id:
- * streamed into the spool in one pass (headers checked and rewritten), long
- * lines re-encoded or refused, the rate limit taken, made durable, announced.
+ * streamed into the spool in one pass (headers checked and rewritten, an
+ * invalid X-SMTPAPI refused), long lines re-encoded or refused and the
+ * list's header and footer added in a second pass where needed, the rate
+ * limit taken, made durable, announced.
  */
 import type { SMTPServerOptions, SMTPServerSession } from 'smtp-server';
 import type { RelaySettings } from '../protocol.js';
 import { foldMessageHeader } from '../mime/reencode-plan.js';
 import { metaLine, newQueueId, type MessageMeta } from '../queue/spool.js';
-import { rewriteLongLines } from './long-lines.js';
+import type { MessageAdditions } from '../mime/decorate-plan.js';
+import { additionsFor } from './list-additions.js';
 import { fromDomainOf, inspectHeaders, rewriteHeaders } from './message-headers.js';
 import { MessageStream } from './message-stream.js';
 import { pipeAll } from './pipe-all.js';
 import { replies, type SmtpReply } from './replies.js';
+import { secondPass } from './second-pass.js';
 import { senderFieldsRefusal } from './sender-fields.js';
 import type { SessionServices } from './smtp-session.js';
 
@@ -41,6 +45,7 @@ export async function receiveMessage(
   let meta: MessageMeta | null = null;
   let fromName = '';
   let addedHeaders: string[] = [];
+  let additions = null as MessageAdditions | null;
   /** The metadata line written before the message: its length is where the body starts. */
   let prefix: Buffer = Buffer.alloc(0);
 
@@ -51,6 +56,16 @@ export async function receiveMessage(
       const inspected = inspectHeaders(headers);
       refusal = senderFieldsRefusal(inspected.senders, user);
       if (refusal) return null;
+      const { smtpApi } = inspected;
+      if (smtpApi && !smtpApi.ok) {
+        refusal = replies.smtpApiInvalid(smtpApi.problem);
+        return null;
+      }
+      const api = smtpApi?.api ?? null;
+      additions = additionsFor(
+        config.messageProperties.find((p) => p.list === user.list),
+        api,
+      );
       const tls = session.tlsOptions ? { protocol: session.tlsOptions.version, cipher: session.tlsOptions.name } : null;
       addedHeaders = rewriteHeaders(headers, {
         queueId: id,
@@ -80,7 +95,7 @@ export async function receiveMessage(
         from: inspected.fromText,
         subject: inspected.subject,
         fromDomain: fromDomainOf(inspected),
-        campaign: inspected.campaign,
+        campaign: api?.campaign ?? null,
         tls: session.secure,
       };
       prefix = metaLine(meta);
@@ -100,10 +115,14 @@ export async function receiveMessage(
     await spooled.abort();
     return decided;
   }
-  if (message.longBodyLine) {
+  if (message.longBodyLine || additions) {
     // The upstream may refuse a line over 998 octets: re-encode now, or refuse now, never bounce later.
     const first = spooled;
-    const rewritten = await rewriteLongLines(services.spool, id, first, prefix).finally(() => first.abort());
+    const rewritten = await secondPass(services.spool, id, first, prefix, { longLines: message.longBodyLine, additions }).catch(async (err: unknown) => {
+      await first.abort();
+      throw err;
+    });
+    if (rewritten !== first) await first.abort();
     if ('code' in rewritten) return rewritten;
     spooled = rewritten;
   }

@@ -94,6 +94,11 @@ export const replies = {
   senderFieldInvalid: (text: string): SmtpReply => ({ code: 554, text: `5.6.0 ${text}` }),
   /** A From or Sender field that mail programs could read as naming another sender. */
   senderFieldDeceptive: (text: string): SmtpReply => ({ code: 550, text: `5.7.1 ${text}` }),
+  /** An X-SMTPAPI header that cannot be followed: refused rather than ignored, so no instruction is silently dropped. */
+  smtpApiInvalid: (problem: string): SmtpReply => ({
+    code: 554,
+    text: `5.6.0 The X-SMTPAPI header is not valid: ${problem.replace(/[^\x20-\x7e]/g, '')}. Fix it or leave it out`,
+  }),
   noFromHeader: (): SmtpReply => ({ code: 550, text: '5.6.0 The message has no From header' }),
   tooManyRecipients: (max: number): SmtpReply => ({ code: 452, text: `4.5.3 Too many recipients: at most ${max} per message` }),
   messageTooBig: (max: number): SmtpReply => ({ code: 552, text: `5.3.4 Message too big: the limit is ${max} bytes` }),

@@ -90,29 +90,48 @@ test('the subject is the first Subject header, unfolded', () => {
 });
 
 test('X-SMTPAPI gives the campaign name and code, numbers as strings, and is removed by the rewrite', () => {
-  const headers = headersOf('From: a@company.com', 'X-SMTPAPI: {"CampaignName": "Spring sale", "CampaignCode": 42, "Other": true}', 'Subject: s');
-  assert.deepEqual(inspectHeaders(headers).campaign, { name: 'Spring sale', code: '42' });
+  const headers = headersOf('From: a@company.com', 'X-SMTPAPI: {"CampaignName": "Spring sale", "CampaignCode": 42, "category": "news"}', 'Subject: s');
+  assert.deepEqual(inspectHeaders(headers).smtpApi, { ok: true, api: { campaign: { name: 'Spring sale', code: '42' } } });
   rewriteHeaders(headers, context());
   assert.equal(headers.hasHeader('x-smtpapi'), false);
   assert.deepEqual(valuesOf(headers, 'From'), ['a@company.com']);
   assert.deepEqual(valuesOf(headers, 'Subject'), ['s']);
 });
 
-test('X-SMTPAPI with only one of the fields, with neither, or with values of other types', () => {
-  assert.deepEqual(inspectHeaders(headersOf('X-SMTPAPI: {"CampaignCode": "C-7"}')).campaign, { code: 'C-7' });
-  assert.deepEqual(inspectHeaders(headersOf('X-SMTPAPI: {"CampaignName": 2026.5}')).campaign, { name: '2026.5' });
-  assert.equal(inspectHeaders(headersOf('X-SMTPAPI: {"category": "news"}')).campaign, null);
-  assert.equal(inspectHeaders(headersOf('X-SMTPAPI: {"CampaignName": {"x": 1}, "CampaignCode": null}')).campaign, null);
-  assert.equal(inspectHeaders(headersOf('Subject: none')).campaign, null);
+test('X-SMTPAPI with one of the fields, with none we know, Header and Footer either way, or no header at all', () => {
+  const api = (value: string) => inspectHeaders(headersOf(`X-SMTPAPI: ${value}`)).smtpApi;
+  assert.deepEqual(api('{"CampaignCode": "C-7"}'), { ok: true, api: { campaign: { code: 'C-7' } } });
+  assert.deepEqual(api('{"CampaignName": 2026.5}'), { ok: true, api: { campaign: { name: '2026.5' } } });
+  assert.deepEqual(api('{"category": "news", "unique_args": {"a": 1}}'), { ok: true, api: { campaign: null } });
+  assert.deepEqual(api('{"Header": false, "Footer": true}'), { ok: true, api: { campaign: null, header: false, footer: true } });
+  assert.deepEqual(api('{"Footer": false,\r\n "CampaignCode": "X"}'), { ok: true, api: { campaign: { code: 'X' }, footer: false } }, 'folded');
+  assert.equal(inspectHeaders(headersOf('Subject: none')).smtpApi, null);
 });
 
-test('an X-SMTPAPI header that is not JSON gives no campaign and is removed all the same', () => {
-  for (const value of ['{not json', '', '"just a string"', 'null', '[1,2]']) {
+test('an X-SMTPAPI that cannot be followed is read as a problem that says what is wrong, and is removed all the same', () => {
+  const cases: [string, RegExp][] = [
+    ['{not json', /not valid JSON/],
+    ['', /not valid JSON/],
+    ['"just a string"', /must be a JSON object/],
+    ['null', /must be a JSON object/],
+    ['[1,2]', /must be a JSON object/],
+    ['{"Footer": "no"}', /^Footer must be true or false$/],
+    ['{"Header": 0}', /^Header must be true or false$/],
+    ['{"CampaignName": {"x": 1}}', /^CampaignName must be a string of at most 200 characters or a number$/],
+    ['{"CampaignCode": null}', /^CampaignCode must be/],
+    [`{"CampaignCode": "${'x'.repeat(201)}"}`, /^CampaignCode must be/],
+    ['{"footer": false}', /^"footer" is not a known key \(keys are case-sensitive: Footer\)$/],
+  ];
+  for (const [value, problem] of cases) {
     const headers = headersOf(`X-SMTPAPI: ${value}`, 'Subject: s');
-    assert.equal(inspectHeaders(headers).campaign, null, value);
+    const reading = inspectHeaders(headers).smtpApi;
+    assert.ok(reading && !reading.ok, value);
+    assert.match(reading.problem, problem, value);
     rewriteHeaders(headers, context());
     assert.equal(headers.hasHeader('x-smtpapi'), false, value);
   }
+  const two = inspectHeaders(headersOf('X-SMTPAPI: {"Footer": false}', 'X-SMTPAPI: {"Footer": true}')).smtpApi;
+  assert.deepEqual(two, { ok: false, problem: 'the message has 2 X-SMTPAPI headers; send one' });
 });
 
 test('X-Priority and Importance follow the user priority 1 to 5 and replace what the client wrote', () => {

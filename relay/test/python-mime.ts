@@ -14,6 +14,9 @@ export interface PythonPart {
   encoding: string;
   /** The decoded octets. */
   payload: Buffer;
+  /** A text part's text, decoded from its charset; null for other parts. */
+  text: string | null;
+  attachment: boolean;
 }
 
 export interface PythonReading {

@@ -19,6 +19,7 @@ import { RelayStatusChip } from './components/RelayStatusChip.js';
 import { ALL_LISTS, ListChooser } from './lists/ListChooser.js';
 import { useLists, type ListsData } from './lists/useLists.js';
 import { MessagesScreen } from './screens/messages/MessagesScreen.js';
+import { MessagePropertiesScreen } from './screens/properties/MessagePropertiesScreen.js';
 import { StatusScreen } from './screens/status/StatusScreen.js';
 import { SendersScreen } from './screens/senders/SendersScreen.js';
 import { ServerScreen } from './screens/server/ServerScreen.js';
@@ -99,6 +100,7 @@ const SCREENS: [Screen, ...Screen[]] = [
       </Suspense>
     ),
   },
+  { id: 'properties', label: 'Properties', usesList: true, render: ({ client, list }) => <MessagePropertiesScreen client={client} list={list} /> },
   { id: 'senders', label: 'Senders', render: ({ client }) => <SendersScreen client={client} /> },
   { id: 'server', label: 'Server', render: ({ client, relay }) => <ServerScreen client={client} relay={relay} /> },
   { id: 'troubleshooting', label: 'Troubleshooting', render: ({ client }) => <TroubleshootingScreen client={client} /> },

@@ -28,7 +28,7 @@ const UserName = z.string().min(1).max(64);
 const Priority = z.number().int().min(1).max(5);
 const Note = z.string().max(1000);
 const RateLimit = z.number().int().positive().max(1_000_000).nullable();
-const ListName = z.string().trim().min(1).max(100);
+export const ListName = z.string().trim().min(1).max(100);
 
 const UserFields = {
   list: ListName.optional(),

@@ -10,7 +10,7 @@ import { ApiError, type ApiImplementation } from '../../api/contract.js';
 import type { ListView } from '../../api/schemas/users.js';
 import type { HostContext } from '../context.js';
 import type { History } from '../history/history.js';
-import { DEFAULT_AGGREGATION, type StoreData, type StoredUser } from '../store/schema.js';
+import { DEFAULT_AGGREGATION, hasWrittenProperties, type StoreData, type StoredUser } from '../store/schema.js';
 
 type ListsApi = Pick<ApiImplementation, 'lists.list' | 'lists.create' | 'lists.rename' | 'lists.delete'>;
 type StoredList = StoreData['lists'][number];
@@ -36,8 +36,13 @@ export function listFor(draft: StoreData, name: string | undefined, now: string)
   const wanted = name ?? draft.lists[0]?.name ?? DEFAULT_LIST;
   const existing = findList(draft.lists, wanted);
   if (existing) return existing.name;
-  draft.lists.push({ name: wanted, createdAt: now, aggregation: DEFAULT_AGGREGATION });
+  draft.lists.push(newList(draft, wanted, now));
   return wanted;
+}
+
+/** A new list: statistics by day, and the message properties new lists start with. */
+function newList(draft: StoreData, name: string, createdAt: string): StoredList {
+  return { name, createdAt, aggregation: DEFAULT_AGGREGATION, messageProperties: structuredClone(draft.messagePropertiesDefault) };
 }
 
 function usersIn(users: Iterable<StoredUser>, list: string): StoredUser[] {
@@ -76,8 +81,10 @@ export function listsService(ctx: HostContext, history: Pick<History, 'renameLis
       const createdAt = new Date().toISOString();
       await store.update((draft) => {
         refuseTaken(draft.lists, name, 'name');
-        draft.lists.push({ name, createdAt, aggregation: DEFAULT_AGGREGATION });
+        draft.lists.push(newList(draft, name, createdAt));
       });
+      // A list that starts with a header or footer written is one the relay must know of.
+      if (hasWrittenProperties(store.data.messagePropertiesDefault)) await ctx.relayChanged();
       return { name, createdAt, users: 0 };
     },
 
@@ -95,8 +102,9 @@ export function listsService(ctx: HostContext, history: Pick<History, 'renameLis
       // One row of the history changes, however many messages the list has; mail the relay accepts
       // under the old name until it hears of the rename follows the list there too.
       history.renameList(from, newName);
-      // The relay's copy of each user names its list: keep it true.
-      if (moved.length > 0) await ctx.usersChanged(moved);
+      // The relay's copy of each user names its list, and so do the message properties it holds: keep them true.
+      if (hasWrittenProperties(renamed.messageProperties)) await ctx.relayChanged();
+      else if (moved.length > 0) await ctx.usersChanged(moved);
       return view(renamed);
     },
 
@@ -115,9 +123,10 @@ export function listsService(ctx: HostContext, history: Pick<History, 'renameLis
           throw new ApiError('last_list', `"${list.name}" is the only list, and new users need one: rename it instead, or make another list first.`, 'name');
         }
         draft.lists = draft.lists.filter((l) => l !== list);
-        return list.name;
+        return { name: list.name, hadProperties: hasWrittenProperties(list.messageProperties) };
       });
-      return { deleted };
+      if (deleted.hadProperties) await ctx.relayChanged();
+      return { deleted: deleted.name };
     },
   };
 }

@@ -9,7 +9,7 @@ import { createVerifier } from '../../../relay/shared/verifier.js';
 import { ApiError, type ApiImplementation } from '../../api/contract.js';
 import type { UserView, Verification } from '../../api/schemas/users.js';
 import type { HostContext } from '../context.js';
-import type { StoreData, StoredUser } from '../store/schema.js';
+import { hasWrittenProperties, type StoreData, type StoredUser } from '../store/schema.js';
 import { parseEntries } from './entries.js';
 import { findList, listFor } from './lists.js';
 import { queryUsers } from './user-query.js';
@@ -97,6 +97,12 @@ function parseSenders(data: Readonly<StoreData>, changes: UserChanges | Omit<Use
 export function usersService(ctx: HostContext): UsersApi {
   const { store, vault } = ctx;
 
+  /** The user's change to the relay; the whole configuration when a list was made for it with message properties written. */
+  const tellRelay = async (name: string, listsBefore: number): Promise<void> => {
+    if (store.data.lists.length > listsBefore && hasWrittenProperties(store.data.messagePropertiesDefault)) await ctx.relayChanged();
+    else await ctx.usersChanged([name]);
+  };
+
   /**
    * New addresses become senders and start their verification (a code is
    * mailed, unless a verified domain covers the address); known ones are left
@@ -138,6 +144,7 @@ export function usersService(ctx: HostContext): UsersApi {
 
     'users.create': async (input) => {
       const senders = parseSenders(store.data, input);
+      const listsBefore = store.data.lists.length;
       const now = new Date().toISOString();
       const user = await store.update((draft, users) => {
         const created: StoredUser = {
@@ -166,13 +173,14 @@ export function usersService(ctx: HostContext): UsersApi {
         throw err;
       }
       const verification = await verifyNewAddresses(senders.addresses);
-      await ctx.usersChanged([user.name]);
+      await tellRelay(user.name, listsBefore);
       return { user: view(store.data, find(store.users, user.name)), password, verification };
     },
 
     'users.update': async ({ name, ...changes }) => {
       find(store.users, name);
       const senders = parseSenders(store.data, changes);
+      const listsBefore = store.data.lists.length;
       const now = new Date().toISOString();
       await store.update((draft, users) => {
         const user = { ...find(users, name), updatedAt: now };
@@ -188,7 +196,7 @@ export function usersService(ctx: HostContext): UsersApi {
       });
       const verification = await verifyNewAddresses(senders.addresses);
       // A note is the admin's alone: the relay is not told.
-      if (Object.keys(changes).some((key) => key !== 'note')) await ctx.usersChanged([name]);
+      if (Object.keys(changes).some((key) => key !== 'note')) await tellRelay(name, listsBefore);
       return { ...view(store.data, find(store.users, name)), verification };
     },
 

@@ -47,7 +47,18 @@ function v3ToV4(data: Raw): Raw {
   return { ...data, version: 4, server: { ...server, limits: { ...limits, maxConnectionsPerClient: 50, maxConnectionRatePerClient: 3000 } } };
 }
 
-const steps: Record<number, (data: Raw) => Raw> = { 1: v1ToV2, 2: v2ToV3, 3: v3ToV4 };
+/**
+ * Version 5 keeps message properties (a header and a footer) per list, and
+ * the ones a new list starts with: nothing written and switched off, so
+ * mail goes on as it did.
+ */
+function v4ToV5(data: Raw): Raw {
+  const none = () => ({ header: { on: false, text: '', html: '' }, footer: { on: false, text: '', html: '' } });
+  const lists = Array.isArray(data.lists) ? (data.lists as Raw[]) : [];
+  return { ...data, version: 5, lists: lists.map((list) => ({ ...list, messageProperties: none() })), messagePropertiesDefault: none() };
+}
+
+const steps: Record<number, (data: Raw) => Raw> = { 1: v1ToV2, 2: v2ToV3, 3: v3ToV4, 4: v4ToV5 };
 
 export class StoreVersionError extends Error {}
 

@@ -6,19 +6,33 @@
  * data folder.
  */
 import { z } from 'zod';
+import { MessagePropertiesSchema, type Decoration, type MessageProperties } from '../../api/schemas/message-properties.js';
 import { AggregationSchema, type Aggregation } from '../../api/schemas/stats.js';
 
-export const STORE_VERSION = 4;
+export const STORE_VERSION = 5;
 
 const Timestamp = z.string();
 
 export const DEFAULT_AGGREGATION: Aggregation = { mode: 'time', unit: 'day' };
+
+/** A fresh install's message properties: nothing written, nothing added. */
+export function noMessageProperties(): MessageProperties {
+  return { header: { on: false, text: '', html: '' }, footer: { on: false, text: '', html: '' } };
+}
+
+/** Whether a header or footer has a text or HTML version: then X-SMTPAPI may ask for it even while it is off. */
+export function hasWrittenProperties(properties: MessageProperties): boolean {
+  const written = (d: Decoration) => d.text !== '' || d.html !== '';
+  return written(properties.header) || written(properties.footer);
+}
 
 export const ListSchema = z.object({
   name: z.string().min(1).max(100),
   createdAt: Timestamp,
   /** How statistics group this list's messages. A default, not a version change: lists from before it get it as they are read. */
   aggregation: AggregationSchema.default(DEFAULT_AGGREGATION),
+  /** The header and footer the relay adds to the list's messages; since version 5. */
+  messageProperties: MessagePropertiesSchema,
 });
 
 export const UserSchema = z.object({
@@ -80,6 +94,8 @@ export const StoreSchema = z.object({
   installationId: z.string().min(8),
   nextUserNumber: z.number().int().nonnegative(),
   lists: z.array(ListSchema),
+  /** What a new list's message properties start as; since version 5. */
+  messagePropertiesDefault: MessagePropertiesSchema,
   // SMTP users are in their own file (./users-file.ts) since version 3.
   senders: z.object({
     domains: z.array(SenderDomainSchema),
