@@ -15,9 +15,12 @@ import { openPage, screenshot, settled } from '../fixtures/browser.js';
 import { freePort } from '../fixtures/ports.js';
 import { startRelayDesk } from '../fixtures/relay-desk.js';
 import { authorityIssuedCertificate } from '../fixtures/tls.js';
+import { startUpstream } from '../fixtures/upstream.js';
 
-test('with a port another process holds, the screen shows the problem, what to do, and answers can-send and a login test', async (t) => {
+test('with a port another process holds and a smarthost refusing the login, the screen shows the problems, what to do, and answers the questions', async (t) => {
+  const upstream = await startUpstream(t, { auth: { user: 'office', password: 'right' } });
   const relay = await startRelayDesk(t);
+  await ok(relay, 'upstream.setSmarthost', { host: upstream.host, port: upstream.port, security: 'none', user: 'office', password: 'wrong', rejectUnauthorized: true });
   const takenPort = await freePort();
   const other = createServer();
   other.listen(takenPort, '0.0.0.0');
@@ -30,13 +33,14 @@ test('with a port another process holds, the screen shows the problem, what to d
   const page = await openPage(t);
   await page.goto(relay.adminUrl);
   await page.getByRole('tab', { name: 'Troubleshooting' }).click();
-  await page.getByRole('status').filter({ hasText: '1 problem found.' }).waitFor();
+  await page.getByRole('status').filter({ hasText: '2 problems found.' }).waitFor();
   const results = page.getByRole('list', { name: 'check results' });
   const problem = results.getByRole('listitem', { name: `Port ${takenPort}: Problem` });
   await problem.getByText(`The relay could not open port ${takenPort}: Port ${takenPort} is already used by another program`).waitFor();
   assert.match((await problem.textContent()) ?? '', /What to do: Free allowed ports here: [\d, ]+\./);
   await results.getByRole('listitem', { name: `Port ${relay.smtpPort}: OK` }).waitFor();
   await results.getByRole('listitem', { name: 'TLS certificate: Warning' }).waitFor();
+  await results.getByRole('listitem', { name: 'Upstream: Problem' }).getByText('Authentication failed: 535 5.7.8 Authentication credentials invalid.', { exact: false }).waitFor();
 
   const canSend = page.getByRole('region', { name: 'Can this user send as this address?' });
   await canSend.getByLabel('SMTP user').fill(created.user.name);
@@ -51,12 +55,20 @@ test('with a port another process holds, the screen shows the problem, what to d
   await login.getByRole('button', { name: 'Test' }).click();
   await login.getByText(`Wrong password for ${created.user.name}`, { exact: false }).waitFor();
   assert.equal(await login.getByLabel('Password').inputValue(), '', 'the password is not kept in the form');
+
+  const tryUpstream = page.getByRole('region', { name: 'Try the upstream' });
+  await tryUpstream.getByLabel('Sender (optional)').fill('info@company.example');
+  await tryUpstream.getByRole('button', { name: 'Try' }).click();
+  const tried = tryUpstream.getByRole('status', { name: 'Upstream: Problem' });
+  await tried.getByText('What was seen').click();
+  await tried.getByText('< 535 5.7.8 Authentication credentials invalid').waitFor();
   await settled(page);
   await screenshot(page, 'troubleshooting-problem');
 });
 
-test('with a certificate from an authority that names this computer, every check is ok', async (t) => {
-  const relay = await startRelayDesk(t);
+test('with a certificate from an authority that names this computer and a smarthost that takes mail, every check is ok', async (t) => {
+  const upstream = await startUpstream(t);
+  const relay = await startRelayDesk(t, { upstream });
   const { lanAddresses } = await ok(relay, 'server.get', {});
   const certificate = await authorityIssuedCertificate([hostname()], ['127.0.0.1', ...lanAddresses]);
   await ok(relay, 'server.importCertificate', certificate);
@@ -67,7 +79,7 @@ test('with a certificate from an authority that names this computer, every check
   await page.getByRole('status').filter({ hasText: 'No problem found.' }).waitFor();
   const items = page.getByRole('list', { name: 'check results' }).getByRole('listitem');
   const names = await Promise.all((await items.all()).map((i) => i.getAttribute('aria-label')));
-  assert.deepEqual(names, ['Relay: OK', `Port ${relay.smtpPort}: OK`, 'TLS certificate: OK']);
+  assert.deepEqual(names, ['Relay: OK', `Port ${relay.smtpPort}: OK`, 'TLS certificate: OK', 'Upstream: OK']);
   await settled(page);
   await screenshot(page, 'troubleshooting-all-ok-dark');
 });

@@ -13,7 +13,8 @@ import { readPassword } from './read-password.js';
 
 const HELP = `Usage:
   relay-desk doctor                           every check that needs no input: the relay, each port on every
-                                              address, the firewall, the certificate; one line each, with the fix.
+                                              address, the firewall, the certificate, the smarthost; one line each,
+                                              with the fix.
                                               Exits 0 when no problem is found (warnings included), 1 otherwise
   relay-desk doctor can-send USER ADDRESS [--client IP]
                                               whether USER may send as ADDRESS, by the relay's own rule, and why;
@@ -22,12 +23,17 @@ const HELP = `Usage:
                                               as the relay checks a login, sending nothing. A failure counts toward
                                               the blocking of the client address (IP, or this computer's 127.0.0.1)
                                               like a real one. Exits 0 when the login works, 1 otherwise
+  relay-desk doctor upstream [--domain DOMAIN] [--from ADDRESS]
+                                              the smarthost (or, for direct delivery, DOMAIN's MX hosts) tried: connect,
+                                              TLS, login, MAIL FROM (ADDRESS, or the address codes are mailed from) and
+                                              RSET, nothing sent; every reply word for word. Exits 0 when it takes the
+                                              mail, 1 otherwise
 
 --json: prints what the API returns.
 
 ${COMMON_HELP}`;
 
-const FLAGS = { user: 'USER', address: 'ADDRESS', client: '--client' };
+const FLAGS = { user: 'USER', address: 'ADDRESS', client: '--client', domain: '--domain', from: '--from' };
 
 const MARK: Record<DoctorCheck['status'], string> = { ok: 'ok', warning: 'warning', problem: 'PROBLEM' };
 
@@ -36,6 +42,10 @@ function checkLines(checks: readonly DoctorCheck[]): string {
   return checks
     .map((c) => `${MARK[c.status].padEnd(width)}  ${c.title}: ${c.summary}${c.fix ? `\n${' '.repeat(width)}  fix: ${c.fix}` : ''}`)
     .join('\n');
+}
+
+function checkWithDetails(check: DoctorCheck): string {
+  return [checkLines([check]), ...check.details.map((d) => `  ${d}`)].join('\n');
 }
 
 function canSendLines(result: CanSendResult): string {
@@ -47,7 +57,7 @@ function canSendLines(result: CanSendResult): string {
 
 export const doctorGroup: CommandGroup = {
   name: 'doctor',
-  subcommands: '[can-send|login]',
+  subcommands: '[can-send|login|upstream]',
   summary: 'troubleshooting: the checks an admin would run, with the fix',
   help: HELP,
   async run(args) {
@@ -59,8 +69,17 @@ export const doctorGroup: CommandGroup = {
       else print(checkLines(report.checks));
       return report.checks.some((c) => c.status === 'problem') ? 1 : 0;
     }
-    const sub = subcommand('doctor', args, ['can-send', 'login']);
+    const sub = subcommand('doctor', args, ['can-send', 'login', 'upstream']);
     const command = `doctor ${sub}`;
+    if (sub === 'upstream') {
+      const { values } = parseCommand(command, args.slice(1), { domain: { type: 'string' }, from: { type: 'string' } });
+      const api = await connect(dataDirOf(values));
+      const input = { ...(values.domain === undefined ? {} : { domain: values.domain }), ...(values.from === undefined ? {} : { from: values.from }) };
+      const check = await withFlags(api.call('doctor.upstream', input), FLAGS);
+      if (values.json) printJson(check);
+      else print(checkWithDetails(check));
+      return check.status === 'ok' ? 0 : 1;
+    }
     const options = { client: { type: 'string' } } as const;
     if (sub === 'can-send') {
       const { values, positionals } = parseCommand(command, args.slice(1), options, ['USER', 'ADDRESS']);

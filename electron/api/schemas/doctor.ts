@@ -87,4 +87,14 @@ export const doctorMethods = {
     input: z.object({ user: UserName, password: z.string().max(1000), client: ClientAddress.optional() }).strict(),
     output: LoginTestResultSchema,
   },
+  /**
+   * The upstream probed: connect, TLS, login, `MAIL FROM` and `RSET` with
+   * the smarthost's stored settings, or, for direct delivery, the MX hosts
+   * of `domain` (required then). The sender asked about is `from`, or the
+   * address verification codes are mailed from.
+   */
+  'doctor.upstream': {
+    input: z.object({ domain: z.string().trim().regex(/^[^\s@<>]+$/, 'Enter a domain, as in company.com.').max(253).optional(), from: z.email().max(320).optional() }).strict(),
+    output: DoctorCheckSchema,
+  },
 } as const;
