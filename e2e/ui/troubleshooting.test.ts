@@ -1,6 +1,8 @@
 /**
  * The Troubleshooting screen in Chromium against a real host and relay: the
- * checks with a problem found (a port another process holds) and with all
+ * checks with problems found (a port another process holds, a smarthost
+ * refusing the login, a verified domain's DKIM key not published, with the
+ * record to publish) and with all
  * ok (a certificate from an authority, naming this computer), and the
  * can-send and login questions answered on the page.
  */
@@ -13,13 +15,18 @@ import { ok } from '../fixtures/api.js';
 import { onCleanup } from '../fixtures/cleanup.js';
 import { openPage, screenshot, settled } from '../fixtures/browser.js';
 import { freePort } from '../fixtures/ports.js';
+import { startDns } from '../fixtures/dns.js';
 import { startRelayDesk } from '../fixtures/relay-desk.js';
+import { verifyDomain } from '../fixtures/scenario.js';
 import { authorityIssuedCertificate } from '../fixtures/tls.js';
 import { startUpstream } from '../fixtures/upstream.js';
 
 test('with a port another process holds and a smarthost refusing the login, the screen shows the problems, what to do, and answers the questions', async (t) => {
   const upstream = await startUpstream(t, { auth: { user: 'office', password: 'right' } });
-  const relay = await startRelayDesk(t);
+  const dns = await startDns(t);
+  const relay = await startRelayDesk(t, { dns });
+  // Verified, with only its verification record published: no SPF, DKIM or DMARC yet.
+  await verifyDomain(relay, dns, 'company.example');
   await ok(relay, 'upstream.setSmarthost', { host: upstream.host, port: upstream.port, security: 'none', user: 'office', password: 'wrong', rejectUnauthorized: true });
   const takenPort = await freePort();
   const other = createServer();
@@ -33,13 +40,21 @@ test('with a port another process holds and a smarthost refusing the login, the 
   const page = await openPage(t);
   await page.goto(relay.adminUrl);
   await page.getByRole('tab', { name: 'Troubleshooting' }).click();
-  await page.getByRole('status').filter({ hasText: '2 problems found.' }).waitFor();
+  await page.getByRole('status').filter({ hasText: '3 problems found.' }).waitFor();
   const results = page.getByRole('list', { name: 'check results' });
   const problem = results.getByRole('listitem', { name: `Port ${takenPort}: Problem` });
   await problem.getByText(`The relay could not open port ${takenPort}: Port ${takenPort} is already used by another program`).waitFor();
   assert.match((await problem.textContent()) ?? '', /What to do: Free allowed ports here: [\d, ]+\./);
   await results.getByRole('listitem', { name: `Port ${relay.smtpPort}: OK` }).waitFor();
   await results.getByRole('listitem', { name: 'TLS certificate: Warning' }).waitFor();
+  const dkim = results.getByRole('listitem', { name: 'company.example DKIM: Problem' });
+  await dkim.getByText('No DKIM record relaydesk._domainkey.company.example is published', { exact: false }).waitFor();
+  const toPublish = dkim.getByRole('group', { name: 'Record to publish for company.example DKIM' });
+  assert.equal(await toPublish.getByLabel('Name', { exact: true }).inputValue(), 'relaydesk._domainkey.company.example');
+  assert.match(await toPublish.getByLabel('Value', { exact: true }).inputValue(), /^v=DKIM1; k=rsa; p=MII/);
+  await toPublish.getByRole('button', { name: 'Copy Record to publish for company.example DKIM value', exact: true }).waitFor();
+  await results.getByRole('listitem', { name: 'company.example SPF: Warning' }).waitFor();
+  await results.getByRole('listitem', { name: 'company.example DMARC: Warning' }).waitFor();
   await results.getByRole('listitem', { name: 'Upstream: Problem' }).getByText('Authentication failed: 535 5.7.8 Authentication credentials invalid.', { exact: false }).waitFor();
 
   const canSend = page.getByRole('region', { name: 'Can this user send as this address?' });

@@ -13,8 +13,8 @@ import { readPassword } from './read-password.js';
 
 const HELP = `Usage:
   relay-desk doctor                           every check that needs no input: the relay, each port on every
-                                              address, the firewall, the certificate, the smarthost; one line each,
-                                              with the fix.
+                                              address, the firewall, the certificate, the smarthost, the DNS records
+                                              of each verified domain; one line each, with the fix and what to publish.
                                               Exits 0 when no problem is found (warnings included), 1 otherwise
   relay-desk doctor can-send USER ADDRESS [--client IP]
                                               whether USER may send as ADDRESS, by the relay's own rule, and why;
@@ -40,7 +40,12 @@ const MARK: Record<DoctorCheck['status'], string> = { ok: 'ok', warning: 'warnin
 function checkLines(checks: readonly DoctorCheck[]): string {
   const width = Math.max(...checks.map((c) => MARK[c.status].length));
   return checks
-    .map((c) => `${MARK[c.status].padEnd(width)}  ${c.title}: ${c.summary}${c.fix ? `\n${' '.repeat(width)}  fix: ${c.fix}` : ''}`)
+    .map((c) => {
+      const indent = ' '.repeat(width + 2);
+      const fix = c.fix ? `\n${indent}fix: ${c.fix}` : '';
+      const publish = (c.publish ?? []).map((r) => `\n${indent}publish: ${r.type} ${r.name} ${JSON.stringify(r.value)}`).join('');
+      return `${MARK[c.status].padEnd(width)}  ${c.title}: ${c.summary}${fix}${publish}`;
+    })
     .join('\n');
 }
 

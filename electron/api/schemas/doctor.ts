@@ -4,7 +4,7 @@
  * screen's list, `relay-desk doctor`); the others are asked one at a time.
  */
 import { z } from 'zod';
-import { NoInput } from './common.js';
+import { DnsRecordSchema, NoInput } from './common.js';
 
 export const CheckStatusSchema = z.enum(['ok', 'warning', 'problem']);
 export type CheckStatus = z.infer<typeof CheckStatusSchema>;
@@ -20,6 +20,8 @@ export const DoctorCheckSchema = z.object({
   fix: z.string().nullable(),
   /** What was seen on the way, word for word where a server answered. */
   details: z.array(z.string()),
+  /** DNS checks: the record to publish (or publish instead), ready to copy. */
+  publish: z.array(DnsRecordSchema).optional(),
 });
 export type DoctorCheck = z.infer<typeof DoctorCheckSchema>;
 

@@ -8,6 +8,7 @@ import type { DoctorCheck } from '../../api/schemas/doctor.js';
 import type { HostContext } from '../context.js';
 import { canSend } from './doctor/can-send.js';
 import { certificateCheck } from './doctor/certificate-check.js';
+import { dnsChecks } from './doctor/dns-checks.js';
 import { firewallCheck } from './doctor/firewall-check.js';
 import { portChecks } from './doctor/ports-check.js';
 import { testLogin, type LoginTester } from './doctor/test-login.js';
@@ -30,12 +31,13 @@ function relayCheck(state: RelayState): DoctorCheck {
 
 async function runAll(ctx: HostContext, relay: DoctorRelay): Promise<DoctorCheck[]> {
   const state = relay.state;
-  const [ports, firewall, upstream] = await Promise.all([
+  const [ports, firewall, upstream, dns] = await Promise.all([
     portChecks(state.listeners, ctx.hostname()),
     firewallCheck(state.listeners.map((l) => l.port)),
     upstreamCheck(ctx),
+    dnsChecks(ctx),
   ]);
-  return [relayCheck(state), ...ports, ...(firewall ? [firewall] : []), certificateCheck(ctx), ...(upstream ? [upstream] : [])];
+  return [relayCheck(state), ...ports, ...(firewall ? [firewall] : []), certificateCheck(ctx), ...(upstream ? [upstream] : []), ...dns];
 }
 
 export function doctorService(ctx: HostContext, relay: DoctorRelay): Pick<ApiImplementation, 'doctor.run' | 'doctor.canSend' | 'doctor.testLogin' | 'doctor.upstream'> {

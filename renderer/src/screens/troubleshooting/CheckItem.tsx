@@ -3,6 +3,7 @@ import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import type { DoctorCheck } from '#api/schemas/doctor.js';
+import { DnsRecordFields } from '../../components/DnsRecordFields.js';
 
 const SEVERITY = { ok: 'success', warning: 'warning', problem: 'error' } as const;
 const WORD = { ok: 'OK', warning: 'Warning', problem: 'Problem' } as const;
@@ -20,6 +21,11 @@ export function CheckItem({ check, inList = true }: { check: DoctorCheck; inList
           <strong>What to do:</strong> {check.fix}
         </Typography>
       )}
+      {check.publish?.map((record) => (
+        <Box key={`${record.name} ${record.value}`} sx={{ mt: 1.5 }}>
+          <DnsRecordFields record={record} title={`Record to publish for ${check.title}`} note="publish it at your DNS provider, then run the checks again." />
+        </Box>
+      ))}
       {check.details.length > 0 && (
         <Box component="details" sx={{ mt: 0.5 }}>
           <summary>What was seen</summary>

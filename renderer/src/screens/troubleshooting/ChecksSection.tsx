@@ -23,7 +23,7 @@ export function ChecksSection({ client }: { client: ApiClient }) {
     <Section
       id="checks-title"
       title="Checks"
-      intro="The relay, each port on every address of this computer, the firewall, the certificate and the smarthost, checked as a device or the relay would meet them."
+      intro="The relay, each port on every address of this computer, the firewall, the certificate, the smarthost and the DNS records of each verified domain, checked as a device, the relay or a receiving server would meet them."
       bar={<BusyBar busy={action.busy} label="Running the checks" />}
     >
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mb: 2 }}>
