@@ -10,6 +10,7 @@ import { COMMON_HELP, dataDirOf, parseCommand, subcommand, UsageError, type Comm
 import { connect, withFlags } from './connect.js';
 import { print, printJson } from './output.js';
 import { readPassword } from './read-password.js';
+import { testMessage } from './doctor-test-message.js';
 
 const HELP = `Usage:
   relay-desk doctor                           every check that needs no input: the relay, each port on every
@@ -28,6 +29,11 @@ const HELP = `Usage:
                                               TLS, login, MAIL FROM (ADDRESS, or the address codes are mailed from) and
                                               RSET, nothing sent; every reply word for word. Exits 0 when it takes the
                                               mail, 1 otherwise
+  relay-desk doctor test-message --user USER --from ADDRESS --to RECIPIENT
+                                              a short test message sent through the relay as USER would send it (its
+                                              password from standard input, or asked for at a terminal), then followed
+                                              in the message history, one line per step, until delivered, deferred or
+                                              bounced. Exits 0 when it is delivered, 1 otherwise
 
 --json: prints what the API returns.
 
@@ -62,7 +68,7 @@ function canSendLines(result: CanSendResult): string {
 
 export const doctorGroup: CommandGroup = {
   name: 'doctor',
-  subcommands: '[can-send|login|upstream]',
+  subcommands: '[can-send|login|upstream|test-message]',
   summary: 'troubleshooting: the checks an admin would run, with the fix',
   help: HELP,
   async run(args) {
@@ -74,8 +80,16 @@ export const doctorGroup: CommandGroup = {
       else print(checkLines(report.checks));
       return report.checks.some((c) => c.status === 'problem') ? 1 : 0;
     }
-    const sub = subcommand('doctor', args, ['can-send', 'login', 'upstream']);
+    const sub = subcommand('doctor', args, ['can-send', 'login', 'upstream', 'test-message']);
     const command = `doctor ${sub}`;
+    if (sub === 'test-message') {
+      const { values } = parseCommand(command, args.slice(1), { user: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } });
+      const { user, from, to } = values;
+      if (user === undefined || from === undefined || to === undefined) throw new UsageError('test-message needs --user, --from and --to', command);
+      const api = await connect(dataDirOf(values));
+      const password = await readPassword(command);
+      return testMessage(api, { user, password, from, to }, values.json === true, { ...FLAGS, to: '--to', user: '--user' });
+    }
     if (sub === 'upstream') {
       const { values } = parseCommand(command, args.slice(1), { domain: { type: 'string' }, from: { type: 'string' } });
       const api = await connect(dataDirOf(values));

@@ -72,6 +72,17 @@ export const LoginTestResultSchema = z.object({
 });
 export type LoginTestResult = z.infer<typeof LoginTestResultSchema>;
 
+export const TestMessageResultSchema = z.object({
+  /** Whether the relay took the message; then it is followed in the history by `id`. */
+  sent: z.boolean(),
+  /** The queue id the relay's 250 named (the history's message id). */
+  id: z.string().nullable(),
+  /** The relay's last reply, word for word; null when it was not asked (the sender rule refuses it). */
+  reply: z.string().nullable(),
+  explanation: z.string(),
+});
+export type TestMessageResult = z.infer<typeof TestMessageResultSchema>;
+
 export const doctorMethods = {
   /** Every check that needs no input: ports, certificate, upstream, DNS of the verified domains. */
   'doctor.run': { input: NoInput, output: DoctorReportSchema },
@@ -98,5 +109,15 @@ export const doctorMethods = {
   'doctor.upstream': {
     input: z.object({ domain: z.string().trim().regex(/^[^\s@<>]+$/, 'Enter a domain, as in company.com.').max(253).optional(), from: z.email().max(320).optional() }).strict(),
     output: DoctorCheckSchema,
+  },
+  /**
+   * Sends a short test message through the relay as a device would: an SMTP
+   * session on the relay's own port, logged in as `user` (a failed login
+   * counts toward 127.0.0.1's block). Follow it with messages.get and the
+   * message.updated event.
+   */
+  'doctor.sendTestMessage': {
+    input: z.object({ user: UserName, password: z.string().max(1000), from: z.email().max(320), to: z.email().max(320) }).strict(),
+    output: TestMessageResultSchema,
   },
 } as const;

@@ -12,6 +12,7 @@ import { dnsChecks } from './doctor/dns-checks.js';
 import { firewallCheck } from './doctor/firewall-check.js';
 import { portChecks } from './doctor/ports-check.js';
 import { testLogin, type LoginTester } from './doctor/test-login.js';
+import { sendTestMessage } from './doctor/test-message.js';
 import { askedUpstreamCheck, upstreamCheck } from './doctor/upstream-check.js';
 
 export interface DoctorRelay extends LoginTester {
@@ -40,11 +41,12 @@ async function runAll(ctx: HostContext, relay: DoctorRelay): Promise<DoctorCheck
   return [relayCheck(state), ...ports, ...(firewall ? [firewall] : []), certificateCheck(ctx), ...(upstream ? [upstream] : []), ...dns];
 }
 
-export function doctorService(ctx: HostContext, relay: DoctorRelay): Pick<ApiImplementation, 'doctor.run' | 'doctor.canSend' | 'doctor.testLogin' | 'doctor.upstream'> {
+export function doctorService(ctx: HostContext, relay: DoctorRelay): Pick<ApiImplementation, 'doctor.run' | 'doctor.canSend' | 'doctor.testLogin' | 'doctor.upstream' | 'doctor.sendTestMessage'> {
   return {
     'doctor.run': async () => ({ ranAt: new Date().toISOString(), checks: await runAll(ctx, relay) }),
     'doctor.canSend': (input) => Promise.resolve(canSend(ctx, input)),
     'doctor.testLogin': (input) => testLogin(relay, input),
     'doctor.upstream': (input) => askedUpstreamCheck(ctx, input),
+    'doctor.sendTestMessage': (input) => sendTestMessage(ctx, relay.state, input),
   };
 }
