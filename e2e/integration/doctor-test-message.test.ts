@@ -6,6 +6,8 @@
  * `relay-desk doctor test-message`.
  */
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { ok } from '../fixtures/api.js';
 import { cli } from '../fixtures/cli.js';
@@ -75,4 +77,11 @@ test('a sender the user may not use, or a wrong password, is refused before anyt
   assert.equal(line.code, 1);
   assert.match(line.stdout, /^refused: The relay refused the login as /);
   assert.equal((await ok(relay, 'messages.list', {})).rows.length, 0, 'nothing was queued');
+
+  // Neither password reached a log.
+  const logs = join(relay.dataDir, 'logs');
+  for (const file of await readdir(logs)) {
+    const text = await readFile(join(logs, file), 'utf8');
+    assert.ok(!text.includes(sender.password) && !text.includes('not-it'), `${file} holds a password`);
+  }
 });

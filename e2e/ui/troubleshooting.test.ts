@@ -81,12 +81,27 @@ test('with a port another process holds and a smarthost refusing the login, the 
   await screenshot(page, 'troubleshooting-problem');
 });
 
-test('with a certificate from an authority that names this computer and a smarthost that takes mail, every check is ok', async (t) => {
+test('with a trusted certificate, a smarthost that takes mail and a domain whose records are right, every check is ok and a test message is followed to delivered', async (t) => {
   const upstream = await startUpstream(t);
-  const relay = await startRelayDesk(t, { upstream });
+  const dns = await startDns(t);
+  const relay = await startRelayDesk(t, { upstream, dns });
   const { lanAddresses } = await ok(relay, 'server.get', {});
   const certificate = await authorityIssuedCertificate([hostname()], ['127.0.0.1', ...lanAddresses]);
   await ok(relay, 'server.importCertificate', certificate);
+  const added = await ok(relay, 'senders.addDomain', { domain: 'company.example' });
+  const verification = added.records.find((r) => r.purpose === 'verification');
+  assert.ok(verification);
+  await dns.setTxtRecords({ [verification.name]: [verification.value] });
+  const checked = await ok(relay, 'senders.checkDomain', { domain: 'company.example' });
+  const dkim = checked.domain.records.find((r) => r.purpose === 'dkim');
+  assert.ok(dkim);
+  await dns.setTxtRecords({
+    [verification.name]: [verification.value],
+    'company.example': ['v=spf1 ip4:127.0.0.1 -all'],
+    [dkim.name]: [dkim.value],
+    '_dmarc.company.example': ['v=DMARC1; p=quarantine'],
+  });
+  const created = await ok(relay, 'users.create', { domains: 'company.example' });
 
   const page = await openPage(t, { colorScheme: 'dark' });
   await page.goto(relay.adminUrl);
@@ -94,7 +109,34 @@ test('with a certificate from an authority that names this computer and a smarth
   await page.getByRole('status').filter({ hasText: 'No problem found.' }).waitFor();
   const items = page.getByRole('list', { name: 'check results' }).getByRole('listitem');
   const names = await Promise.all((await items.all()).map((i) => i.getAttribute('aria-label')));
-  assert.deepEqual(names, ['Relay: OK', `Port ${relay.smtpPort}: OK`, 'TLS certificate: OK', 'Upstream: OK']);
+  assert.deepEqual(names, [
+    'Relay: OK',
+    `Port ${relay.smtpPort}: OK`,
+    'TLS certificate: OK',
+    'Upstream: OK',
+    'company.example verification record: OK',
+    'company.example SPF: OK',
+    'company.example DKIM: OK',
+    'company.example DMARC: OK',
+  ]);
+
+  const send = page.getByRole('region', { name: 'Send a test message' });
+  await send.getByLabel('SMTP user').fill(created.user.name);
+  await send.getByLabel('Password').fill(created.password);
+  await send.getByLabel('From').fill('info@company.example');
+  await send.getByLabel('To').fill('someone@customer.example');
+  await send.getByRole('button', { name: 'Send' }).click();
+  const steps = send.getByRole('list', { name: 'test message steps' });
+  await steps.getByText('Delivered.').waitFor();
+  const texts = await steps.getByRole('listitem').allTextContents();
+  assert.equal(texts.length, 3, texts.join(' / '));
+  assert.match(texts[0] ?? '', new RegExp(`Accepted by the relay from ${created.user.name}\\.$`));
+  assert.match(texts[1] ?? '', new RegExp(`Handed to ${upstream.host}:${upstream.port} \\(\\d+ ms\\)\\.250 `));
+  assert.match(texts[2] ?? '', /Delivered\.$/);
+  await send.getByRole('status', { name: 'test message' }).and(page.locator('.MuiAlert-colorSuccess')).waitFor();
+  assert.match((await send.getByRole('status', { name: 'test message' }).textContent()) ?? '', new RegExp(`The relay took the message as ${created.user.name} on port ${relay.smtpPort} \\(queue id \\S+\\)\\.250 2\\.0\\.0 Ok: queued as `));
+  const [received] = await upstream.waitForMessages(1);
+  assert.deepEqual(received?.rcptTos, ['someone@customer.example']);
   await settled(page);
   await screenshot(page, 'troubleshooting-all-ok-dark');
 });

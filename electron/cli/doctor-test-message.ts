@@ -5,6 +5,7 @@
  * history's message.updated event; nothing polls.
  */
 import type { ApiClient } from '../api/client.js';
+import { ApiError } from '../api/contract.js';
 import type { MessageRow, MessageStatus } from '../api/schemas/messages.js';
 import { CliError } from './args.js';
 import { withFlags } from './connect.js';
@@ -22,17 +23,24 @@ function stepLine(row: Pick<MessageRow, 'status' | 'lastReply' | 'nextAttemptAt'
 /** Prints each new step of message `id` and resolves with its final status, or rejects after the timeout. */
 function follow(id: string, json: boolean): { done: Promise<MessageStatus>; seen: (row: MessageRow) => void } {
   let last = '';
+  let lastAt = 0;
+  let finished = false;
   let finish: (status: MessageStatus) => void = () => undefined;
   const done = new Promise<MessageStatus>((resolve) => (finish = resolve));
   const seen = (row: MessageRow) => {
-    if (row.id !== id) return;
+    // The first read may answer after a newer event: an older row is no news.
+    if (row.id !== id || finished || Date.parse(row.updatedAt) < lastAt) return;
+    lastAt = Date.parse(row.updatedAt);
     const line = stepLine(row);
     if (line !== last) {
       last = line;
       if (json) printJson(row);
       else print(line);
     }
-    if (FINAL.includes(row.status)) finish(row.status);
+    if (FINAL.includes(row.status)) {
+      finished = true;
+      finish(row.status);
+    }
   };
   return { done, seen };
 }
@@ -48,7 +56,12 @@ export async function testMessage(api: ApiClient, input: { user: string; passwor
     if (!result.sent || result.id === null) return 1;
     const followed = follow(result.id, json);
     onRow = followed.seen;
-    followed.seen(await api.call('messages.get', { id: result.id }));
+    // The history writes the relay's events once per tick: the message may reach it after the 250 does, and then comes as an event.
+    const first = await api.call('messages.get', { id: result.id }).catch((err: unknown) => {
+      if (err instanceof ApiError && err.code === 'not_found') return null;
+      throw err;
+    });
+    if (first) followed.seen(first);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new CliError(`message ${result.id ?? ''} is not delivered after ${FOLLOW_TIMEOUT_MS / 1000} s; it stays in the queue (relay-desk queue ls)`)), FOLLOW_TIMEOUT_MS);

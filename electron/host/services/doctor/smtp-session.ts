@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 
-/** Each step (connect, every reply) gets this long. */
+/** Each step (connect, every reply) gets this long unless the target says otherwise. */
 export const SESSION_TIMEOUT_MS = 5_000;
 
 export interface Reply {
@@ -64,9 +64,9 @@ class ReplyReader {
   }
 }
 
-/** Resolves once connected; a connection that neither opens nor fails (a firewall dropping it) fails after SESSION_TIMEOUT_MS. */
-async function opened(socket: Socket, event: 'connect' | 'secureConnect'): Promise<Socket> {
-  socket.setTimeout(SESSION_TIMEOUT_MS, () => socket.destroy(new Error(`no answer within ${SESSION_TIMEOUT_MS / 1000} seconds`)));
+/** Resolves once connected; a connection that neither opens nor fails (a firewall dropping it), or a server that stops answering, fails after `timeoutMs`. */
+async function opened(socket: Socket, event: 'connect' | 'secureConnect', timeoutMs: number): Promise<Socket> {
+  socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no answer within ${timeoutMs / 1000} seconds`)));
   await once(socket, event);
   return socket;
 }
@@ -78,6 +78,8 @@ export interface SessionTarget {
   tls: boolean;
   /** Whether the server's certificate must be trusted and name the host. */
   rejectUnauthorized: boolean;
+  /** How long connecting and each reply may take; SESSION_TIMEOUT_MS by default. */
+  timeoutMs?: number;
 }
 
 export class SmtpSession {
@@ -96,8 +98,8 @@ export class SmtpSession {
   /** Connects; rejects with the socket's or TLS layer's error when that fails. */
   static async open(target: SessionTarget): Promise<SmtpSession> {
     const socket = target.tls
-      ? await opened(tlsConnect({ host: target.host, port: target.port, ...tlsNames(target) }), 'secureConnect')
-      : await opened(netConnect({ host: target.host, port: target.port }), 'connect');
+      ? await opened(tlsConnect({ host: target.host, port: target.port, ...tlsNames(target) }), 'secureConnect', timeoutOf(target))
+      : await opened(netConnect({ host: target.host, port: target.port }), 'connect', timeoutOf(target));
     return new SmtpSession(socket, target);
   }
 
@@ -123,7 +125,7 @@ export class SmtpSession {
   /** Secures the connection after a 220 to STARTTLS; rejects as the TLS layer does. */
   async startTls(): Promise<void> {
     this.socket.removeAllListeners('data');
-    const secured = await opened(tlsConnect({ socket: this.socket, ...tlsNames(this.target) }), 'secureConnect');
+    const secured = await opened(tlsConnect({ socket: this.socket, ...tlsNames(this.target) }), 'secureConnect', timeoutOf(this.target));
     secured.on('error', () => undefined);
     this.socket = secured;
     this.reader = new ReplyReader(secured);
@@ -140,6 +142,8 @@ export class SmtpSession {
     this.socket.destroy();
   }
 }
+
+const timeoutOf = (target: SessionTarget) => target.timeoutMs ?? SESSION_TIMEOUT_MS;
 
 function tlsNames(target: SessionTarget): ConnectionOptions {
   const isName = !/^[\d.]+$|:/.test(target.host);

@@ -9,6 +9,7 @@
  * connection"): it cannot send a MAIL FROM on its own, without a recipient
  * and DATA.
  */
+import { TEST_TIMEOUT_MS } from '../server/smarthost-test.js';
 import { SmtpSession, type Reply } from './smtp-session.js';
 
 export interface ProbeTarget {
@@ -95,7 +96,7 @@ async function walk(smtp: SmtpSession, target: ProbeTarget): Promise<boolean> {
 export async function probeUpstream(target: ProbeTarget): Promise<UpstreamProbe> {
   let smtp: SmtpSession;
   try {
-    smtp = await SmtpSession.open({ host: target.host, port: target.port, tls: target.security === 'tls', rejectUnauthorized: target.rejectUnauthorized });
+    smtp = await SmtpSession.open({ host: target.host, port: target.port, tls: target.security === 'tls', rejectUnauthorized: target.rejectUnauthorized, timeoutMs: TEST_TIMEOUT_MS });
   } catch (err) {
     return { ok: false, step: 'connect', reply: null, error: err, transcript: [], tls: false };
   }

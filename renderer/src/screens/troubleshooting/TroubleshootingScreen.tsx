@@ -3,6 +3,7 @@ import type { ApiClient } from '#api/client.js';
 import { CanSendSection } from './CanSendSection.js';
 import { ChecksSection } from './ChecksSection.js';
 import { LoginTestSection } from './LoginTestSection.js';
+import { TestMessageSection } from './TestMessageSection.js';
 import { UpstreamSection } from './UpstreamSection.js';
 
 /** The Troubleshooting screen: the checks an admin would run (as `relay-desk doctor` runs them), and the questions to ask. */
@@ -13,6 +14,7 @@ export function TroubleshootingScreen({ client }: { client: ApiClient }) {
       <CanSendSection client={client} />
       <LoginTestSection client={client} />
       <UpstreamSection client={client} />
+      <TestMessageSection client={client} />
     </Stack>
   );
 }
