@@ -43,7 +43,9 @@ test('each verified domain gets four DNS checks: right records are ok, wrong and
 
   await dns.setTxtRecords({
     '_relay-desk.right.test': verification['_relay-desk.right.test'] ?? [],
-    'right.test': ['v=spf1 ip4:127.0.0.0/8 -all'],
+    // The provider's record, included, names the smarthost's network.
+    'right.test': ['v=spf1 include:_spf.provider.test -all'],
+    '_spf.provider.test': ['v=spf1 ip4:192.0.2.0/24 ip4:127.0.0.0/8 -all'],
     [rightKey.name]: [rightKey.value],
     '_dmarc.right.test': ['v=DMARC1; p=reject'],
     '_relay-desk.wrong.test': ['relay-desk-verification=not-the-token'],
@@ -78,7 +80,7 @@ test('each verified domain gets four DNS checks: right records are ok, wrong and
     ],
   );
 
-  assert.equal(seen('dns:right.test:spf').summary, "right.test's SPF record lets the smarthost 127.0.0.1 (127.0.0.1) send: 127.0.0.1 matches ip4:127.0.0.0/8.");
+  assert.equal(seen('dns:right.test:spf').summary, "right.test's SPF record lets the smarthost 127.0.0.1 (127.0.0.1) send: 127.0.0.1 matches include:_spf.provider.test (ip4:127.0.0.0/8).");
   assert.equal(seen('dns:right.test:dkim').summary, `The DKIM record ${rightKey.name} holds the key the relay signs right.test's mail with.`);
   assert.equal(seen('dns:right.test:dmarc').summary, 'The DMARC record _dmarc.right.test is published with policy reject: receivers refuse mail that fails SPF and DKIM.');
 
