@@ -15,6 +15,7 @@ import { onCleanup } from '../fixtures/cleanup.js';
 import { takenPort } from '../fixtures/ports.js';
 import { plainAuth, rawSmtp } from '../fixtures/raw-smtp.js';
 import { startRelayDesk } from '../fixtures/relay-desk.js';
+import { startUpstream } from '../fixtures/upstream.js';
 
 const lanAddress = (report: DoctorReport, port: number) => report.checks.find((c) => c.id === `port:${port}`);
 
@@ -71,7 +72,7 @@ test('a tested login answers ok, wrong password, inactive or unknown; failures b
 });
 
 test('doctor probes each port on every local address; a port another process holds is a problem with free ports to use instead', async (t) => {
-  const relay = await startRelayDesk(t);
+  const relay = await startRelayDesk(t, { upstream: await startUpstream(t) });
   const report = await ok(relay, 'doctor.run', {});
   const port = lanAddress(report, relay.smtpPort);
   assert.equal(port?.status, 'ok', JSON.stringify(port));

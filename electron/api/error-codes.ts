@@ -38,6 +38,8 @@ const STATUS = {
   port_not_allowed: 409,
   password_without_user: 409,
   password_needed: 409,
+  /** Direct delivery's upstream check needs a domain whose MX hosts to try. */
+  domain_needed: 409,
   encryption_not_allowed: 409,
   key_mismatch: 409,
   certificate_expired: 409,

@@ -6,7 +6,7 @@
  */
 import { createTransport } from 'nodemailer';
 import type { DeliveryConfig, DkimKey } from '../protocol.js';
-import { createRouter, type MailHost } from './mx-route.js';
+import { createRouter, type MailHost } from '../shared/mx-route.js';
 import { allRecipients } from './outcome.js';
 import { asciiDomain, nodemailerTransaction, sendJob, type Pool } from './send.js';
 import type { Deliverer, DeliveryJob, RecipientResult } from './types.js';

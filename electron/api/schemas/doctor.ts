@@ -4,7 +4,7 @@
  * screen's list, `relay-desk doctor`); the others are asked one at a time.
  */
 import { z } from 'zod';
-import { NoInput } from './common.js';
+import { DnsRecordSchema, NoInput } from './common.js';
 
 export const CheckStatusSchema = z.enum(['ok', 'warning', 'problem']);
 export type CheckStatus = z.infer<typeof CheckStatusSchema>;
@@ -20,6 +20,8 @@ export const DoctorCheckSchema = z.object({
   fix: z.string().nullable(),
   /** What was seen on the way, word for word where a server answered. */
   details: z.array(z.string()),
+  /** DNS checks: the record to publish (or publish instead), ready to copy. */
+  publish: z.array(DnsRecordSchema).optional(),
 });
 export type DoctorCheck = z.infer<typeof DoctorCheckSchema>;
 
@@ -70,6 +72,17 @@ export const LoginTestResultSchema = z.object({
 });
 export type LoginTestResult = z.infer<typeof LoginTestResultSchema>;
 
+export const TestMessageResultSchema = z.object({
+  /** Whether the relay took the message; then it is followed in the history by `id`. */
+  sent: z.boolean(),
+  /** The queue id the relay's 250 named (the history's message id). */
+  id: z.string().nullable(),
+  /** The relay's last reply, word for word; null when it was not asked (the sender rule refuses it). */
+  reply: z.string().nullable(),
+  explanation: z.string(),
+});
+export type TestMessageResult = z.infer<typeof TestMessageResultSchema>;
+
 export const doctorMethods = {
   /** Every check that needs no input: ports, certificate, upstream, DNS of the verified domains. */
   'doctor.run': { input: NoInput, output: DoctorReportSchema },
@@ -86,5 +99,25 @@ export const doctorMethods = {
   'doctor.testLogin': {
     input: z.object({ user: UserName, password: z.string().max(1000), client: ClientAddress.optional() }).strict(),
     output: LoginTestResultSchema,
+  },
+  /**
+   * The upstream probed: connect, TLS, login, `MAIL FROM` and `RSET` with
+   * the smarthost's stored settings, or, for direct delivery, the MX hosts
+   * of `domain` (required then). The sender asked about is `from`, or the
+   * address verification codes are mailed from.
+   */
+  'doctor.upstream': {
+    input: z.object({ domain: z.string().trim().regex(/^[^\s@<>]+$/, 'Enter a domain, as in company.com.').max(253).optional(), from: z.email().max(320).optional() }).strict(),
+    output: DoctorCheckSchema,
+  },
+  /**
+   * Sends a short test message through the relay as a device would: an SMTP
+   * session on the relay's own port, logged in as `user` (a failed login
+   * counts toward 127.0.0.1's block). Follow it with messages.get and the
+   * message.updated event.
+   */
+  'doctor.sendTestMessage': {
+    input: z.object({ user: UserName, password: z.string().max(1000), from: z.email().max(320), to: z.email().max(320) }).strict(),
+    output: TestMessageResultSchema,
   },
 } as const;

@@ -8,9 +8,12 @@ import type { DoctorCheck } from '../../api/schemas/doctor.js';
 import type { HostContext } from '../context.js';
 import { canSend } from './doctor/can-send.js';
 import { certificateCheck } from './doctor/certificate-check.js';
+import { dnsChecks } from './doctor/dns-checks.js';
 import { firewallCheck } from './doctor/firewall-check.js';
 import { portChecks } from './doctor/ports-check.js';
 import { testLogin, type LoginTester } from './doctor/test-login.js';
+import { sendTestMessage } from './doctor/test-message.js';
+import { askedUpstreamCheck, upstreamCheck } from './doctor/upstream-check.js';
 
 export interface DoctorRelay extends LoginTester {
   readonly state: RelayState;
@@ -29,14 +32,21 @@ function relayCheck(state: RelayState): DoctorCheck {
 
 async function runAll(ctx: HostContext, relay: DoctorRelay): Promise<DoctorCheck[]> {
   const state = relay.state;
-  const [ports, firewall] = await Promise.all([portChecks(state.listeners, ctx.hostname()), firewallCheck(state.listeners.map((l) => l.port))]);
-  return [relayCheck(state), ...ports, ...(firewall ? [firewall] : []), certificateCheck(ctx)];
+  const [ports, firewall, upstream, dns] = await Promise.all([
+    portChecks(state.listeners, ctx.hostname()),
+    firewallCheck(state.listeners.map((l) => l.port)),
+    upstreamCheck(ctx),
+    dnsChecks(ctx),
+  ]);
+  return [relayCheck(state), ...ports, ...(firewall ? [firewall] : []), certificateCheck(ctx), ...(upstream ? [upstream] : []), ...dns];
 }
 
-export function doctorService(ctx: HostContext, relay: DoctorRelay): Pick<ApiImplementation, 'doctor.run' | 'doctor.canSend' | 'doctor.testLogin'> {
+export function doctorService(ctx: HostContext, relay: DoctorRelay): Pick<ApiImplementation, 'doctor.run' | 'doctor.canSend' | 'doctor.testLogin' | 'doctor.upstream' | 'doctor.sendTestMessage'> {
   return {
     'doctor.run': async () => ({ ranAt: new Date().toISOString(), checks: await runAll(ctx, relay) }),
     'doctor.canSend': (input) => Promise.resolve(canSend(ctx, input)),
     'doctor.testLogin': (input) => testLogin(relay, input),
+    'doctor.upstream': (input) => askedUpstreamCheck(ctx, input),
+    'doctor.sendTestMessage': (input) => sendTestMessage(ctx, relay.state, input),
   };
 }

@@ -6,7 +6,7 @@ import type { DomainView } from '#api/schemas/senders.js';
 import { errorText } from '../../components/errors.js';
 import { AuthorizedUsers } from './AuthorizedUsers.js';
 import { dateTime } from './dates.js';
-import { DnsRecordFields } from './DnsRecordFields.js';
+import { DnsRecordFields } from '../../components/DnsRecordFields.js';
 import { SenderCard } from './SenderCard.js';
 import { SenderStatusChip } from './SenderStatusChip.js';
 
@@ -16,6 +16,8 @@ export interface DomainItemProps {
   onChecked: (domain: DomainView) => void;
   onRemove: () => void;
 }
+
+const RECORD_TITLES = { verification: 'Verification record', dkim: 'DKIM record' } as const;
 
 const NOTES = {
   pending: 'publish it at your DNS provider, then press Check now.',
@@ -62,7 +64,7 @@ export function DomainItem({ client, domain, onChecked, onRemove }: DomainItemPr
       }
     >
       {domain.records.map((record) => (
-        <DnsRecordFields key={record.purpose} record={record} note={NOTES[record.purpose === 'dkim' ? 'dkim' : domain.status]} />
+        <DnsRecordFields key={record.purpose} record={record} title={RECORD_TITLES[record.purpose]} note={NOTES[record.purpose === 'dkim' ? 'dkim' : domain.status]} />
       ))}
       {last && (
         <Alert severity={severity} role="status" aria-label="last check">

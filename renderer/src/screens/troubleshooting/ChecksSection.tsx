@@ -1,47 +1,16 @@
-import Alert from '@mui/material/Alert';
-import AlertTitle from '@mui/material/AlertTitle';
-import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useCallback, useEffect, useState } from 'react';
 import type { ApiClient } from '#api/client.js';
-import type { DoctorCheck, DoctorReport } from '#api/schemas/doctor.js';
+import type { DoctorReport } from '#api/schemas/doctor.js';
 import { ActionProblem } from '../../components/ActionProblem.js';
 import { BusyBar } from '../../components/BusyBar.js';
 import { Section } from '../../components/Section.js';
 import { useAction } from '../../components/useAction.js';
+import { CheckItem } from './CheckItem.js';
 
 const NO_FIELDS: readonly string[] = [];
-const SEVERITY = { ok: 'success', warning: 'warning', problem: 'error' } as const;
-const WORD = { ok: 'OK', warning: 'Warning', problem: 'Problem' } as const;
-
-function CheckItem({ check }: { check: DoctorCheck }) {
-  return (
-    <Alert severity={SEVERITY[check.status]} component="li" role="listitem" aria-label={`${check.title}: ${WORD[check.status]}`}>
-      <AlertTitle>
-        {check.title}: {WORD[check.status]}
-      </AlertTitle>
-      <Typography variant="body2">{check.summary}</Typography>
-      {check.fix && (
-        <Typography variant="body2" sx={{ mt: 0.5 }}>
-          <strong>What to do:</strong> {check.fix}
-        </Typography>
-      )}
-      {check.details.length > 0 && (
-        <Box component="details" sx={{ mt: 0.5 }}>
-          <summary>What was seen</summary>
-          <Box component="ul" sx={{ m: 0, pl: 2, fontFamily: 'monospace', fontSize: '0.8rem', overflowWrap: 'anywhere' }}>
-            {check.details.map((line) => (
-              <li key={line}>{line}</li>
-            ))}
-          </Box>
-        </Box>
-      )}
-    </Alert>
-  );
-}
-
 /** Every check that needs no input, run when the screen opens and again on request. */
 export function ChecksSection({ client }: { client: ApiClient }) {
   const [report, setReport] = useState<DoctorReport | null>(null);
@@ -54,7 +23,7 @@ export function ChecksSection({ client }: { client: ApiClient }) {
     <Section
       id="checks-title"
       title="Checks"
-      intro="The relay, each port on every address of this computer, the firewall and the certificate, checked as a device would meet them."
+      intro="The relay, each port on every address of this computer, the firewall, the certificate, the smarthost and the DNS records of each verified domain, checked as a device, the relay or a receiving server would meet them."
       bar={<BusyBar busy={action.busy} label="Running the checks" />}
     >
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mb: 2 }}>

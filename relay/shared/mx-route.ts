@@ -6,7 +6,7 @@
  * them. Local reasons start with the enhanced status code a bounce reports.
  */
 import { Resolver } from 'node:dns/promises';
-import { errnoCode } from '../shared/errors.js';
+import { errnoCode } from './errors.js';
 
 export interface MailHost {
   name: string;

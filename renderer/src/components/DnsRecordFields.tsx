@@ -2,12 +2,8 @@ import InputAdornment from '@mui/material/InputAdornment';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import type { DomainView } from '#api/schemas/senders.js';
-import { CopyButton } from '../../components/CopyButton.js';
-
-type DnsRecord = DomainView['records'][number];
-
-const TITLES = { verification: 'Verification record', dkim: 'DKIM record' } as const;
+import type { DnsRecord } from '#api/schemas/common.js';
+import { CopyButton } from './CopyButton.js';
 
 /** Every record here is TXT, which holds strings of at most 255 bytes each; a longer value is published as several, which resolvers join. */
 const TXT_STRING_MAX = 255;
@@ -44,8 +40,7 @@ function CopyField({ label, value, what, width }: { label: string; value: string
 }
 
 /** One DNS record to publish, each part in a read-only field with its own copy button. */
-export function DnsRecordFields({ record, note }: { record: DnsRecord; note: string }) {
-  const title = TITLES[record.purpose];
+export function DnsRecordFields({ record, title, note }: { record: DnsRecord; title: string; note: string }) {
   return (
     <Stack spacing={1} role="group" aria-label={title}>
       <Typography variant="body2">
