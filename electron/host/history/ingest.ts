@@ -42,7 +42,9 @@ export class Ingest {
     this.applier = new EventApplier(db, counters, lists);
     this.rowOf = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.id = ?`);
     this.writeBatch = db.transaction((batch: { event: RelayEvent; at: number }[], changed: Set<string>) => {
-      for (const { event, at } of batch) this.applier.apply(event, at, changed);
+      this.applier.inBatch(() => {
+        for (const { event, at } of batch) this.applier.apply(event, at, changed);
+      });
     });
   }
 
