@@ -29,6 +29,8 @@ export interface HistoryOptions {
   onProblem?: (problem: string) => void;
   /** Whether a list is called `name` now (without it, every name is taken for a list's). */
   isList?: (name: string) => boolean;
+  /** Whether the settings have a list spelled exactly `name`: a rename noted before a stop is finished by it (./list-names.ts). */
+  hasListSpelled?: (name: string) => boolean;
 }
 
 export class History {
@@ -69,6 +71,7 @@ export class History {
   static async open(dataDir: string, options: HistoryOptions): Promise<{ history: History; journal: JournalMigration | null }> {
     const { db, setAside } = openHistoryDatabase(dataDir);
     const history = new History(db, setAside, options);
+    if (options.hasListSpelled) history.lists.finishRenames(options.hasListSpelled);
     const journal = await migrateJournal(dataDir, db, history.ingest.applyInTransaction);
     if (journal) history.counters.recount();
     // Statistics for the query planner from a sample of each index (analysis_limit), so that
@@ -117,6 +120,15 @@ export class History {
 
   stats(query: StatsQuery): MethodOutput<'stats.get'> {
     return statistics(this.db, query, this.lists.keysOf(query.list));
+  }
+
+  /** The list `from` is about to be renamed `to` in the settings; then renameList, or forgetListRename if they did not take it. */
+  intendListRename(from: string, to: string): void {
+    this.lists.intend(from, to);
+  }
+
+  forgetListRename(to: string): void {
+    this.lists.forgetIntent(to);
   }
 
   /** The list `from` is called `to` now: its messages and statistics go with it (./list-names.ts). */
