@@ -3,11 +3,14 @@
  * refusals. Totals are counted exactly up to 10,000 matches (a count past
  * that would cost a walk over the whole table for a number no one reads)
  * and reported as a lower bound beyond; a short last page is its own count.
+ * Free text with a clause on the message's row (a status, a user) is
+ * counted among its newest 20,000 full-text matches: past them, the count
+ * is a lower bound too.
  */
 import type { Database } from 'better-sqlite3';
 import { ApiError, type ApiImplementation, type MethodOutput } from '../../api/contract.js';
 import type { MessageDetail, MessageFilter } from '../../api/schemas/messages.js';
-import { filterSql, type ListKeys } from './filter.js';
+import { COUNTED_TEXT_MATCHES, filterSql, type ListKeys } from './filter.js';
 import {
   attemptView,
   iso,
@@ -42,7 +45,11 @@ export function listMessages(db: Database, input: ListInput, listKeys: ListKeys)
        ORDER BY ${ORDER[input.sort]('m.seq')}`,
     )
     .all(...sql.params, input.pageSize, input.page * input.pageSize);
-  const total = totalOf(input, rows.length, () => countUpTo(db, sql.count, sql.params));
+  const count = sql.countAmongNewest;
+  const total =
+    count === null
+      ? totalOf(input, rows.length, () => countUpTo(db, sql.count, sql.params))
+      : totalOf(input, rows.length, () => countUpTo(db, count.sql, count.params), () => countUpTo(db, count.candidates, count.candidateParams, COUNTED_TEXT_MATCHES) > COUNTED_TEXT_MATCHES);
   return { rows: rows.map(messageRow), ...total };
 }
 
@@ -116,12 +123,23 @@ export function listRefusals(db: Database, input: RefusalsInput): MethodOutput<'
   return { rows: rows.map(refusalRow), ...total };
 }
 
-/** A page shorter than asked for (and not past the end) says the total itself; otherwise it is counted. */
-function totalOf(page: { page: number; pageSize: number }, rows: number, count: () => number): { total: number; totalIsLowerBound: boolean } {
-  const total = rows < page.pageSize && (rows > 0 || page.page === 0) ? page.page * page.pageSize + rows : count();
-  return { total: Math.min(total, EXACT_TOTAL_UP_TO), totalIsLowerBound: total > EXACT_TOTAL_UP_TO };
+/**
+ * A page shorter than asked for (and not past the end) says the total itself; otherwise it is counted,
+ * a lower bound if `partly` says the count looked at only some of the candidates.
+ */
+function totalOf(
+  page: { page: number; pageSize: number },
+  rows: number,
+  count: () => number,
+  partly: () => boolean = () => false,
+): { total: number; totalIsLowerBound: boolean } {
+  if (rows < page.pageSize && (rows > 0 || page.page === 0)) return { total: page.page * page.pageSize + rows, totalIsLowerBound: false };
+  const counted = count();
+  if (counted > EXACT_TOTAL_UP_TO) return { total: EXACT_TOTAL_UP_TO, totalIsLowerBound: true };
+  // Never less than the rows already paged through and shown.
+  return { total: rows > 0 ? Math.max(counted, page.page * page.pageSize + rows) : counted, totalIsLowerBound: partly() };
 }
 
-function countUpTo(db: Database, select: string, params: unknown[]): number {
-  return db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (${select} LIMIT ${EXACT_TOTAL_UP_TO + 1})`).get(...params)?.n ?? 0;
+function countUpTo(db: Database, select: string, params: unknown[], upTo = EXACT_TOTAL_UP_TO): number {
+  return db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (${select} LIMIT ${upTo + 1})`).get(...params)?.n ?? 0;
 }
