@@ -27,13 +27,13 @@ export interface FilterSql {
   /** Counting the matches: from the driving table alone when no clause needs the message's row. */
   count: string;
   /**
-   * Free text with clauses on the message's row (a status, a user): the
-   * matches counted among the newest COUNTED_TEXT_MATCHES full-text matches
-   * only (a common phrase can match a large part of the history, and the
-   * count would walk all of it for a few rows), and those full-text matches
-   * counted one past that, to tell whether the count saw them all.
+   * Free text with clauses on the message's row (a status, a user): in one
+   * walk, the newest COUNTED_TEXT_MATCHES + 1 full-text matches (`seen`) and
+   * how many of them match the rest (`n`); a common phrase can match a large
+   * part of the history, and an exact count would walk all of it for a few
+   * rows. Past COUNTED_TEXT_MATCHES seen, `n` is a lower bound.
    */
-  countAmongNewest: { sql: string; params: unknown[]; candidates: string; candidateParams: unknown[] } | null;
+  countAmongNewest: { sql: string; params: unknown[] } | null;
 }
 
 /** Full-text matches a count with clauses on the message's row looks at, at most. */
@@ -91,11 +91,9 @@ export function filterSql(filter: MessageFilter, listKeys: ListKeys): FilterSql 
   const countAmongNewest =
     driver === 'text' && row.length > 0
       ? {
-          sql: `SELECT 1 FROM (SELECT t.rowid AS seq FROM messages_text t ${ownWhere} ORDER BY t.rowid DESC LIMIT ${COUNTED_TEXT_MATCHES}) c
-            CROSS JOIN messages m ON m.seq = c.seq WHERE ${row.map((c) => c.sql).join(' AND ')}`,
+          sql: `SELECT count(*) AS seen, count(m.seq) AS n FROM (SELECT t.rowid AS seq FROM messages_text t ${ownWhere} ORDER BY t.rowid DESC LIMIT ${COUNTED_TEXT_MATCHES + 1}) c
+            LEFT JOIN messages m ON m.seq = c.seq AND ${row.map((c) => c.sql).join(' AND ')}`,
           params: [...ownParams, ...row.flatMap((c) => c.params)],
-          candidates: `SELECT 1 FROM messages_text t ${ownWhere}`,
-          candidateParams: ownParams,
         }
       : null;
   return { from, where: whereSql, params, seq, count: `SELECT 1 ${row.length === 0 ? alone : from} ${whereSql}`, countAmongNewest };

@@ -45,11 +45,12 @@ export function listMessages(db: Database, input: ListInput, listKeys: ListKeys)
        ORDER BY ${ORDER[input.sort]('m.seq')}`,
     )
     .all(...sql.params, input.pageSize, input.page * input.pageSize);
-  const count = sql.countAmongNewest;
-  const total =
-    count === null
-      ? totalOf(input, rows.length, () => countUpTo(db, sql.count, sql.params))
-      : totalOf(input, rows.length, () => countUpTo(db, count.sql, count.params), () => countUpTo(db, count.candidates, count.candidateParams, COUNTED_TEXT_MATCHES) > COUNTED_TEXT_MATCHES);
+  const among = sql.countAmongNewest;
+  const total = totalOf(input, rows.length, () => {
+    if (among === null) return { counted: countUpTo(db, sql.count, sql.params), partly: false };
+    const { seen, n } = db.prepare<unknown[], { seen: number; n: number }>(among.sql).get(...among.params) ?? { seen: 0, n: 0 };
+    return { counted: n, partly: seen > COUNTED_TEXT_MATCHES };
+  });
   return { rows: rows.map(messageRow), ...total };
 }
 
@@ -119,27 +120,26 @@ export function listRefusals(db: Database, input: RefusalsInput): MethodOutput<'
   const rows = db
     .prepare<unknown[], RefusalDbRow>(`SELECT at, remote_address, user, stage, envelope_from, recipients, code, reply FROM refusals ${where} ORDER BY rowid DESC LIMIT ? OFFSET ?`)
     .all(...params, input.pageSize, input.page * input.pageSize);
-  const total = totalOf(input, rows.length, () => countUpTo(db, `SELECT 1 FROM refusals ${where}`, params));
+  const total = totalOf(input, rows.length, () => ({ counted: countUpTo(db, `SELECT 1 FROM refusals ${where}`, params), partly: false }));
   return { rows: rows.map(refusalRow), ...total };
 }
 
 /**
  * A page shorter than asked for (and not past the end) says the total itself; otherwise it is counted,
- * a lower bound if `partly` says the count looked at only some of the candidates.
+ * a lower bound if the count looked at only some of the candidates (`partly`).
  */
 function totalOf(
   page: { page: number; pageSize: number },
   rows: number,
-  count: () => number,
-  partly: () => boolean = () => false,
+  count: () => { counted: number; partly: boolean },
 ): { total: number; totalIsLowerBound: boolean } {
   if (rows < page.pageSize && (rows > 0 || page.page === 0)) return { total: page.page * page.pageSize + rows, totalIsLowerBound: false };
-  const counted = count();
+  const { counted, partly } = count();
   if (counted > EXACT_TOTAL_UP_TO) return { total: EXACT_TOTAL_UP_TO, totalIsLowerBound: true };
   // Never less than the rows already paged through and shown.
-  return { total: rows > 0 ? Math.max(counted, page.page * page.pageSize + rows) : counted, totalIsLowerBound: partly() };
+  return { total: rows > 0 ? Math.max(counted, page.page * page.pageSize + rows) : counted, totalIsLowerBound: partly };
 }
 
-function countUpTo(db: Database, select: string, params: unknown[], upTo = EXACT_TOTAL_UP_TO): number {
-  return db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (${select} LIMIT ${upTo + 1})`).get(...params)?.n ?? 0;
+function countUpTo(db: Database, select: string, params: unknown[]): number {
+  return db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (${select} LIMIT ${EXACT_TOTAL_UP_TO + 1})`).get(...params)?.n ?? 0;
 }
