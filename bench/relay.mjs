@@ -16,14 +16,24 @@
  *   --steady[=N]     also run every 10 KB workload after N warm-up messages (default 6,000), as a
  *                    separate "steady" row set with its own targets: a relay is a long-running daemon,
  *                    and 300 messages leave its JIT still compiling during the measured batch
+ *   --no-history     leave out the "W2 +history" row
+ *   --history-dir=D  record that row's events into a copy of D's history.sqlite3 (a month's history:
+ *                    npm run bench:history -- --keep prints its folder) instead of an empty one
  * BENCH_CPU_PROF=1   write a CPU profile of each relay run (see bench/profile-summary.mjs)
+ *
+ * The "W2 +history" row is W2 with the host's side of the events too: every
+ * event the relay sends is recorded into a message history in this process
+ * (bench/lib/history-recorder.mjs), as the host records it, and its own
+ * targets say whether the relay's figures stayed the same and the history
+ * kept up.
  */
 import { mkdtempSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openRecorder } from './lib/history-recorder.mjs';
 import { startLoadgen } from './lib/loadgen-client.mjs';
 import { startPostfix } from './lib/postfix.mjs';
-import { sampleTreePeak, treeCpuSeconds } from './lib/proc.mjs';
+import { sampleTreePeak, treeCpuSeconds, waitUntil } from './lib/proc.mjs';
 import { BENCH_DOMAIN, BENCH_PASSWORD, BENCH_USER, startRelay } from './lib/relay-child.mjs';
 import { evaluateTargets, medianRows, printTable, printTargets } from './lib/report.mjs';
 import { startSink } from './lib/sink.mjs';
@@ -40,6 +50,9 @@ const warmupOverride = [...args].find((a) => a.startsWith('--warmup='))?.slice('
 const steadyArg = [...args].find((a) => a === '--steady' || a.startsWith('--steady='));
 const steadyWarmup = steadyArg ? Number(steadyArg.split('=')[1] ?? 6000) : 0;
 const STEADY = ' steady';
+const HISTORY = ' +history';
+const withHistory = !args.has('--no-history');
+const historyDir = [...args].find((a) => a.startsWith('--history-dir='))?.slice('--history-dir='.length) ?? null;
 
 /**
  * The issue's workloads. Warm-up messages (same shape, not measured) let the
@@ -56,6 +69,8 @@ const workloads = [
   .map((w) => (warmupOverride !== undefined && w.warmup > 0 ? { ...w, warmup: Number(warmupOverride) } : w));
 // The steady rows: the same workloads, servers and batches, only after a long warm-up.
 if (steadyWarmup > 0) workloads.push(...workloads.filter((w) => w.warmup > 0).map((w) => ({ ...w, name: `${w.name}${STEADY}`, warmup: steadyWarmup })));
+// The fastest workload again, its events recorded into a message history as the host does.
+if (withHistory) workloads.push(...workloads.filter((w) => w.name === 'W2').map((w) => ({ ...w, name: `${w.name}${HISTORY}`, history: true })));
 
 const profileDir = process.env.BENCH_CPU_PROF ? mkdtempSync(join(tmpdir(), 'relay-bench-prof-')) : null;
 const now = () => performance.timeOrigin + performance.now();
@@ -85,7 +100,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
  * then the measured batch, timed until the sink holds every accepted message.
  */
 async function runOne(workload, serverKind, mode, sink) {
-  const server = await track(serverKind === 'relay' ? startRelay({ sinkPort: sink.port, mode, profileDir }) : startPostfix(sink.port));
+  const recorder = workload.history ? await openRecorder(historyDir) : null;
+  const onEvents = recorder ? (events) => recorder.record(events) : undefined;
+  const server = await track(serverKind === 'relay' ? startRelay({ sinkPort: sink.port, mode, profileDir, onEvents }) : startPostfix(sink.port));
   const big = workload.size >= MB;
   const job = {
     host: '127.0.0.1',
@@ -113,8 +130,14 @@ async function runOne(workload, serverKind, mode, sink) {
     const sampler = serverKind === 'postfix' ? sampleTreePeak(server.pid) : null;
     const cpuBefore = treeCpuSeconds(server.pid);
     const messages = Math.max(workload.clients, Math.round(workload.messages * scale));
+    const finished = () => server.counts.delivered + server.counts.bounced;
+    const finishedBefore = finished();
+    recorder?.start();
     const result = await loadgen.run({ ...job, messages });
     const doneAt = await sink.waitFor(base + result.accepted, drainMs);
+    // The relay reports a delivery just after the sink has it: wait for every message's last event.
+    if (recorder) await waitUntil(() => finished() >= finishedBefore + result.accepted, 10_000);
+    const history = recorder ? await recorder.finish() : null;
     const peakRss = sampler ? sampler.stop() : server.peakRss();
     const cpuMs = (treeCpuSeconds(server.pid) - cpuBefore) * 1000;
     if (Object.keys(result.errors).length) notes.push(`errors: ${JSON.stringify(result.errors)}`);
@@ -138,12 +161,34 @@ async function runOne(workload, serverKind, mode, sink) {
       loadgenCpuPerMessage: result.cpuPerMessage,
       peakRss,
       rssKind: sampler ? 'pss-sum' : 'vmhwm',
+      history,
       notes,
     };
   } finally {
     await loadgen.close();
     await server.stop();
+    await recorder?.close();
   }
+}
+
+/** The relay's figures with and without the history, and whether the history kept up with the relay's events. */
+function historyTargets(row, rows) {
+  const plain = rows.find((r) => r.workload === row.workload.slice(0, -HISTORY.length) && r.server === 'relay' && r.mode === row.mode);
+  const h = row.history;
+  const out = [];
+  if (plain) {
+    const x = row.acceptedRate / plain.acceptedRate;
+    out.push({ name: `${row.workload}: accepted within 10% of the same run without`, measured: `${Math.round(row.acceptedRate)} vs ${Math.round(plain.acceptedRate)} msg/s = ${(x * 100).toFixed(0)}%`, pass: x >= 0.9 });
+    out.push({ name: `${row.workload}: relay CPU per message within 10%`, measured: `${row.cpuPerMessage.toFixed(2)} vs ${plain.cpuPerMessage.toFixed(2)} ms`, pass: row.cpuPerMessage <= plain.cpuPerMessage * 1.1 });
+  }
+  if (h) {
+    const relayRate = h.events / h.seconds;
+    const capacity = h.events / h.cpuSeconds;
+    out.push({ name: `${row.workload}: every event recorded, none waiting past the backlog bound`, measured: `${h.events} events, deepest backlog ${h.deepest}, ${h.skipped} not recorded`, pass: h.skipped === 0 });
+    out.push({ name: `${row.workload}: the history's intake ≥ 1.5× the relay's event rate`, measured: `${Math.round(capacity)} events per CPU second vs ${Math.round(relayRate)} events/s from the relay`, pass: capacity >= 1.5 * relayRate });
+    out.push({ name: `${row.workload}: backlog written within 1 s of the last event`, measured: `${h.drainMs.toFixed(0)} ms`, pass: h.drainMs < 1000 });
+  }
+  return out;
 }
 
 async function main() {
@@ -155,7 +200,7 @@ async function main() {
     // Repeats are interleaved (all rows, then all rows again) so drift on a shared machine hits every row alike.
     for (let round = 1; round <= repeat; round++) for (const w of workloads) {
       const big = w.size >= MB;
-      const plan = [
+      const plan = w.history ? [['relay', 'trusted']] : [
         ['relay', 'trusted'],
         ...(big ? [] : [['relay', 'auth']]),
         ...(withPostfix && (!big || args.has('--postfix-large')) ? [['postfix', 'trusted']] : []),
@@ -175,7 +220,12 @@ async function main() {
   if (repeat > 1) console.log(`Each row: median of ${repeat} runs (peak RSS: the highest; messages: all runs).`);
   printTable(summary);
   const steady = summary.filter((r) => r.workload.endsWith(STEADY));
-  printTargets(evaluateTargets(summary.filter((r) => !steady.includes(r))), `Targets (relay issue), 10 KB rows after ${Math.round(Number(warmupOverride ?? 300) * scale)} warm-up messages`);
+  const recorded = summary.filter((r) => r.workload.endsWith(HISTORY));
+  printTargets(
+    evaluateTargets(summary.filter((r) => !steady.includes(r) && !recorded.includes(r))),
+    `Targets (relay issue), 10 KB rows after ${Math.round(Number(warmupOverride ?? 300) * scale)} warm-up messages`,
+  );
+  for (const r of recorded) printTargets(historyTargets(r, summary), `With the history recording every event (issue 15)${historyDir ? `, into a copy of ${historyDir}` : ', into an empty history'}`);
   if (steady.length) {
     const renamed = steady.map((r) => ({ ...r, workload: r.workload.slice(0, -STEADY.length) }));
     printTargets(evaluateTargets(renamed), `Targets at steady state ("steady" rows, after ${Math.round(steadyWarmup * scale)} warm-up messages)`);

@@ -41,10 +41,11 @@ async function benchVerifier() {
 }
 
 /**
- * @param {{ sinkPort: number, mode: 'auth' | 'trusted', profileDir: string | null, deliver?: boolean }} options
+ * @param {{ sinkPort: number, mode: 'auth' | 'trusted', profileDir: string | null, deliver?: boolean, onEvents?: (events: { type: string }[]) => void }} options
  *   deliver: false starts with no upstream (mail waits in the spool) until startDelivery().
+ *   onEvents: each batch of events the relay sends, as the host gets it.
  */
-export async function startRelay({ sinkPort, mode, profileDir, deliver = true }) {
+export async function startRelay({ sinkPort, mode, profileDir, deliver = true, onEvents }) {
   if (!existsSync(relayEntry)) throw new Error(`${relayEntry} is missing: run npm run build first`);
   const spoolRoot = await mkdtemp(join(tmpdir(), 'relay-bench-spool-'));
   const port = await freePort();
@@ -98,6 +99,7 @@ export async function startRelay({ sinkPort, mode, profileDir, deliver = true })
   /** The relay answers every applied configuration with a 'listeners' event. */
   let listenerEvents = 0;
   child.on('message', (/** @type {{ events: { type: string }[] }} */ batch) => {
+    onEvents?.(batch.events);
     for (const event of batch.events) {
       if (event.type in counts) counts[/** @type {keyof typeof counts} */ (event.type)]++;
       if (event.type === 'ready') ready = true;

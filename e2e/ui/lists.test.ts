@@ -1,6 +1,6 @@
 /**
  * Lists renamed and deleted where the list is chosen, in a real browser
- * against a real host: a list's users move with it, a list with users is
+ * against a real host: a list's users and history move with it, a list with users is
  * not deleted and the dialog says what to do, names differing only in case
  * are refused with the host's words.
  */
@@ -39,7 +39,7 @@ test('an admin renames a list with its users, is told why a list with users cann
 
   await page.getByRole('button', { name: 'Rename the list Scanners' }).click();
   const rename = page.getByRole('dialog', { name: 'Rename the list "Scanners"' });
-  await rename.getByText('Its 2 users move with it.').waitFor();
+  await rename.getByText('Its 2 users, its message history and its statistics go with it.').waitFor();
   const field = rename.getByLabel('New name');
   assert.equal(await field.inputValue(), 'Scanners');
   await field.fill('smtp+');

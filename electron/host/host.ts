@@ -137,6 +137,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     onCounters: (counters) => events.emit('event', { event: 'messages.counters', payload: counters }),
     onProblem: () => events.emit('event', { event: 'relay.state', payload: relayState(running.state) }),
     isList: (name) => findList(store.data.lists, name) !== undefined,
+    hasListSpelled: (name) => store.data.lists.some((l) => l.name === name),
   });
   supervisor = new RelaySupervisor({
     launch: loggedLaunch(options.launch, logs.relay),

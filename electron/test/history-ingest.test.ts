@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { RelayEvent } from '../../relay/events.js';
+import { MAX_BACKLOG, MAX_BATCH } from '../host/history/ingest.js';
 import { accepted, attempt, IN_A_MINUTE, openHistory } from './history-fixture.js';
 
 const TWO = ['boss@example.org', 'desk@example.org'];
@@ -174,5 +176,46 @@ test('events about messages the history never saw are passed by, and other relay
   history.record({ type: 'session-opened', session: 'S', remoteAddress: '127.0.0.1', port: 25, tls: false });
   await history.flushed();
   assert.deepEqual(announced, []);
-  assert.equal(history.eventsWritten, 1);
+  assert.equal(history.intake.written, 1);
+});
+
+test('a relay faster than the history: batches of at most MAX_BATCH events with turns between them, a backlog bounded at MAX_BACKLOG, the rest counted and said', async (t) => {
+  const problems: string[] = [];
+  const { history } = await openHistory(t, undefined, { onProblem: (problem) => problems.push(problem) });
+  const extra = MAX_BATCH + 7;
+  const refusal = (n: number): RelayEvent => ({
+    type: 'rejected',
+    session: `S${n}`,
+    remoteAddress: '192.0.2.9',
+    user: null,
+    stage: 'auth',
+    code: 535,
+    reply: '535 5.7.8 Authentication credentials invalid',
+    envelope: null,
+  });
+  // All recorded in one turn of the event loop, as a relay's burst arrives while the host is busy.
+  history.record(accepted('FIRST'));
+  for (let n = 1; n < MAX_BACKLOG + extra; n++) history.record(refusal(n));
+  assert.equal(history.intake.deepest, MAX_BACKLOG);
+  assert.equal(history.intake.skipped, extra);
+  assert.equal(problems.length, 2, 'said once per MAX_BATCH events not recorded');
+  assert.match(history.problem ?? '', new RegExp(`did not record ${MAX_BATCH + 1} relay event`));
+
+  // Other work gets a turn between batches: what each turn sees written.
+  const seen: number[] = [];
+  let done = false;
+  const watch = (): void => {
+    seen.push(history.intake.written);
+    if (!done) setImmediate(watch);
+  };
+  setImmediate(watch);
+  await history.flushed();
+  done = true;
+  const steps = seen.map((written, i) => written - (i === 0 ? 0 : (seen[i - 1] ?? 0))).filter((step) => step > 0);
+  assert.ok(steps.length >= MAX_BACKLOG / MAX_BATCH - 1, `written in ${steps.length} turns: ${steps.join(', ')}`);
+  assert.ok(Math.max(...steps) <= MAX_BATCH);
+
+  assert.equal(history.intake.written, MAX_BACKLOG);
+  assert.equal(history.countersView().refusedToday, MAX_BACKLOG - 1);
+  assert.equal(history.get('FIRST').status, 'queued');
 });

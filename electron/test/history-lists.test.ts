@@ -75,3 +75,28 @@ test('a renamed list keeps its messages and statistics, and mail accepted under 
   );
   assert.deepEqual(listed(reopened, 'Sales'), [['N1', 'Sales']]);
 });
+
+test('a host stopped between saving a rename in the settings and making it in the history finishes it at its next start; one the settings never saved is forgotten', async (t) => {
+  const { history, dataDir } = await openHistory(t);
+  history.record(accepted('S1', { list: 'Sales' }), NOW - 2 * HOUR);
+  history.record(accepted('O1', { list: 'Ops' }), NOW - HOUR);
+  await history.flushed();
+  // The service notes each rename before saving the settings; the host stops before either is done in the history.
+  history.intendListRename('sales', 'Revenue');
+  history.intendListRename('Ops', 'Support');
+  history.close();
+
+  // The settings were saved with "Revenue" (the stop came after that) but never with "Support".
+  const settings = new Set(['Revenue', 'Ops']);
+  const { history: reopened } = await openHistory(t, dataDir, { isList: (name) => settings.has(name), hasListSpelled: (name) => settings.has(name) });
+  assert.deepEqual(listed(reopened, 'Revenue'), [['S1', 'Revenue']]);
+  assert.equal(accepted24h(reopened, 'Revenue'), 1);
+  assert.deepEqual(listed(reopened, 'Ops'), [['O1', 'Ops']]);
+  reopened.close();
+
+  // The forgotten note does not come back: a later start with a list spelled "Support" (made new) leaves Ops alone.
+  settings.add('Support');
+  const { history: again } = await openHistory(t, dataDir, { isList: (name) => settings.has(name), hasListSpelled: (name) => settings.has(name) });
+  assert.deepEqual(listed(again, 'Ops'), [['O1', 'Ops']]);
+  assert.deepEqual(listed(again, 'Support'), []);
+});

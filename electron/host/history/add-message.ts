@@ -10,7 +10,7 @@ import type { MessageStatus } from '../../api/schemas/messages.js';
 import { ACTIVE_STATUSES, type Counters } from './counters.js';
 import { dynamicSubject } from './dynamic-subject.js';
 import type { ListNames } from './list-names.js';
-import { Rollup } from './rollup.js';
+import type { RollupDeltas } from './rollup.js';
 import { SenderKeys } from './senders.js';
 import { firstSeqAt, SEQ_PER_MS } from './sequence.js';
 
@@ -45,15 +45,14 @@ export class MessageAdder {
   private readonly insertMessage: Statement<Record<string, unknown>>;
   private readonly insertText: Statement<[number, string]>;
   private readonly insertRecipient: Statement<[number, string, string, number]>;
-  private readonly rollup: Rollup;
   private readonly senders: SenderKeys;
 
   constructor(
     db: Database,
     private readonly counters: Counters,
     private readonly lists: ListNames,
+    private readonly rollup: RollupDeltas,
   ) {
-    this.rollup = new Rollup(db);
     this.senders = new SenderKeys(db);
     this.exists = db.prepare('SELECT 1 AS one FROM messages WHERE id = ?');
     this.lastSeqIn = db.prepare('SELECT max(seq) AS seq FROM messages WHERE seq >= ? AND seq < ?');

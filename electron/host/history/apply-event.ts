@@ -16,7 +16,7 @@ import type { MessageStatus } from '../../api/schemas/messages.js';
 import { MessageAdder, type NewMessage, type RecipientStatus } from './add-message.js';
 import { ACTIVE_STATUSES, type Counters } from './counters.js';
 import type { ListNames } from './list-names.js';
-import { GROUPED_COLUMNS, Rollup, type GroupedMessage } from './rollup.js';
+import { GROUPED_COLUMNS, RollupDeltas, type GroupedMessage } from './rollup.js';
 
 type Accepted = Extract<RelayEvent, { type: 'accepted' }>;
 type Snapshot = Extract<RelayEvent, { type: 'queue-snapshot' }>;
@@ -50,7 +50,7 @@ export class EventApplier {
   private readonly insertAttempt: Statement<[number, number, number, string | null, string]>;
   private readonly insertRefusal: Statement<[number, string, string | null, string, string | null, string, number, string]>;
   private readonly active: Statement<[], { id: string; seq: number; status: MessageStatus }>;
-  private readonly rollup: Rollup;
+  private readonly rollup: RollupDeltas;
   private readonly adder: MessageAdder;
   /** Messages whose recipients got their own replies from an 'attempt': its summary events keep them. */
   private readonly answered = new Set<number>();
@@ -60,8 +60,8 @@ export class EventApplier {
     private readonly counters: Counters,
     lists: ListNames,
   ) {
-    this.rollup = new Rollup(db);
-    this.adder = new MessageAdder(db, counters, lists);
+    this.rollup = new RollupDeltas(db);
+    this.adder = new MessageAdder(db, counters, lists, this.rollup);
     this.find = db.prepare(`SELECT ${GROUPED_COLUMNS}, status, attempts FROM messages WHERE id = ?`);
     this.setRecipient = db.prepare('UPDATE recipients SET status = ?, reply = coalesce(?, reply), updated_at = ? WHERE seq = ? AND address = ?');
     this.setAllWaiting = db.prepare("UPDATE recipients SET status = ?, updated_at = ? WHERE seq = ? AND status IN ('pending', 'deferred')");
@@ -75,6 +75,17 @@ export class EventApplier {
     this.active = db.prepare("SELECT id, seq, status FROM messages WHERE status IN ('queued', 'sending', 'deferred')");
   }
 
+  /** Runs `apply` and `add` calls as one batch, inside the caller's transaction: the rollup's changes are written at its end. */
+  inBatch(work: () => void): void {
+    try {
+      work();
+      this.rollup.write();
+    } finally {
+      this.rollup.discard();
+    }
+  }
+
+  /** One event; only inside `inBatch`. */
   apply(event: RelayEvent, at: number, changed: Set<string>): void {
     switch (event.type) {
       case 'accepted':
@@ -112,7 +123,7 @@ export class EventApplier {
     }
   }
 
-  /** Adds a message unless its id is already recorded; says whether it did. */
+  /** Adds a message unless its id is already recorded; says whether it did. Only inside `inBatch`. */
   add(message: NewMessage, at: number): boolean {
     return this.adder.add(message, at);
   }

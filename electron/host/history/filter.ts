@@ -26,7 +26,18 @@ export interface FilterSql {
   seq: 'm.seq' | 't.rowid' | 's.seq';
   /** Counting the matches: from the driving table alone when no clause needs the message's row. */
   count: string;
+  /**
+   * Free text with clauses on the message's row (a status, a user): in one
+   * walk, the newest COUNTED_TEXT_MATCHES + 1 full-text matches (`seen`) and
+   * how many of them match the rest (`n`); a common phrase can match a large
+   * part of the history, and an exact count would walk all of it for a few
+   * rows. Past COUNTED_TEXT_MATCHES seen, `n` is a lower bound.
+   */
+  countAmongNewest: { sql: string; params: unknown[] } | null;
 }
+
+/** Full-text matches a count with clauses on the message's row looks at, at most. */
+export const COUNTED_TEXT_MATCHES = 20_000;
 
 /** Trigram search needs three characters; shorter text cannot use the index. */
 const TRIGRAM = 3;
@@ -75,5 +86,15 @@ export function filterSql(filter: MessageFilter, listKeys: ListKeys): FilterSql 
   const from = { text: 'FROM messages_text t CROSS JOIN messages m ON m.seq = t.rowid', sender: 'FROM senders s CROSS JOIN messages m ON m.seq = s.seq', messages: 'FROM messages m' }[driver];
   // Counting the matches needs no message row when every clause is on the driving table.
   const alone = { text: 'FROM messages_text t', sender: 'FROM senders s', messages: 'FROM messages m' }[driver];
-  return { from, where: whereSql, params, seq, count: `SELECT 1 ${row.length === 0 ? alone : from} ${whereSql}` };
+  const ownWhere = `WHERE ${own.map((c) => c.sql).join(' AND ')}`;
+  const ownParams = own.flatMap((c) => c.params);
+  const countAmongNewest =
+    driver === 'text' && row.length > 0
+      ? {
+          sql: `SELECT count(*) AS seen, count(m.seq) AS n FROM (SELECT t.rowid AS seq FROM messages_text t ${ownWhere} ORDER BY t.rowid DESC LIMIT ${COUNTED_TEXT_MATCHES + 1}) c
+            LEFT JOIN messages m ON m.seq = c.seq AND ${row.map((c) => c.sql).join(' AND ')}`,
+          params: [...ownParams, ...row.flatMap((c) => c.params)],
+        }
+      : null;
+  return { from, where: whereSql, params, seq, count: `SELECT 1 ${row.length === 0 ? alone : from} ${whereSql}`, countAmongNewest };
 }

@@ -12,7 +12,7 @@ import type { Counters as CountersView, MessageDetail, MessageFilter, MessageRow
 import { Counters } from './counters.js';
 import { exportCsv } from './csv-export.js';
 import { openHistoryDatabase, type SetAside } from './database.js';
-import { Ingest } from './ingest.js';
+import { Ingest, MAX_BACKLOG } from './ingest.js';
 import { migrateJournal, type JournalMigration } from './journal-migration.js';
 import { ListNames } from './list-names.js';
 import { getMessage, listMessages, listRefusals } from './queries.js';
@@ -29,6 +29,8 @@ export interface HistoryOptions {
   onProblem?: (problem: string) => void;
   /** Whether a list is called `name` now (without it, every name is taken for a list's). */
   isList?: (name: string) => boolean;
+  /** Whether the settings have a list spelled exactly `name`: a rename noted before a stop is finished by it (./list-names.ts). */
+  hasListSpelled?: (name: string) => boolean;
 }
 
 export class History {
@@ -39,6 +41,8 @@ export class History {
   readonly retention: Retention;
   /** The last batch of events that could not be written, said until the host restarts. */
   private writeFailure: string | null = null;
+  /** Events the history could not keep up with, said until the host restarts. */
+  private overflow: string | null = null;
 
   private constructor(
     private readonly db: Database,
@@ -55,6 +59,10 @@ export class History {
         this.writeFailure = `The message history could not record ${events} relay event(s): ${err instanceof Error ? err.message : String(err)}. The relay keeps delivering; what happened to those messages is not in the history.`;
         options.onProblem?.(this.writeFailure);
       },
+      overflowed: (skipped) => {
+        this.overflow = `The message history fell behind the relay and did not record ${skipped} relay event(s) (more than ${MAX_BACKLOG} were waiting to be written). The relay keeps delivering; what happened to those messages is not in the history.`;
+        options.onProblem?.(this.overflow);
+      },
     });
     this.retention = new Retention(db, options.retentionDays);
   }
@@ -63,6 +71,7 @@ export class History {
   static async open(dataDir: string, options: HistoryOptions): Promise<{ history: History; journal: JournalMigration | null }> {
     const { db, setAside } = openHistoryDatabase(dataDir);
     const history = new History(db, setAside, options);
+    if (options.hasListSpelled) history.lists.finishRenames(options.hasListSpelled);
     const journal = await migrateJournal(dataDir, db, history.ingest.applyInTransaction);
     if (journal) history.counters.recount();
     // Statistics for the query planner from a sample of each index (analysis_limit), so that
@@ -77,7 +86,7 @@ export class History {
     const setAside = this.setAside
       ? `The message history could not be read (${this.setAside.reason}); it was kept as ${this.setAside.keptAs} and a new one started. Messages still queued are listed again; older ones are only in the kept file.`
       : null;
-    return [setAside, this.writeFailure].filter((p) => p !== null).join(' ') || null;
+    return [setAside, this.writeFailure, this.overflow].filter((p) => p !== null).join(' ') || null;
   }
 
   record(event: RelayEvent, at?: number): void {
@@ -88,9 +97,9 @@ export class History {
     return this.ingest.flushed();
   }
 
-  /** Events written since the history opened. */
-  get eventsWritten(): number {
-    return this.ingest.written;
+  /** Events written since the history opened, the most that waited at once, and those not recorded because too many waited. */
+  get intake(): { written: number; deepest: number; skipped: number } {
+    return { written: this.ingest.written, deepest: this.ingest.deepest, skipped: this.ingest.skipped };
   }
 
   list(input: Parameters<ApiImplementation['messages.list']>[0]): MethodOutput<'messages.list'> {
@@ -111,6 +120,15 @@ export class History {
 
   stats(query: StatsQuery): MethodOutput<'stats.get'> {
     return statistics(this.db, query, this.lists.keysOf(query.list));
+  }
+
+  /** The list `from` is about to be renamed `to` in the settings; then renameList, or forgetListRename if they did not take it. */
+  intendListRename(from: string, to: string): void {
+    this.lists.intend(from, to);
+  }
+
+  forgetListRename(to: string): void {
+    this.lists.forgetIntent(to);
   }
 
   /** The list `from` is called `to` now: its messages and statistics go with it (./list-names.ts). */

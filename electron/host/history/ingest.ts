@@ -1,9 +1,13 @@
 /**
  * Relay events into the history without slowing the relay: record() only
- * stamps and buffers an event; once per tick everything buffered is written
- * in one transaction, and each message that changed is announced once with
- * its new row. A host that fell behind writes a bigger batch, not more
- * transactions.
+ * stamps and buffers an event; once per tick what is buffered is written in
+ * one transaction, and each message that changed is announced once with its
+ * new row. A host that fell behind writes bigger batches, up to
+ * MAX_BATCH events each, yielding between them so that API calls are not
+ * held behind a long transaction. The relay never waits on the history: if
+ * the backlog reaches MAX_BACKLOG events (a relay faster than the disk for
+ * minutes), later events are not kept, counted, and the admin told; memory
+ * stays bounded.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { RelayEvent } from '../../../relay/events.js';
@@ -20,18 +24,31 @@ export interface IngestListener {
   counters(): void;
   /** A batch could not be written (the disk is full, the database was damaged): its events are lost to the history. */
   failed(events: number, err: unknown): void;
+  /** The backlog was full: `skipped` events (in all, since the history opened) were not recorded. */
+  overflowed(skipped: number): void;
 }
 
+/** Events written in one transaction at most: one batch of them takes tens of ms, not seconds. */
+export const MAX_BATCH = 5_000;
+/** Events waiting to be written at most: ~35 MB of the benchmark's mix (about 350 bytes each). */
+export const MAX_BACKLOG = 100_000;
+
+type Pending = { event: RelayEvent; at: number };
+
 export class Ingest {
-  private pending: { event: RelayEvent; at: number }[] = [];
+  private pending: Pending[] = [];
   private scheduled = false;
   private idle: Promise<void> = Promise.resolve();
   private settle: (() => void) | null = null;
   private readonly applier: EventApplier;
   private readonly rowOf: Statement<[string], MessageDbRow>;
-  private readonly writeBatch: (batch: { event: RelayEvent; at: number }[], changed: Set<string>) => void;
+  private readonly writeBatch: (batch: Pending[], changed: Set<string>) => void;
   /** Events written since the history opened, for the benchmark's intake rate. */
   written = 0;
+  /** Events not recorded because the backlog was full, since the history opened. */
+  skipped = 0;
+  /** The most events that waited at once, for the benchmark. */
+  deepest = 0;
 
   constructor(
     private readonly db: Database,
@@ -41,8 +58,10 @@ export class Ingest {
   ) {
     this.applier = new EventApplier(db, counters, lists);
     this.rowOf = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.id = ?`);
-    this.writeBatch = db.transaction((batch: { event: RelayEvent; at: number }[], changed: Set<string>) => {
-      for (const { event, at } of batch) this.applier.apply(event, at, changed);
+    this.writeBatch = db.transaction((batch: Pending[], changed: Set<string>) => {
+      this.applier.inBatch(() => {
+        for (const { event, at } of batch) this.applier.apply(event, at, changed);
+      });
     });
   }
 
@@ -52,11 +71,16 @@ export class Ingest {
 
   record(event: RelayEvent, at = Date.now()): void {
     if (!HISTORY_EVENTS.has(event.type)) return;
+    if (this.pending.length >= MAX_BACKLOG) {
+      if (this.skipped++ % MAX_BATCH === 0) this.listener.overflowed(this.skipped);
+      return;
+    }
     this.pending.push({ event, at });
+    this.deepest = Math.max(this.deepest, this.pending.length);
     if (this.scheduled) return;
     this.scheduled = true;
     this.idle = new Promise((resolve) => (this.settle = resolve));
-    setImmediate(() => this.flush());
+    setImmediate(() => this.writeSome());
   }
 
   /** Resolves once everything recorded so far is written. */
@@ -64,32 +88,52 @@ export class Ingest {
     return this.idle;
   }
 
-  /** Writes what is buffered now (also called at stop). */
+  /** Writes everything buffered now (at stop). */
   flush(): void {
-    const batch = this.pending;
-    this.pending = [];
+    while (this.pending.length > 0) this.write(this.takeBatch());
     this.scheduled = false;
-    const done = this.settle;
+    this.settle?.();
     this.settle = null;
-    try {
-      if (batch.length === 0) return;
-      const changed = new Set<string>();
-      try {
-        this.writeBatch(batch, changed);
-      } catch (err) {
-        // The transaction rolled back; the relay goes on, and the admin is told.
-        this.lists.reload();
-        this.listener.failed(batch.length, err);
-        return;
-      }
-      this.written += batch.length;
-      for (const id of changed) {
-        const row = this.rowOf.get(id);
-        if (row) this.listener.message(messageRow(row));
-      }
-      if (changed.size > 0 || batch.some((b) => b.event.type === 'rejected')) this.listener.counters();
-    } finally {
-      done?.();
+  }
+
+  /** One batch, then the next on a later tick, until the backlog is written. */
+  private writeSome(): void {
+    if (!this.scheduled) return;
+    this.write(this.takeBatch());
+    if (this.pending.length > 0) {
+      setImmediate(() => this.writeSome());
+      return;
     }
+    this.scheduled = false;
+    this.settle?.();
+    this.settle = null;
+  }
+
+  private takeBatch(): Pending[] {
+    if (this.pending.length <= MAX_BATCH) {
+      const all = this.pending;
+      this.pending = [];
+      return all;
+    }
+    return this.pending.splice(0, MAX_BATCH);
+  }
+
+  private write(batch: Pending[]): void {
+    if (batch.length === 0) return;
+    const changed = new Set<string>();
+    try {
+      this.writeBatch(batch, changed);
+    } catch (err) {
+      // The transaction rolled back; the relay goes on, and the admin is told.
+      this.lists.reload();
+      this.listener.failed(batch.length, err);
+      return;
+    }
+    this.written += batch.length;
+    for (const id of changed) {
+      const row = this.rowOf.get(id);
+      if (row) this.listener.message(messageRow(row));
+    }
+    if (changed.size > 0 || batch.some((b) => b.event.type === 'rejected')) this.listener.counters();
   }
 }

@@ -100,7 +100,9 @@ export async function migrateJournal(dataDir: string, db: Database, applier: Eve
   }
   db.transaction(() => {
     const changed = new Set<string>();
-    for (const entry of entries) replay(entry, applier, changed);
+    applier.inBatch(() => {
+      for (const entry of entries) replay(entry, applier, changed);
+    });
   })();
   await rename(path, `${path}.migrated`);
   await rm(`${path}.tmp`, { force: true });

@@ -8,6 +8,13 @@
  * Several keys can carry one name: a deleted list's history stays under its
  * last name, and a list given that name later (made or renamed) shows it as
  * its own. Names compare as SQLite's NOCASE does (ASCII letters only).
+ *
+ * The settings and the history are two files: a rename is noted in the
+ * history first (`intend`), then saved in the settings, then done here
+ * (`rename`, which clears the note in the same transaction). A host that
+ * stopped in between finds the note at its next start (`finishRenames`):
+ * the settings name the list `to`, so the rename is done; they do not, so
+ * it never happened and the note goes.
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { asciiLower } from './senders.js';
@@ -25,6 +32,10 @@ export class ListNames {
   private readonly all: Statement<[], Entry>;
   private readonly insert: Statement<[string, string]>;
   private readonly renameRows: Statement<[string, string]>;
+  private readonly noteRename: Statement<[string, string]>;
+  private readonly clearRename: Statement<[string]>;
+  private readonly notedRenames: Statement<[], { value: string }>;
+  private readonly renameAndClear: (from: string, to: string) => void;
 
   constructor(
     db: Database,
@@ -34,6 +45,13 @@ export class ListNames {
     this.all = db.prepare('SELECT key, name FROM list_names');
     this.insert = db.prepare('INSERT INTO list_names (key, name) VALUES (?, ?)');
     this.renameRows = db.prepare('UPDATE list_names SET name = ? WHERE name = ?');
+    this.noteRename = db.prepare('INSERT INTO history_meta (name, value) VALUES (?, ?) ON CONFLICT DO UPDATE SET value = excluded.value');
+    this.clearRename = db.prepare('DELETE FROM history_meta WHERE name = ?');
+    this.notedRenames = db.prepare("SELECT value FROM history_meta WHERE name LIKE 'renaming:%'");
+    this.renameAndClear = db.transaction((from: string, to: string) => {
+      this.renameRows.run(to, from);
+      this.clearRename.run(renameNote(to));
+    });
     this.reload();
   }
 
@@ -65,11 +83,35 @@ export class ListNames {
     return keys;
   }
 
+  /** The list `from` is about to be called `to` in the settings. */
+  intend(from: string, to: string): void {
+    this.noteRename.run(renameNote(to), JSON.stringify({ from, to }));
+  }
+
+  /** The settings did not take the rename to `to`. */
+  forgetIntent(to: string): void {
+    this.clearRename.run(renameNote(to));
+  }
+
   /** The list `from` is called `to` from now on, with all of its history. */
   rename(from: string, to: string): void {
-    this.renameRows.run(to, from);
+    this.renameAndClear(from, to);
     for (const entry of this.byKey.values()) if (same(entry.name, from)) entry.name = to;
   }
+
+  /** Renames noted but not done before the host stopped: done if the settings have a list spelled `to`, else forgotten. */
+  finishRenames(settingsHave: (name: string) => boolean): void {
+    for (const { value } of this.notedRenames.all()) {
+      const { from, to } = JSON.parse(value) as { from: string; to: string };
+      if (settingsHave(to)) this.rename(from, to);
+      else this.forgetIntent(to);
+    }
+  }
+}
+
+/** The history_meta row noting a rename to `to` (names are unique ignoring case, so one per target). */
+function renameNote(to: string): string {
+  return `renaming:${asciiLower(to)}`;
 }
 
 /** SQL for "`column` is one of these list keys" (NOCASE, as lists compare), and its parameters. */

@@ -3,11 +3,14 @@
  * refusals. Totals are counted exactly up to 10,000 matches (a count past
  * that would cost a walk over the whole table for a number no one reads)
  * and reported as a lower bound beyond; a short last page is its own count.
+ * Free text with a clause on the message's row (a status, a user) is
+ * counted among its newest 20,000 full-text matches: past them, the count
+ * is a lower bound too.
  */
 import type { Database } from 'better-sqlite3';
 import { ApiError, type ApiImplementation, type MethodOutput } from '../../api/contract.js';
 import type { MessageDetail, MessageFilter } from '../../api/schemas/messages.js';
-import { filterSql, type ListKeys } from './filter.js';
+import { COUNTED_TEXT_MATCHES, filterSql, type ListKeys } from './filter.js';
 import {
   attemptView,
   iso,
@@ -42,7 +45,12 @@ export function listMessages(db: Database, input: ListInput, listKeys: ListKeys)
        ORDER BY ${ORDER[input.sort]('m.seq')}`,
     )
     .all(...sql.params, input.pageSize, input.page * input.pageSize);
-  const total = totalOf(input, rows.length, () => countUpTo(db, sql.count, sql.params));
+  const among = sql.countAmongNewest;
+  const total = totalOf(input, rows.length, () => {
+    if (among === null) return { counted: countUpTo(db, sql.count, sql.params), partly: false };
+    const { seen, n } = db.prepare<unknown[], { seen: number; n: number }>(among.sql).get(...among.params) ?? { seen: 0, n: 0 };
+    return { counted: n, partly: seen > COUNTED_TEXT_MATCHES };
+  });
   return { rows: rows.map(messageRow), ...total };
 }
 
@@ -112,14 +120,24 @@ export function listRefusals(db: Database, input: RefusalsInput): MethodOutput<'
   const rows = db
     .prepare<unknown[], RefusalDbRow>(`SELECT at, remote_address, user, stage, envelope_from, recipients, code, reply FROM refusals ${where} ORDER BY rowid DESC LIMIT ? OFFSET ?`)
     .all(...params, input.pageSize, input.page * input.pageSize);
-  const total = totalOf(input, rows.length, () => countUpTo(db, `SELECT 1 FROM refusals ${where}`, params));
+  const total = totalOf(input, rows.length, () => ({ counted: countUpTo(db, `SELECT 1 FROM refusals ${where}`, params), partly: false }));
   return { rows: rows.map(refusalRow), ...total };
 }
 
-/** A page shorter than asked for (and not past the end) says the total itself; otherwise it is counted. */
-function totalOf(page: { page: number; pageSize: number }, rows: number, count: () => number): { total: number; totalIsLowerBound: boolean } {
-  const total = rows < page.pageSize && (rows > 0 || page.page === 0) ? page.page * page.pageSize + rows : count();
-  return { total: Math.min(total, EXACT_TOTAL_UP_TO), totalIsLowerBound: total > EXACT_TOTAL_UP_TO };
+/**
+ * A page shorter than asked for (and not past the end) says the total itself; otherwise it is counted,
+ * a lower bound if the count looked at only some of the candidates (`partly`).
+ */
+function totalOf(
+  page: { page: number; pageSize: number },
+  rows: number,
+  count: () => { counted: number; partly: boolean },
+): { total: number; totalIsLowerBound: boolean } {
+  if (rows < page.pageSize && (rows > 0 || page.page === 0)) return { total: page.page * page.pageSize + rows, totalIsLowerBound: false };
+  const { counted, partly } = count();
+  if (counted > EXACT_TOTAL_UP_TO) return { total: EXACT_TOTAL_UP_TO, totalIsLowerBound: true };
+  // Never less than the rows already paged through and shown.
+  return { total: rows > 0 ? Math.max(counted, page.page * page.pageSize + rows) : counted, totalIsLowerBound: partly };
 }
 
 function countUpTo(db: Database, select: string, params: unknown[]): number {

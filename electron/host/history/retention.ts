@@ -8,7 +8,7 @@
  * the rollup is marked pruned up to the cutoff first (./rollup.ts).
  */
 import type { Database, Statement } from 'better-sqlite3';
-import { GROUPED_COLUMNS, markPruned, Rollup, type GroupedMessage } from './rollup.js';
+import { GROUPED_COLUMNS, markPruned, RollupForget, type GroupedMessage } from './rollup.js';
 import { SenderKeys } from './senders.js';
 import { firstSeqAt } from './sequence.js';
 
@@ -34,7 +34,7 @@ export class Retention {
     );
     const byKey = (table: string) => db.prepare<[number]>(`DELETE FROM ${table} WHERE ${table === 'messages_text' ? 'rowid' : 'seq'} = ?`);
     const deletes = ['recipients', 'attempts', 'messages_text', 'messages'].map(byKey);
-    const rollup = new Rollup(db);
+    const rollup = new RollupForget(db);
     const senders = new SenderKeys(db);
     this.deleteChunk = db.transaction((messages: Pruned[]) => {
       for (const m of messages) {

@@ -3,9 +3,9 @@
  * key and local day, the counts stats.get reports (messages, recipients,
  * delivered, deferred, bounced, first and last key). The ingest keeps it in
  * the same transaction as the rows that move it: a new message adds to its
- * rows, a status change moves a count from one column to another. A message
- * falls under one 'campaign' row if it has a CampaignCode, else under one
- * row per mode ('time' with an empty key: the day is the group) — the same
+ * rows, a status change moves a count from one column to another, summed
+ * per row over the transaction (RollupDeltas). A message falls under one
+ * 'campaign' row if it has a CampaignCode, else under one row per mode ('time' with an empty key: the day is the group) — the same
  * split as ./group-key.ts. So a month of statistics sums a few rows per
  * group and day instead of grouping every message.
  *
@@ -84,39 +84,104 @@ const flags = (status: MessageStatus): [number, number, number] => {
   return [Number(counted === 'delivered'), Number(counted === 'deferred'), Number(counted === 'bounced')];
 };
 
-export class Rollup {
-  private readonly upsert: Statement<[string, string, string, string, number, number, number, number, number, number]>;
+/** A rollup row's counts moving within one ingest transaction. */
+interface Delta {
+  list: string;
+  kind: RollupKind;
+  key: string;
+  day: string;
+  accepted: number;
+  recipients: number;
+  delivered: number;
+  deferred: number;
+  bounced: number;
+  first: number;
+  last: number;
+}
+
+/**
+ * The rollup's changes in one ingest transaction, summed per row and
+ * written once at its end: a batch's messages share most of their rows
+ * (a day, a sender, a user), and a message accepted and delivered in one
+ * batch moves its rows once, so a row is written once per batch instead of
+ * twice per message in it.
+ */
+export class RollupDeltas {
+  private readonly pending = new Map<string, Delta>();
+  private readonly upsert: Statement<[string, string, string, string, number, number, number, number, number, number, number]>;
   private readonly shift: Statement<[number, number, number, string, string, string, string]>;
-  private readonly remove: Statement<[string, string, string, string]>;
 
   constructor(db: Database) {
     this.upsert = db.prepare(`INSERT INTO stats_days (list, kind, key, day, accepted, recipients, delivered, deferred, bounced, first, last)
-      VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT DO UPDATE SET accepted = accepted + 1, recipients = recipients + excluded.recipients, delivered = delivered + excluded.delivered,
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT DO UPDATE SET accepted = accepted + excluded.accepted, recipients = recipients + excluded.recipients, delivered = delivered + excluded.delivered,
         deferred = deferred + excluded.deferred, bounced = bounced + excluded.bounced, first = min(first, excluded.first), last = max(last, excluded.last)`);
     this.shift = db.prepare('UPDATE stats_days SET delivered = delivered + ?, deferred = deferred + ?, bounced = bounced + ? WHERE list = ? AND kind = ? AND key = ? AND day = ?');
-    this.remove = db.prepare('DELETE FROM stats_days WHERE list = ? AND kind = ? AND key = ? AND day = ?');
   }
 
   /** A message entered the history with this status. */
   add(m: GroupedMessage, status: MessageStatus): void {
-    const day = localDay(timeOfSeq(m.seq)).day;
     const [delivered, deferred, bounced] = flags(status);
-    for (const [kind, key] of rollupKeys(m)) this.upsert.run(m.list, kind, key, day, m.recipients, delivered, deferred, bounced, m.seq, m.seq);
+    this.each(m, (d) => {
+      d.accepted += 1;
+      d.recipients += m.recipients;
+      d.delivered += delivered;
+      d.deferred += deferred;
+      d.bounced += bounced;
+      d.first = Math.min(d.first, m.seq);
+      d.last = Math.max(d.last, m.seq);
+    });
   }
 
   /** A message's status changed: its count moves between columns, if the two count differently. */
   move(m: GroupedMessage, from: MessageStatus, to: MessageStatus): void {
     if (countedAs(from) === countedAs(to)) return;
-    const day = localDay(timeOfSeq(m.seq)).day;
     const before = flags(from);
     const after = flags(to);
-    for (const [kind, key] of rollupKeys(m)) {
-      this.shift.run(after[0] - before[0], after[1] - before[1], after[2] - before[2], m.list, kind, key, day);
-    }
+    this.each(m, (d) => {
+      d.delivered += after[0] - before[0];
+      d.deferred += after[1] - before[1];
+      d.bounced += after[2] - before[2];
+    });
   }
 
-  /** Retention deleted this message: the rows of its day go (its day is no longer complete, see completeFrom). */
+  /** Writes the summed changes (inside the transaction that made them). */
+  write(): void {
+    for (const d of this.pending.values()) {
+      if (d.accepted > 0) this.upsert.run(d.list, d.kind, d.key, d.day, d.accepted, d.recipients, d.delivered, d.deferred, d.bounced, d.first, d.last);
+      // Only moved: the row exists, unless retention took its day (then there is nothing to move).
+      else if (d.delivered !== 0 || d.deferred !== 0 || d.bounced !== 0) this.shift.run(d.delivered, d.deferred, d.bounced, d.list, d.kind, d.key, d.day);
+    }
+    this.pending.clear();
+  }
+
+  /** Forgets the changes of a transaction that rolled back. */
+  discard(): void {
+    this.pending.clear();
+  }
+
+  private each(m: GroupedMessage, change: (d: Delta) => void): void {
+    const day = localDay(timeOfSeq(m.seq)).day;
+    for (const [kind, key] of rollupKeys(m)) {
+      const id = `${m.list}\0${kind}\0${key}\0${day}`;
+      let d = this.pending.get(id);
+      if (!d) {
+        d = { list: m.list, kind, key, day, accepted: 0, recipients: 0, delivered: 0, deferred: 0, bounced: 0, first: m.seq, last: m.seq };
+        this.pending.set(id, d);
+      }
+      change(d);
+    }
+  }
+}
+
+/** Retention deleted this message: the rows of its day go (its day is no longer complete, see completeFrom). */
+export class RollupForget {
+  private readonly remove: Statement<[string, string, string, string]>;
+
+  constructor(db: Database) {
+    this.remove = db.prepare('DELETE FROM stats_days WHERE list = ? AND kind = ? AND key = ? AND day = ?');
+  }
+
   forget(m: GroupedMessage): void {
     const day = localDay(timeOfSeq(m.seq)).day;
     for (const [kind, key] of rollupKeys(m)) this.remove.run(m.list, kind, key, day);

@@ -89,14 +89,17 @@ export function countedGroups(db: Database, by: GroupBy, keys: readonly string[]
   const modeGroups =
     largest.length < limit ? largest.length : (db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM stats_days WHERE ${inMode} GROUP BY key)`).get(...days)?.n ?? 0);
   let total = campaigns.length + modeGroups;
-  // Without a row the sums are null.
-  const ofKey = db.prepare<unknown[], { [K in keyof Omit<Counted, 'key'>]: number | null }>(`SELECT ${SUMS} FROM stats_days WHERE key = ? AND ${inMode}`);
+  // The rollup's part of the direct groups not among the largest, looked up in one statement (there can be thousands).
+  const unseen = directRows.filter((row) => !groups.has(row.key) && row.key.startsWith('g:')).map((row) => row.key.slice(2));
+  if (unseen.length > 0) {
+    const ofKeys = db.prepare<unknown[], Counted>(
+      `SELECT 'g:' || key AS key, ${SUMS} FROM stats_days WHERE key IN (SELECT value FROM json_each(?)) AND ${inMode} GROUP BY stats_days.key`,
+    );
+    for (const row of ofKeys.all(JSON.stringify(unseen), ...days)) add(groups, row);
+  }
+  // A direct group the rollup has not is one more group.
   for (const row of directRows) {
-    if (!groups.has(row.key) && row.key.startsWith('g:')) {
-      const rolled = ofKey.get(row.key.slice(2), ...days);
-      if (rolled && rolled.accepted !== null) add(groups, { ...(rolled as Omit<Counted, 'key'>), key: row.key });
-      else total++;
-    } else if (!groups.has(row.key)) total++;
+    if (!groups.has(row.key)) total++;
     add(groups, row);
   }
   return { groups: [...groups.values()], total };

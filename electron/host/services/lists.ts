@@ -66,7 +66,7 @@ function users(n: number): string {
   return `${n} user${n === 1 ? '' : 's'}`;
 }
 
-export function listsService(ctx: HostContext, history: Pick<History, 'renameList'>): ListsApi {
+export function listsService(ctx: HostContext, history: Pick<History, 'intendListRename' | 'forgetListRename' | 'renameList'>): ListsApi {
   const { store } = ctx;
   const view = (list: StoredList): ListView => ({ ...list, users: usersIn(store.users.values(), list.name).length });
 
@@ -90,6 +90,8 @@ export function listsService(ctx: HostContext, history: Pick<History, 'renameLis
 
     'lists.rename': async ({ name, newName }) => {
       const now = new Date().toISOString();
+      // Noted in the history before the settings are saved, so a stop between the two cannot leave the history under the old name.
+      history.intendListRename(name, newName);
       const { from, renamed, moved } = await store.update((draft, drafts) => {
         const list = mustFind(draft.lists, name);
         refuseTaken(draft.lists, newName, 'newName', list);
@@ -98,6 +100,9 @@ export function listsService(ctx: HostContext, history: Pick<History, 'renameLis
         for (const user of moved) drafts.put({ ...user, list: newName, updatedAt: now });
         list.name = newName;
         return { from, renamed: { ...list }, moved: moved.map((u) => u.name) };
+      }).catch((err: unknown) => {
+        history.forgetListRename(newName);
+        throw err;
       });
       // One row of the history changes, however many messages the list has; mail the relay accepts
       // under the old name until it hears of the rename follows the list there too.

@@ -73,7 +73,11 @@ export function ListChooser({ client, lists, value, onChange }: { client: ApiCli
       {editing === 'rename' && current && (
         <ListNameDialog
           title={`Rename the list "${current.name}"`}
-          intro={current.users > 0 ? `Its ${current.users} user${current.users === 1 ? '' : 's'} move with it.` : 'It has no users yet.'}
+          intro={
+            current.users > 0
+              ? `Its ${current.users} user${current.users === 1 ? '' : 's'}, its message history and its statistics go with it.`
+              : 'It has no users yet; its message history and statistics go with it.'
+          }
           label="New name"
           initial={current.name}
           confirmLabel="Rename list"

@@ -114,6 +114,7 @@ export function MessagesScreen({ client, list, queue, onQueue, group, onClearGro
               <MessagesTable
                 rows={value?.rows ?? []}
                 total={value?.total ?? 0}
+                totalIsLowerBound={value?.totalIsLowerBound ?? false}
                 loading={loading}
                 labelledBy="messages-title"
                 pagination={pagination}

@@ -6,6 +6,8 @@ import { byteSize, dateTime, isInQueue, STATUS_WORDS } from './messageWords.js';
 export interface MessagesTableProps {
   rows: MessageRow[];
   total: number;
+  /** The host counted only part of the matches (past 10,000, or a common phrase with a status or user): there are at least `total`. */
+  totalIsLowerBound: boolean;
   loading: boolean;
   labelledBy: string;
   pagination: GridPaginationModel;
@@ -61,8 +63,17 @@ const selectable = ({ row }: { row: MessageRow }) => isInQueue(row.status);
 const TOOLBAR = { csvOptions: { disableToolbarButton: true }, printOptions: { disableToolbarButton: true } };
 const SLOT_PROPS = { toolbar: TOOLBAR };
 
+/** "1–50 of at least 10,000": a total the host did not count to the end is said as what it is. */
+function lowerBoundWords(total: number) {
+  return {
+    paginationDisplayedRows: ({ from, to }: { from: number; to: number }) =>
+      `${from.toLocaleString('en-US')}–${to.toLocaleString('en-US')} of at least ${Math.max(total, to).toLocaleString('en-US')}`,
+  };
+}
+
 /** One row per message, paged and sorted by the host; the messages still queued can be selected for retry or delete. */
 export function MessagesTable(props: MessagesTableProps) {
+  const lowerBound = props.totalIsLowerBound;
   return (
     <DataGrid
       aria-labelledby={props.labelledBy}
@@ -85,7 +96,10 @@ export function MessagesTable(props: MessagesTableProps) {
       paginationMode="server"
       sortingMode="server"
       disableColumnFilter
-      rowCount={props.total}
+      // An unknown count lets the grid page on while a page comes back full.
+      rowCount={lowerBound ? -1 : props.total}
+      paginationMeta={lowerBound ? { hasNextPage: props.rows.length === props.pagination.pageSize } : undefined}
+      localeText={lowerBound ? lowerBoundWords(props.total) : undefined}
       paginationModel={props.pagination}
       onPaginationModelChange={props.onPagination}
       sortModel={props.sort}
