@@ -1,13 +1,13 @@
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
 import { useState, type SyntheticEvent } from 'react';
 import type { ApiClient } from '#api/client.js';
 import type { LoginTestResult } from '#api/schemas/doctor.js';
 import { ActionProblem } from '../../components/ActionProblem.js';
 import { Section } from '../../components/Section.js';
 import { useAction } from '../../components/useAction.js';
+import { UserPasswordFields } from './UserPasswordFields.js';
 
 const FIELDS = ['user', 'password'] as const;
 
@@ -32,18 +32,7 @@ export function LoginTestSection({ client }: { client: ApiClient }) {
       intro="Tried as the relay checks a device's login, sending nothing. A wrong password counts toward blocking this computer's logins, as a real one does."
     >
       <Stack component="form" direction={{ xs: 'column', sm: 'row' }} spacing={1} onSubmit={submit} sx={{ alignItems: 'flex-start' }}>
-        <TextField label="SMTP user" size="small" value={user} onChange={(e) => setUser(e.target.value)} error={Boolean(action.errors.user)} helperText={action.errors.user} required />
-        <TextField
-          label="Password"
-          type="password"
-          size="small"
-          autoComplete="off"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={Boolean(action.errors.password)}
-          helperText={action.errors.password}
-          required
-        />
+        <UserPasswordFields user={user} password={password} onUser={setUser} onPassword={setPassword} errors={action.errors} />
         <Button type="submit" variant="outlined" disabled={action.busy}>
           Test
         </Button>

@@ -11,6 +11,7 @@ import type { MessageDetail, MessageRow } from '#api/schemas/messages.js';
 import { ActionProblem } from '../../components/ActionProblem.js';
 import { Section } from '../../components/Section.js';
 import { useAction } from '../../components/useAction.js';
+import { UserPasswordFields } from './UserPasswordFields.js';
 
 const FIELDS = ['user', 'password', 'from', 'to'] as const;
 
@@ -104,18 +105,7 @@ export function TestMessageSection({ client }: { client: ApiClient }) {
       intro="Sent through the relay's own port, logged in as the user, as a device sends; then followed until the upstream delivers, defers or bounces it."
     >
       <Stack component="form" direction={{ xs: 'column', md: 'row' }} spacing={1} onSubmit={submit} sx={{ alignItems: 'flex-start' }}>
-        <TextField label="SMTP user" size="small" value={user} onChange={(e) => setUser(e.target.value)} error={Boolean(action.errors.user)} helperText={action.errors.user} required />
-        <TextField
-          label="Password"
-          type="password"
-          size="small"
-          autoComplete="off"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={Boolean(action.errors.password)}
-          helperText={action.errors.password}
-          required
-        />
+        <UserPasswordFields user={user} password={password} onUser={setUser} onPassword={setPassword} errors={action.errors} />
         <TextField label="From" size="small" value={from} onChange={(e) => setFrom(e.target.value)} error={Boolean(action.errors.from)} helperText={action.errors.from} required />
         <TextField label="To" size="small" value={to} onChange={(e) => setTo(e.target.value)} error={Boolean(action.errors.to)} helperText={action.errors.to} required />
         <Button type="submit" variant="outlined" disabled={action.busy}>
