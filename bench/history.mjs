@@ -23,7 +23,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, median, percentile } from './lib/api-call.mjs';
 import { freePort, statusBytes } from './lib/proc.mjs';
-import { eventsOf, random } from './lib/history-events.mjs';
+import { seededRandom } from '../dist/electron/test/seeded-random.js';
+import { eventsOf } from './lib/history-events.mjs';
 import { adminToken, cleanUp, cleanups, LISTS, seed, startHost } from './lib/seeded-host.mjs';
 
 const args = process.argv.slice(2);
@@ -44,7 +45,8 @@ const DAY_MS = 86_400_000;
 async function generate(dataDir, users) {
   const { History } = await import(new URL('../dist/electron/host/history/history.js', import.meta.url).href);
   const { history } = await History.open(dataDir, { retentionDays: () => DAYS + 5 });
-  const r = random(15);
+  // Deterministic, so every run stores the same history.
+  const r = seededRandom(15);
   // The month ends an hour from now, so the oldest messages stay inside the 30 days' retention while the bench runs.
   const start = Date.now() + 3_600_000 - DAYS * DAY_MS;
   const step = (DAYS * DAY_MS) / MESSAGES;

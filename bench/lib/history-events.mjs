@@ -5,18 +5,6 @@
  */
 import { LISTS } from './seeded-host.mjs';
 
-/** A small deterministic generator, so every run stores the same history. */
-export function random(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const COMPANIES = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Stark', 'Wayne', 'Wonka'];
 const SUBJECTS = [
   (n) => `Invoice ${n} from ${COMPANIES[n % COMPANIES.length]}`,

@@ -25,6 +25,7 @@ import { iso } from '../host/history/rows.js';
 import { order, type StatsQuery } from '../host/history/statistics.js';
 import { timeOfSeq } from '../host/history/sequence.js';
 import { accepted, openHistory, tempDir } from './history-fixture.js';
+import { seededRandom } from './seeded-random.js';
 
 // A zone with summer time, so local days are not UTC days and some are 23 or 25 hours long.
 process.env.TZ = 'Europe/Rome';
@@ -33,22 +34,11 @@ const HOUR = 3_600_000;
 const NOW = Date.now();
 const USERS = ['u0', 'u1', 'u2', 'u3'];
 
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Timed = [RelayEvent, number];
 
 /** 8,000 messages over the last 20 days in random order, their outcomes, and refusals; and the late outcomes of some deferred ones. */
 function generate(seed: number): { now: Timed[]; later: Timed[] } {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(r() * items.length)] as T;
   const now: Timed[] = [];
   const later: Timed[] = [];

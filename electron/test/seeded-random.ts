@@ -1,0 +1,15 @@
+/**
+ * A small deterministic generator (mulberry32): the same seed gives the same
+ * numbers in [0, 1), so a generated history or corpus is the same on every run
+ * (the history tests and bench/history.mjs).
+ */
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
