@@ -51,9 +51,10 @@ function usersIn(users: Iterable<StoredUser>, list: string): StoredUser[] {
   return found;
 }
 
-function mustFind(lists: readonly StoredList[], name: string): StoredList {
+/** The list named so (as findList finds it), or a not_found error on the API field that named it. */
+export function mustFindList(lists: readonly StoredList[], name: string, field = 'name'): StoredList {
   const list = findList(lists, name);
-  if (!list) throw new ApiError('not_found', `There is no list named "${name}".`, 'name');
+  if (!list) throw new ApiError('not_found', `There is no list named "${name}".`, field);
   return list;
 }
 
@@ -93,7 +94,7 @@ export function listsService(ctx: HostContext, history: Pick<History, 'intendLis
       // Noted in the history before the settings are saved, so a stop between the two cannot leave the history under the old name.
       history.intendListRename(name, newName);
       const { from, renamed, moved } = await store.update((draft, drafts) => {
-        const list = mustFind(draft.lists, name);
+        const list = mustFindList(draft.lists, name);
         refuseTaken(draft.lists, newName, 'newName', list);
         const from = list.name;
         const moved = usersIn(drafts.values(), from);
@@ -115,7 +116,7 @@ export function listsService(ctx: HostContext, history: Pick<History, 'intendLis
 
     'lists.delete': async ({ name }) => {
       const deleted = await store.update((draft, drafts) => {
-        const list = mustFind(draft.lists, name);
+        const list = mustFindList(draft.lists, name);
         const members = usersIn(drafts.values(), list.name).length;
         if (members > 0) {
           throw new ApiError(

@@ -7,7 +7,7 @@
 import { ApiError, type ApiImplementation } from '../../api/contract.js';
 import type { MessageProperties, MessagePropertiesView } from '../../api/schemas/message-properties.js';
 import type { HostContext } from '../context.js';
-import { findList } from './lists.js';
+import { findList, mustFindList } from './lists.js';
 
 type PropertiesApi = Pick<ApiImplementation, 'messageProperties.get' | 'messageProperties.set'>;
 
@@ -17,11 +17,7 @@ function view(list: string | null, properties: MessageProperties): MessageProper
 
 export function messagePropertiesService(ctx: HostContext): PropertiesApi {
   const { store } = ctx;
-  const listNamed = (name: string) => {
-    const list = findList(store.data.lists, name);
-    if (!list) throw new ApiError('not_found', `There is no list named "${name}".`, 'list');
-    return list;
-  };
+  const listNamed = (name: string) => mustFindList(store.data.lists, name, 'list');
   return {
     'messageProperties.get': ({ list: name }) => {
       if (name === undefined) return Promise.resolve(view(null, store.data.messagePropertiesDefault));

@@ -2,15 +2,11 @@
 import { ApiError, type ApiImplementation } from '../../api/contract.js';
 import type { HostContext } from '../context.js';
 import type { History } from '../history/history.js';
-import { findList } from './lists.js';
+import { findList, mustFindList } from './lists.js';
 
 export function statsService(ctx: HostContext, history: History): Pick<ApiImplementation, 'stats.get' | 'lists.setAggregation'> {
   const { store } = ctx;
-  const listNamed = (name: string) => {
-    const list = findList(store.data.lists, name);
-    if (!list) throw new ApiError('not_found', `There is no list named "${name}".`, 'list');
-    return list;
-  };
+  const listNamed = (name: string) => mustFindList(store.data.lists, name, 'list');
   return {
     'stats.get': ({ list: name, by, since, until }) => {
       const list = listNamed(name);
