@@ -84,12 +84,9 @@ const flags = (status: MessageStatus): [number, number, number] => {
   return [Number(counted === 'delivered'), Number(counted === 'deferred'), Number(counted === 'bounced')];
 };
 
-/** A rollup row's counts moving within one ingest transaction. */
-interface Delta {
-  list: string;
-  kind: RollupKind;
+/** What a rollup row counts for one group: messages, recipients and their outcomes, and the first and last message's key. */
+export interface GroupCounts {
   key: string;
-  day: string;
   accepted: number;
   recipients: number;
   delivered: number;
@@ -97,6 +94,13 @@ interface Delta {
   bounced: number;
   first: number;
   last: number;
+}
+
+/** A rollup row's counts moving within one ingest transaction. */
+interface Delta extends GroupCounts {
+  list: string;
+  kind: RollupKind;
+  day: string;
 }
 
 /**

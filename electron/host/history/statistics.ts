@@ -17,7 +17,8 @@ import { MAX_STATS_GROUPS, type Aggregation, type StatsGroup } from '../../api/s
 import { groupByOf, type GroupBy } from '../../api/schemas/stats.js';
 import { groupLabel, periodSql } from './group-key.js';
 import { splitPeriod, type Span } from './period-split.js';
-import { countedGroups, countedSeries, type Counted } from './stats-sources.js';
+import type { GroupCounts } from './rollup.js';
+import { countedGroups, countedSeries } from './stats-sources.js';
 import { iso } from './rows.js';
 import { timeOfSeq } from './sequence.js';
 
@@ -58,7 +59,7 @@ export function statistics(db: Database, query: StatsQuery, keys: readonly strin
     aggregation: query.aggregation,
     groups: groups.slice(0, MAX_STATS_GROUPS),
     more: Math.max(0, total - MAX_STATS_GROUPS),
-    series: countedSeries(db, keys, span).map(({ key, accepted, recipients, delivered, deferred, bounced }: Counted) => ({
+    series: countedSeries(db, keys, span).map(({ key, accepted, recipients, delivered, deferred, bounced }: GroupCounts) => ({
       day: key,
       accepted,
       recipients,

@@ -11,20 +11,9 @@ import type { Aggregation, GroupBy } from '../../api/schemas/stats.js';
 import { groupKeySql, periodOfDaySql } from './group-key.js';
 import { listKeySql } from './list-names.js';
 import type { Span } from './period-split.js';
-import { rollupKind } from './rollup.js';
+import { rollupKind, type GroupCounts } from './rollup.js';
 import { firstSeqAt } from './sequence.js';
 
-export interface Counted {
-  key: string;
-  accepted: number;
-  recipients: number;
-  delivered: number;
-  deferred: number;
-  bounced: number;
-  /** The first and last message's key. */
-  first: number;
-  last: number;
-}
 
 const SUMS = `sum(accepted) AS accepted, sum(recipients) AS recipients, sum(delivered) AS delivered, sum(deferred) AS deferred,
   sum(bounced) AS bounced, min(first) AS first, max(last) AS last`;
@@ -32,7 +21,7 @@ const COUNTS = `count(*) AS accepted, sum(m.recipients) AS recipients,
   sum(m.status IN ('delivered', 'partly-delivered')) AS delivered, sum(m.status = 'deferred') AS deferred,
   sum(m.status = 'bounced') AS bounced, min(m.seq) AS first, max(m.seq) AS last`;
 
-function add(into: Map<string, Counted>, row: Counted): void {
+function add(into: Map<string, GroupCounts>, row: GroupCounts): void {
   const had = into.get(row.key);
   if (!had) {
     into.set(row.key, { ...row });
@@ -54,9 +43,9 @@ function inDays(keys: readonly string[], days: { from: string; until: string }):
 }
 
 /** The messages of the span's direct ranges, grouped by `keySql` (over `messages m`). */
-function direct(db: Database, keySql: string, keys: readonly string[], span: Span): Counted[] {
+function direct(db: Database, keySql: string, keys: readonly string[], span: Span): GroupCounts[] {
   const list = listKeySql('m.list', keys);
-  const statement = db.prepare<unknown[], Counted>(`SELECT ${keySql} AS key, ${COUNTS} FROM messages m WHERE ${list.sql} AND m.seq >= ? AND m.seq < ? GROUP BY 1`);
+  const statement = db.prepare<unknown[], GroupCounts>(`SELECT ${keySql} AS key, ${COUNTS} FROM messages m WHERE ${list.sql} AND m.seq >= ? AND m.seq < ? GROUP BY 1`);
   return span.direct.flatMap(([from, until]) => statement.all(...list.params, firstSeqAt(from), firstSeqAt(until)));
 }
 
@@ -65,26 +54,26 @@ function direct(db: Database, keySql: string, keys: readonly string[], span: Spa
  * largest, as ./statistics.ts orders them; every period in time mode), and
  * how many groups there are in all.
  */
-export function countedGroups(db: Database, by: GroupBy, keys: readonly string[], span: Span, limit: number): { groups: Counted[]; total: number } {
+export function countedGroups(db: Database, by: GroupBy, keys: readonly string[], span: Span, limit: number): { groups: GroupCounts[]; total: number } {
   const kind = rollupKind(by);
-  const groups = new Map<string, Counted>();
+  const groups = new Map<string, GroupCounts>();
   const directRows = direct(db, groupKeySql(by), keys, span);
   if (span.days === null) {
     for (const row of directRows) add(groups, row);
     return { groups: [...groups.values()], total: groups.size };
   }
   const { sql: listDays, params: days } = inDays(keys, span.days);
-  const campaigns = db.prepare<unknown[], Counted>(`SELECT 'c:' || key AS key, ${SUMS} FROM stats_days WHERE kind = 'campaign' AND ${listDays} GROUP BY stats_days.key`).all(...days);
+  const campaigns = db.prepare<unknown[], GroupCounts>(`SELECT 'c:' || key AS key, ${SUMS} FROM stats_days WHERE kind = 'campaign' AND ${listDays} GROUP BY stats_days.key`).all(...days);
   for (const row of campaigns) add(groups, row);
   if (kind === 'time') {
     const periods = db
-      .prepare<unknown[], Counted>(`SELECT 'g:' || ${periodOfDaySql(by as Aggregation['unit'], 'day')} AS key, ${SUMS} FROM stats_days WHERE kind = 'time' AND key = '' AND ${listDays} GROUP BY 1`)
+      .prepare<unknown[], GroupCounts>(`SELECT 'g:' || ${periodOfDaySql(by as Aggregation['unit'], 'day')} AS key, ${SUMS} FROM stats_days WHERE kind = 'time' AND key = '' AND ${listDays} GROUP BY 1`)
       .all(...days);
     for (const row of [...periods, ...directRows]) add(groups, row);
     return { groups: [...groups.values()], total: groups.size };
   }
   const inMode = `kind = '${kind}' AND ${listDays}`;
-  const largest = db.prepare<unknown[], Counted>(`SELECT 'g:' || key AS key, ${SUMS} FROM stats_days WHERE ${inMode} GROUP BY stats_days.key ORDER BY accepted DESC, key LIMIT ?`).all(...days, limit);
+  const largest = db.prepare<unknown[], GroupCounts>(`SELECT 'g:' || key AS key, ${SUMS} FROM stats_days WHERE ${inMode} GROUP BY stats_days.key ORDER BY accepted DESC, key LIMIT ?`).all(...days, limit);
   for (const row of largest) add(groups, row);
   const modeGroups =
     largest.length < limit ? largest.length : (db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM stats_days WHERE ${inMode} GROUP BY key)`).get(...days)?.n ?? 0);
@@ -92,7 +81,7 @@ export function countedGroups(db: Database, by: GroupBy, keys: readonly string[]
   // The rollup's part of the direct groups not among the largest, looked up in one statement (there can be thousands).
   const unseen = directRows.filter((row) => !groups.has(row.key) && row.key.startsWith('g:')).map((row) => row.key.slice(2));
   if (unseen.length > 0) {
-    const ofKeys = db.prepare<unknown[], Counted>(
+    const ofKeys = db.prepare<unknown[], GroupCounts>(
       `SELECT 'g:' || key AS key, ${SUMS} FROM stats_days WHERE key IN (SELECT value FROM json_each(?)) AND ${inMode} GROUP BY stats_days.key`,
     );
     for (const row of ofKeys.all(JSON.stringify(unseen), ...days)) add(groups, row);
@@ -106,11 +95,11 @@ export function countedGroups(db: Database, by: GroupBy, keys: readonly string[]
 }
 
 /** The list's messages per local day over the span, campaigns included, oldest first. */
-export function countedSeries(db: Database, keys: readonly string[], span: Span): Counted[] {
-  const days = new Map<string, Counted>();
+export function countedSeries(db: Database, keys: readonly string[], span: Span): GroupCounts[] {
+  const days = new Map<string, GroupCounts>();
   if (span.days !== null) {
     const { sql, params } = inDays(keys, span.days);
-    const rows = db.prepare<unknown[], Counted>(`SELECT day AS key, ${SUMS} FROM stats_days WHERE kind IN ('time', 'campaign') AND ${sql} GROUP BY day`).all(...params);
+    const rows = db.prepare<unknown[], GroupCounts>(`SELECT day AS key, ${SUMS} FROM stats_days WHERE kind IN ('time', 'campaign') AND ${sql} GROUP BY day`).all(...params);
     for (const row of rows) add(days, row);
   }
   for (const row of direct(db, 'local_day(m.seq / 1024)', keys, span)) add(days, row);
