@@ -6,7 +6,9 @@
 # dnspython to fetch keys), the address parser Dovecot uses
 # (Email::Address::XS, for the sender-check differential), a browser
 # (Chromium), and desktop-file-utils' validator and GLib's `gio launch`, which
-# check and run the start-at-login entry as a desktop session would. With arguments: those
+# check and run the start-at-login entry as a desktop session would, and
+# the firewall tools whose rules the doctor's firewall check reads (nft,
+# iptables; never enabled or changed). With arguments: those
 # packages instead (the benchmarks' installer uses this).
 set -euo pipefail
 packages=(
@@ -17,6 +19,7 @@ packages=(
   libemail-address-xs-perl
   python3-dkim python3-dnspython
   desktop-file-utils libglib2.0-bin
+  nftables iptables
   procps
 )
 [ $# -gt 0 ] && packages=("$@")

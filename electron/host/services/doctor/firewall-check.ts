@@ -38,7 +38,9 @@ const TOOLS: Tool[] = [
 function run(tool: Tool): Promise<{ missing: true } | { missing: false; output: string; error: string | null }> {
   return new Promise((resolve) => {
     execFile(tool.command, tool.args, { timeout: 5_000, env: { ...process.env, LC_ALL: 'C' } }, (err, stdout, stderr) => {
-      if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') resolve({ missing: true });
+      // EACCES is what spawn reports for a missing command when a folder on the PATH cannot be searched by this user.
+      const code = (err as NodeJS.ErrnoException | null)?.code;
+      if (code === 'ENOENT' || code === 'EACCES') resolve({ missing: true });
       else resolve({ missing: false, output: stdout, error: err ? (stderr.trim().split('\n')[0] ?? err.message) : null });
     });
   });
