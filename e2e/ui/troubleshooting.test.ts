@@ -102,7 +102,10 @@ test('with a trusted certificate, a smarthost that takes mail and a domain whose
   await page.getByRole('status').filter({ hasText: 'No problem found.' }).waitFor();
   const items = page.getByRole('list', { name: 'check results' }).getByRole('listitem');
   const names = await Promise.all((await items.all()).map((i) => i.getAttribute('aria-label')));
-  assert.deepEqual(names, [
+  // The firewall row depends on this machine (a firewall tool installed, readable as this user); its outcomes are tested in doctor-firewall.
+  const firewall = names.filter((name) => name?.startsWith('Firewall'));
+  assert.ok(firewall.length <= 1 && firewall.every((name) => /^Firewall \((nft|iptables|ufw)\): (OK|Warning)$/.test(name ?? '')), firewall.join(' / '));
+  assert.deepEqual(names.filter((name) => !name?.startsWith('Firewall')), [
     'Relay: OK',
     `Port ${relay.smtpPort}: OK`,
     'TLS certificate: OK',
