@@ -3,7 +3,7 @@
 # Without arguments: the packages the tests need — a real keychain
 # (gnome-keyring on D-Bus), a DNS server (dnsmasq), SMTP peers no one here
 # wrote (swaks, aiosmtpd), a DKIM verifier no one here wrote (dkimpy, with
-# dnspython to fetch keys), the address parser Dovecot uses
+# dnspython to fetch keys and PyNaCl for Ed25519 signatures), the address parser Dovecot uses
 # (Email::Address::XS, for the sender-check differential), a browser
 # (Chromium), and desktop-file-utils' validator and GLib's `gio launch`, which
 # check and run the start-at-login entry as a desktop session would, and
@@ -17,7 +17,7 @@ packages=(
   dnsmasq-base
   swaks libnet-ssleay-perl libio-socket-ssl-perl libauthen-sasl-perl python3-aiosmtpd
   libemail-address-xs-perl
-  python3-dkim python3-dnspython
+  python3-dkim python3-dnspython python3-nacl
   desktop-file-utils libglib2.0-bin
   nftables iptables
   procps

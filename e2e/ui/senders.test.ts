@@ -107,6 +107,24 @@ test('an admin adds a domain, is told exactly why each check fails, and sees it 
   assert.equal((await ok(relay, 'senders.list', {})).domains[0]?.status, 'verified');
   await settled(page);
   await screenshot(page, 'senders-domain-verified');
+
+  // A second signature, Ed25519, with what it means for receivers and its own record under the switch.
+  const ed25519 = domain.getByRole('switch', { name: 'Also sign with Ed25519' });
+  assert.equal(await ed25519.isChecked(), false);
+  await domain.getByText('the others ignore it, so turning it on never makes mail fail', { exact: false }).waitFor();
+  // The switch follows the host's answer, not the click: clicked, then waited on.
+  await ed25519.click();
+  const edRecord = domain.getByRole('group', { name: 'DKIM record (Ed25519)' });
+  assert.equal(await edRecord.getByRole('textbox', { name: 'Name', exact: true }).inputValue(), 'relaydesk-ed25519._domainkey.company.example');
+  assert.match(await edRecord.getByRole('textbox', { name: 'Value', exact: true }).inputValue(), /^v=DKIM1; k=ed25519; p=[A-Za-z0-9+/]{43}=$/);
+  assert.equal((await ok(relay, 'senders.list', {})).domains[0]?.ed25519, true);
+  await settled(page);
+  await screenshot(page, 'senders-domain-ed25519');
+  assert.equal(await ed25519.isChecked(), true);
+  await ed25519.click();
+  await edRecord.waitFor({ state: 'detached' });
+  assert.equal(await ed25519.isChecked(), false);
+  assert.equal((await ok(relay, 'senders.list', {})).domains[0]?.ed25519, false);
 });
 
 test('an admin adds an address, enters the mailed code, and sees which users wait for a pending one', async (t) => {

@@ -15,6 +15,8 @@ const HELP = `Usage:
   relay-desk sender add-address ADDRESS     add an address; a code is mailed to it through the upstream
   relay-desk sender confirm ADDRESS CODE    enter the code from that mail
   relay-desk sender resend-code ADDRESS     mail a new code
+  relay-desk sender ed25519 DOMAIN on|off   also sign the verified domain's mail with Ed25519 (RFC 8463); prints the
+                                            record to publish. Receivers that do not check Ed25519 go by the RSA signature
   relay-desk sender remove-domain DOMAIN    no longer a sender (users lose it too)
   relay-desk sender remove-address ADDRESS
   relay-desk sender list                    every sender, its status and how it was verified
@@ -37,7 +39,7 @@ function recordTable(records: readonly DnsRecord[]): string {
 }
 
 function dkimRecords(domain: DomainView): DnsRecord[] {
-  return plainRecords(domain.records.filter((r) => r.purpose === 'dkim'));
+  return plainRecords(domain.records.filter((r) => r.purpose !== 'verification'));
 }
 
 const SOURCES = {
@@ -60,7 +62,7 @@ export const sendersGroup: CommandGroup = {
     const sub = subcommand(
       'sender',
       args,
-      ['add-domain', 'check', 'add-address', 'confirm', 'resend-code', 'remove-domain', 'remove-address', 'list', 'code-from'],
+      ['add-domain', 'check', 'add-address', 'confirm', 'resend-code', 'ed25519', 'remove-domain', 'remove-address', 'list', 'code-from'],
       { ls: 'list', 'check-domain': 'check', 'confirm-address': 'confirm' },
     );
     const rest = args.slice(1);
@@ -106,6 +108,19 @@ export const sendersGroup: CommandGroup = {
         const address = await api.call('senders.confirmAddress', { address: positionals[0] ?? '', code: positionals[1] ?? '' });
         if (values.json) printJson(address);
         else print(`${address.address} is verified: SMTP users may now be authorized to send from it.`);
+        return 0;
+      }
+      case 'ed25519': {
+        const { values, positionals } = parseCommand(command, rest, {}, ['DOMAIN', 'on|off']);
+        const [domain = '', state = ''] = positionals;
+        if (state !== 'on' && state !== 'off') throw new UsageError(`say on or off, not "${state}"`, command);
+        const api = await connect(dataDirOf(values));
+        const view = await api.call('senders.setEd25519', { domain, on: state === 'on' });
+        if (values.json) printJson(view);
+        else if (view.ed25519) {
+          const record = plainRecords(view.records.filter((r) => r.purpose === 'dkim-ed25519'));
+          print(`${view.domain}'s mail is signed with Ed25519 beside RSA. Publish this record too:\n${recordTable(record)}`);
+        } else print(`${view.domain}'s mail is signed with RSA only. The Ed25519 record can be removed from DNS.`);
         return 0;
       }
       case 'remove-domain':

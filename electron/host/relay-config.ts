@@ -85,7 +85,11 @@ export function buildRelayConfig(ctx: HostContext): RelayConfig {
     retry: DEFAULT_RETRY,
     dkim: data.senders.domains.flatMap((d) => {
       const privateKey = ctx.vault.get(vaultNames.dkimKey(d.domain));
-      return d.status === 'verified' && d.dkimSelector && privateKey ? [{ domain: d.domain, selector: d.dkimSelector, privateKey }] : [];
+      if (d.status !== 'verified' || !d.dkimSelector || !privateKey) return [];
+      const rsa = { domain: d.domain, selector: d.dkimSelector, privateKey };
+      // The RSA signature first, which every receiver checks; the Ed25519 one beside it (RFC 8463 suggests both).
+      const ed25519Key = d.dkimEd25519 && ctx.vault.get(vaultNames.dkimEd25519Key(d.domain));
+      return d.dkimEd25519 && ed25519Key ? [rsa, { domain: d.domain, selector: d.dkimEd25519.selector, privateKey: ed25519Key }] : [rsa];
     }),
     deliveryPaused: data.deliveryPaused,
     // Only lists with something written: for the others the relay has nothing to do.

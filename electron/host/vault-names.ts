@@ -17,6 +17,8 @@ export const vaultNames = {
   tlsKey: named('tls-key'),
   /** A verified domain's DKIM private key (PKCS#8 PEM). */
   dkimKey: (domain: string) => named(`dkim:${domain}`),
+  /** Its Ed25519 DKIM private key (PKCS#8 PEM), when the admin turned that signature on. */
+  dkimEd25519Key: (domain: string) => named(`dkim-ed25519:${domain}`),
   /** JSON {hash, expiresAt, tries} of a pending address's verification code. */
   addressCode: (address: string) => named(`address-code:${address}`),
 } as const;

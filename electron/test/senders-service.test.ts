@@ -180,6 +180,7 @@ test('removing a domain removes its DKIM key and takes it off every user', async
       method: 'dns-txt',
       dkimSelector: 'relaydesk',
       dkimPublicKey: 'KEY',
+      dkimEd25519: null,
       lastCheck: null,
     });
     for (const [i, domains] of [['company.example', 'other.example'], ['Company.Example'], ['other.example']].entries()) {
@@ -282,7 +283,7 @@ test('a DNS server that does not answer leaves the domain pending and says so', 
 async function addVerifiedDomain(h: Harness, domain: string): Promise<void> {
   const now = new Date().toISOString();
   await h.ctx.store.update((d) => {
-    d.senders.domains.push({ domain, token: 't', status: 'verified', addedAt: now, verifiedAt: now, method: 'dns-txt', dkimSelector: 'relaydesk', dkimPublicKey: 'KEY', lastCheck: null });
+    d.senders.domains.push({ domain, token: 't', status: 'verified', addedAt: now, verifiedAt: now, method: 'dns-txt', dkimSelector: 'relaydesk', dkimPublicKey: 'KEY', dkimEd25519: null, lastCheck: null });
   });
 }
 

@@ -3,8 +3,10 @@
  * every byte in memory while it hashes the body (unless given a cache
  * folder, where it would write the message a second time). A spooled message
  * can simply be read twice: once to hash its body, once to send it behind the
- * signature. The signature is nodemailer's own (relaxed/relaxed, sha256),
- * byte for byte what its signer produces.
+ * signature. An RSA signature is nodemailer's own (relaxed/relaxed, sha256),
+ * byte for byte what its signer produces; a domain that also has an Ed25519
+ * key gets a second signature from it (./dkim-ed25519.ts) over the same hash
+ * of the body.
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
@@ -13,6 +15,7 @@ import MessageParser, { type Header } from 'nodemailer/lib/dkim/message-parser';
 import RelaxedBody from 'nodemailer/lib/dkim/relaxed-body';
 import sign from 'nodemailer/lib/dkim/sign';
 import type { DkimKey } from '../protocol.js';
+import { ed25519Signature } from './dkim-ed25519.js';
 
 const HASH = 'sha256';
 
@@ -33,21 +36,21 @@ function privateKeyOf(key: DkimKey): KeyObject {
   return parsed;
 }
 
-/** The message behind its DKIM-Signature header; `body` is called once per pass. */
-export function signedBody(body: () => Buffer | Readable, key: DkimKey): Readable {
-  return Readable.from(signed(body, key), { objectMode: false });
+/** The message behind a DKIM-Signature header per key (one pass to hash, one to send); `body` is called once per pass. */
+export function signedBody(body: () => Buffer | Readable, keys: DkimKey[]): Readable {
+  return Readable.from(signed(body, keys), { objectMode: false });
 }
 
-async function* signed(body: () => Buffer | Readable, key: DkimKey): AsyncGenerator<Buffer> {
-  const signature = await signatureOf(body(), key);
-  if (signature) yield Buffer.from(`${signature}\r\n`);
+async function* signed(body: () => Buffer | Readable, keys: DkimKey[]): AsyncGenerator<Buffer> {
+  const signatures = await signaturesOf(body(), keys);
+  if (signatures.length > 0) yield Buffer.from(signatures.map((s) => `${s}\r\n`).join(''));
   const again = body();
   if (Buffer.isBuffer(again)) yield again;
   else for await (const chunk of again) yield chunk as Buffer;
 }
 
-/** Reads the message once, keeping only its header block and the running body hash. */
-export async function signatureOf(message: Buffer | Readable, key: DkimKey): Promise<string | false> {
+/** Reads the message once, keeping only its header block and the running body hash, and signs it with each key (a key that cannot sign is left out). */
+export async function signaturesOf(message: Buffer | Readable, keys: DkimKey[]): Promise<string[]> {
   const parser = new MessageParser();
   const relaxed = new RelaxedBody({ hashAlgo: HASH });
   let headers: Header[] = [];
@@ -56,5 +59,12 @@ export async function signatureOf(message: Buffer | Readable, key: DkimKey): Pro
   relaxed.on('hash', (value: string) => (bodyHash = value));
   const drop = new Writable({ write: (_chunk, _encoding, done) => done() });
   await pipeline(Buffer.isBuffer(message) ? Readable.from([message]) : message, parser, relaxed, drop);
-  return sign(headers, HASH, bodyHash, { domainName: key.domain, keySelector: key.selector, privateKey: privateKeyOf(key) });
+  return keys.flatMap((key) => {
+    const privateKey = privateKeyOf(key);
+    const signature =
+      privateKey.asymmetricKeyType === 'ed25519'
+        ? ed25519Signature(headers, bodyHash, { domain: key.domain, selector: key.selector, key: privateKey })
+        : sign(headers, HASH, bodyHash, { domainName: key.domain, keySelector: key.selector, privateKey });
+    return signature ? [signature] : [];
+  });
 }

@@ -41,14 +41,15 @@ export function wireAddress(address: string): string {
   return /[^\x00-\x7f]/.test(local) ? `${local}@${domainToUnicode(ascii) || ascii}` : `${local}@${ascii}`;
 }
 
-export function dkimKeyFor(job: DeliveryJob, keys: DkimKey[]): DkimKey | undefined {
-  if (!job.fromDomain) return undefined;
+/** The From domain's keys (an RSA key, and an Ed25519 one where the admin turned it on); none when it has no key. */
+export function dkimKeysFor(job: DeliveryJob, keys: DkimKey[]): DkimKey[] {
+  if (!job.fromDomain) return [];
   const domain = asciiDomain(job.fromDomain);
-  return keys.find((k) => asciiDomain(k.domain) === domain);
+  return keys.filter((k) => asciiDomain(k.domain) === domain);
 }
 
-/** Sends the job to the given (wire-form) recipients, signed with `dkim` when given; rejects like nodemailer does. */
-export type Transaction = (to: string[], dkim: DkimKey | undefined) => Promise<SentInfo>;
+/** Sends the job to the given (wire-form) recipients, signed with each of `dkim`; rejects like nodemailer does. */
+export type Transaction = (to: string[], dkim: DkimKey[]) => Promise<SentInfo>;
 
 /** nodemailer's pool as a Transaction (direct MX delivery). */
 export function nodemailerTransaction(pool: Pool, job: DeliveryJob): Transaction {
@@ -62,7 +63,7 @@ export function nodemailerTransaction(pool: Pool, job: DeliveryJob): Transaction
         use8BitMime: true,
       },
       // Signed here rather than by nodemailer, whose signer holds the whole message in memory.
-      raw: dkim ? signedBody(job.body, dkim) : job.body(),
+      raw: dkim.length > 0 ? signedBody(job.body, dkim) : job.body(),
     });
 }
 
@@ -78,7 +79,7 @@ export async function sendJob(send: Transaction, job: DeliveryJob, recipients: s
   const { name: remoteHost, context } = to;
   const restore = (results: RecipientResult[]) => results.map((r, i) => ({ ...r, recipient: recipients[i] ?? r.recipient, remoteHost }));
   try {
-    const info = await send(wire, dkimKeyFor(job, dkim));
+    const info = await send(wire, dkimKeysFor(job, dkim));
     return { results: restore(resultsFromInfo(wire, info)), answered: true };
   } catch (err) {
     return { results: restore(resultsFromError(wire, err, context)), answered: isVerdict(err) };

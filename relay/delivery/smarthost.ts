@@ -16,8 +16,8 @@ export type SmarthostConfig = Extract<DeliveryConfig, { mode: 'smarthost' }>;
 const MAX_CONNECTIONS = 5;
 
 /** The message as the client sends it: DKIM-signed on the way when a key applies (the spool keeps it unsigned). */
-function bodyOf(job: DeliveryJob, key: DkimKey | undefined) {
-  return key ? signedBody(job.body, key) : job.body();
+function bodyOf(job: DeliveryJob, keys: DkimKey[]) {
+  return keys.length > 0 ? signedBody(job.body, keys) : job.body();
 }
 
 export function createSmarthostDeliverer(config: SmarthostConfig, options: { hostname: string; dkim: DkimKey[] }): Deliverer {
@@ -36,7 +36,7 @@ export function createSmarthostDeliverer(config: SmarthostConfig, options: { hos
   const destination = { name, context: `smarthost ${name}` };
   return {
     async deliver(job) {
-      const send: Transaction = (to, key) => pool.send(job.from, to, () => bodyOf(job, key));
+      const send: Transaction = (to, keys) => pool.send(job.from, to, () => bodyOf(job, keys));
       const { results } = await sendJob(send, job, job.recipients, options.dkim, destination);
       return results;
     },

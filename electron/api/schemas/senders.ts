@@ -15,8 +15,10 @@ export const DomainViewSchema = z.object({
   addedAt: z.string(),
   verifiedAt: z.string().nullable(),
   method: z.literal('dns-txt').nullable(),
-  /** What to publish: the verification record, and the DKIM key once verified. */
-  records: z.array(DnsRecordSchema.extend({ purpose: z.enum(['verification', 'dkim']) })),
+  /** What to publish: the verification record, and the DKIM key(s) once verified. */
+  records: z.array(DnsRecordSchema.extend({ purpose: z.enum(['verification', 'dkim', 'dkim-ed25519']) })),
+  /** Whether its mail also gets an Ed25519 signature (RFC 8463) beside the RSA one. */
+  ed25519: z.boolean(),
   lastCheck: z.object({ at: z.string(), result: z.string() }).nullable(),
   authorizedUsers: AuthorizedUsersSchema,
 });
@@ -64,6 +66,8 @@ export const sendersMethods = {
     input: z.object({ domain: Domain }).strict(),
     output: z.object({ domain: DomainViewSchema, verified: z.boolean(), reason: z.string() }),
   },
+  /** Turns the Ed25519 signature on (a new key, a record to publish) or off (the key deleted); only for a verified domain. */
+  'senders.setEd25519': { input: z.object({ domain: Domain, on: z.boolean() }).strict(), output: DomainViewSchema },
   'senders.removeDomain': { input: z.object({ domain: Domain }).strict(), output: z.object({ removed: z.string() }) },
   'senders.addAddress': { input: z.object({ address: Address }).strict(), output: AddressViewSchema },
   'senders.confirmAddress': {

@@ -7,7 +7,8 @@
  * cover); an address change only
  * through the users it is authorized for (ctx.usersChanged()). A verified domain
  * also gets a DKIM key, whose private half lives in the vault as
- * `vaultNames.dkimKey(domain)`.
+ * `vaultNames.dkimKey(domain)`, and may get an Ed25519 one beside it
+ * (senders/ed25519.ts).
  *
  * Every change to senders runs one at a time per host (senders/exclusive.ts);
  * DNS lookups and handing mail to the relay happen outside that queue. The
@@ -22,6 +23,7 @@ import { checkVerificationRecord, describeDkimRecord, txtLookup } from './sender
 import { parseAddress, parseDomain, sameAddress, sameDomain } from './senders/names.js';
 import { DKIM_SELECTOR, generateDkimKey, newToken, verificationValue } from './senders/records.js';
 import { chooseCodeFrom, codeFromView } from './senders/code-from.js';
+import { setEd25519 } from './senders/ed25519.js';
 import { exclusive } from './senders/exclusive.js';
 import { addressStatus, coveringDomain } from './senders/status.js';
 import { addressView, authorizedIndex, domainView } from './senders/views.js';
@@ -37,6 +39,7 @@ type SendersApi = Pick<
   | 'senders.list'
   | 'senders.addDomain'
   | 'senders.checkDomain'
+  | 'senders.setEd25519'
   | 'senders.removeDomain'
   | 'senders.addAddress'
   | 'senders.confirmAddress'
@@ -117,6 +120,7 @@ export function sendersService(ctx: HostContext): SendersApi {
           method: null,
           dkimSelector: null,
           dkimPublicKey: null,
+          dkimEd25519: null,
           lastCheck: null,
         };
         await ctx.store.update((draft) => {
@@ -139,6 +143,8 @@ export function sendersService(ctx: HostContext): SendersApi {
       } else if (found.ok && before.dkimSelector && before.dkimPublicKey) {
         const dkim = await describeDkimRecord(lookup, domain, before.dkimSelector, before.dkimPublicKey);
         if (dkim) reason += ` ${dkim}`;
+        const ed25519 = before.dkimEd25519 && (await describeDkimRecord(lookup, domain, before.dkimEd25519.selector, before.dkimEd25519.publicKey));
+        if (ed25519) reason += ` ${ed25519}`;
       } else if (!found.ok && before.status === 'verified') {
         reason += ` ${domain} stays verified (verified${since(before.verifiedAt)}).`;
       }
@@ -159,6 +165,13 @@ export function sendersService(ctx: HostContext): SendersApi {
       return { domain: view, verified: found.ok, reason };
     },
 
+    'senders.setEd25519': async ({ domain: input, on }) => {
+      const domain = parseDomain(input, false);
+      const changed = await exclusive(ctx, () => setEd25519(ctx, domain, on));
+      if (changed) await ctx.relayChanged();
+      return domainView(findDomain(ctx.store.data, domain), authorizedIndex(ctx));
+    },
+
     'senders.removeDomain': async ({ domain: input }) => {
       const domain = parseDomain(input, false);
       await exclusive(ctx, async () => {
@@ -169,7 +182,10 @@ export function sendersService(ctx: HostContext): SendersApi {
             if (user.domains.some((d) => sameDomain(d, domain))) users.put({ ...user, domains: user.domains.filter((d) => !sameDomain(d, domain)) });
           }
         });
-        await ctx.vault.change((e) => e.delete(vaultNames.dkimKey(domain)));
+        await ctx.vault.change((e) => {
+          e.delete(vaultNames.dkimKey(domain));
+          e.delete(vaultNames.dkimEd25519Key(domain));
+        });
       });
       await ctx.relayChanged();
       return { removed: domain };

@@ -62,6 +62,12 @@ export const SenderDomainSchema = z.object({
   /** DKIM selector of the domain's key (the private key is in the keychain). */
   dkimSelector: z.string().nullable(),
   dkimPublicKey: z.string().nullable(),
+  /**
+   * A second, Ed25519 key (RFC 8463) the admin may turn on beside the RSA one;
+   * its private half is in the keychain too. Absent from files written before
+   * it existed: read as off.
+   */
+  dkimEd25519: z.object({ selector: z.string(), publicKey: z.string() }).nullable().default(null),
   lastCheck: z.object({ at: Timestamp, result: z.string() }).nullable(),
 });
 export type SenderDomain = z.infer<typeof SenderDomainSchema>;

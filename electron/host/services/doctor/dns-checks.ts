@@ -12,7 +12,7 @@ import type { DoctorCheck } from '../../../api/schemas/doctor.js';
 import type { HostContext } from '../../context.js';
 import type { SenderDomain } from '../../store/schema.js';
 import { checkVerificationRecord, describeDnsFailure, txtLookup, type TxtLookup } from '../senders/dns-check.js';
-import { dkimName, dkimPublicKeyOf, dkimRecord, verificationRecord } from '../senders/records.js';
+import { dkimName, dkimPublicKeyOf, dkimRecord, verificationRecord, type DkimKeyType } from '../senders/records.js';
 import { lanAddresses } from '../server/lan-addresses.js';
 import { hostAddresses, spfAllows, spfRecords } from './spf.js';
 
@@ -35,8 +35,10 @@ async function sendingAddresses(ctx: HostContext, resolve: (name: string) => Pro
   return own.length > 0 ? { what: `this computer (${own.join(', ')})`, addresses: own } : null;
 }
 
-function check(domain: string, part: string, status: Status, summary: string, fix: string | null, details: string[], publish: DnsRecord[] = []): DoctorCheck {
-  return { id: `dns:${domain}:${part}`, title: `${domain} ${part === 'verification' ? 'verification record' : part.toUpperCase()}`, status, summary, fix, details, publish };
+const TITLES = { verification: 'verification record', spf: 'SPF', dkim: 'DKIM', 'dkim-ed25519': 'DKIM (Ed25519)', dmarc: 'DMARC' } as const;
+
+function check(domain: string, part: keyof typeof TITLES, status: Status, summary: string, fix: string | null, details: string[], publish: DnsRecord[] = []): DoctorCheck {
+  return { id: `dns:${domain}:${part}`, title: `${domain} ${TITLES[part]}`, status, summary, fix, details, publish };
 }
 
 async function read(lookup: TxtLookup, name: string): Promise<{ values: string[] } | { error: unknown }> {
@@ -79,15 +81,28 @@ async function spfCheck(ctx: HostContext, lookup: TxtLookup, domain: string, ser
   return check(domain, 'spf', ctx.store.data.upstream.mode === 'smarthost' ? 'warning' : 'problem', `${domain}'s SPF record does not name ${sender.what}: receivers may refuse or junk its mail.`, ctx.store.data.upstream.mode === 'smarthost' ? "Add the include: your provider documents for its outgoing servers (they may differ from the server you log in to), or the smarthost's address as below." : 'Add this computer\'s address to the record:', [record], [txt(domain, fixed === record ? `${record} ${mechanism ?? ''}` : fixed)]);
 }
 
-async function dkimCheck(lookup: TxtLookup, d: SenderDomain, servers: readonly string[]): Promise<DoctorCheck> {
-  if (!d.dkimSelector || !d.dkimPublicKey) return check(d.domain, 'dkim', 'warning', `Relay Desk has no DKIM key for ${d.domain}: its mail goes out unsigned.`, 'Check the domain again under Senders; a key is made when it is verified.', []);
-  const name = dkimName(d.domain, d.dkimSelector);
-  const record = dkimRecord(d.domain, d.dkimSelector, d.dkimPublicKey);
+/** One of the relay's DKIM keys: is the record that publishes it there, with that key? */
+async function dkimKeyCheck(lookup: TxtLookup, domain: string, key: { selector: string; publicKey: string; type: DkimKeyType }, servers: readonly string[]): Promise<DoctorCheck> {
+  const part = key.type === 'rsa' ? 'dkim' : 'dkim-ed25519';
+  const name = dkimName(domain, key.selector);
+  const record = dkimRecord(domain, key.selector, key.publicKey, key.type);
   const found = await read(lookup, name);
-  if ('error' in found) return check(d.domain, 'dkim', 'warning', describeDnsFailure(found.error, name, servers), null, []);
-  if (found.values.some((v) => dkimPublicKeyOf(v) === d.dkimPublicKey)) return check(d.domain, 'dkim', 'ok', `The DKIM record ${name} holds the key the relay signs ${d.domain}'s mail with.`, null, []);
-  const summary = found.values.length === 0 ? `No DKIM record ${name} is published: receivers cannot check the relay's signature on ${d.domain}'s mail.` : `The DKIM record ${name} holds a different key than the relay signs with: receivers find the signature broken.`;
-  return check(d.domain, 'dkim', 'problem', summary, `Publish this record${found.values.length > 0 ? ' in place of the one there' : ''}:`, found.values.map((v) => (v.length > 80 ? `${v.slice(0, 77)}...` : v)), [record]);
+  if ('error' in found) return check(domain, part, 'warning', describeDnsFailure(found.error, name, servers), null, []);
+  if (found.values.some((v) => dkimPublicKeyOf(v) === key.publicKey)) return check(domain, part, 'ok', `The DKIM record ${name} holds the key the relay signs ${domain}'s mail with.`, null, []);
+  const missing = found.values.length === 0;
+  // Receivers pass mail on any one good signature: a broken Ed25519 one beside a good RSA one loses nothing.
+  const [status, summary] =
+    key.type === 'rsa'
+      ? (['problem', missing ? `No DKIM record ${name} is published: receivers cannot check the relay's signature on ${domain}'s mail.` : `The DKIM record ${name} holds a different key than the relay signs with: receivers find the signature broken.`] as const)
+      : (['warning', `${missing ? `No DKIM record ${name} is published` : `The DKIM record ${name} holds a different key than the relay signs with`}: receivers that check Ed25519 signatures find that one broken and go by the RSA signature.`] as const);
+  return check(domain, part, status, summary, `Publish this record${missing ? '' : ' in place of the one there'}:`, found.values.map((v) => (v.length > 80 ? `${v.slice(0, 77)}...` : v)), [record]);
+}
+
+/** The RSA key's record, and the Ed25519 key's where the admin turned that signature on. */
+async function dkimChecks(lookup: TxtLookup, d: SenderDomain, servers: readonly string[]): Promise<DoctorCheck[]> {
+  if (!d.dkimSelector || !d.dkimPublicKey) return [check(d.domain, 'dkim', 'warning', `Relay Desk has no DKIM key for ${d.domain}: its mail goes out unsigned.`, 'Check the domain again under Senders; a key is made when it is verified.', [])];
+  const keys = [{ selector: d.dkimSelector, publicKey: d.dkimPublicKey, type: 'rsa' as const }, ...(d.dkimEd25519 ? [{ ...d.dkimEd25519, type: 'ed25519' as const }] : [])];
+  return Promise.all(keys.map((key) => dkimKeyCheck(lookup, d.domain, key, servers)));
 }
 
 async function dmarcCheck(lookup: TxtLookup, domain: string, servers: readonly string[]): Promise<DoctorCheck> {
@@ -109,13 +124,13 @@ async function dmarcCheck(lookup: TxtLookup, domain: string, servers: readonly s
   return check(domain, 'dmarc', 'ok', `The DMARC record ${name} is published with policy ${policy}: ${meaning}.`, null, [record]);
 }
 
-/** Four checks per verified domain, in the order of the domains under Senders. */
+/** Four checks per verified domain (five with an Ed25519 key), in the order of the domains under Senders. */
 export async function dnsChecks(ctx: HostContext): Promise<DoctorCheck[]> {
   const servers = ctx.dnsServers();
   const lookup = txtLookup(servers);
   const verified = ctx.store.data.senders.domains.filter((d) => d.status === 'verified');
   const perDomain = await Promise.all(
-    verified.map((d) => Promise.all([verificationCheck(lookup, d, servers), spfCheck(ctx, lookup, d.domain, servers), dkimCheck(lookup, d, servers), dmarcCheck(lookup, d.domain, servers)])),
+    verified.map(async (d) => (await Promise.all([verificationCheck(lookup, d, servers), spfCheck(ctx, lookup, d.domain, servers), dkimChecks(lookup, d, servers), dmarcCheck(lookup, d.domain, servers)])).flat()),
   );
   return perDomain.flat();
 }

@@ -3,14 +3,19 @@
  * that proves control of the domain, and the DKIM key record that lets
  * receivers check the relay's signatures.
  */
-import { generateKeyPair, randomBytes } from 'node:crypto';
+import { generateKeyPair, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { DnsRecord } from '../../../api/schemas/common.js';
 
 export const VERIFICATION_PREFIX = '_relay-desk';
 export const VERIFICATION_VALUE_PREFIX = 'relay-desk-verification=';
-/** The selector of every key Relay Desk makes; one key per verified domain. */
+/** The selector of every RSA key Relay Desk makes; one key per verified domain. */
 export const DKIM_SELECTOR = 'relaydesk';
+/** The selector of a domain's Ed25519 key: a record of its own, since a selector names one key. */
+export const DKIM_ED25519_SELECTOR = 'relaydesk-ed25519';
+
+/** The key types a DKIM record's k= tag names (RFC 6376 3.6.1, RFC 8463). */
+export type DkimKeyType = 'rsa' | 'ed25519';
 
 /** A new random token: 24 bytes, 32 URL-safe characters (no comma, quote or space, so any DNS provider takes it). */
 export function newToken(): string {
@@ -33,12 +38,12 @@ export function dkimName(domain: string, selector: string): string {
   return `${selector}._domainkey.${domain}`;
 }
 
-export function dkimValue(publicKey: string): string {
-  return `v=DKIM1; k=rsa; p=${publicKey}`;
+export function dkimValue(publicKey: string, type: DkimKeyType = 'rsa'): string {
+  return `v=DKIM1; k=${type}; p=${publicKey}`;
 }
 
-export function dkimRecord(domain: string, selector: string, publicKey: string): DnsRecord {
-  return { type: 'TXT', name: dkimName(domain, selector), value: dkimValue(publicKey) };
+export function dkimRecord(domain: string, selector: string, publicKey: string, type: DkimKeyType = 'rsa'): DnsRecord {
+  return { type: 'TXT', name: dkimName(domain, selector), value: dkimValue(publicKey, type) };
 }
 
 /** The p= tag of a DKIM key record, whitespace removed (RFC 6376 3.6.1 allows folding inside it); null without one. */
@@ -54,7 +59,7 @@ export function dkimPublicKeyOf(record: string): string | null {
 export interface DkimKeyPair {
   /** PKCS#8 PEM, for the vault and the relay's signer. */
   privateKey: string;
-  /** Base64 of the SubjectPublicKeyInfo DER, as the p= tag takes it. */
+  /** The p= tag's value: base64 of the SubjectPublicKeyInfo DER (RSA) or of the raw key (Ed25519). */
   publicKey: string;
 }
 
@@ -68,4 +73,11 @@ export async function generateDkimKey(): Promise<DkimKeyPair> {
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   });
   return { privateKey, publicKey: publicKey.toString('base64') };
+}
+
+/** An Ed25519 key (RFC 8463); its p= tag is the raw 32-byte public key, not a SubjectPublicKeyInfo. */
+export function generateEd25519DkimKey(): DkimKeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
+  return { privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKey: raw.toString('base64') };
 }

@@ -44,6 +44,7 @@ export function domainView(d: SenderDomain, index: AuthorizedIndex): DomainView 
   const records: DomainView['records'] = [{ ...verificationRecord(d.domain, d.token), purpose: 'verification' }];
   if (d.status === 'verified' && d.dkimSelector && d.dkimPublicKey) {
     records.push({ ...dkimRecord(d.domain, d.dkimSelector, d.dkimPublicKey), purpose: 'dkim' });
+    if (d.dkimEd25519) records.push({ ...dkimRecord(d.domain, d.dkimEd25519.selector, d.dkimEd25519.publicKey, 'ed25519'), purpose: 'dkim-ed25519' });
   }
   return {
     domain: d.domain,
@@ -52,6 +53,7 @@ export function domainView(d: SenderDomain, index: AuthorizedIndex): DomainView 
     verifiedAt: d.verifiedAt,
     method: d.method,
     records,
+    ed25519: d.status === 'verified' && d.dkimEd25519 !== null,
     lastCheck: d.lastCheck,
     authorizedUsers: index.domains.get(domainKey(d.domain)) ?? NOBODY,
   };

@@ -7,6 +7,7 @@ import { errorText } from '../../components/errors.js';
 import { AuthorizedUsers } from './AuthorizedUsers.js';
 import { dateTime } from './dates.js';
 import { DnsRecordFields } from '../../components/DnsRecordFields.js';
+import { Ed25519Switch } from './Ed25519Switch.js';
 import { SenderCard } from './SenderCard.js';
 import { SenderStatusChip } from './SenderStatusChip.js';
 
@@ -17,12 +18,13 @@ export interface DomainItemProps {
   onRemove: () => void;
 }
 
-const RECORD_TITLES = { verification: 'Verification record', dkim: 'DKIM record' } as const;
+const RECORD_TITLES = { verification: 'Verification record', dkim: 'DKIM record', 'dkim-ed25519': 'DKIM record (Ed25519)' } as const;
 
 const NOTES = {
   pending: 'publish it at your DNS provider, then press Check now.',
   verified: 'keep it published: a later check looks for it.',
   dkim: 'publish it too, so receivers can check the signature the relay puts on mail from this domain.',
+  'dkim-ed25519': 'publish it too, so receivers that check Ed25519 can check that signature.',
 } as const;
 
 function datesOf(d: DomainView): string {
@@ -49,6 +51,9 @@ export function DomainItem({ client, domain, onChecked, onRemove }: DomainItemPr
       .finally(() => setChecking(false));
   };
   const last = domain.lastCheck;
+  // The Ed25519 record goes under its switch.
+  const ed25519 = domain.records.find((r) => r.purpose === 'dkim-ed25519');
+  const rest = domain.records.filter((r) => r !== ed25519);
   const severity = domain.status === 'pending' || found === false ? 'warning' : found ? 'success' : 'info';
   return (
     <SenderCard
@@ -63,9 +68,11 @@ export function DomainItem({ client, domain, onChecked, onRemove }: DomainItemPr
         </Button>
       }
     >
-      {domain.records.map((record) => (
-        <DnsRecordFields key={record.purpose} record={record} title={RECORD_TITLES[record.purpose]} note={NOTES[record.purpose === 'dkim' ? 'dkim' : domain.status]} />
+      {rest.map((record) => (
+        <DnsRecordFields key={record.purpose} record={record} title={RECORD_TITLES[record.purpose]} note={NOTES[record.purpose === 'verification' ? domain.status : record.purpose]} />
       ))}
+      {domain.status === 'verified' && <Ed25519Switch client={client} domain={domain} onChanged={onChecked} />}
+      {ed25519 && <DnsRecordFields record={ed25519} title={RECORD_TITLES['dkim-ed25519']} note={NOTES['dkim-ed25519']} />}
       {last && (
         <Alert severity={severity} role="status" aria-label="last check">
           Checked {dateTime(last.at)}: {last.result}
