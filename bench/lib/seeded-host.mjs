@@ -182,11 +182,12 @@ async function forgetKeychain(service) {
 /**
  * `relay-desk serve` on the seeded folder; resolves once the relay listens.
  * BENCH_CPU_PROF=1 adds --cpu-prof (the relay child inherits it through fork).
+ * `cli` runs another build's entry (bench/start.mjs compares dist folders).
  */
-export async function startHost(dataDir, smtpPort, profileDir) {
+export async function startHost(dataDir, smtpPort, profileDir, cli = cliEntry) {
   const execArgv = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const spawnedAt = now();
-  const child = spawn(process.execPath, [...execArgv, cliEntry, 'serve', '--data-dir', dataDir, '--admin-port', '0', '--smtp-port', String(smtpPort)], {
+  const child = spawn(process.execPath, [...execArgv, cli, 'serve', '--data-dir', dataDir, '--admin-port', '0', '--smtp-port', String(smtpPort)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = once(child, 'exit');
