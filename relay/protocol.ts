@@ -14,21 +14,8 @@ export function isAllowedPort(port: number): boolean {
 
 const PortNumber = z.number().int().min(1).max(65535);
 
-/**
- * Node options every launcher starts the relay with (the host's fork and
- * utility process, the bench): a small young generation keeps ~12 MB less
- * resident; --expose-gc lets the relay collect the buffers of large messages
- * early (gc-nudge.ts); the last three make V8 optimize the hot SMTP path
- * sooner and at less compile cost. The measurements behind each are in the
- * README's Benchmarks section ("The relay's Node options").
- */
-export const RELAY_EXEC_ARGV: readonly string[] = [
-  '--max-semi-space-size=4',
-  '--expose-gc',
-  '--interrupt-budget=8192',
-  '--minimum-invocations-after-ic-update=50',
-  '--max-inlined-bytecode-size-cumulative=230',
-];
+// In a module of its own that imports nothing: `serve` forks the relay with it before loading zod (../electron/cli.ts).
+export { RELAY_EXEC_ARGV } from './shared/node-options.js';
 
 /**
  * none: plain SMTP, AUTH in the clear (old devices); starttls: TLS offered;

@@ -49,24 +49,17 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 // ── seeding ────────────────────────────────────────────────────────────────
 
-/** Like electron/host/fresh-settings.ts, on loopback only (a bench has no business on the LAN). */
+/**
+ * The host's own fresh settings (electron/host/fresh-settings.ts, so a new
+ * settings field never leaves the bench's seed behind the store's schema),
+ * on loopback only: a bench has no business on the LAN.
+ */
 function freshSettings(modules, smtpPort) {
-  return {
-    version: modules.STORE_VERSION,
-    accountId: String(100_000 + Math.floor(Math.random() * 900_000)),
-    installationId: `bench-${Math.random().toString(36).slice(2, 12)}`,
-    nextUserNumber: 0,
-    lists: [{ name: modules.DEFAULT_LIST, createdAt: new Date().toISOString() }],
-    senders: { domains: [], addresses: [], codeFrom: null },
-    server: {
-      listenAddress: '127.0.0.1',
-      listeners: [{ port: smtpPort, encryption: 'starttls', requireTlsForAuth: false }],
-      tls: null,
-      limits: modules.DEFAULT_LIMITS,
-    },
-    upstream: { mode: 'none' },
-    dnsServers: [],
-  };
+  const settings = modules.freshSettings(smtpPort);
+  settings.installationId = `bench-${Math.random().toString(36).slice(2, 12)}`;
+  settings.server.listenAddress = '127.0.0.1';
+  settings.server.listeners = [{ port: smtpPort, encryption: 'starttls', requireTlsForAuth: false }];
+  return settings;
 }
 
 /** One stored user: a verified domain, sometimes a pending or unknown one, an address, one or two trusted devices. */
@@ -99,23 +92,20 @@ function seedUser(accountId, n, at) {
  * one store change, one vault change.
  */
 export async function seed(dataDir, smtpPort, USERS) {
-  const [store, usersFile, schema, vaultModule, secrets, defaults, lists, verifier, { vaultNames }, certificate, lan, records] = await Promise.all([
+  const [store, usersFile, fresh, vaultModule, secrets, verifier, { vaultNames }, certificate, lan, records] = await Promise.all([
     import(dist('electron/host/store/store.js')),
     import(dist('electron/host/store/users-file.js')),
-    import(dist('electron/host/store/schema.js')),
+    import(dist('electron/host/fresh-settings.js')),
     import(dist('electron/host/vault.js')),
     import(dist('electron/host/secrets.js')),
-    import(dist('electron/host/relay-defaults.js')),
-    import(dist('electron/host/services/lists.js')),
     import(dist('relay/shared/verifier.js')),
     import(dist('electron/host/vault-names.js')),
     import(dist('electron/host/services/server/certificate.js')),
     import(dist('electron/host/services/server/lan-addresses.js')),
     import(dist('electron/host/services/senders/records.js')),
   ]);
-  const modules = { STORE_VERSION: schema.STORE_VERSION, DEFAULT_LIST: lists.DEFAULT_LIST, DEFAULT_LIMITS: defaults.DEFAULT_LIMITS };
   const started = now();
-  const settings = await store.Store.open(dataDir, () => freshSettings(modules, smtpPort));
+  const settings = await store.Store.open(dataDir, () => freshSettings(fresh, smtpPort));
   const { installationId, accountId } = settings.data;
   const keychain = await secrets.openKeychain(installationId);
   cleanups.push(() => forgetKeychain(secrets.serviceName(installationId)));
@@ -131,7 +121,9 @@ export async function seed(dataDir, smtpPort, USERS) {
   const at = new Date().toISOString();
   const names = [];
   await settings.update((draft, users) => {
-    for (const list of LISTS) if (!draft.lists.some((l) => l.name === list)) draft.lists.push({ name: list, createdAt: at });
+    // Each further list as the default one is made (aggregation, message properties), under its own name.
+    const [model] = draft.lists;
+    for (const list of LISTS) if (!draft.lists.some((l) => l.name === list)) draft.lists.push({ ...structuredClone(model), name: list, createdAt: at });
     for (let n = 0; n < USERS; n++) {
       const user = seedUser(accountId, n, at);
       users.put(user);
@@ -190,11 +182,12 @@ async function forgetKeychain(service) {
 /**
  * `relay-desk serve` on the seeded folder; resolves once the relay listens.
  * BENCH_CPU_PROF=1 adds --cpu-prof (the relay child inherits it through fork).
+ * `cli` runs another build's entry (bench/start.mjs compares dist folders).
  */
-export async function startHost(dataDir, smtpPort, profileDir) {
+export async function startHost(dataDir, smtpPort, profileDir, cli = cliEntry) {
   const execArgv = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   const spawnedAt = now();
-  const child = spawn(process.execPath, [...execArgv, cliEntry, 'serve', '--data-dir', dataDir, '--admin-port', '0', '--smtp-port', String(smtpPort)], {
+  const child = spawn(process.execPath, [...execArgv, cli, 'serve', '--data-dir', dataDir, '--admin-port', '0', '--smtp-port', String(smtpPort)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = once(child, 'exit');

@@ -3,6 +3,7 @@
  * lazily so the other commands, which only talk to a running host, never
  * load the host's code.
  */
+import { launchAhead, takeEarly, type RelayAhead } from '../host/relay-ahead.js';
 import { parseStrict, UsageError, type CommandGroup } from './args.js';
 
 const HELP = `Usage: relay-desk serve [options]
@@ -30,29 +31,38 @@ export const serveGroup: CommandGroup = {
   summary: 'run the relay and the web admin on this computer',
   help: HELP,
   async run(args) {
-    const { values, positionals } = parseStrict('serve', args, {
-      'data-dir': { type: 'string' },
-      'admin-port': { type: 'string' },
-      'smtp-port': { type: 'string' },
-      upstream: { type: 'string' },
-      dns: { type: 'string' },
-      secrets: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}"`, 'serve');
-    // The relay starts before the host's modules load, so the two starts overlap (relay-ahead.ts).
-    const [{ relayLauncher }, { launchAhead }] = await Promise.all([import('../host/child-runtime.js'), import('../host/relay-ahead.js')]);
-    const relay = launchAhead(await relayLauncher());
-    const { serve, parseServeOptions, ServeOptionsError } = await import('../serve.js');
+    // Forked by the Node entry before any module of ours loaded (../cli.ts); the Electron binary's headless entry has none.
+    const early = takeEarly();
     try {
-      await serve(parseServeOptions(values), relay.launch);
-    } catch (err) {
-      // Bad values (a port out of range, a port in use) are the user's to fix, like any other flag.
-      if (err instanceof ServeOptionsError) throw new UsageError(err.message, 'serve');
-      throw err;
+      return await serveWith(args, early);
     } finally {
-      relay.discard();
+      early?.discard();
     }
-    return 0;
   },
 };
+
+async function serveWith(args: string[], early: RelayAhead | null): Promise<number> {
+  const { values, positionals } = parseStrict('serve', args, {
+    'data-dir': { type: 'string' },
+    'admin-port': { type: 'string' },
+    'smtp-port': { type: 'string' },
+    upstream: { type: 'string' },
+    dns: { type: 'string' },
+    secrets: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0] ?? ''}"`, 'serve');
+  // The relay starts before the host's modules load, so the two starts overlap (relay-ahead.ts).
+  const relay = early ?? launchAhead(await (await import('../host/child-runtime.js')).relayLauncher());
+  const { serve, parseServeOptions, ServeOptionsError } = await import('../serve.js');
+  try {
+    await serve(parseServeOptions(values), relay.launch);
+  } catch (err) {
+    // Bad values (a port out of range, a port in use) are the user's to fix, like any other flag.
+    if (err instanceof ServeOptionsError) throw new UsageError(err.message, 'serve');
+    throw err;
+  } finally {
+    relay.discard();
+  }
+  return 0;
+}

@@ -4,6 +4,8 @@
  * start (loading its modules, ~0.6 s of CPU) runs beside the host's instead
  * of after it. The relay does nothing until it is configured, so it only
  * waits; what it sends and its exit are held until the supervisor listens.
+ * In Node the fork comes first of all, from the program's entry
+ * (../cli.ts, startEarly), before the CLI's own modules and zod load.
  */
 import type { LaunchRelay, RelayChild } from './relay-process.js';
 
@@ -67,4 +69,18 @@ export function launchAhead(launch: LaunchRelay): RelayAhead {
       early = null;
     },
   };
+}
+
+let early: RelayAhead | null = null;
+
+/** Forks the relay now, for the `serve` that takes it (takeEarly); ../cli.ts calls it before loading anything else. */
+export function startEarly(launch: LaunchRelay): void {
+  early = launchAhead(launch);
+}
+
+/** The relay startEarly forked, handed out once; null if there is none. */
+export function takeEarly(): RelayAhead | null {
+  const taken = early;
+  early = null;
+  return taken;
 }

@@ -4,7 +4,7 @@
  * service name, and needs no separate Node binary in the installer).
  */
 import { utilityProcess } from 'electron';
-import { RELAY_EXEC_ARGV } from '../../relay/protocol.js';
+import { RELAY_EXEC_ARGV } from '../../relay/shared/node-options.js';
 import { outputLines, relayEntry, relayEnvironment, type LaunchRelay } from './relay-process.js';
 
 export const launchWithUtilityProcess: LaunchRelay = () => {

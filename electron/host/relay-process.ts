@@ -6,7 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { RELAY_EXEC_ARGV } from '../../relay/protocol.js';
+import { RELAY_EXEC_ARGV } from '../../relay/shared/node-options.js';
 
 export interface RelayChild {
   readonly pid: number | undefined;

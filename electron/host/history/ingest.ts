@@ -1,8 +1,8 @@
 /**
  * Relay events into the history without slowing the relay: record() only
- * stamps and buffers an event; once per tick what is buffered is written in
- * one transaction, and each message that changed is announced once with its
- * new row. A host that fell behind writes bigger batches, up to
+ * stamps and buffers an event; GATHER_MS after the first one, what is
+ * buffered is written in one transaction (a full batch at once), and each
+ * message that changed is announced once with its new row. A host that fell behind writes bigger batches, up to
  * MAX_BATCH events each, yielding between them so that API calls are not
  * held behind a long transaction. The relay never waits on the history: if
  * the backlog reaches MAX_BACKLOG events (a relay faster than the disk for
@@ -30,6 +30,14 @@ export interface IngestListener {
 
 /** Events written in one transaction at most: one batch of them takes tens of ms, not seconds. */
 export const MAX_BATCH = 5_000;
+/**
+ * How long the first buffered event waits for others to share its
+ * transaction. The relay sends its events a few at a time; writing each
+ * handful in a transaction of its own cost ~190 µs of CPU per event at the
+ * relay's pace, gathered ~130 (bench/history-intake.mjs). Short enough for
+ * the Messages screen to look live.
+ */
+export const GATHER_MS = 100;
 /** Events waiting to be written at most: ~35 MB of the benchmark's mix (about 350 bytes each). */
 export const MAX_BACKLOG = 100_000;
 
@@ -38,6 +46,7 @@ type Pending = { event: RelayEvent; at: number };
 export class Ingest {
   private pending: Pending[] = [];
   private scheduled = false;
+  private gathering: NodeJS.Timeout | null = null;
   private idle: Promise<void> = Promise.resolve();
   private settle: (() => void) | null = null;
   private readonly applier: EventApplier;
@@ -77,10 +86,21 @@ export class Ingest {
     }
     this.pending.push({ event, at });
     this.deepest = Math.max(this.deepest, this.pending.length);
-    if (this.scheduled) return;
+    if (this.scheduled) {
+      // A full batch is written at once: waiting longer would only make the next one bigger.
+      if (this.gathering !== null && this.pending.length >= MAX_BATCH) {
+        clearTimeout(this.gathering);
+        this.gathering = null;
+        setImmediate(() => this.writeSome());
+      }
+      return;
+    }
     this.scheduled = true;
     this.idle = new Promise((resolve) => (this.settle = resolve));
-    setImmediate(() => this.writeSome());
+    this.gathering = setTimeout(() => {
+      this.gathering = null;
+      this.writeSome();
+    }, GATHER_MS);
   }
 
   /** Resolves once everything recorded so far is written. */
@@ -90,6 +110,8 @@ export class Ingest {
 
   /** Writes everything buffered now (at stop). */
   flush(): void {
+    if (this.gathering !== null) clearTimeout(this.gathering);
+    this.gathering = null;
     while (this.pending.length > 0) this.write(this.takeBatch());
     this.scheduled = false;
     this.settle?.();

@@ -6,7 +6,6 @@
  * next (sending, the upstream's answer, delivered, deferred or bounced) the
  * caller follows through the history by the queue id returned here.
  */
-import { createTransport } from 'nodemailer';
 import { ApiError, type ListenerState, type MethodInput, type RelayState } from '../../../api/contract.js';
 import type { TestMessageResult } from '../../../api/schemas/doctor.js';
 import type { HostContext } from '../../context.js';
@@ -46,6 +45,8 @@ export async function sendTestMessage(ctx: HostContext, state: RelayState, input
   const rule = canSend(ctx, { user: input.user, address: input.from });
   if (!rule.allowed) return { sent: false, id: null, reply: null, explanation: `${rule.explanation}${rule.fix ? ` ${rule.fix}` : ''}` };
   const listener = submissionPort(state);
+  // nodemailer is loaded on the first test message, not at the host's start (~60 ms).
+  const { createTransport } = await import('nodemailer');
   const transport = createTransport({
     host: loopbackFor(listener.address),
     port: listener.port,

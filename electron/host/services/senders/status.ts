@@ -19,6 +19,12 @@ interface StatusTable {
   verifiedDomains: { key: string; name: string }[];
   /** Covering domain by an address's domain, filled as addresses are asked about. */
   covering: Map<string, string | null>;
+  /**
+   * Answers by the text asked about, as stored: 10,000 users name the same few domains, and the
+   * relay's configuration asks about each user's (normalizing each, domainToASCII included, took
+   * most of the ~0.25 s that configuration took to build at start).
+   */
+  domainAnswers: Map<string, Exclude<SenderStatus, 'covered'>>;
 }
 
 /**
@@ -40,6 +46,7 @@ function tableOf(data: Readonly<StoreData>): StatusTable {
         .map((d) => ({ key: domainKey(d.domain), name: d.domain }))
         .sort((a, b) => b.key.length - a.key.length),
       covering: new Map(),
+      domainAnswers: new Map(),
     };
     tables.set(data.senders, table);
   }
@@ -61,7 +68,13 @@ export function coveringDomain(data: Readonly<StoreData>, address: string): stri
 
 /** A domain's status: verified, pending or missing (a domain is never "covered": a user names it to send from all of it). */
 export function domainStatus(data: Readonly<StoreData>, domain: string): Exclude<SenderStatus, 'covered'> {
-  return tableOf(data).domains.get(domainKey(domain)) ?? 'missing';
+  const table = tableOf(data);
+  let status = table.domainAnswers.get(domain);
+  if (status === undefined) {
+    status = table.domains.get(domainKey(domain)) ?? 'missing';
+    table.domainAnswers.set(domain, status);
+  }
+  return status;
 }
 
 /** An address's status: its own verification first, which outlives any domain. */

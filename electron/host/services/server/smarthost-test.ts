@@ -5,7 +5,6 @@
  * act on: the server's own words when it answered, otherwise what went wrong
  * in plain words.
  */
-import { createTransport } from 'nodemailer';
 
 export interface SmarthostSettings {
   host: string;
@@ -140,6 +139,8 @@ export function describeFailure(err: unknown, settings: SmarthostSettings): stri
 /** Connects, says EHLO, secures and logs in as configured, and quits without sending. */
 export async function testSmarthost(settings: SmarthostSettings, password: string | null, heloName: string): Promise<TestResult> {
   const log = new ReplyLog();
+  // nodemailer is loaded on the admin's first test, not at the host's start (~60 ms).
+  const { createTransport } = await import('nodemailer');
   const transport = createTransport({
     host: settings.host,
     port: settings.port,
