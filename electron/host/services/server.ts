@@ -184,7 +184,8 @@ async function setSmarthost(ctx: HostContext, input: MethodInput<'upstream.setSm
     if (password !== ctx.vault.get(vaultNames.upstreamPassword)) {
       await ctx.vault.change((v) => (password === null ? v.delete(vaultNames.upstreamPassword) : v.set(vaultNames.upstreamPassword, password)));
     }
-    draft.upstream = { mode: 'smarthost', ...settings };
+    // The password form: a login by password replaces an OAuth sign-in (upstream.setOAuth sets that one).
+    draft.upstream = { mode: 'smarthost', ...settings, oauth: null };
   });
 }
 
