@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
+import { ok } from '../fixtures/api.js';
 import { assertOneLineError, cli, cliOk } from '../fixtures/cli.js';
 import { approveDeviceSignIn, OAUTH_APP_CLIENT, OAUTH_PUBLIC_CLIENT, OAUTH_SMTP_CLIENT, OAUTH_SMTP_SCOPE, startOAuthServer } from '../fixtures/oauth-server.js';
 import { cliEntry } from '../fixtures/paths.js';
@@ -24,6 +25,8 @@ async function setUp(t: TestContext) {
     oauth: { introspection: server.endpoints.introspection, clientId: OAUTH_SMTP_CLIENT, clientSecret: server.smtpSecret, scope: OAUTH_SMTP_SCOPE },
   });
   const relay = await startRelayDesk(t);
+  // The test server's certificate is self-signed: trusted as an admin would in the Server screen; the OAuth settings keep that choice.
+  await ok(relay, 'upstream.setSmarthost', { host: upstream.host, port: upstream.port, security: 'starttls', user: null, rejectUnauthorized: false });
   const at = ['--data-dir', relay.dataDir];
   const custom = ['--preset', 'custom', '--user', MAILBOX, '--host', upstream.host, '--port', String(upstream.port), '--security', 'starttls', '--token-url', server.endpoints.token];
   return { server, at, custom };
@@ -43,6 +46,7 @@ test('upstream oauth (device flow): prints the address and code, waits for the s
   assert.equal((await signIn.exited).code, 0);
 
   assert.match(await cliOk(['upstream', 'oauth', 'status', ...at]), /^Upstream OAuth: signed in as relay@office\.example/);
+  assert.match(await cliOk(['upstream', 'test', ...at]), /^OK: Connected to .* with STARTTLS, logged in with XOAUTH2 as relay@office\.example \(235 .*\)\. The token is relay@office\.example's, valid until /);
   assert.equal(await cliOk(['upstream', 'oauth', 'sign-out', ...at]), 'Upstream OAuth: not signed in as relay@office.example.\n');
   const status = await cli(['upstream', 'oauth', 'status', ...at]);
   assert.equal(status.code, 1, 'status exits 1 while not signed in');

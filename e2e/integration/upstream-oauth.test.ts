@@ -87,6 +87,11 @@ test('app-only sign-in (client credentials): mail goes with XOAUTH2; a token the
   assert.equal(status.user, MAILBOX);
   assert.ok(status.expiresAt && Date.parse(status.expiresAt) > Date.now() + 30 * 60_000, 'an hour-long token');
 
+  // Test connection: the token's account and expiry, and the server's answer to AUTH.
+  const tested = await ok(relay, 'upstream.test', {});
+  assert.equal(tested.ok, true, tested.response);
+  assert.match(tested.response, /with STARTTLS, logged in with XOAUTH2 as relay@office\.example \(235 2\.7\.0 Authentication successful\)\. The token is relay@office\.example's, valid until \d{4}-/);
+
   await send(relay, login, 'First');
   const [first] = await upstream.waitForMessages(1);
   assert.match(first?.raw.toString() ?? '', /^Subject: First$/m);
@@ -100,10 +105,11 @@ test('app-only sign-in (client credentials): mail goes with XOAUTH2; a token the
   assert.match(messages[1]?.raw.toString() ?? '', /^Subject: Second$/m);
   assert.deepEqual(
     upstream.auths().map((a) => a.ok),
-    [true, false, true],
+    // Test connection's login, the first message's, the refused one, the renewed one.
+    [true, true, false, true],
   );
   assert.equal(server.grants.get('client_credentials'), 2);
-  await assertNoTokens(relay, server, [status, await ok(relay, 'upstream.oauthStatus', {}), await ok(relay, 'upstream.get', {})]);
+  await assertNoTokens(relay, server, [status, tested, await ok(relay, 'upstream.oauthStatus', {}), await ok(relay, 'upstream.get', {})]);
 });
 
 test('device sign-in completed in a browser; a revoked grant defers mail in "sign in again", and signing in again delivers it', async (t) => {
@@ -130,6 +136,8 @@ test('device sign-in completed in a browser; a revoked grant defers mail in "sig
   await send(relay, login, 'Waiting');
   const waiting = await again;
   assert.match(waiting.problem ?? '', /invalid_grant/);
+  const tested = await ok(relay, 'upstream.test', {});
+  assert.deepEqual([tested.ok, /^Not signed in to the provider: .*invalid_grant.*Sign in, then test again\.$/.test(tested.response)], [false, true], tested.response);
   await relay.waitForMessage((m) => m.subject === 'Waiting' && m.status === 'deferred');
   assert.equal((await upstream.received()).length, 1, 'nothing more went out');
 

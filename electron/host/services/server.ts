@@ -245,6 +245,10 @@ export function serverService(ctx: HostContext): ServerApi {
       const upstream = ctx.store.data.upstream;
       if (upstream.mode === 'none') return { ok: false, response: NO_UPSTREAM_RESPONSE };
       if (upstream.mode === 'mx') return { ok: true, response: DIRECT_DELIVERY_RESPONSE };
+      if (upstream.oauth) {
+        const { account, expiresAt, problem } = ctx.oauth.status();
+        return testSmarthost(upstream, null, ctx.hostname(), { accessToken: ctx.oauth.accessToken(), account, expiresAt, problem });
+      }
       return testSmarthost(upstream, ctx.vault.get(vaultNames.upstreamPassword), ctx.hostname());
     },
   };
