@@ -92,6 +92,12 @@ test('app-only sign-in (client credentials): mail goes with XOAUTH2; a token the
   assert.equal(tested.ok, true, tested.response);
   assert.match(tested.response, /with STARTTLS, logged in with XOAUTH2 as relay@office\.example \(235 2\.7\.0 Authentication successful\)\. The token is relay@office\.example's, valid until \d{4}-/);
 
+  // The troubleshooting upstream check logs in the same way, the token never in its transcript.
+  const checked = await ok(relay, 'doctor.upstream', {});
+  assert.equal(checked.status, 'ok', checked.summary);
+  assert.ok(checked.details.some((line) => line.includes(`AUTH XOAUTH2 **** (an access token for ${MAILBOX})`)), checked.details.join('\n'));
+  assert.ok(checked.details.some((line) => line.includes('235 2.7.0')), checked.details.join('\n'));
+
   await send(relay, login, 'First');
   const [first] = await upstream.waitForMessages(1);
   assert.match(first?.raw.toString() ?? '', /^Subject: First$/m);
@@ -105,11 +111,11 @@ test('app-only sign-in (client credentials): mail goes with XOAUTH2; a token the
   assert.match(messages[1]?.raw.toString() ?? '', /^Subject: Second$/m);
   assert.deepEqual(
     upstream.auths().map((a) => a.ok),
-    // Test connection's login, the first message's, the refused one, the renewed one.
-    [true, true, false, true],
+    // Test connection's login, the troubleshooting check's, the first message's, the refused one, the renewed one.
+    [true, true, true, false, true],
   );
   assert.equal(server.grants.get('client_credentials'), 2);
-  await assertNoTokens(relay, server, [status, tested, await ok(relay, 'upstream.oauthStatus', {}), await ok(relay, 'upstream.get', {})]);
+  await assertNoTokens(relay, server, [status, tested, checked, await ok(relay, 'upstream.oauthStatus', {}), await ok(relay, 'upstream.get', {})]);
 });
 
 test('device sign-in completed in a browser; a revoked grant defers mail in "sign in again", and signing in again delivers it', async (t) => {
