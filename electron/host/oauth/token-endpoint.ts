@@ -102,12 +102,6 @@ export async function requestTokens(tokenUrl: string, client: ClientAuth, grant:
 
 export const refreshGrant = (refreshToken: string, scope: string) => ({ grant_type: 'refresh_token', refresh_token: refreshToken, scope });
 export const clientCredentialsGrant = (scope: string) => ({ grant_type: 'client_credentials', scope });
-export const authorizationCodeGrant = (code: string, redirectUri: string, codeVerifier: string) => ({
-  grant_type: 'authorization_code',
-  code,
-  redirect_uri: redirectUri,
-  code_verifier: codeVerifier,
-});
 
 const DeviceAnswerSchema = z.object({
   device_code: z.string().min(1),
