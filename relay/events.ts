@@ -156,6 +156,8 @@ export const RelayEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('submit-failed'), requestId: z.string(), reason: z.string() }),
   /** Queue files that could not be read at start, kept aside rather than lost or fatal. */
   z.object({ type: z.literal('spool-set-aside'), files: z.array(z.object({ file: z.string(), reason: z.string() })) }),
+  /** The smarthost refused the OAuth access token (535 to AUTH): the host refreshes it once. Only its SHA-256 is carried, never the token. */
+  z.object({ type: z.literal('upstream-token-refused'), tokenSha256: z.string(), reply: z.string() }),
   z.object({ type: z.literal('stopped') }),
 ]);
 export type RelayEvent = z.infer<typeof RelayEventSchema>;

@@ -169,7 +169,8 @@ async function configure(seq: number, next: RelayConfig): Promise<void> {
   if (key !== deliveryKey) {
     deliveryKey = key;
     const old = deliverer;
-    deliverer = next.delivery ? createDeliverer(next.delivery, { hostname: next.hostname, dkim: next.dkim }) : null;
+    const onTokenRefused = (tokenSha256: string, reply: string) => emit({ type: 'upstream-token-refused', tokenSha256, reply });
+    deliverer = next.delivery ? createDeliverer(next.delivery, { hostname: next.hostname, dkim: next.dkim, onTokenRefused }) : null;
     await old?.close();
   }
   // A new upstream is the admin's answer to mail stuck in the queue: it is tried at once, not at each message's next retry.

@@ -123,6 +123,17 @@ export const LimitsSchema = z.object({
 });
 export type Limits = z.infer<typeof LimitsSchema>;
 
+/**
+ * How the relay logs in to a smarthost: a password, or an OAuth 2.0 access
+ * token the host keeps fresh (SASL OAUTHBEARER or XOAUTH2, shared/sasl-oauth.ts).
+ * Only the short-lived access token comes here, never the refresh token.
+ */
+export const UpstreamAuthSchema = z.union([
+  z.object({ user: z.string().min(1), password: z.string() }),
+  z.object({ user: z.string().min(1), accessToken: z.string().min(1) }),
+]);
+export type UpstreamAuth = z.infer<typeof UpstreamAuthSchema>;
+
 export const DeliveryConfigSchema = z.discriminatedUnion('mode', [
   /** A smarthost: the provider's or the company's SMTP server. */
   z.object({
@@ -130,7 +141,7 @@ export const DeliveryConfigSchema = z.discriminatedUnion('mode', [
     host: z.string().min(1),
     port: PortNumber,
     security: z.enum(['none', 'starttls', 'tls']),
-    auth: z.object({ user: z.string().min(1), password: z.string() }).nullable(),
+    auth: UpstreamAuthSchema.nullable(),
     /** false only for a smarthost with a self-signed certificate the admin chose to trust. */
     rejectUnauthorized: z.boolean(),
   }),

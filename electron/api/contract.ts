@@ -14,6 +14,7 @@ import { doctorMethods } from './schemas/doctor.js';
 import { logsMethods } from './schemas/logs.js';
 import { messagePropertiesMethods } from './schemas/message-properties.js';
 import { CountersSchema, MessageRowSchema, messagesMethods } from './schemas/messages.js';
+import { oauthMethods, OAuthStatusSchema } from './schemas/oauth.js';
 import { queueMethods, QueueStateSchema } from './schemas/queue.js';
 import { secretsMethods } from './schemas/secrets.js';
 import { sendersMethods } from './schemas/senders.js';
@@ -55,6 +56,7 @@ export const methods = {
   ...appMethods,
   ...doctorMethods,
   ...messagePropertiesMethods,
+  ...oauthMethods,
 } as const;
 
 export const events = {
@@ -67,6 +69,8 @@ export const events = {
   'queue.state': QueueStateSchema,
   /** Start at login turned on or off (the desktop app: from its window or its tray). */
   'app.loginItem': LoginItemViewSchema,
+  /** The smarthost's OAuth sign-in changed state: signed in, renewed, "sign in again", signed out. */
+  'upstream.oauth': OAuthStatusSchema,
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -58,6 +58,12 @@ const STATUS = {
   wrong_code: 409,
   code_from_not_verified: 409,
   mail_failed: 409,
+  /** The upstream has no OAuth settings to sign in with. */
+  oauth_not_configured: 409,
+  /** The provider has no such sign-in for SMTP (Google's device flow), or the custom settings lack its endpoint. */
+  oauth_flow_not_offered: 409,
+  /** The provider refused the sign-in or could not be reached; the message names its answer. */
+  oauth_refused: 409,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof STATUS;

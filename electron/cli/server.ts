@@ -10,6 +10,7 @@ import { CliError, COMMON_HELP, choice, dataDirOf, parseCommand, port, subcomman
 import { connect, withFlags } from './connect.js';
 import { encryption, print, printJson, table, when } from './output.js';
 import { readPassword } from './read-password.js';
+import { OAUTH_HELP, runUpstreamOAuth } from './upstream-oauth.js';
 
 const ENCRYPTIONS = ['none', 'starttls', 'starttls-required', 'tls'] as const;
 const SECURITIES = ['none', 'starttls', 'tls'] as const;
@@ -40,8 +41,9 @@ const UPSTREAM_HELP = `Usage:
   relay-desk upstream test
       log in to the smarthost with the stored settings, sending nothing; exits 1 when it fails
   relay-desk upstream show
+${OAUTH_HELP}
 
---json: prints what the API returns (never the password: only whether one is stored).
+--json: prints what the API returns (never the password or a token: only whether one is stored).
 
 ${COMMON_HELP}`;
 
@@ -132,14 +134,16 @@ export const listenerGroup: CommandGroup = {
 
 export const upstreamGroup: CommandGroup = {
   name: 'upstream',
-  subcommands: 'set|direct|test|show',
+  subcommands: 'set|direct|test|show|oauth',
   summary: 'where relayed mail goes: a smarthost or the MX hosts',
   help: UPSTREAM_HELP,
   async run(args) {
-    const sub = subcommand('upstream', args, ['set', 'direct', 'test', 'show']);
+    const sub = subcommand('upstream', args, ['set', 'direct', 'test', 'show', 'oauth']);
     const rest = args.slice(1);
     const command = `upstream ${sub}`;
     switch (sub) {
+      case 'oauth':
+        return runUpstreamOAuth(rest);
       case 'set': {
         const options = {
           host: { type: 'string' },

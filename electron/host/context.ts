@@ -3,6 +3,7 @@
  * and return their slice of the API; they never reach each other directly.
  * Secrets in the vault are named by ./vault-names.ts.
  */
+import type { TokenKeeper } from './oauth/token-keeper.js';
 import type { Store } from './store/store.js';
 import type { Vault } from './vault.js';
 
@@ -17,6 +18,8 @@ export interface HostContext {
   readonly dataDir: string;
   readonly store: Store;
   readonly vault: Vault;
+  /** The smarthost's OAuth 2.0 tokens, kept fresh (oauth/token-keeper.ts). */
+  readonly oauth: TokenKeeper;
   /** Pushes the current settings to the relay; call (and await) after any change that affects it. Resolves when the relay applied them. */
   relayChanged(): Promise<void>;
   /** Pushes just these users (their current state, or their removal) to the relay; resolves when it applied them. */

@@ -19,6 +19,8 @@ import { buildRelayConfig, buildUsersDelta } from './relay-config.js';
 import type { LaunchRelay } from './relay-process.js';
 import { History } from './history/history.js';
 import { rateHistory } from './rate-history.js';
+import { TokenKeeper } from './oauth/token-keeper.js';
+import { oauthStatus, upstreamOAuthService } from './services/upstream-oauth.js';
 import { RelaySupervisor } from './relay-supervisor.js';
 import { deliveryService } from './services/delivery.js';
 import { doctorService } from './services/doctor.js';
@@ -94,7 +96,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   await store.update((draft) => {
     if (options.smtpPort !== undefined) useSmtpPort(draft.server.listeners, options.smtpPort);
     if (options.upstream) {
-      draft.upstream = { mode: 'smarthost', ...options.upstream, security: 'none', user: null, rejectUnauthorized: true };
+      draft.upstream = { mode: 'smarthost', ...options.upstream, security: 'none', user: null, rejectUnauthorized: true, oauth: null };
     }
   });
   const storage = await openSecretStorage({
@@ -116,10 +118,16 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   let supervisor: RelaySupervisor | null = null;
   let delivery: DeliveryTracker | null = null;
+  const oauth = new TokenKeeper({
+    settings: () => (store.data.upstream.mode === 'smarthost' ? store.data.upstream.oauth : null),
+    vault,
+    tokensChanged: () => ctx.relayChanged(),
+  });
   const ctx: HostContext = {
     dataDir: options.dataDir,
     store,
     vault,
+    oauth,
     relayChanged: async () => {
       await supervisor?.reconfigure();
       // The upstream may be the change: the delivery state names it.
@@ -156,6 +164,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   supervisor.on('relayEvent', (event) => {
     history.record(event);
     tracker.record(event);
+    if (event.type === 'upstream-token-refused') void oauth.tokenRefused(event.tokenSha256, event.reply);
   });
   tracker.on('change', () => events.emit('event', { event: 'delivery.state', payload: tracker.view() }));
   const queue = new QueueTracker(() => store.data.deliveryPaused);
@@ -178,7 +187,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...queueService(ctx, queue, running),
     ...appService(options.loginItem, (view) => events.emit('event', { event: 'app.loginItem', payload: view })),
     ...doctorService(ctx, running),
+    ...upstreamOAuthService(ctx, (ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   };
+  oauth.on('change', () => events.emit('event', { event: 'upstream.oauth', payload: oauthStatus(ctx) }));
 
   return {
     api,
@@ -198,8 +209,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
       await ensureCertificate(ctx);
       history.retention.start((err) => console.error('relay-desk: pruning the message history failed:', err instanceof Error ? err.message : err));
       running.start();
+      // Not awaited: a provider slow to answer must not hold the start; the token reconfigures the relay when it comes, mail waiting meanwhile.
+      void oauth.start();
     },
     async stop() {
+      oauth.stop();
       await running.stop();
       history.close();
     },

@@ -29,6 +29,14 @@ function delivery(ctx: HostContext): DeliveryConfig | null {
     case 'mx':
       return { mode: 'mx', dnsServers: ctx.dnsServers(), port: upstream.port };
     case 'smarthost': {
+      if (upstream.oauth) {
+        // No token (signed out, or "sign in again"): no smarthost, so mail waits in the queue rather than bounce.
+        const accessToken = ctx.oauth.accessToken();
+        const user = upstream.user ?? upstream.oauth.account;
+        if (!accessToken || !user) return null;
+        const { host, port, security, rejectUnauthorized } = upstream;
+        return { mode: 'smarthost', host, port, security, auth: { user, accessToken }, rejectUnauthorized };
+      }
       const password = ctx.vault.get(vaultNames.upstreamPassword);
       return {
         mode: 'smarthost',

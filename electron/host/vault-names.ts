@@ -13,6 +13,10 @@ export const vaultNames = {
   verifier: (user: string) => named(`verifier:${user}`),
   /** The smarthost password. */
   upstreamPassword: named('upstream-password'),
+  /** The smarthost's OAuth 2.0 refresh token (oauth/token-keeper.ts). */
+  upstreamRefreshToken: named('upstream-oauth-refresh-token'),
+  /** The client secret of the smarthost's OAuth 2.0 app registration, where it has one. */
+  upstreamClientSecret: named('upstream-oauth-client-secret'),
   /** The private key of the relay's TLS certificate. */
   tlsKey: named('tls-key'),
   /** A verified domain's DKIM private key (PKCS#8 PEM). */

@@ -13,7 +13,7 @@ import { History } from '../host/history/history.js';
 import { accepted, tempDir } from './history-fixture.js';
 import type { StoreData } from '../host/store/schema.js';
 
-const SMARTHOST: StoreData['upstream'] = { mode: 'smarthost', host: 'smtp.example.com', port: 587, security: 'starttls', user: null, rejectUnauthorized: true };
+const SMARTHOST: StoreData['upstream'] = { mode: 'smarthost', host: 'smtp.example.com', port: 587, security: 'starttls', user: null, rejectUnauthorized: true, oauth: null };
 const IN_A_MINUTE = new Date(Date.now() + 60_000).toISOString();
 
 const delivered = (id: string): RelayEvent => ({ type: 'delivered', id, recipients: ['boss@example.org'], response: '250 2.0.0 Ok: queued as 4F2' });

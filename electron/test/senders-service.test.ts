@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { ApiError } from '../api/contract.js';
 import type { HostContext, SystemMail } from '../host/context.js';
+import { TokenKeeper } from '../host/oauth/token-keeper.js';
 import type { SecretStore } from '../host/secrets.js';
 import { addressStatus, domainStatus, sendersService, startAddressVerification } from '../host/services/senders.js';
 import type { StoreData } from '../host/store/schema.js';
@@ -76,6 +77,8 @@ async function harness(t: TestContext): Promise<Harness> {
     dataDir: dir,
     store,
     vault,
+    // Never signed in: these tests use a password smarthost or none.
+    oauth: new TokenKeeper({ settings: () => null, vault, tokensChanged: () => Promise.resolve() }),
     relayChanged: () => {
       changes++;
       return Promise.resolve();
@@ -338,7 +341,7 @@ test('codes are mailed from: the smarthost account\'s address, this machine\'s n
   const codeFrom = async () => (await h.api['senders.list']({})).codeFrom;
   assert.deepEqual(await codeFrom(), { chosen: null, from: 'relay-desk@office-pc.example', source: 'machine-name', problem: null });
 
-  const smarthost = { mode: 'smarthost', host: 'smtp.example', port: 587, security: 'starttls', rejectUnauthorized: true } as const;
+  const smarthost = { mode: 'smarthost', host: 'smtp.example', port: 587, security: 'starttls', rejectUnauthorized: true, oauth: null } as const;
   await setUpstream({ ...smarthost, user: 'Relay@Company.example' });
   assert.deepEqual(await codeFrom(), { chosen: null, from: 'relay@company.example', source: 'smarthost-account', problem: null });
   await h.api['senders.addAddress']({ address: 'info@company.example' });
@@ -367,7 +370,7 @@ test('codes are mailed from: the smarthost account\'s address, this machine\'s n
 
 test('the address codes are mailed from may be chosen among verified senders and the smarthost account; it stops working when it stops being one', async (t) => {
   const h = await harness(t);
-  await h.ctx.store.update((d) => void (d.upstream = { mode: 'smarthost', host: 'smtp.example', port: 587, security: 'starttls', user: 'relay@isp.example', rejectUnauthorized: true }));
+  await h.ctx.store.update((d) => void (d.upstream = { mode: 'smarthost', host: 'smtp.example', port: 587, security: 'starttls', user: 'relay@isp.example', rejectUnauthorized: true, oauth: null }));
   await assert.rejects(
     h.api['senders.setCodeFrom']({ address: 'it@company.example' }),
     rejectsWith('code_from_not_verified', /^it@company\.example is not a verified sender: verify it \(or its domain\) under Senders first, or choose the smarthost account relay@isp\.example\.$/),

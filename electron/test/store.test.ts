@@ -189,3 +189,25 @@ test('settings written before the address codes are mailed from was kept read wi
   await store.update((draft) => void (draft.senders.codeFrom = 'it@company.example'));
   assert.equal((await Store.open(dir, initial)).data.senders.codeFrom, 'it@company.example');
 });
+
+test('a smarthost saved before OAuth sign-in existed reads as a password login (oauth null), and an OAuth one reads back', async (t) => {
+  const dir = await dataDir(t);
+  await Store.open(dir, initial);
+  const before = { ...testSettings(), upstream: { mode: 'smarthost', host: 'smtp.office365.com', port: 587, security: 'starttls', user: 'relay@company.example', rejectUnauthorized: true } };
+  await writeFile(join(dir, SETTINGS_FILE), JSON.stringify(before));
+  const store = await Store.open(dir, initial);
+  assert.equal(store.recovery, null, 'not treated as damaged');
+  assert.deepEqual(store.data.upstream, { ...before.upstream, oauth: null });
+  const oauth = {
+    preset: 'microsoft365' as const,
+    flow: 'device' as const,
+    tenant: 'common',
+    clientId: '00000000-0000-0000-0000-000000000001',
+    endpoints: { authorization: null, token: 'https://login.microsoftonline.com/common/oauth2/v2.0/token', device: null },
+    scope: 'https://outlook.office.com/SMTP.Send offline_access',
+    account: null,
+  };
+  await store.update((draft) => void (draft.upstream = { ...before.upstream, mode: 'smarthost', security: 'starttls', oauth }));
+  const again = await Store.open(dir, initial);
+  assert.deepEqual(again.data.upstream.mode === 'smarthost' ? again.data.upstream.oauth : null, oauth);
+});

@@ -101,7 +101,9 @@ export function resultsFromError(recipients: string[], err: unknown, context: st
     // fix in the settings, and the mail should go once they are right rather
     // than bounce back to every sender in the meantime.
     const reply = e.response ? oneLine(e.response) : oneLine(e.message);
-    return allRecipients(recipients, 'deferred', `${context} refused the login; check the user name and password: ${reply}`, e.responseCode);
+    // An OAuth token refused: the host fetches a fresh one, or asks the admin to sign in again.
+    const advice = /^AUTH (XOAUTH2|OAUTHBEARER)$/.test(e.command ?? '') ? 'refused the OAuth access token' : 'refused the login; check the user name and password';
+    return allRecipients(recipients, 'deferred', `${context} ${advice}: ${reply}`, e.responseCode);
   }
   if (isVerdict(e) && e.responseCode !== undefined) {
     return allRecipients(recipients, statusOf(e.responseCode), oneLine(e.response ?? e.message), e.responseCode);

@@ -20,7 +20,14 @@ function bodyOf(job: DeliveryJob, keys: DkimKey[]) {
   return keys.length > 0 ? signedBody(job.body, keys) : job.body();
 }
 
-export function createSmarthostDeliverer(config: SmarthostConfig, options: { hostname: string; dkim: DkimKey[] }): Deliverer {
+export interface SmarthostOptions {
+  hostname: string;
+  dkim: DkimKey[];
+  /** Told when the smarthost refused the configured OAuth access token (by its SHA-256). */
+  onTokenRefused?: (tokenSha256: string, reply: string) => void;
+}
+
+export function createSmarthostDeliverer(config: SmarthostConfig, options: SmarthostOptions): Deliverer {
   const pool = new SmtpPool(
     {
       host: config.host,
@@ -29,6 +36,7 @@ export function createSmarthostDeliverer(config: SmarthostConfig, options: { hos
       security: config.security,
       rejectUnauthorized: config.rejectUnauthorized,
       auth: config.auth,
+      ...(options.onTokenRefused ? { onTokenRefused: options.onTokenRefused } : {}),
     },
     MAX_CONNECTIONS,
   );

@@ -1,7 +1,8 @@
 /**
  * One SMTP client connection to the smarthost: greeting, EHLO (HELO as a
  * fallback), STARTTLS or implicit TLS, AUTH PLAIN or LOGIN, then any number of
- * transactions. With PIPELINING (RFC 2920) MAIL, every RCPT and DATA go out in
+ * transactions (an OAuth access token through ../shared/sasl-oauth.ts instead
+ * of a password). With PIPELINING (RFC 2920) MAIL, every RCPT and DATA go out in
  * one write. The socket and reply handling is ./smtp-channel.ts.
  *
  * Written for the relay's hot path: nodemailer spent more CPU per message
@@ -12,6 +13,8 @@ import { connect as netConnect, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { noteLargeBytes } from '../gc-nudge.js';
+import type { UpstreamAuth } from '../protocol.js';
+import { oauthErrorAcknowledgement, oauthInitialResponse, oauthMechanism, tokenFingerprint, type OAuthLogin } from '../shared/sasl-oauth.js';
 import type { SentInfo } from './outcome.js';
 import { SmtpChannel, SmtpError } from './smtp-channel.js';
 import { DataEncoder, encodeData, type Reply } from './smtp-wire.js';
@@ -25,7 +28,9 @@ export interface ClientOptions {
   security: 'none' | 'starttls' | 'tls';
   rejectUnauthorized: boolean;
   /** Logged in even when AUTH is not advertised: a missing login then shows as the configuration problem it is. */
-  auth: { user: string; password: string } | null;
+  auth: UpstreamAuth | null;
+  /** Told when the server refused an access token, by its SHA-256 and the server's reply, so a fresh one can be fetched. */
+  onTokenRefused?: (tokenSha256: string, reply: string) => void;
 }
 
 /** A server that does not greet within this is treated as down. */
@@ -38,6 +43,8 @@ const isPositive = (reply: Reply) => reply.code >= 200 && reply.code < 400;
 export class SmtpClient extends SmtpChannel {
   private extensions = new Set<string>();
   private authMethods: string[] = [];
+  /** Every mechanism the server lists, for choosing OAUTHBEARER over XOAUTH2. */
+  private offeredAuth = new Set<string>();
   /** Transactions started on this connection. */
   sent = 0;
 
@@ -78,7 +85,9 @@ export class SmtpClient extends SmtpChannel {
       await this.upgradeTls({ host, servername: serverName(host), rejectUnauthorized });
       await this.hello();
     }
-    if (this.options.auth) await this.login(this.options.auth);
+    const auth = this.options.auth;
+    if (auth && 'accessToken' in auth) await this.oauthLogin(auth);
+    else if (auth) await this.login(auth);
   }
 
   private async hello(): Promise<void> {
@@ -93,6 +102,7 @@ export class SmtpClient extends SmtpChannel {
     if (helo.code < 200 || helo.code >= 300) throw new SmtpError('Invalid HELO', 'EPROTOCOL', 'HELO', helo);
     this.extensions = new Set();
     this.authMethods = [];
+    this.offeredAuth = new Set();
   }
 
   private readExtensions(text: string): void {
@@ -100,6 +110,7 @@ export class SmtpClient extends SmtpChannel {
     this.extensions = new Set(lines.map((l) => l.split(/[\s=]/)[0] ?? ''));
     const offered = new Set(lines.filter((l) => /^AUTH[\s=]/.test(l)).flatMap((l) => l.slice(5).split(/[\s=]+/)));
     this.authMethods = ['PLAIN', 'LOGIN'].filter((m) => offered.has(m));
+    this.offeredAuth = offered;
   }
 
   /** PLAIN unless the server offers only LOGIN; the verdict's reply is kept for the admin. */
@@ -115,6 +126,22 @@ export class SmtpClient extends SmtpChannel {
       if (reply.code === 334) reply = await this.command(b64(password));
     }
     if (reply.code !== 235) throw new SmtpError('Invalid login', 'EAUTH', `AUTH ${method}`, reply);
+  }
+
+  /**
+   * OAUTHBEARER or XOAUTH2 with the token on the AUTH line. A refused token
+   * is reported (by its hash) before the error, which defers the mail like
+   * any refused login (./outcome.ts).
+   */
+  private async oauthLogin(login: OAuthLogin): Promise<void> {
+    const mechanism = oauthMechanism(this.offeredAuth);
+    const { host, port } = this.options;
+    let reply = await this.command(`AUTH ${mechanism} ${oauthInitialResponse(mechanism, login, { host, port })}`);
+    // The JSON error challenge (RFC 7628 §3.2.2) is acknowledged to get the final reply.
+    if (reply.code === 334) reply = await this.command(oauthErrorAcknowledgement(mechanism));
+    if (reply.code === 235) return;
+    if (reply.code === 535) this.options.onTokenRefused?.(tokenFingerprint(login.accessToken), reply.text);
+    throw new SmtpError('Access token refused', 'EAUTH', `AUTH ${mechanism}`, reply);
   }
 
   /**

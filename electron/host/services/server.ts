@@ -184,7 +184,8 @@ async function setSmarthost(ctx: HostContext, input: MethodInput<'upstream.setSm
     if (password !== ctx.vault.get(vaultNames.upstreamPassword)) {
       await ctx.vault.change((v) => (password === null ? v.delete(vaultNames.upstreamPassword) : v.set(vaultNames.upstreamPassword, password)));
     }
-    draft.upstream = { mode: 'smarthost', ...settings };
+    // The password form: a login by password replaces an OAuth sign-in (upstream.setOAuth sets that one).
+    draft.upstream = { mode: 'smarthost', ...settings, oauth: null };
   });
 }
 
@@ -244,6 +245,10 @@ export function serverService(ctx: HostContext): ServerApi {
       const upstream = ctx.store.data.upstream;
       if (upstream.mode === 'none') return { ok: false, response: NO_UPSTREAM_RESPONSE };
       if (upstream.mode === 'mx') return { ok: true, response: DIRECT_DELIVERY_RESPONSE };
+      if (upstream.oauth) {
+        const { account, expiresAt, problem } = ctx.oauth.status();
+        return testSmarthost(upstream, null, ctx.hostname(), { accessToken: ctx.oauth.accessToken(), account, expiresAt, problem });
+      }
       return testSmarthost(upstream, ctx.vault.get(vaultNames.upstreamPassword), ctx.hostname());
     },
   };

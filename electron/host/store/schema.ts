@@ -92,6 +92,25 @@ export const ListenerSchema = z.object({
 export const SECRETS_MODES = ['keychain', 'file'] as const;
 export type SecretsMode = (typeof SECRETS_MODES)[number];
 
+/**
+ * How the smarthost login gets its OAuth 2.0 tokens (../oauth/): the
+ * provider's endpoints, the app registration and scope, and the grant. The
+ * refresh token and the client secret are in the vault; access tokens only
+ * in memory.
+ */
+export const UpstreamOAuthSchema = z.object({
+  preset: z.enum(['microsoft365', 'google', 'custom']),
+  /** browser: code + PKCE with a loopback redirect; device: RFC 8628; app: client credentials (app-only). */
+  flow: z.enum(['browser', 'device', 'app']),
+  /** Microsoft's tenant id or domain, or 'common'; '' for the others. */
+  tenant: z.string(),
+  clientId: z.string().min(1),
+  endpoints: z.object({ authorization: z.string().nullable(), token: z.string().min(1), device: z.string().nullable() }),
+  scope: z.string().min(1),
+  /** The account the last sign-in was for, as the provider named it; null before one. */
+  account: z.string().nullable(),
+});
+
 export const StoreSchema = z.object({
   version: z.literal(STORE_VERSION),
   /** Generated once per installation; part of every SMTP user name. */
@@ -133,6 +152,8 @@ export const StoreSchema = z.object({
       security: z.enum(['none', 'starttls', 'tls']),
       user: z.string().nullable(),
       rejectUnauthorized: z.boolean(),
+      /** OAuth 2.0 instead of the password (then `user` is the mailbox the tokens are for). A default, not a version change: older settings read as null. */
+      oauth: UpstreamOAuthSchema.nullable().default(null),
     }),
     z.object({ mode: z.literal('mx'), port: z.number().int() }),
   ]),
@@ -149,3 +170,4 @@ export const StoreSchema = z.object({
   secrets: z.enum(SECRETS_MODES).optional(),
 });
 export type StoreData = z.infer<typeof StoreSchema>;
+export type UpstreamOAuth = z.infer<typeof UpstreamOAuthSchema>;

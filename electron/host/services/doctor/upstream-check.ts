@@ -112,12 +112,18 @@ export async function upstreamCheck(ctx: HostContext, input: { domain?: string |
     }
   }
   const password = ctx.vault.get(vaultNames.upstreamPassword);
+  // With OAuth: the token the relay uses, and without one nothing to log in with.
+  const accessToken = upstream.oauth ? ctx.oauth.accessToken() : null;
+  if (upstream.oauth && !accessToken) {
+    const { problem } = ctx.oauth.status();
+    return { ...BASE, status: 'problem', summary: `Not signed in to the provider${problem ? `: ${problem}` : ''}; mail waits in the queue.`, fix: 'Sign in again under Server (or relay-desk upstream oauth).', details: [] };
+  }
   const target: ProbeTarget = {
     host: upstream.host,
     port: upstream.port,
     security: upstream.security,
     rejectUnauthorized: upstream.rejectUnauthorized,
-    auth: upstream.user ? { user: upstream.user, password: password ?? '' } : null,
+    auth: !upstream.user ? null : accessToken ? { user: upstream.user, accessToken } : { user: upstream.user, password: password ?? '' },
     heloName: ctx.hostname(),
     from,
   };

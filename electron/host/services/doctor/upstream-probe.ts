@@ -9,6 +9,8 @@
  * connection"): it cannot send a MAIL FROM on its own, without a recipient
  * and DATA.
  */
+import type { UpstreamAuth } from '../../../../relay/protocol.js';
+import { oauthErrorAcknowledgement, oauthInitialResponse, oauthMechanism, type OAuthLogin } from '../../../../relay/shared/sasl-oauth.js';
 import { TEST_TIMEOUT_MS } from '../server/smarthost-test.js';
 import { SmtpSession, type Reply } from './smtp-session.js';
 
@@ -18,7 +20,8 @@ export interface ProbeTarget {
   /** none never upgrades; starttls requires it; opportunistic upgrades when offered (direct delivery); tls from the first byte. */
   security: 'none' | 'starttls' | 'opportunistic' | 'tls';
   rejectUnauthorized: boolean;
-  auth: { user: string; password: string } | null;
+  /** A password, or an OAuth access token (the transcript shows neither). */
+  auth: UpstreamAuth | null;
   heloName: string;
   /** The envelope sender the server is asked about. */
   from: string;
@@ -54,7 +57,8 @@ async function expect(step: ProbeStep, reply: Promise<Reply>, ok: (r: Reply) => 
   return answered;
 }
 
-async function login(smtp: SmtpSession, auth: { user: string; password: string }, offered: string[]): Promise<void> {
+async function login(smtp: SmtpSession, target: ProbeTarget, auth: UpstreamAuth, offered: string[]): Promise<void> {
+  if ('accessToken' in auth) return oauthLogin(smtp, target, auth, offered);
   const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
   if (offered.includes('LOGIN') && !offered.includes('PLAIN')) {
     await expect('auth', smtp.command('AUTH LOGIN'), (r) => r.code === 334);
@@ -63,6 +67,14 @@ async function login(smtp: SmtpSession, auth: { user: string; password: string }
     return;
   }
   await expect('auth', smtp.command(`AUTH PLAIN ${b64(`\0${auth.user}\0${auth.password}`)}`, 'AUTH PLAIN ****'), (r) => r.code === 235);
+}
+
+/** OAUTHBEARER or XOAUTH2, as the relay logs in; a refused token's JSON challenge is acknowledged to get the server's final word. */
+async function oauthLogin(smtp: SmtpSession, { host, port }: ProbeTarget, auth: OAuthLogin, offered: string[]): Promise<void> {
+  const mechanism = oauthMechanism(offered);
+  let reply = await smtp.command(`AUTH ${mechanism} ${oauthInitialResponse(mechanism, auth, { host, port })}`, `AUTH ${mechanism} **** (an access token for ${auth.user})`);
+  if (reply.code === 334) reply = await smtp.command(oauthErrorAcknowledgement(mechanism), '(acknowledged)');
+  await expect('auth', Promise.resolve(reply), (r) => r.code === 235);
 }
 
 /** AUTH's mechanisms as EHLO lists them ("AUTH PLAIN LOGIN" is one line). */
@@ -86,7 +98,7 @@ async function walk(smtp: SmtpSession, target: ProbeTarget): Promise<boolean> {
     ehlo = await expect('ehlo', smtp.command(`EHLO ${target.heloName}`), (r) => r.code === 250);
   }
   // Logged in even when AUTH is not advertised, as the relay does: a missing login shows as the problem it is.
-  if (target.auth) await login(smtp, target.auth, authMechanisms(ehlo));
+  if (target.auth) await login(smtp, target, target.auth, authMechanisms(ehlo));
   await expect('mail-from', smtp.command(`MAIL FROM:<${target.from}>`), (r) => r.code === 250);
   await smtp.command('RSET').catch(() => undefined);
   return target.auth !== null;

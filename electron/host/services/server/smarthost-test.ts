@@ -136,8 +136,25 @@ export function describeFailure(err: unknown, settings: SmarthostSettings): stri
   return `${target}: ${e.message}.${portHint}`;
 }
 
-/** Connects, says EHLO, secures and logs in as configured, and quits without sending. */
-export async function testSmarthost(settings: SmarthostSettings, password: string | null, heloName: string): Promise<TestResult> {
+/** An OAuth sign-in to test with: the token kept in memory, and what the admin is shown of it. */
+export interface OAuthTestLogin {
+  accessToken: string | null;
+  account: string | null;
+  expiresAt: string | null;
+  /** Why there is no token ("sign in again", signed out), in words. */
+  problem: string | null;
+}
+
+function authOptions(settings: SmarthostSettings, password: string | null, oauth: OAuthTestLogin | undefined) {
+  if (!settings.user) return {};
+  // XOAUTH2 through nodemailer: the mechanism Google and Microsoft document for SMTP.
+  if (oauth) return { auth: { type: 'OAuth2' as const, user: settings.user, accessToken: oauth.accessToken ?? '' }, forceAuth: true };
+  return { auth: { user: settings.user, pass: password ?? '' }, forceAuth: true };
+}
+
+/** Connects, says EHLO, secures and logs in as configured (password or OAuth token), and quits without sending. */
+export async function testSmarthost(settings: SmarthostSettings, password: string | null, heloName: string, oauth?: OAuthTestLogin): Promise<TestResult> {
+  if (oauth && !oauth.accessToken) return { ok: false, response: `Not signed in to the provider${oauth.problem ? `: ${oauth.problem}` : ''}. Sign in, then test again.` };
   const log = new ReplyLog();
   // nodemailer is loaded on the admin's first test, not at the host's start (~60 ms).
   const { createTransport } = await import('nodemailer');
@@ -147,7 +164,7 @@ export async function testSmarthost(settings: SmarthostSettings, password: strin
     name: heloName,
     ...securityOptions(settings.security),
     tls: { rejectUnauthorized: settings.rejectUnauthorized },
-    ...(settings.user ? { auth: { user: settings.user, pass: password ?? '' }, forceAuth: true } : {}),
+    ...authOptions(settings, password, oauth),
     connectionTimeout: TEST_TIMEOUT_MS,
     greetingTimeout: TEST_TIMEOUT_MS,
     socketTimeout: TEST_TIMEOUT_MS,
@@ -158,6 +175,10 @@ export async function testSmarthost(settings: SmarthostSettings, password: strin
   try {
     await transport.verify();
   } catch (err) {
+    const e = err as { code?: string; response?: string };
+    if (oauth && e.code === 'EAUTH') {
+      return { ok: false, response: `The server refused the OAuth token of ${oauth.account ?? settings.user ?? '?'}: ${oneLine(e.response ?? '')}. The mailbox must be allowed to send by SMTP AUTH, and the app's permission granted.` };
+    }
     return { ok: false, response: describeFailure(err, settings) };
   } finally {
     transport.close();
@@ -165,6 +186,7 @@ export async function testSmarthost(settings: SmarthostSettings, password: strin
   const greeting = log.replies[0] ?? '';
   const how = settings.security === 'none' ? 'without encryption' : settings.security === 'starttls' ? 'with STARTTLS' : 'over TLS';
   const loggedIn = log.replies.find((r) => r.startsWith('235'));
-  const login = settings.user ? `, logged in as ${settings.user}${loggedIn ? ` (${loggedIn})` : ''}` : '';
-  return { ok: true, response: `Connected to ${settings.host}:${settings.port} ${how}${login}. The server greeted: ${greeting}` };
+  const login = settings.user ? `, logged in${oauth ? ' with XOAUTH2' : ''} as ${settings.user}${loggedIn ? ` (${loggedIn})` : ''}` : '';
+  const token = oauth ? ` The token is ${oauth.account ?? settings.user ?? '?'}'s, valid until ${oauth.expiresAt ?? '?'}.` : '';
+  return { ok: true, response: `Connected to ${settings.host}:${settings.port} ${how}${login}.${token} The server greeted: ${greeting}` };
 }
