@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ErrorCodeSchema, type ErrorCode } from './error-codes.js';
+import { alertsMethods, AlertRaisedSchema } from './schemas/alerts.js';
 import { appMethods, LoginItemViewSchema } from './schemas/app.js';
 import { NoInput } from './schemas/common.js';
 import { deliveryMethods, DeliveryStateSchema } from './schemas/delivery.js';
@@ -55,6 +56,7 @@ export const methods = {
   ...appMethods,
   ...doctorMethods,
   ...messagePropertiesMethods,
+  ...alertsMethods,
 } as const;
 
 export const events = {
@@ -67,6 +69,8 @@ export const events = {
   'queue.state': QueueStateSchema,
   /** Start at login turned on or off (the desktop app: from its window or its tray). */
   'app.loginItem': LoginItemViewSchema,
+  /** An alert for the desktop channel: the desktop app shows it with Electron's Notification, an admin page with the browser's. */
+  'alert.raised': AlertRaisedSchema,
 } as const;
 
 export type MethodName = keyof typeof methods;

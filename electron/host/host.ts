@@ -39,6 +39,9 @@ import { HOST_LOG, openLogs, type HostLogs } from './logs.js';
 import { loggedLaunch, relayLogLines } from './relay-log.js';
 import { logsService } from './services/logs.js';
 import { appService, type LoginItem } from './services/app.js';
+import { AlertCenter } from './alerts/alert-center.js';
+import { AlertHistory } from './alerts/history-file.js';
+import { alertsService } from './services/alerts.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -162,6 +165,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
   supervisor.on('relayEvent', (event) => queue.record(event));
   queue.on('change', (state) => events.emit('event', { event: 'queue.state', payload: state }));
   const running = supervisor;
+  const alertHistory = await AlertHistory.open(options.dataDir);
+  const alerts = new AlertCenter({ ctx, history: alertHistory, showOnDesktop: (payload) => events.emit('event', { event: 'alert.raised', payload }) });
+  supervisor.on('relayEvent', (event) => alerts.relayEvent(event));
+  supervisor.on('state', (state) => alerts.relayState(state));
 
   const api: ApiImplementation = {
     'relay.status': () => Promise.resolve(relayState(running.state)),
@@ -178,6 +185,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...queueService(ctx, queue, running),
     ...appService(options.loginItem, (view) => events.emit('event', { event: 'app.loginItem', payload: view })),
     ...doctorService(ctx, running),
+    ...alertsService(ctx, alerts, alertHistory),
   };
 
   return {
@@ -198,8 +206,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
       await ensureCertificate(ctx);
       history.retention.start((err) => console.error('relay-desk: pruning the message history failed:', err instanceof Error ? err.message : err));
       running.start();
+      alerts.start();
     },
     async stop() {
+      alerts.stop();
       await running.stop();
       history.close();
     },

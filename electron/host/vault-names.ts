@@ -19,4 +19,6 @@ export const vaultNames = {
   dkimKey: (domain: string) => named(`dkim:${domain}`),
   /** JSON {hash, expiresAt, tries} of a pending address's verification code. */
   addressCode: (address: string) => named(`address-code:${address}`),
+  /** The HMAC-SHA256 signing secret of an alert webhook channel. */
+  webhookSecret: (channelId: string) => named(`webhook-secret:${channelId}`),
 } as const;
