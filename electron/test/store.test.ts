@@ -188,7 +188,7 @@ test('a version 5 file is migrated: the alert center starts with every rule on a
   assert.deepEqual(
     store.data.alerts.rules.map((r) => [r.kind, r.list, r.on, r.threshold, r.queueThreshold]),
     [
-      ['user-blocked', null, true, null, null],
+      ['user-blocked', null, true, 5, null],
       ['sender-refused', null, true, null, null],
       ['message-bounced', null, true, null, null],
       ['delivery-problem', null, true, 30, 100],

@@ -14,6 +14,7 @@ export type AlertKind = z.infer<typeof AlertKindSchema>;
 
 /** What a kind's threshold counts; kinds without one have none. */
 export const THRESHOLD_UNITS: Partial<Record<AlertKind, string>> = {
+  'user-blocked': 'failed logins from one address in 10 minutes',
   'delivery-problem': 'minutes deferred',
   'certificate-expiring': 'days before expiry',
 };
@@ -23,7 +24,7 @@ export const AlertRuleSchema = z.object({
   /** null: every list that has no rule of its own for this kind (and what has no list: the certificate, the relay, the upstream). */
   list: z.string().nullable(),
   on: z.boolean(),
-  /** delivery-problem: minutes a message may stay deferred; certificate-expiring: days before expiry. */
+  /** user-blocked: failed logins from one client address within 10 minutes; delivery-problem: minutes a message may stay deferred; certificate-expiring: days before expiry. */
   threshold: z.number().int().positive().nullable(),
   /** delivery-problem only: queued messages above which the queue is a problem. */
   queueThreshold: z.number().int().positive().nullable(),

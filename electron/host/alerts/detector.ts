@@ -13,8 +13,10 @@ import type { Alert } from './alert.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
-/** Failed logins remembered per client address, to name the user tried when the address is blocked. */
+/** Client addresses whose failed logins are counted; a scan from more forgets the earliest. */
 const REMEMBERED_ADDRESSES = 1_000;
+/** The window failed logins are counted in, the relay's own (../relay-config.ts). */
+const FAILURE_WINDOW_MS = 10 * MINUTE_MS;
 /** Reply codes that say the upstream itself is refusing (shutting down, TLS, its login), not a recipient. */
 const UPSTREAM_REFUSING = new Set([421, 454, 530, 534, 535]);
 
@@ -38,7 +40,7 @@ interface Queued {
 }
 
 export class AlertDetector {
-  private readonly failedBy = new Map<string, string>();
+  private readonly failures = new Map<string, { times: number[]; user: string }>();
   private readonly queued = new Map<string, Queued>();
   private portsInError = new Set<number>();
   private down = false;
@@ -55,7 +57,7 @@ export class AlertDetector {
   relayEvent(event: RelayEvent, now: number): void {
     switch (event.type) {
       case 'auth':
-        if (!event.ok) this.rememberFailure(event.remoteAddress, event.user);
+        if (!event.ok) this.failedLogin(event.remoteAddress, event.user, now);
         break;
       case 'auth-blocked':
         this.blocked(event.remoteAddress, event.until);
@@ -162,21 +164,36 @@ export class AlertDetector {
     });
   }
 
-  private rememberFailure(address: string, user: string): void {
-    this.failedBy.delete(address);
-    this.failedBy.set(address, user);
-    // Oldest first in a Map: a scan from many addresses forgets the earliest.
-    if (this.failedBy.size > REMEMBERED_ADDRESSES) this.failedBy.delete(this.failedBy.keys().next().value as string);
+  /** Failed logins from one address reaching the rule's count raise the alert, before the relay's own block at 10. */
+  private failedLogin(address: string, user: string, now: number): void {
+    const known = this.failures.get(address);
+    this.failures.delete(address);
+    const times = (known?.times ?? []).filter((t) => now - t < FAILURE_WINDOW_MS);
+    times.push(now);
+    this.failures.set(address, { times, user });
+    // Oldest first in a Map: the address just failing went to the end.
+    if (this.failures.size > REMEMBERED_ADDRESSES) this.failures.delete(this.failures.keys().next().value as string);
+    const list = this.options.listOf(user);
+    const limit = this.options.rule('user-blocked', list).threshold ?? 5;
+    if (times.length !== limit) return;
+    this.options.raise({
+      kind: 'user-blocked',
+      subject: `address ${address}`,
+      list,
+      title: `${limit} failed logins from ${address}, last as ${user}`,
+      body: `${address} failed to log in ${limit} times in 10 minutes, the last time as SMTP user ${user}. At 10 the relay refuses its logins for 15 minutes. If this is one of your devices, check the password set in it; if not, someone is guessing passwords.`,
+      messageId: null,
+    });
   }
 
   private blocked(address: string, until: string): void {
-    const user = this.failedBy.get(address) ?? null;
-    this.failedBy.delete(address);
+    const user = this.failures.get(address)?.user ?? null;
+    this.failures.delete(address);
     this.options.raise({
       kind: 'user-blocked',
       subject: `address ${address}`,
       list: user === null ? null : this.options.listOf(user),
-      title: `Logins from ${address} are blocked after too many wrong passwords`,
+      title: `Logins from ${address} are blocked after too many failures`,
       body: `${address} failed to log in too often${user ? `, last as SMTP user ${user}` : ''}. Its logins are refused until ${until}. If this is one of your devices, check the password set in it; if not, someone is guessing passwords.`,
       messageId: null,
     });

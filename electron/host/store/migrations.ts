@@ -66,7 +66,7 @@ function v4ToV5(data: Raw): Raw {
 function v5ToV6(data: Raw): Raw {
   const rule = (kind: string, threshold: number | null = null, queueThreshold: number | null = null) => ({ kind, list: null, on: true, threshold, queueThreshold });
   const rules = [
-    rule('user-blocked'),
+    rule('user-blocked', 5),
     rule('sender-refused'),
     rule('message-bounced'),
     rule('delivery-problem', 30, 100),

@@ -27,11 +27,11 @@ export function hasWrittenProperties(properties: MessageProperties): boolean {
   return written(properties.header) || written(properties.footer);
 }
 
-/** The alert rules of a fresh install: every kind on, a message deferred 30 minutes, a queue over 100, a certificate 14 days from expiry. */
+/** The alert rules of a fresh install: every kind on, 5 failed logins from one address, a message deferred 30 minutes, a queue over 100, a certificate 14 days from expiry. */
 export function defaultAlertRules(): AlertRule[] {
   const rule = (kind: AlertRule['kind'], threshold: number | null = null, queueThreshold: number | null = null): AlertRule => ({ kind, list: null, on: true, threshold, queueThreshold });
   return [
-    rule('user-blocked'),
+    rule('user-blocked', 5),
     rule('sender-refused'),
     rule('message-bounced'),
     rule('delivery-problem', 30, 100),
