@@ -211,6 +211,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     async stop() {
       alerts.stop();
       await running.stop();
+      await alertHistory.idle();
       history.close();
     },
   };

@@ -131,6 +131,9 @@ export class AlertCenter {
         digest = new Digest(channel.frequency);
         this.digests.set(channel.id, digest);
       }
+      // A period that ended before the timer looked goes out first: this alert belongs to the next one.
+      const ended = digest.due(this.now());
+      if (ended) void this.sendTo(channel, ended);
       digest.add(alert, this.now());
     }
   }

@@ -3,6 +3,7 @@
  * 1,000 kept: appended as they go out, the file cut back to the newest
  * 1,000 once it holds a tenth more.
  */
+import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { AlertHistoryEntrySchema, type AlertHistoryEntry } from '../../api/schemas/alerts.js';
 import { Appender, readLines, writeWhole } from '../jsonl-file.js';
@@ -10,7 +11,8 @@ import { Appender, readLines, writeWhole } from '../jsonl-file.js';
 export const ALERT_HISTORY_FILE = 'alerts.jsonl';
 export const ALERT_HISTORY_CAP = 1_000;
 
-export class AlertHistory {
+/** Emits 'added' with each entry once it is written. */
+export class AlertHistory extends EventEmitter<{ added: [AlertHistoryEntry] }> {
   private writing: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -18,7 +20,9 @@ export class AlertHistory {
     private entries: AlertHistoryEntry[],
     private onDisk: number,
     private appender: Appender,
-  ) {}
+  ) {
+    super();
+  }
 
   static async open(dataDir: string): Promise<AlertHistory> {
     const path = join(dataDir, ALERT_HISTORY_FILE);
@@ -35,6 +39,11 @@ export class AlertHistory {
     return new AlertHistory(path, kept, kept.length, new Appender(path, Buffer.byteLength(text)));
   }
 
+  /** Resolves when every entry added so far is written (or failed): a stopping host waits for it. */
+  idle(): Promise<void> {
+    return this.writing;
+  }
+
   /** Newest first. */
   list(limit = ALERT_HISTORY_CAP): AlertHistoryEntry[] {
     return this.entries.slice(-limit).reverse();
@@ -44,7 +53,7 @@ export class AlertHistory {
     this.entries.push(entry);
     if (this.entries.length > ALERT_HISTORY_CAP) this.entries = this.entries.slice(-ALERT_HISTORY_CAP);
     // One write at a time; a failed one does not stop the next.
-    const next = this.writing.then(() => this.write(entry));
+    const next = this.writing.then(() => this.write(entry)).then(() => void this.emit('added', entry));
     this.writing = next.catch(() => undefined);
     return next;
   }
