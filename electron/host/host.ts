@@ -167,6 +167,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const running = supervisor;
   const alertHistory = await AlertHistory.open(options.dataDir);
   const alerts = new AlertCenter({ ctx, history: alertHistory, showOnDesktop: (payload) => events.emit('event', { event: 'alert.raised', payload }) });
+  alertHistory.on('added', (payload) => events.emit('event', { event: 'alert.sent', payload }));
   supervisor.on('relayEvent', (event) => alerts.relayEvent(event));
   supervisor.on('state', (state) => alerts.relayState(state));
 

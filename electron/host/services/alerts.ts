@@ -19,9 +19,11 @@ import { addressMaySend } from './senders/status.js';
 
 type AlertsApi = Pick<ApiImplementation, 'alerts.get' | 'alerts.rule.set' | 'alerts.channel.add' | 'alerts.channel.remove' | 'alerts.test' | 'alerts.history'>;
 
+/** Verified addresses, and an alerts@ address at each verified domain (which vouches for every address at it). */
 function fromChoices(ctx: HostContext): string[] {
   const data = ctx.store.data;
   const choices = data.senders.addresses.map((a) => a.address).filter((a) => addressMaySend(data, a));
+  for (const d of data.senders.domains) if (d.status === 'verified' && !choices.includes(`alerts@${d.domain}`)) choices.push(`alerts@${d.domain}`);
   const codeFrom = codeMailFrom(ctx);
   if (codeFrom.ok && !choices.includes(codeFrom.from) && addressMaySend(data, codeFrom.from)) choices.unshift(codeFrom.from);
   return choices;
