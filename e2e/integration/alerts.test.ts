@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ok } from '../fixtures/api.js';
-import { cliOk } from '../fixtures/cli.js';
+import { assertOneLineError, cli, cliJson, cliOk } from '../fixtures/cli.js';
 import { startDns } from '../fixtures/dns.js';
 import { freePort } from '../fixtures/ports.js';
 import { startRelayDesk, type RelayDesk } from '../fixtures/relay-desk.js';
@@ -116,3 +116,51 @@ async function waitForDeferred(relay: RelayDesk, count: number): Promise<void> {
     return deferred.size >= count;
   });
 }
+
+test('alerts rule and channel commands: thresholds and a list\'s own rule, refusals said in one line, delivery events to a webhook that asks for them', async (t) => {
+  const dns = await startDns(t);
+  const upstream = await startUpstream(t);
+  const relay = await startRelayDesk(t, { dns, upstream });
+  const { user, password } = await senderUser(relay, dns, 'company.example');
+  await ok(relay, 'lists.create', { name: 'Invoices' });
+
+  assert.match(await cliOk(['alerts', 'rule', 'set', 'delivery-problem', 'on', '--threshold', '10', '--queue-threshold', '500', ...at(relay)]), /^delivery-problem +\(every list\) +on +10 minutes deferred +500 queued *$/m);
+  assert.match(await cliOk(['alerts', 'rule', 'set', 'message-bounced', 'off', '--list', 'Invoices', ...at(relay)]), /^message-bounced +Invoices +off +- +-$/m);
+  assertOneLineError(await cli(['alerts', 'rule', 'set', 'sender-refused', 'on', '--threshold', '3', ...at(relay)]), /^relay-desk: --threshold: Alerts of kind sender-refused have no threshold\.$/);
+  assertOneLineError(await cli(['alerts', 'rule', 'set', 'nonsense', 'on', ...at(relay)]), /KIND/);
+  const rules = await cliJson<{ kind: string; list: string | null; on: boolean }[]>(['alerts', 'rule', 'list', '--json', ...at(relay)]);
+  assert.deepEqual(rules.filter((r) => r.kind === 'message-bounced').map((r) => [r.list, r.on]), [
+    [null, true],
+    ['Invoices', false],
+  ]);
+
+  assertOneLineError(
+    await cli(['alerts', 'channel', 'add', '--webhook', 'http://hooks.example.com/x', ...at(relay)]),
+    /^relay-desk: --webhook: A webhook URL must be https:\/\/, or http:\/\/ only to this computer/,
+  );
+  assertOneLineError(
+    await cli(['alerts', 'channel', 'add', '--email', 'admin@office.example', '--from', 'someone@elsewhere.example', ...at(relay)]),
+    /^relay-desk: --from: someone@elsewhere\.example is not a verified sender: verify it \(or its domain\) under Senders first/,
+  );
+  const hook = await startWebhookReceiver(t);
+  const id = await addWebhook(relay, hook, ['--events']);
+  assert.match(await cliOk(['alerts', 'channel', 'list', ...at(relay)]), new RegExp(`^${id} +webhook http://127\\.0\\.0\\.1:\\d+/relay-desk \\(with delivery events\\) +immediate *$`, 'm'));
+
+  const sent = await swaks(relay.smtpPort, [
+    ...['--from', 'clerk@company.example', '--to', 'customer@example.org', '--header', 'Subject: invoice', '--header', 'From: <clerk@company.example>'],
+    ...['--tls', '--auth', 'PLAIN', '--auth-user', user, '--auth-password', password],
+  ]);
+  const queueId = /queued as (\S+)/.exec(sent.output)?.[1] ?? assert.fail(sent.output);
+  const posts = await hook.waitForPosts(2);
+  assert.deepEqual(
+    posts.map((p) => [p.valid, p.body.type, p.body.event, p.body.id]),
+    [
+      [true, 'delivery', 'accepted', queueId],
+      [true, 'delivery', 'delivered', queueId],
+    ],
+  );
+  assert.equal((await upstream.waitForMessages(1)).length, 1);
+
+  assert.equal(await cliOk(['alerts', 'channel', 'remove', id, ...at(relay)]), `Removed alert channel ${id}.\n`);
+  assertOneLineError(await cli(['alerts', 'test', ...at(relay)]), /^relay-desk: There is no alert channel to test: add one first\.$/);
+});
