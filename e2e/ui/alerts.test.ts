@@ -64,6 +64,27 @@ test('the Alerts screen adds a webhook, sends a test alert, shows the rules and 
   const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
   assert.deepEqual(serious, []);
 
+  // A list's own rule: chosen at the top, only the kinds about its mail, one switched off for it alone.
+  await page.getByRole('combobox', { name: /^List/ }).click();
+  await page.getByRole('option', { name: 'SMTP+', exact: true }).click();
+  await page.getByRole('heading', { name: 'Rules of SMTP+' }).waitFor();
+  await page.getByRole('listbox').waitFor({ state: 'detached' });
+  assert.equal(await page.getByRole('switch', { name: /^Relay stopped/ }).count(), 0);
+  // The switch follows the host's answer, so the click is followed by waiting for it to show off.
+  await page.getByRole('switch', { name: /^Message bounced/ }).click();
+  await page.getByRole('switch', { name: /^Message bounced/ }).and(page.locator(':not(:checked)')).waitFor();
+  const rules = ((await relay.call('alerts.get')).body as { value: { rules: { kind: string; list: string | null; on: boolean }[] } }).value.rules;
+  assert.deepEqual(
+    rules.filter((r) => r.kind === 'message-bounced').map((r) => [r.list, r.on]),
+    [
+      [null, true],
+      ['SMTP+', false],
+    ],
+  );
+  await screenshot(page, 'alerts-list-rules');
+  await page.getByRole('combobox', { name: /^List/ }).click();
+  await page.getByRole('option', { name: 'All lists', exact: true }).click();
+
   await history.getByRole('button', { name: `message ${queueId}` }).click();
   await page.getByRole('tab', { name: 'Messages', selected: true }).waitFor();
   assert.equal(await page.getByRole('search', { name: 'message filters' }).getByLabel(/Search/).inputValue(), queueId);

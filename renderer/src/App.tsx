@@ -118,7 +118,7 @@ const SCREENS: [Screen, ...Screen[]] = [
   { id: 'senders', label: 'Senders', render: ({ client }) => <SendersScreen client={client} /> },
   { id: 'server', label: 'Server', render: ({ client, relay }) => <ServerScreen client={client} relay={relay} /> },
   { id: 'troubleshooting', label: 'Troubleshooting', render: ({ client }) => <TroubleshootingScreen client={client} /> },
-  { id: 'alerts', label: 'Alerts', render: ({ client, openMessage }) => <AlertsScreen client={client} onOpenMessage={openMessage} /> },
+  { id: 'alerts', label: 'Alerts', usesList: true, render: ({ client, list, openMessage }) => <AlertsScreen client={client} list={list} onOpenMessage={openMessage} /> },
 ];
 
 function Connected({ client }: { client: ApiClient }) {

@@ -7,8 +7,8 @@ import { ChannelsSection } from './ChannelsSection.js';
 import { HistorySection } from './HistorySection.js';
 import { RulesSection } from './RulesSection.js';
 
-/** The alert center: rules, channels with a test button, and the history of alerts sent. */
-export function AlertsScreen({ client, onOpenMessage }: { client: ApiClient; onOpenMessage: (id: string) => void }) {
+/** The alert center: rules (for every list, or the chosen list's own), channels with a test button, and the history of alerts sent. */
+export function AlertsScreen({ client, list, onOpenMessage }: { client: ApiClient; list: string; onOpenMessage: (id: string) => void }) {
   const view = useApiData(useCallback(() => client.call('alerts.get', {}), [client]));
   const history = useApiData(useCallback(() => client.call('alerts.history', { limit: 100 }), [client]));
   // Each alert sent is added at the top as it is recorded.
@@ -20,7 +20,7 @@ export function AlertsScreen({ client, onOpenMessage }: { client: ApiClient; onO
       {error && <Alert severity="error">{error}</Alert>}
       {view.value && (
         <>
-          <RulesSection client={client} view={view.value} onView={(v) => view.set(() => v)} />
+          <RulesSection client={client} view={view.value} list={list} onView={(v) => view.set(() => v)} />
           <ChannelsSection
             client={client}
             view={view.value}

@@ -5,6 +5,7 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { ApiClient } from '#api/client.js';
 import type { MethodInput } from '#api/contract.js';
@@ -51,13 +52,29 @@ function ThresholdField({ label, value, onSave }: { label: string; value: number
   );
 }
 
-/** Each kind on or off for every list, with its threshold where it has one. */
-export function RulesSection({ client, view, onView }: { client: ApiClient; view: AlertsView; onView: (v: AlertsView) => void }) {
+/** Kinds about one list's mail; the others (upstream, certificate, relay) belong to no list. */
+const PER_LIST: readonly AlertRule['kind'][] = ['user-blocked', 'sender-refused', 'message-bounced'];
+
+interface Props {
+  client: ApiClient;
+  view: AlertsView;
+  /** The list chosen at the top; '' for every list. */
+  list: string;
+  onView: (v: AlertsView) => void;
+}
+
+/** Each kind on or off, with its threshold where it has one: for every list, or the chosen list's own (its kinds only). */
+export function RulesSection({ client, view, list, onView }: Props) {
   const action = useAction([]);
-  const save = (input: MethodInput<'alerts.rule.set'>) => void action.run(async () => onView(await client.call('alerts.rule.set', input)));
-  const general = view.rules.filter((r) => r.list === null);
+  const save = (input: Omit<MethodInput<'alerts.rule.set'>, 'list'>) =>
+    void action.run(async () => onView(await client.call('alerts.rule.set', list ? { ...input, list } : input)));
+  const general = view.rules.filter((r) => r.list === null && (!list || PER_LIST.includes(r.kind)));
+  const rows = general.map((g) => ({ rule: (list && view.rules.find((r) => r.kind === g.kind && r.list === list)) || g, inherited: Boolean(list) && !view.rules.some((r) => r.kind === g.kind && r.list === list) }));
+  const intro = list
+    ? `The rules of ${list}'s mail; a kind it has no rule of its own for follows the one for every list. Choose All lists for the upstream, the certificate and the relay.`
+    : 'Which happenings raise an alert, for every list; choose a list at the top to give it rules of its own.';
   return (
-    <Section id="alert-rules" title="Rules" intro="Which happenings raise an alert. A list's own rules are set with relay-desk alerts rule set KIND on|off --list L.">
+    <Section id="alert-rules" title={list ? `Rules of ${list}` : 'Rules'} intro={intro}>
       <ActionProblem problem={action.problem} />
       <Table size="small" aria-labelledby="alert-rules">
         <TableHead>
@@ -68,9 +85,16 @@ export function RulesSection({ client, view, onView }: { client: ApiClient; view
           </TableRow>
         </TableHead>
         <TableBody>
-          {general.map((r) => (
-            <TableRow key={r.kind}>
-              <TableCell id={`rule-${r.kind}`}>{KIND_LABELS[r.kind]}</TableCell>
+          {rows.map(({ rule: r, inherited }) => (
+            <TableRow key={`${list}:${r.kind}`}>
+              <TableCell id={`rule-${r.kind}`}>
+                {KIND_LABELS[r.kind]}
+                {inherited && (
+                  <Typography variant="caption" color="text.secondary" component="div">
+                    as for every list
+                  </Typography>
+                )}
+              </TableCell>
               <TableCell>
                 <Switch checked={r.on} disabled={action.busy} onChange={(e) => save({ kind: r.kind, on: e.target.checked })} slotProps={{ input: { 'aria-labelledby': `rule-${r.kind}` } }} />
               </TableCell>
