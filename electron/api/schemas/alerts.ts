@@ -78,7 +78,7 @@ export type AlertRaised = z.infer<typeof AlertRaisedSchema>;
 const Url = z.string().trim().min(1).max(2000);
 const Address = z.string().trim().min(3).max(320);
 
-export const ChannelAddSchema = z.discriminatedUnion('type', [
+const ChannelAddSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('desktop'), frequency: FrequencySchema.default('immediate') }).strict(),
   z.object({ type: z.literal('email'), to: z.array(Address).min(1).max(20), from: Address, frequency: FrequencySchema.default('immediate') }).strict(),
   z.object({ type: z.literal('webhook'), url: Url, deliveryEvents: z.boolean().default(false), frequency: FrequencySchema.default('immediate') }).strict(),

@@ -39,7 +39,7 @@ export interface AlertCenterOptions {
 }
 
 export class AlertCenter {
-  readonly detector: AlertDetector;
+  private readonly detector: AlertDetector;
   private readonly throttle: Throttle;
   private readonly digests = new Map<string, Digest>();
   private readonly webhooks: WebhookSender;
@@ -218,7 +218,7 @@ export class AlertCenter {
   }
 }
 
-export function describeChannel(channel: AlertChannel): string {
+function describeChannel(channel: AlertChannel): string {
   if (channel.type === 'email') return `email to ${channel.to.join(', ')}`;
   if (channel.type === 'webhook') return `webhook ${channel.url}`;
   return 'desktop notification';

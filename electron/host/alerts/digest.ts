@@ -9,7 +9,7 @@ import type { Alert, AlertLike } from './alert.js';
 const HOUR_MS = 3_600_000;
 
 /** The start of the hour, or of the local day, that `ms` falls in. */
-export function periodStart(frequency: Exclude<Frequency, 'immediate'>, ms: number): number {
+function periodStart(frequency: Exclude<Frequency, 'immediate'>, ms: number): number {
   if (frequency === 'hourly') return Math.floor(ms / HOUR_MS) * HOUR_MS;
   const day = new Date(ms);
   day.setHours(0, 0, 0, 0);

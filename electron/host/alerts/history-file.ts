@@ -9,7 +9,7 @@ import { AlertHistoryEntrySchema, type AlertHistoryEntry } from '../../api/schem
 import { Appender, readLines, writeWhole } from '../jsonl-file.js';
 
 export const ALERT_HISTORY_FILE = 'alerts.jsonl';
-export const ALERT_HISTORY_CAP = 1_000;
+const ALERT_HISTORY_CAP = 1_000;
 
 /** Emits 'added' with each entry once it is written. */
 export class AlertHistory extends EventEmitter<{ added: [AlertHistoryEntry] }> {

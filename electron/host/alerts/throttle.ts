@@ -6,8 +6,8 @@
  */
 import type { Alert } from './alert.js';
 
-export const STORM_WINDOW_MS = 15 * 60_000;
-export const PER_KIND = 10;
+const STORM_WINDOW_MS = 15 * 60_000;
+const PER_KIND = 10;
 
 interface Window {
   since: number;

@@ -11,14 +11,14 @@ import { isIP } from 'node:net';
 import { ApiError } from '../../api/contract.js';
 
 export const SIGNATURE_HEADER = 'X-Relay-Desk-Signature';
-export const RETRY_DELAYS_MS = [1_000, 5_000, 30_000, 120_000, 600_000];
+const RETRY_DELAYS_MS = [1_000, 5_000, 30_000, 120_000, 600_000];
 const TIMEOUT_MS = 10_000;
 
 export function newWebhookSecret(): string {
   return `whsec_${randomBytes(24).toString('base64url')}`;
 }
 
-export function signature(secret: string, body: string, unixSeconds: number): string {
+function signature(secret: string, body: string, unixSeconds: number): string {
   const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
   return `t=${unixSeconds},v1=${mac}`;
 }
@@ -51,7 +51,7 @@ export interface PostOutcome {
 }
 
 /** One signed POST; never throws. */
-export async function postOnce(url: string, secret: string, body: string, now = Date.now()): Promise<PostOutcome> {
+async function postOnce(url: string, secret: string, body: string, now = Date.now()): Promise<PostOutcome> {
   try {
     const res = await fetch(url, {
       method: 'POST',
