@@ -69,6 +69,8 @@ function runShell(): void {
         closedToTrayNotice: markerFile(join(dataDir, TRAY_NOTICE_FILE)),
       });
       onHostEvent(host.events, 'relay.state', (state) => notices.relayState(state));
+      // The alert center's desktop channel: its own rules, anti-storm window and digests already applied.
+      onHostEvent(host.events, 'alert.raised', (alert) => showNotice({ title: `Relay Desk: ${alert.title}`, body: alert.body }, () => lifecycle.showWindow()));
       notifier = notices;
       await createTray(host, { open: () => lifecycle.showWindow(), quit: () => app.quit() });
       return host;

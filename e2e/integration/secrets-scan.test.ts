@@ -1,7 +1,7 @@
 /**
  * After a full scenario — users created and reset, a domain verified with
  * its DKIM key, a smarthost password set, a certificate imported, mail sent
- * through an authenticated upstream — no password, verifier, token or
+ * through an authenticated upstream, an alert webhook added and tested — no password, verifier, token or
  * private key is found in the data folder, the host's output, or any API
  * response.
  */
@@ -14,6 +14,7 @@ import { senderUser } from '../fixtures/scenario.js';
 import { assertNoSecrets, filesUnder, keyFragments, type Place } from '../fixtures/secrets-scan.js';
 import { swaks } from '../fixtures/smtp-clients.js';
 import { testCertificate } from '../fixtures/tls.js';
+import { startWebhookReceiver } from '../fixtures/webhook.js';
 import { startUpstream } from '../fixtures/upstream.js';
 
 test('no secret in the data folder, the host output or any API response', async (t) => {
@@ -45,6 +46,15 @@ test('no secret in the data folder, the host output or any API response', async 
   assert.equal((await upstream.waitForMessages(1))[0]?.authUser, 'relay');
   await relay.waitForMessage((m) => m.status === 'delivered');
 
+  // An alert webhook: its signing secret is answered once, by the add (not scanned), and is nowhere after.
+  const hook = await startWebhookReceiver(t);
+  const { secret: webhookSecret } = await ok(relay, 'alerts.channel.add', { type: 'webhook', url: hook.url, deliveryEvents: true });
+  assert.ok(webhookSecret);
+  await hook.setSecret(webhookSecret);
+  await call('alerts.test');
+  assert.equal((await hook.waitForPosts(1))[0]?.valid, true);
+  for (const method of ['alerts.get', 'alerts.history']) await call(method);
+
   for (const method of ['users.list', 'lists.list', 'senders.list', 'server.get', 'upstream.get', 'relay.status', 'messages.list', 'messages.refusals']) await call(method);
   await call('users.get', { name: first.user });
   await relay.interrupt();
@@ -55,12 +65,14 @@ test('no secret in the data folder, the host output or any API response', async 
     ['second password', second.password],
     ['smarthost password', smarthostPassword],
     ['admin token', relay.token],
+    ['alert webhook signing secret', webhookSecret],
     ...keyFragments(certificate.key).map((f): [string, string] => ['imported private key', f]),
   ];
   const places: Place[] = [
     ...(await filesUnder(relay.dataDir)),
     ['host output', relay.proc.lines.join('\n')],
     ...responses.map((r, i): Place => [`API response ${i}`, JSON.stringify(r.body)]),
+    ...hook.posts().map((p, i): Place => [`webhook POST ${i}`, JSON.stringify(p)]),
   ];
   assert.ok(places.some(([name]) => name.endsWith('settings.json')) && places.some(([name]) => name.endsWith('history.sqlite3')));
   for (const log of ['logs/host.log', 'logs/relay.log']) assert.ok(places.some(([name]) => name.endsWith(log)), `${log} is scanned`);

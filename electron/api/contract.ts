@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ErrorCodeSchema, type ErrorCode } from './error-codes.js';
+import { AlertHistoryEntrySchema, alertsMethods, AlertRaisedSchema } from './schemas/alerts.js';
 import { appMethods, LoginItemViewSchema } from './schemas/app.js';
 import { NoInput } from './schemas/common.js';
 import { deliveryMethods, DeliveryStateSchema } from './schemas/delivery.js';
@@ -57,6 +58,7 @@ export const methods = {
   ...doctorMethods,
   ...messagePropertiesMethods,
   ...oauthMethods,
+  ...alertsMethods,
 } as const;
 
 export const events = {
@@ -71,6 +73,10 @@ export const events = {
   'app.loginItem': LoginItemViewSchema,
   /** The smarthost's OAuth sign-in changed state: signed in, renewed, "sign in again", signed out. */
   'upstream.oauth': OAuthStatusSchema,
+  /** An alert for the desktop channel: the desktop app shows it with Electron's Notification, an admin page with the browser's. */
+  'alert.raised': AlertRaisedSchema,
+  /** An alert's sending recorded in the alert history (the Alerts screen's history, kept current). */
+  'alert.sent': AlertHistoryEntrySchema,
 } as const;
 
 export type MethodName = keyof typeof methods;

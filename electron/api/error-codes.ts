@@ -57,6 +57,8 @@ const STATUS = {
   code_expired: 409,
   wrong_code: 409,
   code_from_not_verified: 409,
+  /** An alert email's sender must be one Relay Desk verified. */
+  sender_not_verified: 409,
   mail_failed: 409,
   /** The upstream has no OAuth settings to sign in with. */
   oauth_not_configured: 409,

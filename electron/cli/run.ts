@@ -7,6 +7,7 @@
  * where the help is), 1 for anything else.
  */
 import { adminUrlGroup } from './admin-url.js';
+import { alertsGroup } from './alerts.js';
 import { COMMON_HELP, UsageError, wantsHelp, type CommandGroup } from './args.js';
 import { doctorGroup } from './doctor.js';
 import { listsGroup } from './lists.js';
@@ -33,6 +34,7 @@ export const GROUPS: readonly CommandGroup[] = [
   listenerGroup,
   upstreamGroup,
   queueGroup,
+  alertsGroup,
   doctorGroup,
   secretsGroup,
   serviceGroup,

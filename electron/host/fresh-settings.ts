@@ -5,7 +5,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { DEFAULT_LIMITS } from './relay-defaults.js';
 import { DEFAULT_LIST } from './services/lists.js';
-import { DEFAULT_AGGREGATION, noMessageProperties, STORE_VERSION, type StoreData } from './store/schema.js';
+import { DEFAULT_AGGREGATION, defaultAlertRules, noMessageProperties, STORE_VERSION, type StoreData } from './store/schema.js';
 
 export const DEFAULT_SMTP_PORT = 2525;
 
@@ -32,6 +32,7 @@ export function freshSettings(smtpPort = DEFAULT_SMTP_PORT): StoreData {
     dnsServers: [],
     deliveryPaused: false,
     history: { retentionDays: 30 },
+    alerts: { rules: defaultAlertRules(), channels: [] },
   };
 }
 

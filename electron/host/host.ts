@@ -41,6 +41,9 @@ import { HOST_LOG, openLogs, type HostLogs } from './logs.js';
 import { loggedLaunch, relayLogLines } from './relay-log.js';
 import { logsService } from './services/logs.js';
 import { appService, type LoginItem } from './services/app.js';
+import { AlertCenter } from './alerts/alert-center.js';
+import { AlertHistory } from './alerts/history-file.js';
+import { alertsService } from './services/alerts.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -171,6 +174,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
   supervisor.on('relayEvent', (event) => queue.record(event));
   queue.on('change', (state) => events.emit('event', { event: 'queue.state', payload: state }));
   const running = supervisor;
+  const alertHistory = await AlertHistory.open(options.dataDir);
+  const alerts = new AlertCenter({ ctx, history: alertHistory, showOnDesktop: (payload) => events.emit('event', { event: 'alert.raised', payload }) });
+  alertHistory.on('added', (payload) => events.emit('event', { event: 'alert.sent', payload }));
+  supervisor.on('relayEvent', (event) => alerts.relayEvent(event));
+  supervisor.on('state', (state) => alerts.relayState(state));
 
   const api: ApiImplementation = {
     'relay.status': () => Promise.resolve(relayState(running.state)),
@@ -188,6 +196,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...appService(options.loginItem, (view) => events.emit('event', { event: 'app.loginItem', payload: view })),
     ...doctorService(ctx, running),
     ...upstreamOAuthService(ctx, (ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    ...alertsService(ctx, alerts, alertHistory),
   };
   oauth.on('change', () => events.emit('event', { event: 'upstream.oauth', payload: oauthStatus(ctx) }));
 
@@ -211,10 +220,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
       running.start();
       // Not awaited: a provider slow to answer must not hold the start; the token reconfigures the relay when it comes, mail waiting meanwhile.
       void oauth.start();
+      alerts.start();
     },
     async stop() {
       oauth.stop();
+      alerts.stop();
       await running.stop();
+      await alertHistory.idle();
       history.close();
     },
   };

@@ -25,4 +25,6 @@ export const vaultNames = {
   dkimEd25519Key: (domain: string) => named(`dkim-ed25519:${domain}`),
   /** JSON {hash, expiresAt, tries} of a pending address's verification code. */
   addressCode: (address: string) => named(`address-code:${address}`),
+  /** The HMAC-SHA256 signing secret of an alert webhook channel. */
+  webhookSecret: (channelId: string) => named(`webhook-secret:${channelId}`),
 } as const;

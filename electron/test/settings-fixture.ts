@@ -1,5 +1,5 @@
 /** Settings as a fresh installation has them, for tests of the store and the services. */
-import { noMessageProperties, STORE_VERSION, type StoreData } from '../host/store/schema.js';
+import { defaultAlertRules, noMessageProperties, STORE_VERSION, type StoreData } from '../host/store/schema.js';
 
 export function testSettings(change: Partial<StoreData> = {}): StoreData {
   return {
@@ -20,6 +20,7 @@ export function testSettings(change: Partial<StoreData> = {}): StoreData {
     dnsServers: [],
     deliveryPaused: false,
     history: { retentionDays: 30 },
+    alerts: { rules: defaultAlertRules(), channels: [] },
     ...change,
   };
 }

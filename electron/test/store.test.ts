@@ -177,6 +177,31 @@ test('a version 4 file is migrated: every list and the default for new ones get 
   assert.equal((JSON.parse(await readFile(join(dir, SETTINGS_FILE), 'utf8')) as StoreData).version, STORE_VERSION, 'written back migrated');
 });
 
+test('a version 5 file is migrated: the alert center starts with every rule on at its default threshold and no channel', async (t) => {
+  const dir = await dataDir(t);
+  const v5: Partial<StoreData> = { ...initial(), version: 5 as typeof STORE_VERSION };
+  delete v5.alerts;
+  await Store.open(dir, initial);
+  await writeFile(join(dir, SETTINGS_FILE), JSON.stringify(v5));
+  const store = await Store.open(dir, initial);
+  assert.equal(store.recovery, null);
+  assert.deepEqual(
+    store.data.alerts.rules.map((r) => [r.kind, r.list, r.on, r.threshold, r.queueThreshold]),
+    [
+      ['user-blocked', null, true, 5, null],
+      ['sender-refused', null, true, null, null],
+      ['message-bounced', null, true, null, null],
+      ['delivery-problem', null, true, 30, 100],
+      ['certificate-expiring', null, true, 14, null],
+      ['relay-down', null, true, null, null],
+    ],
+  );
+  assert.deepEqual(store.data.alerts.channels, []);
+  const onDisk = JSON.parse(await readFile(join(dir, SETTINGS_FILE), 'utf8')) as StoreData;
+  assert.equal(onDisk.version, STORE_VERSION);
+  assert.deepEqual(onDisk.alerts, store.data.alerts, 'written back migrated');
+});
+
 test('settings written before the address codes are mailed from was kept read with none chosen', async (t) => {
   const dir = await dataDir(t);
   await Store.open(dir, initial);

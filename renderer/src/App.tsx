@@ -18,6 +18,7 @@ import { RelayProblems } from './components/RelayProblems.js';
 import { RelayStatusChip } from './components/RelayStatusChip.js';
 import { ALL_LISTS, ListChooser } from './lists/ListChooser.js';
 import { useLists, type ListsData } from './lists/useLists.js';
+import { AlertsScreen } from './screens/alerts/AlertsScreen.js';
 import { MessagesScreen } from './screens/messages/MessagesScreen.js';
 import { MessagePropertiesScreen } from './screens/properties/MessagePropertiesScreen.js';
 import { StatusScreen } from './screens/status/StatusScreen.js';
@@ -26,6 +27,7 @@ import { ServerScreen } from './screens/server/ServerScreen.js';
 import { TroubleshootingScreen } from './screens/troubleshooting/TroubleshootingScreen.js';
 import { UsersScreen } from './screens/users/UsersScreen.js';
 import { theme } from './theme.js';
+import { useAlertNotifications } from './useAlertNotifications.js';
 import { useDeliveryState } from './useDeliveryState.js';
 import { useQueueState } from './useQueueState.js';
 import { useRelayState, type RelayStateView } from './useRelayState.js';
@@ -59,6 +61,9 @@ interface ScreenContext {
   /** A statistics group the Messages screen is narrowed to (null: none), and how to change it. */
   group: MessageFilter['group'] | null;
   openGroup: (group: MessageFilter['group'] | null) => void;
+  /** A message an alert is about: the Messages screen opened searching for its queue id. */
+  messageSearch: string;
+  openMessage: (id: string) => void;
 }
 
 interface Screen {
@@ -85,8 +90,17 @@ const SCREENS: [Screen, ...Screen[]] = [
     label: 'Messages',
     wide: true,
     usesList: true,
-    render: ({ client, list, queue, group, openGroup }) => (
-      <MessagesScreen client={client} list={list} queue={queue.state} onQueue={queue.set} group={group} onClearGroup={() => openGroup(null)} />
+    render: ({ client, list, queue, group, openGroup, messageSearch }) => (
+      <MessagesScreen
+        key={messageSearch}
+        client={client}
+        list={list}
+        queue={queue.state}
+        onQueue={queue.set}
+        group={group}
+        onClearGroup={() => openGroup(null)}
+        search={messageSearch}
+      />
     ),
   },
   {
@@ -104,6 +118,7 @@ const SCREENS: [Screen, ...Screen[]] = [
   { id: 'senders', label: 'Senders', render: ({ client }) => <SendersScreen client={client} /> },
   { id: 'server', label: 'Server', render: ({ client, relay }) => <ServerScreen client={client} relay={relay} /> },
   { id: 'troubleshooting', label: 'Troubleshooting', render: ({ client }) => <TroubleshootingScreen client={client} /> },
+  { id: 'alerts', label: 'Alerts', usesList: true, render: ({ client, list, openMessage }) => <AlertsScreen client={client} list={list} onOpenMessage={openMessage} /> },
 ];
 
 function Connected({ client }: { client: ApiClient }) {
@@ -118,6 +133,12 @@ function Connected({ client }: { client: ApiClient }) {
     setGroup(next);
     if (next) setScreenId('messages');
   };
+  const [messageSearch, setMessageSearch] = useState('');
+  const openMessage = (id: string) => {
+    setMessageSearch(id);
+    setScreenId('messages');
+  };
+  useAlertNotifications(client);
   const screen = SCREENS.find((s) => s.id === screenId) ?? SCREENS[0];
   const nav = (
     <Tabs
@@ -139,7 +160,7 @@ function Connected({ client }: { client: ApiClient }) {
     <Shell nav={nav} status={<RelayStatusChip state={relay.state} delivery={delivery} paused={queue.state?.paused ?? false} />} listBar={listBar} wide={screen.wide}>
       <RelayProblems state={relay.state} />
       <Box id="screen" role="tabpanel" aria-labelledby={`tab-${screen.id}`}>
-        {screen.render({ client, list, lists, relay, delivery, queue, group, openGroup })}
+        {screen.render({ client, list, lists, relay, delivery, queue, group, openGroup, messageSearch, openMessage })}
       </Box>
     </Shell>
   );

@@ -58,7 +58,25 @@ function v4ToV5(data: Raw): Raw {
   return { ...data, version: 5, lists: lists.map((list) => ({ ...list, messageProperties: none() })), messagePropertiesDefault: none() };
 }
 
-const steps: Record<number, (data: Raw) => Raw> = { 1: v1ToV2, 2: v2ToV3, 3: v3ToV4, 4: v4ToV5 };
+/**
+ * Version 6 has the alert center: the rules version 6 shipped with (written
+ * out here, so this step stays what it was if the defaults change) and no
+ * channel, so nothing is sent until the admin adds one.
+ */
+function v5ToV6(data: Raw): Raw {
+  const rule = (kind: string, threshold: number | null = null, queueThreshold: number | null = null) => ({ kind, list: null, on: true, threshold, queueThreshold });
+  const rules = [
+    rule('user-blocked', 5),
+    rule('sender-refused'),
+    rule('message-bounced'),
+    rule('delivery-problem', 30, 100),
+    rule('certificate-expiring', 14),
+    rule('relay-down'),
+  ];
+  return { ...data, version: 6, alerts: { rules, channels: [] } };
+}
+
+const steps: Record<number, (data: Raw) => Raw> = { 1: v1ToV2, 2: v2ToV3, 3: v3ToV4, 4: v4ToV5, 5: v5ToV6 };
 
 export class StoreVersionError extends Error {}
 

@@ -6,10 +6,11 @@
  * data folder.
  */
 import { z } from 'zod';
+import { AlertChannelSchema, AlertRuleSchema, type AlertRule } from '../../api/schemas/alerts.js';
 import { MessagePropertiesSchema, type Decoration, type MessageProperties } from '../../api/schemas/message-properties.js';
 import { AggregationSchema, type Aggregation } from '../../api/schemas/stats.js';
 
-export const STORE_VERSION = 5;
+export const STORE_VERSION = 6;
 
 const Timestamp = z.string();
 
@@ -24,6 +25,19 @@ export function noMessageProperties(): MessageProperties {
 export function hasWrittenProperties(properties: MessageProperties): boolean {
   const written = (d: Decoration) => d.text !== '' || d.html !== '';
   return written(properties.header) || written(properties.footer);
+}
+
+/** The alert rules of a fresh install: every kind on, 5 failed logins from one address, a message deferred 30 minutes, a queue over 100, a certificate 14 days from expiry. */
+export function defaultAlertRules(): AlertRule[] {
+  const rule = (kind: AlertRule['kind'], threshold: number | null = null, queueThreshold: number | null = null): AlertRule => ({ kind, list: null, on: true, threshold, queueThreshold });
+  return [
+    rule('user-blocked', 5),
+    rule('sender-refused'),
+    rule('message-bounced'),
+    rule('delivery-problem', 30, 100),
+    rule('certificate-expiring', 14),
+    rule('relay-down'),
+  ];
 }
 
 export const ListSchema = z.object({
@@ -162,6 +176,8 @@ export const StoreSchema = z.object({
   deliveryPaused: z.boolean().default(false),
   /** The message history: how many days finished messages and refusals are kept. A default, not a version change: older settings get it as they are read. */
   history: z.object({ retentionDays: z.number().int().min(1).max(3650) }).default({ retentionDays: 30 }),
+  /** The alert center: rules and channels (webhook secrets are in the vault); since version 6. */
+  alerts: z.object({ rules: z.array(AlertRuleSchema), channels: z.array(AlertChannelSchema) }),
   /**
    * Chosen at the first start and changed only by `relay-desk secrets
    * migrate`. Absent until then (and in settings from before it existed,

@@ -26,6 +26,8 @@ export interface MessagesScreenProps {
   /** A statistics group the messages are narrowed to, until cleared. */
   group: MessageFilter['group'] | null;
   onClearGroup: () => void;
+  /** What the search starts with, such as the queue id of a message an alert linked to. */
+  search?: string;
 }
 
 const NO_SELECTION: GridRowSelectionModel = { type: 'include', ids: new Set() };
@@ -50,9 +52,9 @@ function messageFilter(fields: FilterFields, list: string, group: MessageFilter[
 }
 
 /** Send status: every message's fate, the counters, queue control, and the refused attempts. */
-export function MessagesScreen({ client, list, queue, onQueue, group, onClearGroup }: MessagesScreenProps) {
+export function MessagesScreen({ client, list, queue, onQueue, group, onClearGroup, search = '' }: MessagesScreenProps) {
   const [view, setView] = useState<'messages' | 'refused'>('messages');
-  const [fields, setFields] = useState<FilterFields>(NO_FILTER);
+  const [fields, setFields] = useState<FilterFields>({ ...NO_FILTER, search });
   const [pagination, setPagination] = useState<GridPaginationModel>({ page: 0, pageSize: 25 });
   const [sort, setSort] = useState<GridSortModel>([{ field: 'acceptedAt', sort: 'desc' }]);
   const [selection, setSelection] = useState<GridRowSelectionModel>(NO_SELECTION);
