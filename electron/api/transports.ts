@@ -37,11 +37,39 @@ export function createHttpTransport(token: string, base = ''): ApiTransport {
       const body: unknown = await res.json();
       return body;
     },
-    subscribe(listener) {
-      const controller = new AbortController();
-      void streamEvents(`${base}api/events`, headers, controller.signal, listener);
-      return () => controller.abort();
-    },
+    subscribe: sharedStream((listener, signal) => void streamEvents(`${base}api/events`, headers, signal, listener)),
+  };
+}
+
+type EventListener = (event: string, payload: unknown) => void;
+
+/**
+ * One event stream for all of a transport's subscribers, opened with the
+ * first and closed with the last. A stream per subscriber held one HTTP
+ * connection each, and a browser allows six per host over HTTP/1.1: a screen
+ * with six subscriptions left no connection for its calls, which then waited
+ * forever.
+ */
+function sharedStream(open: (listener: EventListener, signal: AbortSignal) => void): (listener: EventListener) => () => void {
+  const listeners = new Set<EventListener>();
+  let controller: AbortController | null = null;
+  return (listener) => {
+    // Wrapped, so the same function subscribed twice is two subscriptions, as with one stream each.
+    const entry: EventListener = (event, payload) => listener(event, payload);
+    listeners.add(entry);
+    if (!controller) {
+      controller = new AbortController();
+      open((event, payload) => {
+        for (const each of [...listeners]) each(event, payload);
+      }, controller.signal);
+    }
+    return () => {
+      listeners.delete(entry);
+      if (listeners.size === 0 && controller) {
+        controller.abort();
+        controller = null;
+      }
+    };
   };
 }
 

@@ -78,3 +78,50 @@ test('the same client gives the same answers, errors and events over HTTP and ov
   t.after(() => clearInterval(announce));
   assert.deepEqual(await received, [changed, changed]);
 });
+
+test('over HTTP, every subscription of a client shares one event stream (a browser allows six connections per host), opened with the first and closed with the last', async (t) => {
+  // The streams the client opens, counted at the fetch it makes them with: open until their signal aborts.
+  const realFetch = globalThis.fetch;
+  let open = 0;
+  let opened = 0;
+  let lastClosed: () => void = () => undefined;
+  globalThis.fetch = (input, init) => {
+    if (typeof input === 'string' && input.endsWith('api/events')) {
+      open++;
+      opened++;
+      init?.signal?.addEventListener('abort', () => {
+        open--;
+        lastClosed();
+      });
+    }
+    return realFetch(input, init);
+  };
+  t.after(() => (globalThis.fetch = realFetch));
+  const side = host();
+  const client = await overHttp(t, side);
+  const heard = new Set<number>();
+  const offs: (() => void)[] = [];
+  const allHeard = new Promise<void>((resolve) => {
+    for (let i = 0; i < 8; i++) {
+      offs.push(
+        client.on('relay.state', () => {
+          heard.add(i);
+          if (heard.size === 8) resolve();
+        }),
+      );
+    }
+  });
+  const announce = setInterval(() => side.events.emit('event', { event: 'relay.state', payload: state }), 20);
+  t.after(() => clearInterval(announce));
+  await allHeard;
+  clearInterval(announce);
+  assert.deepEqual([opened, open], [1, 1], 'one stream for eight subscriptions');
+  assert.deepEqual(await client.call('relay.status', {}), state);
+
+  for (const off of offs.slice(0, 7)) off();
+  assert.equal(open, 1, 'open while one subscription is left');
+  const closed = new Promise<void>((resolve) => (lastClosed = resolve));
+  offs[7]?.();
+  await closed;
+  assert.equal(open, 0, 'closed with the last subscription');
+});
