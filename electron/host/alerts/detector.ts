@@ -33,8 +33,6 @@ interface Queued {
   from: string;
   subject: string;
   acceptedAt: number;
-  /** Deferred at least once. */
-  deferred: boolean;
   /** Already in an alert for staying deferred too long. */
   overdueSaid: boolean;
 }
@@ -42,6 +40,12 @@ interface Queued {
 export class AlertDetector {
   private readonly failures = new Map<string, { times: number[]; user: string }>();
   private readonly queued = new Map<string, Queued>();
+  /**
+   * The queued messages deferred at least once and not yet in an overdue
+   * alert: the only ones the overdue check reads, kept apart so that it and
+   * hasDeferred (asked after every relay event) do not walk the whole queue.
+   */
+  private readonly overdueCandidates = new Map<string, Queued>();
   private portsInError = new Set<number>();
   private down = false;
   private queueOver = false;
@@ -50,8 +54,7 @@ export class AlertDetector {
 
   /** Whether a message waits deferred: only then does the timer look for overdue ones. */
   get hasDeferred(): boolean {
-    for (const q of this.queued.values()) if (q.deferred && !q.overdueSaid) return true;
-    return false;
+    return this.overdueCandidates.size > 0;
   }
 
   relayEvent(event: RelayEvent, now: number): void {
@@ -66,12 +69,16 @@ export class AlertDetector {
         this.rejected(event);
         break;
       case 'accepted':
-        this.queued.set(event.id, { list: event.list, from: event.envelope.from, subject: event.subject, acceptedAt: now, deferred: false, overdueSaid: false });
+        this.queued.set(event.id, { list: event.list, from: event.envelope.from, subject: event.subject, acceptedAt: now, overdueSaid: false });
+        this.overdueCandidates.delete(event.id);
         break;
       case 'queue-snapshot':
         for (const m of event.messages) {
           const user = this.options.listOf(m.user);
-          this.queued.set(m.id, { list: user, from: m.envelope.from, subject: m.subject, acceptedAt: Date.parse(m.acceptedAt), deferred: m.attempts > 0, overdueSaid: false });
+          const q = { list: user, from: m.envelope.from, subject: m.subject, acceptedAt: Date.parse(m.acceptedAt), overdueSaid: false };
+          this.queued.set(m.id, q);
+          if (m.attempts > 0) this.overdueCandidates.set(m.id, q);
+          else this.overdueCandidates.delete(m.id);
         }
         this.checkOverdue(now);
         break;
@@ -80,17 +87,17 @@ export class AlertDetector {
         break;
       case 'deferred': {
         const q = this.queued.get(event.id);
-        if (q) q.deferred = true;
+        if (q && !q.overdueSaid) this.overdueCandidates.set(event.id, q);
         this.checkOverdue(now);
         break;
       }
       case 'bounced':
         this.bounced(event);
-        this.queued.delete(event.id);
+        this.forget(event.id);
         break;
       case 'delivered':
       case 'deleted':
-        this.queued.delete(event.id);
+        this.forget(event.id);
         break;
       case 'queue':
         this.queueSize(event.queued);
@@ -131,9 +138,14 @@ export class AlertDetector {
   checkOverdue(now: number): void {
     const rule = this.options.rule('delivery-problem', null);
     const limitMs = (rule.threshold ?? 30) * MINUTE_MS;
-    const overdue = [...this.queued].filter(([, q]) => q.deferred && !q.overdueSaid && now - q.acceptedAt > limitMs);
+    if (this.overdueCandidates.size === 0) return;
+    // Oldest first, as the queue holds them: the alert names the first.
+    const overdue = [...this.overdueCandidates].filter(([, q]) => now - q.acceptedAt > limitMs).sort(([, a], [, b]) => a.acceptedAt - b.acceptedAt);
     if (overdue.length === 0) return;
-    for (const [, q] of overdue) q.overdueSaid = true;
+    for (const [id, q] of overdue) {
+      q.overdueSaid = true;
+      this.overdueCandidates.delete(id);
+    }
     const [firstId, first] = overdue[0] as [string, Queued];
     const minutes = rule.threshold ?? 30;
     this.options.raise({
@@ -144,6 +156,11 @@ export class AlertDetector {
       body: `${overdue.length === 1 ? `The message from ${first.from} ("${first.subject}") is` : `${overdue.length} messages, the first from ${first.from} ("${first.subject}"), are`} still waiting in the queue; the upstream keeps deferring them. Delivery status: the Messages screen, deferred.`,
       messageId: overdue.length === 1 ? firstId : null,
     });
+  }
+
+  private forget(id: string): void {
+    this.queued.delete(id);
+    this.overdueCandidates.delete(id);
   }
 
   /** The certificate ends within the rule's days (or has ended). */
