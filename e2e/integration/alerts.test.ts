@@ -151,7 +151,8 @@ test('alerts rule and channel commands: thresholds and a list\'s own rule, refus
     ...['--tls', '--auth', 'PLAIN', '--auth-user', user, '--auth-password', password],
   ]);
   const queueId = /queued as (\S+)/.exec(sent.output)?.[1] ?? assert.fail(sent.output);
-  const posts = await hook.waitForPosts(2);
+  // Each event is its own POST, sent as it happens: they may arrive in either order, and carry when they happened.
+  const posts = [...(await hook.waitForPosts(2))].sort((a, b) => Date.parse(String(a.body.at)) - Date.parse(String(b.body.at)));
   assert.deepEqual(
     posts.map((p) => [p.valid, p.body.type, p.body.event, p.body.id]),
     [
