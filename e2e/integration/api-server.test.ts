@@ -306,6 +306,7 @@ test('upstream settings: smarthost with a password kept out of every answer and 
     user: 'relay@office.test',
     hasPassword: true,
     rejectUnauthorized: true,
+    oauth: null,
   });
   assert.deepEqual(await getUpstream(relay), set);
 

@@ -150,6 +150,7 @@ test('upstream set --password-stdin: the password reaches the smarthost and no o
     user: 'relay@office.example',
     hasPassword: true,
     rejectUnauthorized: true,
+    oauth: null,
   });
   await run(['status']);
   await run(['status', '--json']);

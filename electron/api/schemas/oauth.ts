@@ -45,6 +45,12 @@ export const SetOAuthInput = z
   .strict();
 
 export const OAuthSignInSchema = z.discriminatedUnion('flow', [
+  /**
+   * RFC 8252: authorization code with PKCE, redirected to a loopback address
+   * the host listens on until expiresAt. In the desktop app the host opens the
+   * address in the system browser (opened: true); otherwise the caller opens it.
+   */
+  z.object({ flow: z.literal('browser'), authorizationUrl: z.string(), opened: z.boolean(), expiresAt: z.string() }),
   /** RFC 8628: open the address (on any device), enter the code; the host polls until the sign-in is done and says so with upstream.oauth. */
   z.object({ flow: z.literal('device'), userCode: z.string(), verificationUri: z.string(), verificationUriComplete: z.string().nullable(), expiresAt: z.string() }),
   /** The app-only token was fetched: signed in already. */

@@ -40,6 +40,17 @@ export const ServerViewSchema = z.object({
 });
 export type ServerView = z.infer<typeof ServerViewSchema>;
 
+export const UpstreamOAuthViewSchema = z.object({
+  preset: z.enum(['microsoft365', 'google', 'custom']),
+  flow: z.enum(['browser', 'device', 'app']),
+  tenant: z.string(),
+  clientId: z.string(),
+  endpoints: z.object({ authorization: z.string().nullable(), token: z.string(), device: z.string().nullable() }),
+  scope: z.string(),
+  /** Whether an app-only credential (client secret or certificate) is stored; it never leaves the host. */
+  hasClientCredential: z.boolean(),
+});
+
 export const UpstreamViewSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('none') }),
   z.object({
@@ -51,6 +62,8 @@ export const UpstreamViewSchema = z.discriminatedUnion('mode', [
     /** Whether a password is stored; the password itself never leaves the host. */
     hasPassword: z.boolean(),
     rejectUnauthorized: z.boolean(),
+    /** Set when the smarthost login is OAuth 2.0 instead of a password; its state is upstream.oauthStatus. */
+    oauth: UpstreamOAuthViewSchema.nullable(),
   }),
   z.object({ mode: z.literal('mx'), port: z.number().int() }),
 ]);

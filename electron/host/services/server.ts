@@ -55,7 +55,13 @@ function serverView(ctx: HostContext): ServerView {
 function upstreamView(ctx: HostContext): UpstreamView {
   const upstream = ctx.store.data.upstream;
   if (upstream.mode !== 'smarthost') return { ...upstream };
-  return { ...upstream, hasPassword: ctx.vault.get(vaultNames.upstreamPassword) !== null };
+  const { oauth, ...rest } = upstream;
+  const hasClientCredential = ctx.vault.get(vaultNames.upstreamClientSecret) !== null;
+  return {
+    ...rest,
+    hasPassword: ctx.vault.get(vaultNames.upstreamPassword) !== null,
+    oauth: oauth ? { preset: oauth.preset, flow: oauth.flow, tenant: oauth.tenant, clientId: oauth.clientId, endpoints: oauth.endpoints, scope: oauth.scope, hasClientCredential } : null,
+  };
 }
 
 /** Stores a certificate and its key together; see the note at the top. */
