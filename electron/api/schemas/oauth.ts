@@ -33,6 +33,8 @@ export const SetOAuthInput = z
     clientId: z.string().min(1).max(200),
     /** The app-only grant's secret, or a confidential app's; kept in the vault. Absent: the stored one is kept. */
     clientSecret: z.string().min(1).max(2000).optional(),
+    /** Microsoft 365 app-only: a certificate credential (RFC 7523 client assertion) instead of a secret; kept in the vault. */
+    clientCertificate: z.object({ certificate: z.string().min(1).max(20_000), privateKey: z.string().min(1).max(20_000) }).strict().optional(),
     /** The mailbox the relay sends as (the one signed in, or the one an app-only token may send as). */
     user: z.string().min(3).max(320),
     /** custom only: the SMTP server and the provider's endpoints and scope. */
