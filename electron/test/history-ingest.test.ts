@@ -179,6 +179,20 @@ test('events about messages the history never saw are passed by, and other relay
   assert.equal(history.intake.written, 1);
 });
 
+test('more messages stamped with one millisecond than it has keys for (an import): every one recorded, in order, none lost with its batch', async (t) => {
+  const problems: string[] = [];
+  const { history, announced } = await openHistory(t, undefined, { onProblem: (problem) => problems.push(problem) });
+  const at = Date.now();
+  const count = 1024 + 10;
+  for (let n = 0; n < count; n++) history.record(accepted(`SAME${n}`), at);
+  history.record(accepted('NEXT'), at + 1);
+  await history.flushed();
+  assert.deepEqual(problems, []);
+  assert.equal(new Set(announced.map((row) => row.id)).size, count + 1);
+  const newest = history.list({ page: 0, pageSize: 2, filter: {}, sort: 'acceptedAt-desc' });
+  assert.deepEqual([newest.total, newest.rows.map((row) => row.id)], [count + 1, ['NEXT', `SAME${count - 1}`]]);
+});
+
 test('a relay faster than the history: batches of at most MAX_BATCH events with turns between them, a backlog bounded at MAX_BACKLOG, the rest counted and said', async (t) => {
   const problems: string[] = [];
   const { history } = await openHistory(t, undefined, { onProblem: (problem) => problems.push(problem) });

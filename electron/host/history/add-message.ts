@@ -106,11 +106,19 @@ export class MessageAdder {
     return true;
   }
 
-  /** The first free key at or after this acceptance time's. */
+  /**
+   * The first free key at or after this acceptance time's. A millisecond
+   * whose keys are all taken (an import of many messages stamped alike)
+   * lends the next one's: without that, the key after the last would be the
+   * next millisecond's first, taken or soon taken, and the whole batch's
+   * transaction would fail on it.
+   */
   private nextSeq(acceptedAt: number): number {
-    const first = firstSeqAt(acceptedAt);
-    const last = this.lastSeqIn.get(first, first + SEQ_PER_MS)?.seq ?? null;
-    return last === null ? first : last + 1;
+    for (let first = firstSeqAt(acceptedAt); ; first += SEQ_PER_MS) {
+      const last = this.lastSeqIn.get(first, first + SEQ_PER_MS)?.seq ?? null;
+      if (last === null) return first;
+      if (last + 1 < first + SEQ_PER_MS) return last + 1;
+    }
   }
 }
 
