@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import type { RelayEvent } from '../../relay/events.js';
 import { MessageFilterSchema } from '../api/schemas/messages.js';
-import type { Aggregation, StatsGroup } from '../api/schemas/stats.js';
+import { MAX_STATS_GROUPS, type Aggregation, type StatsGroup } from '../api/schemas/stats.js';
 import { dynamicSubject } from '../host/history/dynamic-subject.js';
 import type { History } from '../host/history/history.js';
 import { accepted, IN_A_MINUTE, openHistory } from './history-fixture.js';
@@ -169,6 +169,36 @@ test('the series counts the list’s messages per day, campaigns included, for t
     { day: '2030-01-09', accepted: 2, recipients: 4, delivered: 1, deferred: 1, bounced: 0, refused: 1 },
     { day: '2030-02-05', accepted: 2, recipients: 3, delivered: 2, deferred: 0, bounced: 0, refused: 0 },
   ]);
+});
+
+test('a mode with more groups than are shown: the largest first, counted from the rollup and the messages alike, and how many more there are', async (t) => {
+  const { history } = await openHistory(t);
+  const dayOne = new Date(2030, 0, 7, 10).getTime();
+  const dayTwo = new Date(2030, 0, 8, 10).getTime();
+  let n = 0;
+  const send = (subject: string, at: number) => {
+    const id = `M${n++}`;
+    for (const event of eventsOf({ id, at, subject, from: ALICE, user: 'u1', to: 1, outcome: 'delivered' })) history.record(event, at);
+  };
+  // Day one comes whole from the rollup; the period ends inside day two, after a message sent later that day, so day two is counted from the messages.
+  for (let i = 0; i < MAX_STATS_GROUPS + 100; i++) send(`Unique ${String(i).padStart(4, '0')}`, dayOne + i * 1000);
+  for (let i = 0; i < 3; i++) send('Common', dayOne);
+  for (let i = 0; i < 2; i++) send('Common', dayTwo);
+  for (let i = 0; i < 4; i++) send('Second', dayTwo);
+  send('Common', dayTwo + 3 * 3_600_000);
+  await history.flushed();
+  const got = history.stats({ list: 'sales', aggregation: { mode: 'subject', unit: 'day' }, since: new Date(2030, 0, 7).getTime(), until: dayTwo + 3_600_000, users: [] });
+  assert.deepEqual(
+    got.groups.slice(0, 4).map(line),
+    [
+      ['g:Common', 'Common', 5, 5, 5, 0, 0, 0],
+      ['g:Second', 'Second', 4, 4, 4, 0, 0, 0],
+      ['g:Unique 0000', 'Unique 0000', 1, 1, 1, 0, 0, 0],
+      ['g:Unique 0001', 'Unique 0001', 1, 1, 1, 0, 0, 0],
+    ],
+  );
+  assert.equal(got.groups.length, MAX_STATS_GROUPS);
+  assert.equal(got.more, 2 + MAX_STATS_GROUPS + 100 - MAX_STATS_GROUPS);
 });
 
 test('dynamic subjects ignore numbers, ids, dates, times, hex and addresses', () => {
