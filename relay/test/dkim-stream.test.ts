@@ -36,6 +36,14 @@ test('signs exactly as nodemailer does, from held bytes and from a stream', asyn
   assert.deepEqual(await buffer(signedBody(pieces(message, 7), [key])), reference);
 });
 
+test('a header block ended by a bare LF line, or never ended, is read as nodemailer reads it, in any pieces', async () => {
+  for (const text of ['From: anna@example.com\nSubject: lf\n\nbody  line\n\n', 'From: anna@example.com\r\nSubject: no body\r\n', '\r\n\r\nbody']) {
+    const bytes = Buffer.from(text);
+    const reference = await buffer(new DKIM({ domainName: key.domain, keySelector: key.selector, privateKey }).sign(bytes));
+    for (const size of [1, 2, 3, bytes.length]) assert.deepEqual(await buffer(signedBody(pieces(bytes, size), [key])), reference, `${JSON.stringify(text)} in pieces of ${size}`);
+  }
+});
+
 test('a 20 MB streamed message is signed with memory far below its size', async () => {
   const line = Buffer.from('The quick brown fox jumps over the lazy dog while the relay keeps count 0123\r\n');
   const chunk = Buffer.concat(Array.from({ length: 800 }, () => line));
