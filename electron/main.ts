@@ -70,7 +70,10 @@ function runShell(): void {
       });
       onHostEvent(host.events, 'relay.state', (state) => notices.relayState(state));
       // The alert center's desktop channel: its own rules, anti-storm window and digests already applied.
-      onHostEvent(host.events, 'alert.raised', (alert) => showNotice({ title: `Relay Desk: ${alert.title}`, body: alert.body }, () => lifecycle.showWindow()));
+      // The relay going down and ports it could not open are the notices above, not said twice.
+      onHostEvent(host.events, 'alert.raised', (alert) => {
+        if (alert.kind !== 'relay-down') showNotice({ title: `Relay Desk: ${alert.title}`, body: alert.body }, () => lifecycle.showWindow());
+      });
       notifier = notices;
       await createTray(host, { open: () => lifecycle.showWindow(), quit: () => app.quit() });
       return host;

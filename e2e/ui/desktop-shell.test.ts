@@ -168,6 +168,8 @@ test('main.ts runs: lock, scheme before ready, host and relay, the window over t
 
 test('started --hidden there is no window; a relay crash is notified; a second launch hands over to the first, which opens its window, then brings it to the front', async (t) => {
   const seeded = await startRelayDesk(t);
+  // Alerts shown on the desktop too, whose relay-down alert must not repeat the shell's own notice.
+  await ok(seeded, 'alerts.channel.add', { type: 'desktop', frequency: 'immediate' });
   await seeded.interrupt();
   const env = await desktopEnv(t, seeded);
   const first = await launchDesktopApp(t, { env, args: ['--hidden'] });
@@ -180,6 +182,11 @@ test('started --hidden there is no window; a relay crash is notified; a second l
   const problem = await first.waitForRecord('Tray.setImage', (d) => String(d.image).endsWith('assets/tray/problem.png'));
   const restarted = await first.waitForRecord('Notification.show', (d) => d.title === 'The relay stopped and was restarted');
   assert.match(String(restarted.detail.body), /What happened is in .*\/logs\/relay\.log\.$/);
+  assert.deepEqual(
+    named(first, 'Notification.show').map((r) => r.detail.title),
+    ['The relay stopped and was restarted'],
+    "said once: the alert center's relay-down alert is not shown beside it",
+  );
   await first.waitForRecord('Tray.setImage', (d, r) => r.seq > problem.seq && String(d.image).endsWith('assets/tray/running.png'));
   assert.equal(await greets(seeded.smtpPort), true);
 
