@@ -103,3 +103,32 @@ test('the certificate: an alert within the threshold\'s days (14 by default) or 
   stricter.d.checkCertificate(new Date(now + 10 * DAY).toISOString(), 'AB:CD', now);
   assert.equal(stricter.raised.length, 0);
 });
+
+test('messages deferred past the limit are said in one alert, the oldest first, each once; deferrals before the limit raise nothing', () => {
+  const { d, raised } = detector({ 'delivery-problem': { threshold: 30 } });
+  const MINUTE = 60_000;
+  const accept = (id: string, at: number) =>
+    d.relayEvent(
+      {
+        type: 'accepted', id, session: 's1', user: 's100000_0', via: 'auth', list: 'Scanners',
+        envelope: { from: `${id.toLowerCase()}@office.example`, to: ['someone@partner.example'] }, from: '', fromName: '', subject: `Report ${id}`,
+        size: 1000, tls: true, priority: 3, campaign: null, addedHeaders: [],
+      },
+      at,
+    );
+  const defer = (id: string, at: number) => d.relayEvent({ type: 'deferred', id, recipients: ['someone@partner.example'], error: '451 try later', attempts: 2, nextAttemptAt: new Date(at + MINUTE).toISOString() }, at);
+  for (let n = 0; n < 1000; n++) accept(`Q${n}`, n);
+  for (let n = 0; n < 1000; n++) defer(`Q${n}`, 10 * MINUTE);
+  assert.equal(raised.length, 0, 'deferred, not yet overdue');
+  // Past the limit for all but the last: the first deferral that is overdue says every overdue one at once.
+  const later = 30 * MINUTE + 999;
+  for (let n = 0; n < 1000; n++) defer(`Q${n}`, later);
+  assert.deepEqual(
+    raised.map((a) => [a.kind, a.title, a.messageId]),
+    [['delivery-problem', '999 messages have been deferred for more than 30 minutes', null]],
+  );
+  assert.match(raised[0]?.body ?? '', /the first from q0@office\.example \("Report Q0"\)/);
+  d.checkOverdue(later + 1);
+  assert.deepEqual(raised.map((a) => a.title).slice(1), ['A message has been deferred for more than 30 minutes'], 'the last one, found by the timer');
+  assert.equal(raised[1]?.messageId, 'Q999');
+});

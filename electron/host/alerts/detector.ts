@@ -87,8 +87,11 @@ export class AlertDetector {
         break;
       case 'deferred': {
         const q = this.queued.get(event.id);
-        if (q && !q.overdueSaid) this.overdueCandidates.set(event.id, q);
-        this.checkOverdue(now);
+        if (!q || q.overdueSaid) break;
+        this.overdueCandidates.set(event.id, q);
+        // Only a message deferred past the limit looks through the others (an upstream that is down defers
+        // the whole queue, message by message); the center's timer finds the rest within its tick.
+        if (now - q.acceptedAt > this.overdueMinutes() * MINUTE_MS) this.checkOverdue(now);
         break;
       }
       case 'bounced':
@@ -134,11 +137,15 @@ export class AlertDetector {
     if (state.status === 'running') this.portsInError = new Set(failed.map((l) => l.port));
   }
 
-  /** Messages deferred longer than the rule's minutes, in one alert; called on each defer and by the center's timer. */
+  private overdueMinutes(): number {
+    return this.options.rule('delivery-problem', null).threshold ?? 30;
+  }
+
+  /** Messages deferred longer than the rule's minutes, in one alert; called on a defer past the limit and by the center's timer. */
   checkOverdue(now: number): void {
-    const rule = this.options.rule('delivery-problem', null);
-    const limitMs = (rule.threshold ?? 30) * MINUTE_MS;
     if (this.overdueCandidates.size === 0) return;
+    const minutes = this.overdueMinutes();
+    const limitMs = minutes * MINUTE_MS;
     // Oldest first, as the queue holds them: the alert names the first.
     const overdue = [...this.overdueCandidates].filter(([, q]) => now - q.acceptedAt > limitMs).sort(([, a], [, b]) => a.acceptedAt - b.acceptedAt);
     if (overdue.length === 0) return;
@@ -147,7 +154,6 @@ export class AlertDetector {
       this.overdueCandidates.delete(id);
     }
     const [firstId, first] = overdue[0] as [string, Queued];
-    const minutes = rule.threshold ?? 30;
     this.options.raise({
       kind: 'delivery-problem',
       subject: 'deferred too long',
