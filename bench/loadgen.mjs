@@ -7,12 +7,14 @@
  * summary. It exits when its parent disconnects (bench/lib/loadgen-client.mjs).
  *
  * Each client is a plain state machine over a raw socket: greeting, EHLO,
- * optional AUTH PLAIN, then MAIL, RCPT, DATA, body, final dot, and QUIT when
+ * optional STARTTLS (then EHLO again, as RFC 3207 asks), optional AUTH PLAIN, then MAIL, RCPT, DATA, body, final dot, and QUIT when
  * it is done with the connection. No pipelining, like a scanner or a small
  * business app. Accept latency: from MAIL FROM written to the 250 after the
  * final dot (connection set-up and AUTH are not in it; they are in msg/s).
  */
+import { once } from 'node:events';
 import { connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 
 /** Large messages are written in chunks of this size, honouring backpressure. */
@@ -33,7 +35,6 @@ const now = () => performance.timeOrigin + performance.now();
 class Connection {
   /** @param {import('node:net').Socket} socket */
   constructor(socket) {
-    this.socket = socket;
     this.buffer = '';
     /** @type {string[]} */
     this.lines = [];
@@ -43,11 +44,31 @@ class Connection {
     this.waiter = null;
     /** @type {Error | null} */
     this.error = null;
+    this.onDataBound = (/** @type {string} */ data) => this.onData(data);
+    this.attach(socket);
+  }
+
+  /** @param {import('node:net').Socket} socket */
+  attach(socket) {
+    this.socket = socket;
     socket.setEncoding('latin1');
     socket.setNoDelay(true);
-    socket.on('data', (/** @type {string} */ data) => this.onData(data));
+    socket.on('data', this.onDataBound);
     socket.on('error', (err) => this.fail(err));
     socket.on('close', () => this.fail(new Error('connection closed by server')));
+  }
+
+  /**
+   * STARTTLS: the session goes on over TLS on the same connection. The
+   * server's certificate is the bench's own (self-signed), so it is not
+   * checked; a device that trusts it pays the same handshake.
+   */
+  async startTls() {
+    await this.command('STARTTLS', 220);
+    this.socket.off('data', this.onDataBound);
+    const secure = tlsConnect({ socket: this.socket, rejectUnauthorized: false });
+    await Promise.race([once(secure, 'secureConnect'), once(secure, 'error').then(([err]) => Promise.reject(err))]);
+    this.attach(secure);
   }
 
   /** @param {string} data */
@@ -141,7 +162,7 @@ function bodyChunks(size) {
 
 /**
  * @param {{ host: string, port: number, clients: number, messages: number, reuse: boolean,
- *   auth: { user: string, password: string } | null, size: number, from: string, to: string, deadlineMs: number }} job
+ *   auth: { user: string, password: string } | null, starttls?: boolean, size: number, from: string, to: string, deadlineMs: number }} job
  */
 async function run(job) {
   const body = bodyChunks(job.size);
@@ -178,6 +199,10 @@ async function run(job) {
     const conn = new Connection(socket);
     await conn.expect(220, 'greeting');
     await conn.command('EHLO loadgen.bench.test', 250);
+    if (job.starttls) {
+      await conn.startTls();
+      await conn.command('EHLO loadgen.bench.test', 250);
+    }
     if (authLine) await conn.command(authLine, 235);
     return conn;
   };
