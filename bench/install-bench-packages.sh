@@ -25,3 +25,10 @@ for service in opendkim saslauthd; do
     "${as_root[@]}" service "$service" stop >/dev/null 2>&1 || true
   fi
 done
+# Haraka, the Node peer of bench:relay-product and bench:open-loop, pinned in
+# bench/haraka/package.json (and its lockfile) and installed there, so the
+# app's own dependencies and lockfile stay as they are. Optional plugins are
+# left out: the bench uses tls, auth/flat_file and dkim (installed explicitly).
+if [ ! -x "$here/haraka/node_modules/.bin/haraka" ]; then
+  (cd "$here/haraka" && npm ci --omit=optional --no-audit --no-fund --loglevel=error)
+fi

@@ -10,7 +10,8 @@
  * and whether each server kept up, and the rate at which each fell behind.
  * Needs root (Postfix) and the keyring (scripts/with-keyring.sh).
  *
- * Usage: node bench/open-loop.mjs [--rates=50,200,500] [--seconds=30] [--warmup=3] [--no-postfix] [--ceiling]
+ * Usage: node bench/open-loop.mjs [--rates=50,200,500] [--seconds=30] [--warmup=3] [--no-postfix] [--haraka] [--ceiling]
+ *   --haraka     also Haraka (bench/lib/haraka.mjs), the Node peer
  *   --seconds=S  offered load per rate and server (30 by default; 5 for a smoke run)
  *   --ceiling    also the bare Node responder (STARTTLS and AUTH, nothing else)
  */
@@ -27,8 +28,13 @@ const flag = (/** @type {string} */ name) => args.find((a) => a.startsWith(`--${
 const rates = (flag('rates') ?? '50,200,500').split(',').map(Number);
 const seconds = Number(flag('seconds') ?? 30);
 const warmup = Number(flag('warmup') ?? 3);
-const kinds = [...(['host', 'postfix-dkim'].filter((k) => !(k === 'postfix-dkim' && args.includes('--no-postfix')))), ...(args.includes('--ceiling') ? ['ceiling'] : [])];
-const NAMES = /** @type {Record<string, string>} */ ({ host: 'relay-desk serve', 'postfix-dkim': 'postfix+opendkim', ceiling: 'node ceiling' });
+const kinds = [
+  'host',
+  ...(args.includes('--no-postfix') ? [] : ['postfix-dkim']),
+  ...(args.includes('--haraka') ? ['haraka'] : []),
+  ...(args.includes('--ceiling') ? ['ceiling'] : []),
+];
+const NAMES = /** @type {Record<string, string>} */ ({ host: 'relay-desk serve', 'postfix-dkim': 'postfix+opendkim', haraka: 'haraka', ceiling: 'node ceiling' });
 const generatorPath = fileURLToPath(new URL('lib/open-loop-gen.mjs', import.meta.url));
 
 /** One generator run in its own process. @param {object} job */

@@ -10,6 +10,7 @@
  *   sink. CPU: the host and its relay child summed.
  * - postfix-dkim: a private Postfix with STARTTLS, Cyrus SASL and OpenDKIM
  *   as its milter. CPU: all Postfix processes and OpenDKIM summed.
+ * - haraka: Haraka with its outbound queue, the Node peer (bench/lib/haraka.mjs).
  * - ceiling: the bare Node responder, with STARTTLS on the same certificate.
  *
  * The seeded host runs inside scripts/with-keyring.sh (its vault key).
@@ -18,6 +19,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCeiling } from './ceiling.mjs';
+import { startHaraka } from './haraka.mjs';
 import { startOpenDkim } from './opendkim.mjs';
 import { startPostfix } from './postfix.mjs';
 import { cpuSeconds, freePort, sampleTreePeak, treeCpuSeconds } from './proc.mjs';
@@ -59,7 +61,7 @@ export async function prepareProduct(sinkPort, users) {
  * @typedef {{ port: number, cpuSeconds: () => number, watchRss: () => { stop: () => number }, stop: () => Promise<void> }} Server
  */
 
-/** @param {'host' | 'postfix-dkim' | 'ceiling'} kind @param {Product} product @param {string | null} [profileDir] @returns {Promise<Server>} */
+/** @param {'host' | 'postfix-dkim' | 'haraka' | 'ceiling'} kind @param {Product} product @param {string | null} [profileDir] @returns {Promise<Server>} */
 export async function startProductServer(kind, product, profileDir = null) {
   if (kind === 'host') {
     const host = await startHost(product.dataDir, product.smtpPort, profileDir);
@@ -69,6 +71,10 @@ export async function startProductServer(kind, product, profileDir = null) {
   if (kind === 'ceiling') {
     const ceiling = await startCeiling(product.cert);
     return { port: ceiling.port, cpuSeconds: () => cpuSeconds(ceiling.pid), watchRss: () => ({ stop: ceiling.peakRss }), stop: ceiling.stop };
+  }
+  if (kind === 'haraka') {
+    const haraka = await startHaraka(product.sinkPort, product);
+    return { port: haraka.port, cpuSeconds: () => treeCpuSeconds(haraka.pid), watchRss: () => sampleTreePeak(haraka.pid), stop: haraka.stop };
   }
   const dkim = await startOpenDkim(product.dkim);
   try {
