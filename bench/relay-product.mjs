@@ -169,7 +169,7 @@ async function main() {
   }
   console.log('');
   if (repeat > 1) console.log(`Each row: median of ${repeat} runs.`);
-  printTable(medianRows(rows));
+  printTable(medianRows(rows), true);
   console.log(
     '\nHere every row is STARTTLS, then AUTH PLAIN (Postfix: Cyrus SASL, sasldb), and each message DKIM-signed (RSA-2048) by the\n' +
       'server: the relay with its verified domain\'s key, Postfix through OpenDKIM with the same key; the ceiling answers STARTTLS\n' +

@@ -41,8 +41,8 @@ export function ceilingShare(row, rows) {
   return `${Math.round((row.acceptedRate / ceiling.acceptedRate) * 100)}%`;
 }
 
-/** @param {Row[]} rows */
-export function printTable(rows) {
+/** @param {Row[]} rows @param {boolean} [productPath] the legend of bench/relay-product.mjs's rows */
+export function printTable(rows, productPath = false) {
   const header = ['workload', 'server', 'mode', 'size', 'messages', 'accepted msg/s', 'of ceiling', 'delivered msg/s', 'p50 ms', 'p99 ms', 'p99 >0.5 s', 'CPU ms/msg', 'loadgen ms/msg', 'peak RSS MB'];
   const lines = rows.map((r) => [
     r.workload,
@@ -75,9 +75,11 @@ export function printTable(rows) {
       'CPU ms/msg: user+system CPU of the server (all Postfix processes) during the measured batch, per message;\n' +
       '  steadier than msg/s when other work shares the machine. loadgen ms/msg: the load generator\'s own CPU per\n' +
       '  message: it shares the 2 cores with the server, and the less it takes the more the server can have.\n' +
-      'peak RSS: the relay process VmHWM (fresh process per row, warm-up included).\n' +
-      '  * Postfix: peak of the summed Pss of master and all its daemons, sampled every 100 ms.\n' +
-      'Postfix has no AUTH without SASL: it runs the trusted-address (mynetworks) workloads only.\n' +
+      (productPath
+        ? 'peak RSS: * the summed Pss of the server\'s processes, sampled every 100 ms; the ceiling: its VmHWM.\n'
+        : 'peak RSS: the relay process VmHWM (fresh process per row, warm-up included).\n' +
+          '  * Postfix: peak of the summed Pss of master and all its daemons, sampled every 100 ms.\n' +
+          'Postfix has no AUTH without SASL: it runs the trusted-address (mynetworks) workloads only.\n') +
       'node ceiling: a bare Node responder (fixed replies, no parsing, no disk, delivers nothing) under the same load;\n' +
       '  of ceiling: each row\'s accepted msg/s as a share of the ceiling\'s in the same workload.',
   );
