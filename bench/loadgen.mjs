@@ -7,141 +7,29 @@
  * summary. It exits when its parent disconnects (bench/lib/loadgen-client.mjs).
  *
  * Each client is a plain state machine over a raw socket: greeting, EHLO,
- * optional AUTH PLAIN, then MAIL, RCPT, DATA, body, final dot, and QUIT when
- * it is done with the connection. No pipelining, like a scanner or a small
+ * optional STARTTLS (then EHLO again, as RFC 3207 asks), optional AUTH
+ * PLAIN, then MAIL, RCPT, DATA, body, final dot, and QUIT when it is done
+ * with the connection (bench/lib/smtp-connection.mjs). No pipelining, like a scanner or a small
  * business app. Accept latency: from MAIL FROM written to the 250 after the
  * final dot (connection set-up and AUTH are not in it; they are in msg/s).
  */
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { bodyChunks, Connection } from './lib/smtp-connection.mjs';
 
-/** Large messages are written in chunks of this size, honouring backpressure. */
-const CHUNK_BYTES = 64 * 1024;
 /**
  * The p99 is also given for the messages begun after the batch's first half
  * second: a relay started moments before still has V8 compiling its code then
  * (README, "Benchmarks"), which can decide W2's p99 on a fast machine.
  */
 const SETTLE_MS = 500;
-/** A dead server must not hang a client forever. */
-const REPLY_TIMEOUT_MS = 60_000;
 
 /** Wall-clock time in ms with sub-ms precision, comparable across processes. */
 const now = () => performance.timeOrigin + performance.now();
 
-/** One SMTP connection: write a command, await its (possibly multi-line) reply. */
-class Connection {
-  /** @param {import('node:net').Socket} socket */
-  constructor(socket) {
-    this.socket = socket;
-    this.buffer = '';
-    /** @type {string[]} */
-    this.lines = [];
-    /** @type {{ code: number, text: string }[]} */
-    this.replies = [];
-    /** @type {{ resolve: (r: { code: number, text: string }) => void, reject: (e: Error) => void } | null} */
-    this.waiter = null;
-    /** @type {Error | null} */
-    this.error = null;
-    socket.setEncoding('latin1');
-    socket.setNoDelay(true);
-    socket.on('data', (/** @type {string} */ data) => this.onData(data));
-    socket.on('error', (err) => this.fail(err));
-    socket.on('close', () => this.fail(new Error('connection closed by server')));
-  }
-
-  /** @param {string} data */
-  onData(data) {
-    this.buffer += data;
-    for (let i = this.buffer.indexOf('\n'); i >= 0; i = this.buffer.indexOf('\n')) {
-      const line = this.buffer.slice(0, i).replace(/\r$/, '');
-      this.buffer = this.buffer.slice(i + 1);
-      this.lines.push(line);
-      if (line.charAt(3) === '-') continue;
-      const reply = { code: Number(line.slice(0, 3)), text: this.lines.join(' | ') };
-      this.lines = [];
-      if (this.waiter) {
-        const { resolve } = this.waiter;
-        this.waiter = null;
-        resolve(reply);
-      } else this.replies.push(reply);
-    }
-  }
-
-  /** @param {Error} err */
-  fail(err) {
-    this.error ??= err;
-    if (this.waiter) {
-      const { reject } = this.waiter;
-      this.waiter = null;
-      reject(err);
-    }
-  }
-
-  /** @returns {Promise<{ code: number, text: string }>} */
-  reply() {
-    const queued = this.replies.shift();
-    if (queued) return Promise.resolve(queued);
-    if (this.error) return Promise.reject(this.error);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(new Error('reply timeout')), REPLY_TIMEOUT_MS);
-      this.waiter = {
-        resolve: (r) => (clearTimeout(timer), resolve(r)),
-        reject: (e) => (clearTimeout(timer), reject(e)),
-      };
-    });
-  }
-
-  /** Writes a command and checks the reply code. @param {string} line @param {number} expected */
-  async command(line, expected) {
-    this.socket.write(`${line}\r\n`);
-    return this.expect(expected, line);
-  }
-
-  /** @param {number} expected @param {string} what */
-  async expect(expected, what) {
-    const reply = await this.reply();
-    if (reply.code !== expected) throw new Error(`${what.split(' ')[0] ?? what}: ${reply.text}`);
-    return reply;
-  }
-
-  /** Writes a buffer, waiting for the socket to drain when it says so. @param {Buffer} data */
-  async write(data) {
-    if (!this.socket.write(data)) {
-      await new Promise((resolve, reject) => {
-        const onDrain = () => (this.socket.off('error', onError), resolve(undefined));
-        const onError = (/** @type {Error} */ e) => (this.socket.off('drain', onDrain), reject(e));
-        this.socket.once('drain', onDrain);
-        this.socket.once('error', onError);
-      });
-    }
-  }
-
-  close() {
-    this.socket.destroy();
-  }
-}
-
-/**
- * The message body after the headers: printable lines of 76 characters (none
- * starts with a dot, so no dot-stuffing is needed), ending with the final dot.
- * @param {number} size
- */
-function bodyChunks(size) {
-  const line = 'The quick brown fox jumps over the lazy dog while the relay keeps count 0123\r\n';
-  const perChunk = Math.floor(CHUNK_BYTES / line.length);
-  const full = Buffer.from(line.repeat(perChunk));
-  const chunks = [];
-  for (let left = Math.max(1, Math.round(size / line.length)); left > 0; left -= perChunk) {
-    chunks.push(left >= perChunk ? full : full.subarray(0, left * line.length));
-  }
-  chunks.push(Buffer.from('.\r\n'));
-  return chunks;
-}
-
 /**
  * @param {{ host: string, port: number, clients: number, messages: number, reuse: boolean,
- *   auth: { user: string, password: string } | null, size: number, from: string, to: string, deadlineMs: number }} job
+ *   auth: { user: string, password: string } | null, starttls?: boolean, size: number, from: string, to: string, deadlineMs: number }} job
  */
 async function run(job) {
   const body = bodyChunks(job.size);
@@ -178,6 +66,10 @@ async function run(job) {
     const conn = new Connection(socket);
     await conn.expect(220, 'greeting');
     await conn.command('EHLO loadgen.bench.test', 250);
+    if (job.starttls) {
+      await conn.startTls();
+      await conn.command('EHLO loadgen.bench.test', 250);
+    }
     if (authLine) await conn.command(authLine, 235);
     return conn;
   };

@@ -6,12 +6,14 @@
  * process) to the same local sink (smtp-sink). Prints one table and the relay
  * issue's targets with PASS/MISS; exits non-zero only on errors.
  *
- * Usage: node bench/relay.mjs [--quick] [--repeat=N] [--only=W1,W2,W3,W3-20MB] [--no-postfix] [--postfix-large]
+ * Usage: node bench/relay.mjs [--quick] [--repeat=N] [--only=W1,W2,W3,W3-20MB] [--no-postfix] [--postfix-large] [--no-ceiling]
  *   --quick          a quarter of the messages (a smoke run; figures are noisier)
  *   --repeat=N       run every row N times, interleaved, and report medians (a shared machine is noisy)
  *   --only=...       just these workloads
  *   --no-postfix     relay rows only (no comparison targets)
  *   --postfix-large  also run Postfix on the 20 MB workload
+ *   --no-ceiling     leave out the ceiling rows (bench/lib/ceiling-server.mjs: fixed replies, no parsing, no disk),
+ *                    whose msg/s each relay row is printed as a share of
  *   --warmup=N       N warm-up messages per 10 KB row instead of 300
  *   --steady[=N]     also run every 10 KB workload after N warm-up messages (default 6,000), as a
  *                    separate "steady" row set with its own targets: a relay is a long-running daemon,
@@ -31,6 +33,7 @@ import { mkdtempSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRecorder } from './lib/history-recorder.mjs';
+import { startCeiling } from './lib/ceiling.mjs';
 import { startLoadgen } from './lib/loadgen-client.mjs';
 import { startPostfix } from './lib/postfix.mjs';
 import { sampleTreePeak, treeCpuSeconds, waitUntil } from './lib/proc.mjs';
@@ -44,6 +47,7 @@ const args = new Set(process.argv.slice(2));
 const only = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const quick = args.has('--quick');
 const withPostfix = !args.has('--no-postfix');
+const withCeiling = !args.has('--no-ceiling');
 const scale = quick ? 0.25 : 1;
 const repeat = Math.max(1, Number([...args].find((a) => a.startsWith('--repeat='))?.slice('--repeat='.length) ?? 1));
 const warmupOverride = [...args].find((a) => a.startsWith('--warmup='))?.slice('--warmup='.length);
@@ -102,7 +106,11 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 async function runOne(workload, serverKind, mode, sink) {
   const recorder = workload.history ? await openRecorder(historyDir) : null;
   const onEvents = recorder ? (events) => recorder.record(events) : undefined;
-  const server = await track(serverKind === 'relay' ? startRelay({ sinkPort: sink.port, mode, profileDir, onEvents }) : startPostfix(sink.port));
+  const server = await track(
+    serverKind === 'relay' ? startRelay({ sinkPort: sink.port, mode, profileDir, onEvents }) : serverKind === 'ceiling' ? startCeiling() : startPostfix(sink.port),
+  );
+  // The ceiling delivers nothing: its rows have no delivered figures.
+  const delivers = serverKind !== 'ceiling';
   const big = workload.size >= MB;
   const job = {
     host: '127.0.0.1',
@@ -124,17 +132,18 @@ async function runOne(workload, serverKind, mode, sink) {
       const warmBase = sink.count();
       const warm = await loadgen.run({ ...job, messages: warmupCount });
       if (warm.accepted < warmupCount) notes.push(`warm-up: ${warm.accepted}/${warmupCount} accepted: ${JSON.stringify(warm.errors)}`);
-      await sink.waitFor(warmBase + warm.accepted, drainMs);
+      if (delivers) await sink.waitFor(warmBase + warm.accepted, drainMs);
     }
     const base = sink.count();
     const sampler = serverKind === 'postfix' ? sampleTreePeak(server.pid) : null;
     const cpuBefore = treeCpuSeconds(server.pid);
     const messages = Math.max(workload.clients, Math.round(workload.messages * scale));
-    const finished = () => server.counts.delivered + server.counts.bounced;
+    // Only the relay reports deliveries (Postfix and the ceiling have no counts).
+    const finished = () => (server.counts ? server.counts.delivered + server.counts.bounced : 0);
     const finishedBefore = finished();
     recorder?.start();
     const result = await loadgen.run({ ...job, messages });
-    const doneAt = await sink.waitFor(base + result.accepted, drainMs);
+    const doneAt = delivers ? await sink.waitFor(base + result.accepted, drainMs) : NaN;
     // The relay reports a delivery just after the sink has it: wait for every message's last event.
     if (recorder) await waitUntil(() => finished() >= finishedBefore + result.accepted, 10_000);
     const history = recorder ? await recorder.finish() : null;
@@ -151,9 +160,9 @@ async function runOne(workload, serverKind, mode, sink) {
       size: workload.size,
       attempted: result.attempted,
       accepted: result.accepted,
-      delivered: sink.count() - base,
+      delivered: delivers ? sink.count() - base : 0,
       acceptedRate: result.accepted / seconds(result.lastAccept),
-      deliveredRate: doneAt === null ? NaN : result.accepted / seconds(doneAt),
+      deliveredRate: doneAt === null || !delivers ? NaN : result.accepted / seconds(doneAt),
       p50: result.p50,
       p99: result.p99,
       p99Settled: result.p99Settled,
@@ -204,6 +213,7 @@ async function main() {
         ['relay', 'trusted'],
         ...(big ? [] : [['relay', 'auth']]),
         ...(withPostfix && (!big || args.has('--postfix-large')) ? [['postfix', 'trusted']] : []),
+        ...(withCeiling && !big ? [['ceiling', 'trusted']] : []),
       ];
       for (const [server, mode] of plan) {
         process.stdout.write(`${repeat > 1 ? `[${round}/${repeat}] ` : ''}${w.name} ${server} ${mode}… `);

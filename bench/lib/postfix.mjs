@@ -7,6 +7,11 @@
  * compared on trusted-address workloads only) and limits that do not throttle
  * a single busy client address. Like the relay, it fsyncs each queue file
  * before its 250.
+ *
+ * The "as the product runs" peer (bench/relay-product.mjs) adds, through
+ * `options`: STARTTLS with the relay's certificate, AUTH PLAIN through Cyrus
+ * SASL from a private sasldb (one user, as the relay's), and OpenDKIM as its
+ * milter (bench/lib/opendkim.mjs), so it does the work the product does.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -59,6 +64,40 @@ biff = no
 `;
 }
 
+/**
+ * The product-path additions to main.cf, and the files they name.
+ * @param {string} dir @param {PeerOptions} options
+ */
+async function productCf(dir, options) {
+  const lines = ['# The product path: STARTTLS, AUTH PLAIN, DKIM by milter.'];
+  if (options.tls) {
+    await writeFile(join(dir, 'tls-cert.pem'), options.tls.cert);
+    await writeFile(join(dir, 'tls-key.pem'), options.tls.key, { mode: 0o600 });
+    lines.push(`smtpd_tls_cert_file = ${dir}/tls-cert.pem`, `smtpd_tls_key_file = ${dir}/tls-key.pem`, 'smtpd_tls_security_level = may');
+  }
+  if (options.sasl) {
+    const sasl = join(dir, 'sasl');
+    await mkdir(sasl);
+    await writeFile(join(sasl, 'smtpd.conf'), `pwcheck_method: auxprop\nauxprop_plugin: sasldb\nmech_list: PLAIN\nsasldb_path: ${sasl}/sasldb2\n`);
+    await new Promise((resolve, reject) => {
+      const child = execFile('saslpasswd2', ['-p', '-c', '-f', join(sasl, 'sasldb2'), '-u', 'postfix.bench.test', options.sasl?.user ?? ''], (err) => (err ? reject(err) : resolve(undefined)));
+      child.stdin?.end(options.sasl?.password);
+    });
+    const { stdout } = await run('id', ['-u', 'postfix']);
+    await chown(join(sasl, 'sasldb2'), Number(stdout.trim()), 0);
+    lines.push(
+      'smtpd_sasl_auth_enable = yes',
+      'smtpd_sasl_type = cyrus',
+      'smtpd_sasl_path = smtpd',
+      `cyrus_sasl_config_path = ${sasl}`,
+      'smtpd_sasl_local_domain = postfix.bench.test',
+      'smtpd_relay_restrictions = permit_sasl_authenticated, permit_mynetworks, reject',
+    );
+  }
+  if (options.milterPort) lines.push(`smtpd_milters = inet:127.0.0.1:${options.milterPort}`, 'milter_default_action = tempfail');
+  return `${lines.join('\n')}\n`;
+}
+
 /** Debian's master.cf services, minus the ones a relay never uses, none chrooted. */
 function masterCf(port) {
   return `# Written by bench/lib/postfix.mjs for one benchmark run.
@@ -82,6 +121,7 @@ discard   unix  -       -       n       -       -       discard
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
 `;
 }
 
@@ -96,8 +136,15 @@ async function postfix(dir, action) {
   }
 }
 
-/** Starts a private instance relaying to the sink; resolves once its port answers. @param {number} sinkPort */
-export async function startPostfix(sinkPort) {
+/**
+ * @typedef {{ tls?: { cert: string, key: string }, sasl?: { user: string, password: string }, milterPort?: number }} PeerOptions
+ */
+
+/**
+ * Starts a private instance relaying to the sink; resolves once its port answers.
+ * @param {number} sinkPort @param {PeerOptions} [options] the product path's additions
+ */
+export async function startPostfix(sinkPort, options = {}) {
   if (process.getuid?.() !== 0) throw new Error('the Postfix comparison needs root (postfix start); run as root or pass --no-postfix');
   const dir = await mkdtemp(join(tmpdir(), 'relay-bench-postfix-'));
   // Postfix's daemons run as user postfix and must reach their folders through this one.
@@ -107,7 +154,7 @@ export async function startPostfix(sinkPort) {
   const { stdout } = await run('id', ['-u', 'postfix']);
   await chown(join(dir, 'data'), Number(stdout.trim()), 0);
   const port = await freePort();
-  await writeFile(join(dir, 'main.cf'), mainCf(dir, sinkPort));
+  await writeFile(join(dir, 'main.cf'), mainCf(dir, sinkPort) + (await productCf(dir, options)));
   await writeFile(join(dir, 'master.cf'), masterCf(port));
   try {
     await postfix(dir, 'start');

@@ -89,9 +89,14 @@ function seedUser(accountId, n, at) {
 /**
  * A fresh data folder with USERS users (its third argument), sender domains and addresses, a
  * certificate and DKIM keys, written with the host's own Store and Vault:
- * one store change, one vault change.
+ * one store change, one vault change. `options.upstream` replaces the
+ * settings' upstream (bench/relay-product.mjs delivers to its sink), `limits`
+ * some of the server's limits; the
+ * certificate and the DKIM key made are returned, so a peer can use the same.
+ * @param {string} dataDir @param {number} smtpPort @param {number} USERS
+ * @param {{ upstream?: object, limits?: object }} [options] `limits` changes the server's limits
  */
-export async function seed(dataDir, smtpPort, USERS) {
+export async function seed(dataDir, smtpPort, USERS, options = {}) {
   const [store, usersFile, fresh, vaultModule, secrets, verifier, { vaultNames }, certificate, lan, records] = await Promise.all([
     import(dist('electron/host/store/store.js')),
     import(dist('electron/host/store/users-file.js')),
@@ -160,6 +165,8 @@ export async function seed(dataDir, smtpPort, USERS) {
       };
     });
     draft.server.tls = { source: 'generated', cert: cert.cert };
+    if (options.upstream) draft.upstream = options.upstream;
+    if (options.limits) Object.assign(draft.server.limits, options.limits);
   });
   await vault.change((entries) => {
     for (const name of names) entries.set(vaultNames.verifier(name), sharedVerifier);
@@ -169,7 +176,7 @@ export async function seed(dataDir, smtpPort, USERS) {
   const [settingsBytes, usersBytes, vaultBytes] = await Promise.all(
     [store.SETTINGS_FILE, usersFile.USERS_FILE, vaultModule.VAULT_FILE].map(async (file) => (await stat(join(dataDir, file))).size),
   );
-  return { names, seconds: (now() - started) / 1000, scryptMs, settingsBytes, usersBytes, vaultBytes };
+  return { names, accountId, cert, dkimKey, seconds: (now() - started) / 1000, scryptMs, settingsBytes, usersBytes, vaultBytes };
 }
 
 /** Removes this installation's keychain entries (inside with-keyring.sh the whole keyring goes anyway). */

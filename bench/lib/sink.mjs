@@ -14,12 +14,17 @@ import { freePort, waitUntil } from './proc.mjs';
 
 const now = () => performance.timeOrigin + performance.now();
 
-export async function startSink() {
+/**
+ * @param {{ dumpFile?: string }} [options] dumpFile: also append every message to this file (smtp-sink -D), so a
+ *   bench can check what arrived (bench/relay-product.mjs counts the DKIM signatures)
+ */
+export async function startSink(options = {}) {
   const port = await freePort();
   // smtp-sink refuses to run as root unless told which user to become.
   const asUser = process.getuid?.() === 0 ? ['-u', 'nobody'] : [];
   // -m: more simultaneous sessions than any relay here opens; backlog 1024.
-  const child = spawn('smtp-sink', ['-c', '-4', '-m', '1024', ...asUser, `127.0.0.1:${port}`, '1024'], {
+  const dump = options.dumpFile ? ['-D', options.dumpFile] : [];
+  const child = spawn('smtp-sink', ['-c', '-4', '-m', '1024', ...asUser, ...dump, `127.0.0.1:${port}`, '1024'], {
     // Not inherited: an orphaned sink holding our stderr would keep a caller's pipe open.
     stdio: ['ignore', 'pipe', 'pipe'],
   });

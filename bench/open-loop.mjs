@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+/**
+ * Open-loop latency as offices send (issue 19), `npm run bench:open-loop`:
+ * devices arriving at fixed offered rates (Poisson arrivals), each message a
+ * new connection with STARTTLS and AUTH PLAIN (bench/lib/open-loop-gen.mjs),
+ * latency from each message's scheduled start to the 250 after the dot.
+ * Against the relay as the product runs it (`relay-desk serve`, DKIM on) and
+ * Postfix with OpenDKIM (bench/lib/product-servers.mjs), a fresh server per
+ * rate, after a short warm-up at the same rate. Prints p50, p99, p99.9, max
+ * and whether each server kept up, and the rate at which each fell behind.
+ * Needs root (Postfix) and the keyring (scripts/with-keyring.sh).
+ *
+ * Usage: node bench/open-loop.mjs [--rates=50,200,500] [--seconds=30] [--warmup=3] [--no-postfix] [--haraka] [--ceiling]
+ *   --haraka     also Haraka (bench/lib/haraka.mjs), the Node peer
+ *   --seconds=S  offered load per rate and server (30 by default; 5 for a smoke run)
+ *   --ceiling    also the bare Node responder (STARTTLS and AUTH, nothing else)
+ */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { PRODUCT_FROM, prepareProduct, startProductServer } from './lib/product-servers.mjs';
+import { printTargets } from './lib/report.mjs';
+import { cleanUp, cleanups } from './lib/seeded-host.mjs';
+import { startSink } from './lib/sink.mjs';
+
+const args = process.argv.slice(2);
+const flag = (/** @type {string} */ name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const rates = (flag('rates') ?? '50,200,500').split(',').map(Number);
+const seconds = Number(flag('seconds') ?? 30);
+const warmup = Number(flag('warmup') ?? 3);
+const kinds = [
+  'host',
+  ...(args.includes('--no-postfix') ? [] : ['postfix-dkim']),
+  ...(args.includes('--haraka') ? ['haraka'] : []),
+  ...(args.includes('--ceiling') ? ['ceiling'] : []),
+];
+const NAMES = /** @type {Record<string, string>} */ ({ host: 'relay-desk serve', 'postfix-dkim': 'postfix+opendkim', haraka: 'haraka', ceiling: 'node ceiling' });
+const generatorPath = fileURLToPath(new URL('lib/open-loop-gen.mjs', import.meta.url));
+
+/** One generator run in its own process. @param {object} job */
+async function generate(job) {
+  const child = fork(generatorPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = once(child, 'exit');
+  try {
+    child.send(job);
+    const result = await Promise.race([once(child, 'message').then(([m]) => m), exited.then(() => null)]);
+    if (!result) throw new Error('the open-loop generator exited without a result');
+    return result;
+  } finally {
+    if (child.exitCode === null) child.disconnect();
+    await exited;
+  }
+}
+
+/**
+ * Kept up: at least 95% of the offered messages answered within the offered
+ * window, none failed, and the in-flight backlog of the last quarter no more
+ * than twice that of the second quarter (plus a few): a backlog that grows is
+ * a server falling behind even when it still answers.
+ */
+function keptUp(r) {
+  const q = Math.max(1, Math.floor(r.inFlightPerSecond.length / 4));
+  const peak = (/** @type {number[]} */ a) => Math.max(0, ...a);
+  const early = peak(r.inFlightPerSecond.slice(q, 2 * q));
+  const late = peak(r.inFlightPerSecond.slice(-q));
+  const failed = r.offered - r.completed;
+  return { ok: r.completedInWindow >= 0.95 * r.offered && failed === 0 && late <= 2 * early + 5, early, late, failed };
+}
+
+async function main() {
+  console.log(`Open loop: rates ${rates.join(', ')} msg/s, ${seconds} s each (after ${warmup} s warm-up), a new connection per message with STARTTLS + AUTH PLAIN, DKIM signing on`);
+  const sink = await startSink();
+  cleanups.push(() => sink.stop());
+  const product = await prepareProduct(sink.port, 20);
+  const rows = [];
+  for (const rate of rates) for (const kind of kinds) {
+    process.stdout.write(`${rate}/s ${NAMES[kind]}… `);
+    const server = await startProductServer(/** @type {any} */ (kind), product);
+    try {
+      const job = { host: '127.0.0.1', port: server.port, rate, auth: { user: product.user, password: product.password }, size: 10 * 1024, from: PRODUCT_FROM, to: 'rcpt@sink.example' };
+      if (warmup > 0) await generate({ ...job, seconds: warmup });
+      const r = await generate({ ...job, seconds });
+      const k = keptUp(r);
+      rows.push({ rate, kind, ...r, ...k });
+      console.log(`${r.completed}/${r.offered} answered, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms${k.ok ? '' : ', fell behind'}`);
+    } finally {
+      await server.stop();
+    }
+  }
+
+  const header = ['offered/s', 'server', 'messages', 'answered in window', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'failed', 'in flight (2nd → last quarter)', 'kept up'];
+  const lines = rows.map((r) => [
+    String(r.rate), NAMES[r.kind] ?? r.kind, String(r.offered), `${((r.completedInWindow / r.offered) * 100).toFixed(0)}%`,
+    r.p50.toFixed(1), r.p99.toFixed(1), r.p999.toFixed(1), r.max.toFixed(1), String(r.failed), `${r.early} → ${r.late}`, r.ok ? 'yes' : 'NO',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+  const format = (/** @type {string[]} */ cells) => cells.map((c, i) => (i === 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  console.log(`\n${format(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const l of lines) console.log(format(l));
+  console.log('\nLatency: scheduled start (Poisson arrival) → the 250 after the dot; connecting, STARTTLS and AUTH are in it.');
+  for (const r of rows) if (Object.keys(r.errors).length) console.log(`note ${r.rate}/s ${NAMES[r.kind]}: ${JSON.stringify(r.errors)}`);
+  for (const kind of kinds) {
+    const behind = rows.filter((r) => r.kind === kind && !r.ok).map((r) => r.rate);
+    console.log(`${NAMES[kind]}: ${behind.length ? `falls behind at ${Math.min(...behind)} msg/s` : `kept up at every rate tried (up to ${Math.max(...rates)} msg/s)`}`);
+  }
+
+  const targets = [];
+  const at200 = rows.find((r) => r.kind === 'host' && r.rate === 200);
+  if (at200) {
+    targets.push({ name: '200/s: relay p99 < 15 ms', measured: `${at200.p99.toFixed(1)} ms`, pass: at200.p99 < 15 });
+    targets.push({ name: '200/s: relay max < 100 ms', measured: `${at200.max.toFixed(1)} ms`, pass: at200.max < 100 });
+  }
+  for (const rate of rates) {
+    const host = rows.find((r) => r.kind === 'host' && r.rate === rate);
+    const peer = rows.find((r) => r.kind === 'postfix-dkim' && r.rate === rate);
+    if (host?.ok && peer?.ok) targets.push({ name: `${rate}/s: relay p99 below Postfix+OpenDKIM's`, measured: `${host.p99.toFixed(1)} vs ${peer.p99.toFixed(1)} ms`, pass: host.p99 < peer.p99 });
+  }
+  if (targets.length) printTargets(targets, 'Targets (issue 19), open loop');
+}
+
+main()
+  .catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanUp());
