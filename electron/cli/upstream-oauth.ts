@@ -1,8 +1,10 @@
 /**
  * `relay-desk upstream oauth`: the smarthost signed in with OAuth 2.0 from a
  * terminal. The device flow (RFC 8628) prints the address and the code for
- * the admin to open on any device, and waits for the host to say the sign-in
- * is done; the app-only flow signs in at once. The client secret is read from
+ * the admin to open on any device, the browser flow (RFC 8252) the address
+ * to open in a browser on the host's computer (its answer comes back to the
+ * host's loopback address); both wait for the host to say the sign-in is
+ * done. The app-only flow signs in at once. The client secret is read from
  * standard input only, as passwords are.
  */
 import type { ApiClient } from '../api/client.js';
@@ -13,12 +15,13 @@ import { print, printJson } from './output.js';
 import { readPassword } from './read-password.js';
 
 export const OAUTH_HELP = `  relay-desk upstream oauth --preset microsoft365|google|custom --client-id ID --user MAILBOX
-        [--flow device|app] [--tenant TENANT] [--client-secret-stdin]
-        [--host H --port P --security none|starttls|tls --token-url U --device-url U --scope S]   (custom only)
+        [--flow device|browser|app] [--tenant TENANT] [--client-secret-stdin]
+        [--host H --port P --security none|starttls|tls --token-url U --device-url U --auth-url U --scope S]   (custom only)
       log in to the smarthost with OAuth 2.0 as MAILBOX, through the app registration ID. The device
-      flow (the default) prints an address and a code to enter there, and waits until you have signed
-      in; --flow app (Microsoft 365 app-only) uses the client secret read from standard input.
-      Google allows no device flow for Gmail: sign in from the desktop app instead.
+      flow (the default; Google: browser) prints an address and a code to enter there, and waits until
+      you have signed in; --flow browser prints an address to open in a browser on the computer Relay
+      Desk runs on, and waits; --flow app (Microsoft 365 app-only) uses the client secret read from
+      standard input. Google allows no device flow for Gmail.
   relay-desk upstream oauth status
   relay-desk upstream oauth sign-out
       forget the sign-in (mail then waits in the queue until a new one)`;
@@ -40,7 +43,7 @@ function describe(status: OAuthStatus): string {
   }
 }
 
-/** Waits for the host to report the device sign-in's end: signed in, or the problem that ended it. */
+/** Waits for the host to report the sign-in's end: signed in, or the problem that ended it. */
 function signInDone(api: ApiClient): { done: Promise<OAuthStatus>; stop: () => void } {
   let stop: () => void = () => undefined;
   const done = new Promise<OAuthStatus>((resolve, reject) => {
@@ -80,6 +83,7 @@ export async function runUpstreamOAuth(args: string[]): Promise<number> {
     security: { type: 'string' },
     'token-url': { type: 'string' },
     'device-url': { type: 'string' },
+    'auth-url': { type: 'string' },
     scope: { type: 'string' },
   } as const;
   const { values } = parseCommand(command, args, options);
@@ -87,14 +91,14 @@ export async function runUpstreamOAuth(args: string[]): Promise<number> {
     if (values[flag] === undefined) throw new UsageError(`upstream oauth needs --${flag}`, command);
   }
   const preset = choice(values.preset ?? '', '--preset', command, ['microsoft365', 'google', 'custom'] as const);
-  const flow = choice(values.flow ?? 'device', '--flow', command, ['device', 'app'] as const);
+  const flow = choice(values.flow ?? (preset === 'google' ? 'browser' : 'device'), '--flow', command, ['device', 'browser', 'app'] as const);
   const custom =
     preset === 'custom'
       ? {
           ...(values.host && values.port && values.security
             ? { smtp: { host: values.host, port: port(values.port, '--port', command), security: choice(values.security, '--security', command, ['none', 'starttls', 'tls'] as const) } }
             : {}),
-          ...(values['token-url'] ? { endpoints: { authorization: null, token: values['token-url'], device: values['device-url'] ?? null } } : {}),
+          ...(values['token-url'] ? { endpoints: { authorization: values['auth-url'] ?? null, token: values['token-url'], device: values['device-url'] ?? null } } : {}),
           ...(values.scope ? { scope: values.scope } : {}),
         }
       : {};
@@ -121,6 +125,11 @@ export async function runUpstreamOAuth(args: string[]): Promise<number> {
     if (started.flow === 'device') {
       if (values.json) printJson(started);
       else print(`To sign in as ${input.user}, open ${started.verificationUri} and enter the code ${started.userCode} (valid until ${started.expiresAt}). Waiting...`);
+    } else if (started.flow === 'browser') {
+      if (values.json) printJson(started);
+      else if (started.opened) print(`A browser was opened to sign in as ${input.user} (until ${started.expiresAt}); if it did not show, open ${started.authorizationUrl} there. Waiting...`);
+      // The provider sends the browser back to the host's loopback address: only a browser on that computer reaches it.
+      else print(`To sign in as ${input.user}, open ${started.authorizationUrl} in a browser on the computer Relay Desk runs on (until ${started.expiresAt}). Waiting...`);
     }
     const status = await waiting.done;
     if (values.json) printJson(status);

@@ -102,6 +102,13 @@ export async function requestTokens(tokenUrl: string, client: ClientAuth, grant:
 
 export const refreshGrant = (refreshToken: string, scope: string) => ({ grant_type: 'refresh_token', refresh_token: refreshToken, scope });
 export const clientCredentialsGrant = (scope: string) => ({ grant_type: 'client_credentials', scope });
+/** RFC 6749 §4.1.3 with RFC 7636 §4.5: the code the browser brought back, its redirect address and the PKCE verifier. */
+export const authorizationCodeGrant = (code: string, redirectUri: string, codeVerifier: string) => ({
+  grant_type: 'authorization_code',
+  code,
+  redirect_uri: redirectUri,
+  code_verifier: codeVerifier,
+});
 
 const DeviceAnswerSchema = z.object({
   device_code: z.string().min(1),
