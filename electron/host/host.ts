@@ -181,6 +181,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   alertHistory.on('added', (payload) => events.emit('event', { event: 'alert.sent', payload }));
   supervisor.on('relayEvent', (event) => alerts.relayEvent(event));
   supervisor.on('state', (state) => alerts.relayState(state));
+  oauth.on('change', (status) => alerts.upstreamOAuth(status));
 
   const api: ApiImplementation = {
     'relay.status': () => Promise.resolve(relayState(running.state)),
