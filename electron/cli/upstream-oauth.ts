@@ -7,6 +7,7 @@
  * done. The app-only flow signs in at once. The client secret is read from
  * standard input only, as passwords are.
  */
+import { readFile } from 'node:fs/promises';
 import type { ApiClient } from '../api/client.js';
 import type { OAuthStatus } from '../api/schemas/oauth.js';
 import { CliError, choice, dataDirOf, parseCommand, port, subcommand, UsageError } from './args.js';
@@ -15,18 +16,18 @@ import { print, printJson } from './output.js';
 import { readPassword } from './read-password.js';
 
 export const OAUTH_HELP = `  relay-desk upstream oauth --preset microsoft365|google|custom --client-id ID --user MAILBOX
-        [--flow device|browser|app] [--tenant TENANT] [--client-secret-stdin]
+        [--flow device|browser|app] [--tenant TENANT] [--client-secret-stdin | --certificate FILE --key FILE]
         [--host H --port P --security none|starttls|tls --token-url U --device-url U --auth-url U --scope S]   (custom only)
       log in to the smarthost with OAuth 2.0 as MAILBOX, through the app registration ID. The device
       flow (the default; Google: browser) prints an address and a code to enter there, and waits until
       you have signed in; --flow browser prints an address to open in a browser on the computer Relay
       Desk runs on, and waits; --flow app (Microsoft 365 app-only) uses the client secret read from
-      standard input. Google allows no device flow for Gmail.
+      standard input, or a certificate credential (PEM certificate and its RSA private key). Google allows no device flow for Gmail.
   relay-desk upstream oauth status
   relay-desk upstream oauth sign-out
       forget the sign-in (mail then waits in the queue until a new one)`;
 
-const OAUTH_FLAGS = { preset: '--preset', flow: '--flow', clientId: '--client-id', user: '--user', clientSecret: '--client-secret-stdin', smtp: '--host', endpoints: '--token-url', scope: '--scope' };
+const OAUTH_FLAGS = { preset: '--preset', flow: '--flow', clientId: '--client-id', user: '--user', clientSecret: '--client-secret-stdin', clientCertificate: '--certificate', smtp: '--host', endpoints: '--token-url', scope: '--scope' };
 /** The device code's own lifetime bounds the wait; this only guards against a host that never says. */
 const SIGN_IN_TIMEOUT_MS = 20 * 60_000;
 
@@ -59,6 +60,14 @@ function signInDone(api: ApiClient): { done: Promise<OAuthStatus>; stop: () => v
   return { done, stop };
 }
 
+async function readPem(path: string, flag: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new CliError(`${flag} ${path} could not be read: ${(err as Error).message}`);
+  }
+}
+
 export async function runUpstreamOAuth(args: string[]): Promise<number> {
   const first = args[0];
   const sub = first === 'status' || first === 'sign-out' ? subcommand('upstream oauth', args, ['status', 'sign-out']) : null;
@@ -84,12 +93,15 @@ export async function runUpstreamOAuth(args: string[]): Promise<number> {
     'token-url': { type: 'string' },
     'device-url': { type: 'string' },
     'auth-url': { type: 'string' },
+    certificate: { type: 'string' },
+    key: { type: 'string' },
     scope: { type: 'string' },
   } as const;
   const { values } = parseCommand(command, args, options);
   for (const flag of ['preset', 'client-id', 'user'] as const) {
     if (values[flag] === undefined) throw new UsageError(`upstream oauth needs --${flag}`, command);
   }
+  if ((values.certificate === undefined) !== (values.key === undefined)) throw new UsageError('upstream oauth needs --certificate and --key together', command);
   const preset = choice(values.preset ?? '', '--preset', command, ['microsoft365', 'google', 'custom'] as const);
   const flow = choice(values.flow ?? (preset === 'google' ? 'browser' : 'device'), '--flow', command, ['device', 'browser', 'app'] as const);
   const custom =
@@ -109,6 +121,7 @@ export async function runUpstreamOAuth(args: string[]): Promise<number> {
     user: values.user ?? '',
     ...(values.tenant ? { tenant: values.tenant } : {}),
     ...(values['client-secret-stdin'] ? { clientSecret: await readPassword('--client-secret-stdin') } : {}),
+    ...(values.certificate && values.key ? { clientCertificate: { certificate: await readPem(values.certificate, '--certificate'), privateKey: await readPem(values.key, '--key') } } : {}),
     ...custom,
   };
   const api = await connect(dataDirOf(values));

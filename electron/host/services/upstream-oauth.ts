@@ -11,6 +11,8 @@ import type { OAuthStatus } from '../../api/schemas/oauth.js';
 import type { HostContext } from '../context.js';
 import { flowRefusal, OAUTH_PRESETS } from '../oauth/presets.js';
 import { openableInBrowser, startBrowserSignIn } from '../oauth/browser-sign-in.js';
+import { certificateProblem } from '../oauth/client-assertion.js';
+import { clientAuthOf } from '../oauth/token-keeper.js';
 import { OAuthEndpointError, pollDeviceAuthorization, startDeviceAuthorization, type Tokens } from '../oauth/token-endpoint.js';
 import type { UpstreamOAuth } from '../store/schema.js';
 import { vaultNames } from '../vault-names.js';
@@ -96,8 +98,14 @@ export function upstreamOAuthService(ctx: HostContext, options: OAuthServiceOpti
   return {
     'upstream.setOAuth': async (input) => {
       const { oauth, smtp } = settingsFrom(input);
-      if (input.flow === 'app' && !input.clientSecret && !ctx.vault.get(vaultNames.upstreamClientSecret)) {
-        throw new ApiError('invalid_input', 'The app-only sign-in needs the app registration\'s client secret.', 'clientSecret');
+      const certificate = input.clientCertificate;
+      const problem = certificate ? certificateProblem(certificate) : null;
+      if (problem) throw new ApiError('invalid_certificate', problem, 'clientCertificate');
+      // A new credential replaces the other kind; without one, the stored one is kept (signing out below would forget it).
+      const secret = input.clientSecret ?? (certificate ? null : ctx.vault.get(vaultNames.upstreamClientSecret));
+      const pair = certificate ? JSON.stringify(certificate) : input.clientSecret ? null : ctx.vault.get(vaultNames.upstreamClientCertificate);
+      if (input.flow === 'app' && !secret && !pair) {
+        throw new ApiError('invalid_input', "The app-only sign-in needs the app registration's client secret or certificate.", 'clientSecret');
       }
       pending?.abort();
       await ctx.oauth.signOut();
@@ -106,7 +114,8 @@ export function upstreamOAuthService(ctx: HostContext, options: OAuthServiceOpti
         // The password login is replaced: its password is not kept around unused.
         await ctx.vault.change((v) => {
           v.delete(vaultNames.upstreamPassword);
-          if (input.clientSecret) v.set(vaultNames.upstreamClientSecret, input.clientSecret);
+          if (secret) v.set(vaultNames.upstreamClientSecret, secret);
+          if (pair) v.set(vaultNames.upstreamClientCertificate, pair);
         });
         draft.upstream = {
           mode: 'smarthost',
@@ -117,8 +126,7 @@ export function upstreamOAuthService(ctx: HostContext, options: OAuthServiceOpti
         };
       });
       if (input.flow === 'app') {
-        const secret = ctx.vault.get(vaultNames.upstreamClientSecret) as string;
-        await ctx.oauth.signInAsApp(secret).catch(refused);
+        await ctx.oauth.signInAsApp().catch(refused);
         await ctx.store.update((draft) => {
           if (draft.upstream.mode === 'smarthost' && draft.upstream.oauth) draft.upstream.oauth.account = input.user;
         });
@@ -129,10 +137,9 @@ export function upstreamOAuthService(ctx: HostContext, options: OAuthServiceOpti
     'upstream.oauthStatus': () => Promise.resolve(oauthStatus(ctx)),
     'upstream.oauthSignIn': async () => {
       const settings = configured();
-      const secret = ctx.vault.get(vaultNames.upstreamClientSecret);
-      const client = { clientId: settings.clientId, ...(secret ? { clientSecret: secret } : {}) };
+      const client = clientAuthOf(settings.clientId, ctx.vault);
       if (settings.flow === 'app') {
-        await ctx.oauth.signInAsApp(secret ?? '').catch(refused);
+        await ctx.oauth.signInAsApp().catch(refused);
         return { flow: 'app', status: oauthStatus(ctx) };
       }
       if (settings.flow === 'browser') {
