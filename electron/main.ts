@@ -11,6 +11,7 @@ import { app, BrowserWindow, dialog, net, Notification, protocol, session, shell
 import { createDispatcher } from './api/dispatcher.js';
 import { APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.js';
 import { createHost, type Host } from './host/host.js';
+import { openableInBrowser } from './host/oauth/browser-sign-in.js';
 import { RELAY_LOG } from './host/logs.js';
 import { defaultDataDir } from './host/paths.js';
 import { launchAhead } from './host/relay-ahead.js';
@@ -128,6 +129,8 @@ async function createAndStartHost(dataDir: string, loginItem: LoginItem, launch:
     launch,
     logsDir: app.getPath('logs'),
     openFolder: (path) => shell.openPath(path),
+    // The OAuth sign-in's address, and nothing that is not a web page (a file, another app's scheme).
+    openExternal: (url) => (openableInBrowser(url) ? shell.openExternal(url) : Promise.reject(new Error(`not a web address: ${url}`))),
     loginItem,
   });
   if (host.tightened) host.logs.host.warn(host.tightened);

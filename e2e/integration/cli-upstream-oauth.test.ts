@@ -1,15 +1,15 @@
 /**
  * `relay-desk upstream oauth` against a running host, a real authorization
  * server (oidc-provider) and an SMTP server that checks tokens (aiosmtpd):
- * the device flow printed and waited for while a "user" signs in in
- * Chromium, status and sign-out, the app-only flow with its secret on
+ * the device flow and the browser flow printed and waited for while a
+ * "user" signs in in Chromium, status and sign-out, the app-only flow with its secret on
  * standard input, and Google's device flow refused with the reason.
  */
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { ok } from '../fixtures/api.js';
 import { assertOneLineError, cli, cliOk } from '../fixtures/cli.js';
-import { approveDeviceSignIn, OAUTH_APP_CLIENT, OAUTH_PUBLIC_CLIENT, OAUTH_SMTP_CLIENT, OAUTH_SMTP_SCOPE, startOAuthServer } from '../fixtures/oauth-server.js';
+import { approveDeviceSignIn, completeBrowserSignIn, OAUTH_APP_CLIENT, OAUTH_PUBLIC_CLIENT, OAUTH_SMTP_CLIENT, OAUTH_SMTP_SCOPE, startOAuthServer } from '../fixtures/oauth-server.js';
 import { cliEntry } from '../fixtures/paths.js';
 import { spawnProcess } from '../fixtures/process.js';
 import { startRelayDesk } from '../fixtures/relay-desk.js';
@@ -52,6 +52,19 @@ test('upstream oauth (device flow): prints the address and code, waits for the s
   assert.equal(status.code, 1, 'status exits 1 while not signed in');
 });
 
+test('upstream oauth --flow browser: prints the address to open, waits for the sign-in on the provider\'s pages', async (t) => {
+  const { server, at, custom } = await setUp(t);
+  const args = ['upstream', 'oauth', ...custom, '--flow', 'browser', '--auth-url', server.endpoints.authorization, '--scope', `openid email offline_access ${OAUTH_SMTP_SCOPE}`, '--client-id', OAUTH_PUBLIC_CLIENT, ...at];
+  const signIn = spawnProcess(process.execPath, [cliEntry, ...args]);
+  t.after(() => signIn.stop());
+  const line = await signIn.waitForLine(/^To sign in as /);
+  const [, url] = /open (\S+) in a browser on the computer Relay Desk runs on \(until /.exec(line) ?? [];
+  assert.ok(url, line);
+  assert.match(await completeBrowserSignIn(t, url, MAILBOX), /Signed in to Relay Desk as relay@office\.example/);
+  assert.match(await signIn.waitForLine(/^Upstream OAuth: /), /^Upstream OAuth: signed in as relay@office\.example, token valid until /);
+  assert.equal((await signIn.exited).code, 0);
+});
+
 test('upstream oauth --flow app: the client secret from standard input, signed in at once, never printed', async (t) => {
   const { server, at, custom } = await setUp(t);
   const result = await cli(['upstream', 'oauth', ...custom, '--flow', 'app', '--scope', OAUTH_SMTP_SCOPE, '--client-id', OAUTH_APP_CLIENT, '--client-secret-stdin', ...at, '--json'], { stdin: server.appSecret });
@@ -62,8 +75,8 @@ test('upstream oauth --flow app: the client secret from standard input, signed i
   for (const token of server.issued()) assert.ok(!result.stdout.includes(token), 'no token printed');
 });
 
-test('upstream oauth --preset google: no device flow for the Gmail scope, and it says so', async (t) => {
+test('upstream oauth --preset google --flow device: no device flow for the Gmail scope, and it says so', async (t) => {
   const { at } = await setUp(t);
-  const result = await cli(['upstream', 'oauth', '--preset', 'google', '--client-id', 'x.apps.googleusercontent.com', '--user', 'office@gmail.com', ...at]);
+  const result = await cli(['upstream', 'oauth', '--preset', 'google', '--flow', 'device', '--client-id', 'x.apps.googleusercontent.com', '--user', 'office@gmail.com', ...at]);
   assertOneLineError(result, /device sign-in does not allow the Gmail scope/);
 });

@@ -1,10 +1,13 @@
 /**
  * `relay-desk upstream oauth`: the smarthost signed in with OAuth 2.0 from a
  * terminal. The device flow (RFC 8628) prints the address and the code for
- * the admin to open on any device, and waits for the host to say the sign-in
- * is done; the app-only flow signs in at once. The client secret is read from
+ * the admin to open on any device, the browser flow (RFC 8252) the address
+ * to open in a browser on the host's computer (its answer comes back to the
+ * host's loopback address); both wait for the host to say the sign-in is
+ * done. The app-only flow signs in at once. The client secret is read from
  * standard input only, as passwords are.
  */
+import { readFile } from 'node:fs/promises';
 import type { ApiClient } from '../api/client.js';
 import type { OAuthStatus } from '../api/schemas/oauth.js';
 import { CliError, choice, dataDirOf, parseCommand, port, subcommand, UsageError } from './args.js';
@@ -13,17 +16,18 @@ import { print, printJson } from './output.js';
 import { readPassword } from './read-password.js';
 
 export const OAUTH_HELP = `  relay-desk upstream oauth --preset microsoft365|google|custom --client-id ID --user MAILBOX
-        [--flow device|app] [--tenant TENANT] [--client-secret-stdin]
-        [--host H --port P --security none|starttls|tls --token-url U --device-url U --scope S]   (custom only)
+        [--flow device|browser|app] [--tenant TENANT] [--client-secret-stdin | --certificate FILE --key FILE]
+        [--host H --port P --security none|starttls|tls --token-url U --device-url U --auth-url U --scope S]   (custom only)
       log in to the smarthost with OAuth 2.0 as MAILBOX, through the app registration ID. The device
-      flow (the default) prints an address and a code to enter there, and waits until you have signed
-      in; --flow app (Microsoft 365 app-only) uses the client secret read from standard input.
-      Google allows no device flow for Gmail: sign in from the desktop app instead.
+      flow (the default; Google: browser) prints an address and a code to enter there, and waits until
+      you have signed in; --flow browser prints an address to open in a browser on the computer Relay
+      Desk runs on, and waits; --flow app (Microsoft 365 app-only) uses the client secret read from
+      standard input, or a certificate credential (PEM certificate and its RSA private key). Google allows no device flow for Gmail.
   relay-desk upstream oauth status
   relay-desk upstream oauth sign-out
       forget the sign-in (mail then waits in the queue until a new one)`;
 
-const OAUTH_FLAGS = { preset: '--preset', flow: '--flow', clientId: '--client-id', user: '--user', clientSecret: '--client-secret-stdin', smtp: '--host', endpoints: '--token-url', scope: '--scope' };
+const OAUTH_FLAGS = { preset: '--preset', flow: '--flow', clientId: '--client-id', user: '--user', clientSecret: '--client-secret-stdin', clientCertificate: '--certificate', smtp: '--host', endpoints: '--token-url', scope: '--scope' };
 /** The device code's own lifetime bounds the wait; this only guards against a host that never says. */
 const SIGN_IN_TIMEOUT_MS = 20 * 60_000;
 
@@ -40,7 +44,7 @@ function describe(status: OAuthStatus): string {
   }
 }
 
-/** Waits for the host to report the device sign-in's end: signed in, or the problem that ended it. */
+/** Waits for the host to report the sign-in's end: signed in, or the problem that ended it. */
 function signInDone(api: ApiClient): { done: Promise<OAuthStatus>; stop: () => void } {
   let stop: () => void = () => undefined;
   const done = new Promise<OAuthStatus>((resolve, reject) => {
@@ -54,6 +58,14 @@ function signInDone(api: ApiClient): { done: Promise<OAuthStatus>; stop: () => v
     };
   });
   return { done, stop };
+}
+
+async function readPem(path: string, flag: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new CliError(`${flag} ${path} could not be read: ${(err as Error).message}`);
+  }
 }
 
 export async function runUpstreamOAuth(args: string[]): Promise<number> {
@@ -80,21 +92,25 @@ export async function runUpstreamOAuth(args: string[]): Promise<number> {
     security: { type: 'string' },
     'token-url': { type: 'string' },
     'device-url': { type: 'string' },
+    'auth-url': { type: 'string' },
+    certificate: { type: 'string' },
+    key: { type: 'string' },
     scope: { type: 'string' },
   } as const;
   const { values } = parseCommand(command, args, options);
   for (const flag of ['preset', 'client-id', 'user'] as const) {
     if (values[flag] === undefined) throw new UsageError(`upstream oauth needs --${flag}`, command);
   }
+  if ((values.certificate === undefined) !== (values.key === undefined)) throw new UsageError('upstream oauth needs --certificate and --key together', command);
   const preset = choice(values.preset ?? '', '--preset', command, ['microsoft365', 'google', 'custom'] as const);
-  const flow = choice(values.flow ?? 'device', '--flow', command, ['device', 'app'] as const);
+  const flow = choice(values.flow ?? (preset === 'google' ? 'browser' : 'device'), '--flow', command, ['device', 'browser', 'app'] as const);
   const custom =
     preset === 'custom'
       ? {
           ...(values.host && values.port && values.security
             ? { smtp: { host: values.host, port: port(values.port, '--port', command), security: choice(values.security, '--security', command, ['none', 'starttls', 'tls'] as const) } }
             : {}),
-          ...(values['token-url'] ? { endpoints: { authorization: null, token: values['token-url'], device: values['device-url'] ?? null } } : {}),
+          ...(values['token-url'] ? { endpoints: { authorization: values['auth-url'] ?? null, token: values['token-url'], device: values['device-url'] ?? null } } : {}),
           ...(values.scope ? { scope: values.scope } : {}),
         }
       : {};
@@ -105,6 +121,7 @@ export async function runUpstreamOAuth(args: string[]): Promise<number> {
     user: values.user ?? '',
     ...(values.tenant ? { tenant: values.tenant } : {}),
     ...(values['client-secret-stdin'] ? { clientSecret: await readPassword('--client-secret-stdin') } : {}),
+    ...(values.certificate && values.key ? { clientCertificate: { certificate: await readPem(values.certificate, '--certificate'), privateKey: await readPem(values.key, '--key') } } : {}),
     ...custom,
   };
   const api = await connect(dataDirOf(values));
@@ -121,6 +138,11 @@ export async function runUpstreamOAuth(args: string[]): Promise<number> {
     if (started.flow === 'device') {
       if (values.json) printJson(started);
       else print(`To sign in as ${input.user}, open ${started.verificationUri} and enter the code ${started.userCode} (valid until ${started.expiresAt}). Waiting...`);
+    } else if (started.flow === 'browser') {
+      if (values.json) printJson(started);
+      else if (started.opened) print(`A browser was opened to sign in as ${input.user} (until ${started.expiresAt}); if it did not show, open ${started.authorizationUrl} there. Waiting...`);
+      // The provider sends the browser back to the host's loopback address: only a browser on that computer reaches it.
+      else print(`To sign in as ${input.user}, open ${started.authorizationUrl} in a browser on the computer Relay Desk runs on (until ${started.expiresAt}). Waiting...`);
     }
     const status = await waiting.done;
     if (values.json) printJson(status);

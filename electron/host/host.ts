@@ -64,6 +64,8 @@ export interface HostOptions {
   logToTerminal?: boolean;
   /** Shows a folder in the system's file manager (the desktop app); resolves with an error text, '' when done. */
   openFolder?: (path: string) => Promise<string>;
+  /** Opens an address in the system's browser (the desktop app: the OAuth sign-in); without it, the caller opens it. */
+  openExternal?: (url: string) => Promise<void>;
   /** Start at login (the desktop app); without it, app.loginItem answers not_supported. */
   loginItem?: LoginItem;
 }
@@ -179,6 +181,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   alertHistory.on('added', (payload) => events.emit('event', { event: 'alert.sent', payload }));
   supervisor.on('relayEvent', (event) => alerts.relayEvent(event));
   supervisor.on('state', (state) => alerts.relayState(state));
+  oauth.on('change', (status) => alerts.upstreamOAuth(status));
 
   const api: ApiImplementation = {
     'relay.status': () => Promise.resolve(relayState(running.state)),
@@ -195,7 +198,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
     ...queueService(ctx, queue, running),
     ...appService(options.loginItem, (view) => events.emit('event', { event: 'app.loginItem', payload: view })),
     ...doctorService(ctx, running),
-    ...upstreamOAuthService(ctx, (ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    ...upstreamOAuthService(ctx, {
+      wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      ...(options.openExternal ? { openExternal: options.openExternal } : {}),
+    }),
     ...alertsService(ctx, alerts, alertHistory),
   };
   oauth.on('change', () => events.emit('event', { event: 'upstream.oauth', payload: oauthStatus(ctx) }));

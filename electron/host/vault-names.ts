@@ -17,6 +17,8 @@ export const vaultNames = {
   upstreamRefreshToken: named('upstream-oauth-refresh-token'),
   /** The client secret of the smarthost's OAuth 2.0 app registration, where it has one. */
   upstreamClientSecret: named('upstream-oauth-client-secret'),
+  /** JSON {certificate, privateKey} (PEM) of the app registration's certificate credential (oauth/client-assertion.ts), where it has one. */
+  upstreamClientCertificate: named('upstream-oauth-client-certificate'),
   /** The private key of the relay's TLS certificate. */
   tlsKey: named('tls-key'),
   /** A verified domain's DKIM private key (PKCS#8 PEM). */

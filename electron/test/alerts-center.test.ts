@@ -222,3 +222,23 @@ test('a webhook that fails twice is retried with backoff until it takes the POST
   }
   assert.equal((await readFile(path, 'utf8')).split('\n').filter(Boolean).length, 1);
 });
+
+test('the upstream\'s OAuth sign-in ended by the provider is one delivery-problem alert, again only after a new sign-in ended too', async (t) => {
+  const h = await harness(t, [desktop('immediate')]);
+  const status = (state: 'signed-in' | 'sign-in-again', problem: string | null) => ({ state, account: 'relay@office.example', expiresAt: null, problem });
+  h.center.upstreamOAuth(status('signed-in', null));
+  h.center.upstreamOAuth(status('sign-in-again', 'https://login.example/token: invalid_grant (grant request is invalid)'));
+  // The keeper reports again while it lasts (a failed sign-in attempt, a refused token): not a new alert.
+  h.center.upstreamOAuth(status('sign-in-again', 'The sign-in did not finish: access_denied'));
+  assert.deepEqual(
+    h.shown.map((a) => [a.kind, a.title]),
+    [['delivery-problem', 'Sign in again to the upstream as relay@office.example']],
+  );
+  assert.match(h.shown[0]?.body ?? '', /^The provider no longer accepts the relay's sign-in \(.*invalid_grant.*\)\. Mail waits in the queue, nothing is bounced; sign in again/);
+
+  // Signed in, then ended again, after the anti-storm window: said again.
+  h.center.upstreamOAuth(status('signed-in', null));
+  h.clock.now += 16 * MINUTE;
+  h.center.upstreamOAuth(status('sign-in-again', 'invalid_grant'));
+  assert.equal(h.shown.length, 2);
+});

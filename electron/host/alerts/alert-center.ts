@@ -2,6 +2,8 @@
  * The alert center: alerts from the detector pass the rules (each kind on
  * or off, per list), then the anti-storm throttle, then go to every channel,
  * at once or into its digest; each sending is recorded in the alert history.
+ * The smarthost's OAuth sign-in ended by its provider ("sign in again",
+ * ./sign-in-again.ts) is a delivery problem too.
  * Webhook channels that ask for them also get delivery events (accepted,
  * delivered, deferred, bounced), as SendGrid's and SES's event webhooks do.
  * One timer, at most once a minute, runs only while something waits on it:
@@ -19,6 +21,8 @@ import { AlertDetector } from './detector.js';
 import { Digest, type DigestAlert } from './digest.js';
 import { alertMessage } from './email.js';
 import type { AlertHistory } from './history-file.js';
+import type { OAuthStatus } from '../oauth/token-keeper.js';
+import { SignInAgainWatch } from './sign-in-again.js';
 import { Throttle } from './throttle.js';
 import { WebhookSender, type PostOutcome } from './webhook.js';
 
@@ -40,6 +44,7 @@ export interface AlertCenterOptions {
 
 export class AlertCenter {
   private readonly detector: AlertDetector;
+  private readonly signInAgain = new SignInAgainWatch((alert) => this.raise(alert));
   private readonly throttle: Throttle;
   private readonly digests = new Map<string, Digest>();
   private readonly webhooks: WebhookSender;
@@ -79,6 +84,12 @@ export class AlertCenter {
   relayState(state: RelayState): void {
     this.detector.relayState(state);
     this.arm();
+  }
+
+  /** The smarthost's OAuth state, as the token keeper reports it: "sign in again" is a delivery problem. */
+  upstreamOAuth(status: OAuthStatus): void {
+    const upstream = this.options.ctx.store.data.upstream;
+    this.signInAgain.change(status, upstream.mode === 'smarthost' ? upstream.user : null);
   }
 
   /** The rule in force: the list's own for the kind, else the one for every list. */

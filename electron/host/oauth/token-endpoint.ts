@@ -3,10 +3,11 @@
  * endpoint (RFC 8628 §3.1), spoken with fetch: each grant the upstream
  * sign-in uses, and its answers read strictly. A client secret goes in the
  * form body (client_secret_post), as Microsoft's and Google's documentation
- * show it. Nothing here logs a token: errors carry the endpoint's error code
+ * show it; a certificate credential as a signed client assertion (RFC 7523). Nothing here logs a token: errors carry the endpoint's error code
  * and description only.
  */
 import { z } from 'zod';
+import { clientAssertion, type ClientCertificate } from './client-assertion.js';
 
 const TokenAnswerSchema = z.object({
   access_token: z.string().min(1),
@@ -43,6 +44,8 @@ export class OAuthEndpointError extends Error {
 export interface ClientAuth {
   clientId: string;
   clientSecret?: string;
+  /** Used instead of a secret where there is one (Microsoft 365 app-only). */
+  certificate?: ClientCertificate;
 }
 
 /** A provider that says nothing of expiry gets an hour, the usual lifetime of both providers' tokens. */
@@ -82,12 +85,20 @@ function accountOf(idToken: string | undefined): string | undefined {
   }
 }
 
-function clientFields(client: ClientAuth): Record<string, string> {
+/** The client's own fields for a request to `url`: its id, and its secret or an assertion made for that endpoint. */
+function clientFields(client: ClientAuth, url: string): Record<string, string> {
+  if (client.certificate) {
+    return {
+      client_id: client.clientId,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: clientAssertion(client.clientId, url, client.certificate),
+    };
+  }
   return { client_id: client.clientId, ...(client.clientSecret ? { client_secret: client.clientSecret } : {}) };
 }
 
 export async function requestTokens(tokenUrl: string, client: ClientAuth, grant: Record<string, string>): Promise<Tokens> {
-  const parsed = TokenAnswerSchema.safeParse(await postForm(tokenUrl, { ...grant, ...clientFields(client) }));
+  const parsed = TokenAnswerSchema.safeParse(await postForm(tokenUrl, { ...grant, ...clientFields(client, tokenUrl) }));
   if (!parsed.success) throw new OAuthEndpointError('invalid_response', `${tokenUrl} answered without an access token`);
   const answer = parsed.data;
   const account = accountOf(answer.id_token);
@@ -102,6 +113,13 @@ export async function requestTokens(tokenUrl: string, client: ClientAuth, grant:
 
 export const refreshGrant = (refreshToken: string, scope: string) => ({ grant_type: 'refresh_token', refresh_token: refreshToken, scope });
 export const clientCredentialsGrant = (scope: string) => ({ grant_type: 'client_credentials', scope });
+/** RFC 6749 §4.1.3 with RFC 7636 §4.5: the code the browser brought back, its redirect address and the PKCE verifier. */
+export const authorizationCodeGrant = (code: string, redirectUri: string, codeVerifier: string) => ({
+  grant_type: 'authorization_code',
+  code,
+  redirect_uri: redirectUri,
+  code_verifier: codeVerifier,
+});
 
 const DeviceAnswerSchema = z.object({
   device_code: z.string().min(1),
@@ -123,7 +141,7 @@ export interface DeviceAuthorization {
 
 /** RFC 8628 §3.1–3.2: the codes to show the admin. */
 export async function startDeviceAuthorization(deviceUrl: string, client: ClientAuth, scope: string): Promise<DeviceAuthorization> {
-  const parsed = DeviceAnswerSchema.safeParse(await postForm(deviceUrl, { ...clientFields(client), scope }));
+  const parsed = DeviceAnswerSchema.safeParse(await postForm(deviceUrl, { ...clientFields(client, deviceUrl), scope }));
   if (!parsed.success) throw new OAuthEndpointError('invalid_response', `${deviceUrl} answered without a device code`);
   const d = parsed.data;
   return {

@@ -12,7 +12,8 @@ import { tokenFingerprint } from '../../../relay/shared/sasl-oauth.js';
 import type { UpstreamOAuth } from '../store/schema.js';
 import type { Vault } from '../vault.js';
 import { vaultNames } from '../vault-names.js';
-import { clientCredentialsGrant, OAuthEndpointError, refreshGrant, requestTokens, type Tokens } from './token-endpoint.js';
+import type { ClientCertificate } from './client-assertion.js';
+import { clientCredentialsGrant, OAuthEndpointError, refreshGrant, requestTokens, type ClientAuth, type Tokens } from './token-endpoint.js';
 
 export type OAuthState = 'signed-out' | 'signed-in' | 'sign-in-again';
 
@@ -23,6 +24,17 @@ export interface OAuthStatus {
   expiresAt: string | null;
   /** Why the last renewal failed, in words; null when it did not. */
   problem: string | null;
+}
+
+/** The app registration's credentials as the vault holds them: a certificate, a secret, or none (a public client). */
+export function clientAuthOf(clientId: string, vault: Vault): ClientAuth {
+  const secret = vault.get(vaultNames.upstreamClientSecret);
+  const certificate = vault.get(vaultNames.upstreamClientCertificate);
+  return {
+    clientId,
+    ...(secret ? { clientSecret: secret } : {}),
+    ...(certificate ? { certificate: JSON.parse(certificate) as ClientCertificate } : {}),
+  };
 }
 
 export interface KeeperDeps {
@@ -76,9 +88,9 @@ export class TokenKeeper extends EventEmitter<{ change: [OAuthStatus] }> {
     await this.use(tokens);
   }
 
-  /** The app-only grant: its client secret stored, a token fetched with it (which throws when the provider refuses). */
-  async signInAsApp(clientSecret: string): Promise<void> {
-    await this.deps.vault.change((v) => v.set(vaultNames.upstreamClientSecret, clientSecret));
+  /** The app-only grant: a client secret stored when given (else the stored secret or certificate used), a token fetched with it (which throws when the provider refuses). */
+  async signInAsApp(clientSecret?: string): Promise<void> {
+    if (clientSecret) await this.deps.vault.change((v) => v.set(vaultNames.upstreamClientSecret, clientSecret));
     await this.renew(true);
   }
 
@@ -108,6 +120,7 @@ export class TokenKeeper extends EventEmitter<{ change: [OAuthStatus] }> {
     await this.deps.vault.change((v) => {
       v.delete(vaultNames.upstreamRefreshToken);
       v.delete(vaultNames.upstreamClientSecret);
+      v.delete(vaultNames.upstreamClientCertificate);
     });
     await this.changed();
   }
@@ -119,7 +132,8 @@ export class TokenKeeper extends EventEmitter<{ change: [OAuthStatus] }> {
   private hasGrant(): boolean {
     const settings = this.deps.settings();
     if (!settings) return false;
-    return this.deps.vault.get(settings.flow === 'app' ? vaultNames.upstreamClientSecret : vaultNames.upstreamRefreshToken) !== null;
+    if (settings.flow !== 'app') return this.deps.vault.get(vaultNames.upstreamRefreshToken) !== null;
+    return this.deps.vault.get(vaultNames.upstreamClientSecret) !== null || this.deps.vault.get(vaultNames.upstreamClientCertificate) !== null;
   }
 
   /** One renewal at a time; `rethrow` hands the provider's refusal to a caller waiting on a sign-in. */
@@ -131,8 +145,7 @@ export class TokenKeeper extends EventEmitter<{ change: [OAuthStatus] }> {
   private async fetch(): Promise<void> {
     const settings = this.deps.settings();
     if (!settings) return;
-    const secret = this.deps.vault.get(vaultNames.upstreamClientSecret);
-    const client = { clientId: settings.clientId, ...(secret ? { clientSecret: secret } : {}) };
+    const client = clientAuthOf(settings.clientId, this.deps.vault);
     const refreshToken = this.deps.vault.get(vaultNames.upstreamRefreshToken);
     if (settings.flow !== 'app' && !refreshToken) return this.grantEnded('there is no stored sign-in');
     const grant = settings.flow === 'app' ? clientCredentialsGrant(settings.scope) : refreshGrant(refreshToken as string, settings.scope);

@@ -56,7 +56,7 @@ function upstreamView(ctx: HostContext): UpstreamView {
   const upstream = ctx.store.data.upstream;
   if (upstream.mode !== 'smarthost') return { ...upstream };
   const { oauth, ...rest } = upstream;
-  const hasClientCredential = ctx.vault.get(vaultNames.upstreamClientSecret) !== null;
+  const hasClientCredential = ctx.vault.get(vaultNames.upstreamClientSecret) !== null || ctx.vault.get(vaultNames.upstreamClientCertificate) !== null;
   return {
     ...rest,
     hasPassword: ctx.vault.get(vaultNames.upstreamPassword) !== null,

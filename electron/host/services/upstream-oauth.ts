@@ -2,13 +2,18 @@
  * upstream.setOAuth, oauthStatus, oauthSignIn, oauthSignOut: the smarthost's
  * OAuth 2.0 settings (a preset's or the admin's own endpoints), the sign-in
  * flows, and the state the token keeper is in. The device flow is polled
- * here in the background; its end is told with the upstream.oauth event.
+ * and the browser flow's loopback answer awaited here in the background;
+ * either's end is told with the upstream.oauth event. One sign-in at a
+ * time: a new one (or new settings) cancels the one pending.
  */
 import { ApiError, type ApiImplementation, type MethodInput } from '../../api/contract.js';
 import type { OAuthStatus } from '../../api/schemas/oauth.js';
 import type { HostContext } from '../context.js';
 import { flowRefusal, OAUTH_PRESETS } from '../oauth/presets.js';
-import { OAuthEndpointError, pollDeviceAuthorization, startDeviceAuthorization } from '../oauth/token-endpoint.js';
+import { openableInBrowser, startBrowserSignIn } from '../oauth/browser-sign-in.js';
+import { certificateProblem } from '../oauth/client-assertion.js';
+import { clientAuthOf } from '../oauth/token-keeper.js';
+import { OAuthEndpointError, pollDeviceAuthorization, startDeviceAuthorization, type Tokens } from '../oauth/token-endpoint.js';
 import type { UpstreamOAuth } from '../store/schema.js';
 import { vaultNames } from '../vault-names.js';
 
@@ -48,8 +53,41 @@ function settingsFrom(input: MethodInput<'upstream.setOAuth'>): { oauth: Omit<Up
   return { oauth: { preset: input.preset, flow: input.flow, tenant, clientId: input.clientId, endpoints: preset.endpoints(tenant), scope }, smtp: preset.smtp };
 }
 
-export function upstreamOAuthService(ctx: HostContext, wait: (ms: number) => Promise<void>): OAuthApi {
-  let deviceSignIn: AbortController | null = null;
+/** What the provider needs beyond RFC 6749 to let the admin pick the mailbox and to give a refresh token. */
+function providerParameters(preset: UpstreamOAuth['preset']): Record<string, string> {
+  // Google issues a refresh token only with offline access, and again after the first time only with consent asked anew.
+  if (preset === 'google') return { access_type: 'offline', prompt: 'consent' };
+  // Microsoft would otherwise sign in silently as whoever the browser is signed in as.
+  if (preset === 'microsoft365') return { prompt: 'select_account' };
+  return {};
+}
+
+export interface OAuthServiceOptions {
+  /** The pause between device-flow polls. */
+  wait: (ms: number) => Promise<void>;
+  /** Opens an address in the system's browser (the desktop app); absent headless, where the caller opens it. */
+  openExternal?: (url: string) => Promise<void>;
+}
+
+export function upstreamOAuthService(ctx: HostContext, options: OAuthServiceOptions): OAuthApi {
+  let pending: AbortController | null = null;
+  /** Ends the sign-in in progress, if any, and hands out the signal of the next one. */
+  const nextSignIn = (): AbortController => {
+    pending?.abort();
+    pending = new AbortController();
+    return pending;
+  };
+  const finished = async (tokens: Tokens, controller: AbortController) => {
+    if (controller.signal.aborted) return;
+    await ctx.store.update((draft) => {
+      if (draft.upstream.mode === 'smarthost' && draft.upstream.oauth) draft.upstream.oauth.account = tokens.account ?? draft.upstream.user;
+    });
+    await ctx.oauth.signedIn(tokens);
+  };
+  // A sign-in cancelled by a newer one is not a problem to show.
+  const failed = (err: unknown, controller: AbortController) => {
+    if (!controller.signal.aborted) ctx.oauth.failedSignIn((err as Error).message);
+  };
 
   const configured = (): UpstreamOAuth => {
     const upstream = ctx.store.data.upstream;
@@ -60,17 +98,24 @@ export function upstreamOAuthService(ctx: HostContext, wait: (ms: number) => Pro
   return {
     'upstream.setOAuth': async (input) => {
       const { oauth, smtp } = settingsFrom(input);
-      if (input.flow === 'app' && !input.clientSecret && !ctx.vault.get(vaultNames.upstreamClientSecret)) {
-        throw new ApiError('invalid_input', 'The app-only sign-in needs the app registration\'s client secret.', 'clientSecret');
+      const certificate = input.clientCertificate;
+      const problem = certificate ? certificateProblem(certificate) : null;
+      if (problem) throw new ApiError('invalid_certificate', problem, 'clientCertificate');
+      // A new credential replaces the other kind; without one, the stored one is kept (signing out below would forget it).
+      const secret = input.clientSecret ?? (certificate ? null : ctx.vault.get(vaultNames.upstreamClientSecret));
+      const pair = certificate ? JSON.stringify(certificate) : input.clientSecret ? null : ctx.vault.get(vaultNames.upstreamClientCertificate);
+      if (input.flow === 'app' && !secret && !pair) {
+        throw new ApiError('invalid_input', "The app-only sign-in needs the app registration's client secret or certificate.", 'clientSecret');
       }
-      deviceSignIn?.abort();
+      pending?.abort();
       await ctx.oauth.signOut();
       await ctx.store.update(async (draft) => {
         const previous = draft.upstream.mode === 'smarthost' ? draft.upstream : null;
         // The password login is replaced: its password is not kept around unused.
         await ctx.vault.change((v) => {
           v.delete(vaultNames.upstreamPassword);
-          if (input.clientSecret) v.set(vaultNames.upstreamClientSecret, input.clientSecret);
+          if (secret) v.set(vaultNames.upstreamClientSecret, secret);
+          if (pair) v.set(vaultNames.upstreamClientCertificate, pair);
         });
         draft.upstream = {
           mode: 'smarthost',
@@ -81,8 +126,7 @@ export function upstreamOAuthService(ctx: HostContext, wait: (ms: number) => Pro
         };
       });
       if (input.flow === 'app') {
-        const secret = ctx.vault.get(vaultNames.upstreamClientSecret) as string;
-        await ctx.oauth.signInAsApp(secret).catch(refused);
+        await ctx.oauth.signInAsApp().catch(refused);
         await ctx.store.update((draft) => {
           if (draft.upstream.mode === 'smarthost' && draft.upstream.oauth) draft.upstream.oauth.account = input.user;
         });
@@ -93,28 +137,34 @@ export function upstreamOAuthService(ctx: HostContext, wait: (ms: number) => Pro
     'upstream.oauthStatus': () => Promise.resolve(oauthStatus(ctx)),
     'upstream.oauthSignIn': async () => {
       const settings = configured();
-      const secret = ctx.vault.get(vaultNames.upstreamClientSecret);
-      const client = { clientId: settings.clientId, ...(secret ? { clientSecret: secret } : {}) };
+      const client = clientAuthOf(settings.clientId, ctx.vault);
       if (settings.flow === 'app') {
-        await ctx.oauth.signInAsApp(secret ?? '').catch(refused);
+        await ctx.oauth.signInAsApp().catch(refused);
         return { flow: 'app', status: oauthStatus(ctx) };
       }
-      if (settings.flow === 'browser' || !settings.endpoints.device) {
-        throw new ApiError('not_supported', 'The browser sign-in is not built yet: choose the device sign-in ("open an address, enter a code").');
+      if (settings.flow === 'browser') {
+        if (!settings.endpoints.authorization) throw new ApiError('oauth_flow_not_offered', "The browser sign-in needs the provider's authorization endpoint.");
+        const controller = nextSignIn();
+        const signIn = await startBrowserSignIn({
+          authorizationEndpoint: settings.endpoints.authorization,
+          tokenEndpoint: settings.endpoints.token,
+          client,
+          scope: settings.scope,
+          loginHint: ctx.store.data.upstream.mode === 'smarthost' ? (ctx.store.data.upstream.user ?? '') : '',
+          extra: providerParameters(settings.preset),
+          signal: controller.signal,
+        });
+        void signIn.result.then((tokens) => finished(tokens, controller)).catch((err: unknown) => failed(err, controller));
+        const open = options.openExternal;
+        const opened = open && openableInBrowser(signIn.authorizationUrl) ? await open(signIn.authorizationUrl).then(() => true, () => false) : false;
+        return { flow: 'browser', authorizationUrl: signIn.authorizationUrl, opened, expiresAt: new Date(signIn.expiresAt).toISOString() };
       }
+      if (!settings.endpoints.device) throw new ApiError('oauth_flow_not_offered', "The device sign-in needs the provider's device authorization endpoint.");
       const device = await startDeviceAuthorization(settings.endpoints.device, client, settings.scope).catch(refused);
-      deviceSignIn?.abort();
-      const controller = new AbortController();
-      deviceSignIn = controller;
-      void pollDeviceAuthorization(settings.endpoints.token, client, device, wait, controller.signal)
-        .then(async (tokens) => {
-          if (controller.signal.aborted) return;
-          await ctx.store.update((draft) => {
-            if (draft.upstream.mode === 'smarthost' && draft.upstream.oauth) draft.upstream.oauth.account = tokens.account ?? draft.upstream.user;
-          });
-          await ctx.oauth.signedIn(tokens);
-        })
-        .catch((err: unknown) => ctx.oauth.failedSignIn((err as Error).message));
+      const controller = nextSignIn();
+      void pollDeviceAuthorization(settings.endpoints.token, client, device, options.wait, controller.signal)
+        .then((tokens) => finished(tokens, controller))
+        .catch((err: unknown) => failed(err, controller));
       return {
         flow: 'device',
         userCode: device.userCode,
@@ -125,7 +175,7 @@ export function upstreamOAuthService(ctx: HostContext, wait: (ms: number) => Pro
     },
     'upstream.oauthSignOut': async () => {
       configured();
-      deviceSignIn?.abort();
+      pending?.abort();
       await ctx.oauth.signOut();
       return oauthStatus(ctx);
     },
