@@ -16,6 +16,7 @@ import type { QueueState } from '#api/schemas/queue.js';
 import type { Connection } from './api/connect.js';
 import { RelayProblems } from './components/RelayProblems.js';
 import { RelayStatusChip } from './components/RelayStatusChip.js';
+import { UpstreamSignInChip } from './components/UpstreamSignInChip.js';
 import { ALL_LISTS, ListChooser } from './lists/ListChooser.js';
 import { useLists, type ListsData } from './lists/useLists.js';
 import { AlertsScreen } from './screens/alerts/AlertsScreen.js';
@@ -159,9 +160,15 @@ function Connected({ client }: { client: ApiClient }) {
       ))}
     </Tabs>
   );
+  const status = (
+    <>
+      <UpstreamSignInChip status={oauth.status} onOpen={() => setScreenId('server')} />
+      <RelayStatusChip state={relay.state} delivery={delivery} paused={queue.state?.paused ?? false} />
+    </>
+  );
   const listBar = screen.usesList ? <ListChooser client={client} lists={lists} value={list} onChange={setList} /> : undefined;
   return (
-    <Shell nav={nav} status={<RelayStatusChip state={relay.state} delivery={delivery} paused={queue.state?.paused ?? false} />} listBar={listBar} wide={screen.wide}>
+    <Shell nav={nav} status={status} listBar={listBar} wide={screen.wide}>
       <RelayProblems state={relay.state} />
       <Box id="screen" role="tabpanel" aria-labelledby={`tab-${screen.id}`}>
         {screen.render({ client, list, lists, relay, delivery, queue, oauth, group, openGroup, messageSearch, openMessage })}
