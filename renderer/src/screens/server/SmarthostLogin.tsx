@@ -8,6 +8,7 @@ import type { UpstreamView } from '#api/schemas/server.js';
 import type { OAuthStatusView } from '../../useOAuthStatus.js';
 import { OAuthForm } from './OAuthForm.js';
 import { OAuthSignInPanel } from './OAuthSignInPanel.js';
+import { SendAsNotice } from './SendAsNotice.js';
 import { SmarthostForm } from './SmarthostForm.js';
 
 type Login = 'password' | 'oauth';
@@ -34,7 +35,12 @@ export function SmarthostLogin({ client, upstream, oauth, onSaved }: SmarthostLo
         <SmarthostForm client={client} upstream={upstream} onSaved={onSaved} />
       ) : (
         <>
-          {configured && oauth.status && oauth.status.state !== 'not-configured' && <OAuthSignInPanel client={client} status={oauth.status} onStatus={oauth.set} />}
+          {configured && oauth.status && oauth.status.state !== 'not-configured' && (
+            <>
+              <OAuthSignInPanel client={client} status={oauth.status} onStatus={oauth.set} />
+              <SendAsNotice client={client} status={oauth.status} />
+            </>
+          )}
           <OAuthForm client={client} upstream={upstream} onSaved={onSaved} onStatus={oauth.set} />
         </>
       )}
