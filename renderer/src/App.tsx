@@ -16,7 +16,6 @@ import type { QueueState } from '#api/schemas/queue.js';
 import type { Connection } from './api/connect.js';
 import { RelayProblems } from './components/RelayProblems.js';
 import { RelayStatusChip } from './components/RelayStatusChip.js';
-import { UpstreamSignInChip } from './components/UpstreamSignInChip.js';
 import { ALL_LISTS, ListChooser } from './lists/ListChooser.js';
 import { useLists, type ListsData } from './lists/useLists.js';
 import { AlertsScreen } from './screens/alerts/AlertsScreen.js';
@@ -152,6 +151,9 @@ function Connected({ client }: { client: ApiClient }) {
       textColor="inherit"
       indicatorColor="secondary"
       aria-label="screens"
+      // On a narrow window, or beside a long status chip, the tabs scroll rather than cut the last ones off.
+      variant="scrollable"
+      scrollButtons="auto"
       // MUI dims unselected tabs to 60% opacity, too faint on the app bar (WCAG contrast); the indicator and weight mark the selected one.
       sx={{ flexGrow: 1, '& .MuiTab-root': { opacity: 1 }, '& .Mui-selected': { fontWeight: 700 } }}
     >
@@ -161,10 +163,12 @@ function Connected({ client }: { client: ApiClient }) {
     </Tabs>
   );
   const status = (
-    <>
-      <UpstreamSignInChip status={oauth.status} onOpen={() => setScreenId('server')} />
-      <RelayStatusChip state={relay.state} delivery={delivery} paused={queue.state?.paused ?? false} />
-    </>
+    <RelayStatusChip
+      state={relay.state}
+      delivery={delivery}
+      paused={queue.state?.paused ?? false}
+      onSignInAgain={oauth.status?.state === 'sign-in-again' ? () => setScreenId('server') : null}
+    />
   );
   const listBar = screen.usesList ? <ListChooser client={client} lists={lists} value={list} onChange={setList} /> : undefined;
   return (

@@ -19,6 +19,9 @@ export interface OAuthSignInPanelProps {
   onStatus: (status: OAuthStatus) => void;
 }
 
+/** The host's words end as a sentence, so the next one does not run on. */
+const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
+
 function StateLine({ status }: { status: OAuthStatus }) {
   const until = status.expiresAt ? new Date(status.expiresAt).toLocaleString() : null;
   switch (status.state) {
@@ -33,14 +36,14 @@ function StateLine({ status }: { status: OAuthStatus }) {
       return (
         <Alert severity="warning" role="status" aria-label="sign-in state">
           <AlertTitle>Sign in again</AlertTitle>
-          {`The provider no longer accepts the sign-in${status.problem ? `: ${status.problem}` : '.'} Mail waits in the queue, nothing is lost, until the mailbox signs in again.`}
+          {`The provider no longer accepts the sign-in${status.problem ? `: ${sentence(status.problem)}` : '.'} Mail waits in the queue, nothing is lost, until the mailbox signs in again.`}
         </Alert>
       );
     default:
       return (
         <Alert severity="info" role="status" aria-label="sign-in state">
           <AlertTitle>Not signed in</AlertTitle>
-          {`Mail waits in the queue until ${status.user ?? 'the mailbox'} signs in.${status.problem ? ` ${status.problem}` : ''}`}
+          {`Mail waits in the queue until ${status.user ?? 'the mailbox'} signs in.${status.problem ? ` ${sentence(status.problem)}` : ''}`}
         </Alert>
       );
   }
