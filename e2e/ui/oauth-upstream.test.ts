@@ -147,4 +147,12 @@ test('the Server screen signs the smarthost in with OAuth 2.0: device code, sign
   await form.getByText(/Leave empty to keep the one stored/).waitFor();
   assert.equal(await form.getByLabel('Client secret', { exact: true }).inputValue(), '', 'the secret leaves the page once the host keeps it');
   assert.ok(!(await page.content()).includes(server.appSecret), 'no secret in the page');
+  // The message held while the sign-in had ended goes with the app's token.
+  await upstream.waitForMessages(2);
+
+  // Signing out forgets the app's secret too: the form no longer says one is kept.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await dialog.getByRole('button', { name: 'Sign out' }).click();
+  await state.getByText('Not signed in').waitFor();
+  await form.getByText(/Leave empty to keep the one stored/).waitFor({ state: 'detached' });
 });

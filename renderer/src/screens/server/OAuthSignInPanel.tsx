@@ -17,6 +17,8 @@ export interface OAuthSignInPanelProps {
   client: ApiClient;
   status: OAuthStatus;
   onStatus: (status: OAuthStatus) => void;
+  /** The sign-out also forgot the app's stored credential, which the form says it keeps. */
+  onSignedOut: () => void;
 }
 
 /** The host's words end as a sentence, so the next one does not run on. */
@@ -50,7 +52,7 @@ function StateLine({ status }: { status: OAuthStatus }) {
 }
 
 /** Whether the mailbox is signed in to the provider, and the buttons that sign in and out. */
-export function OAuthSignInPanel({ client, status, onStatus }: OAuthSignInPanelProps) {
+export function OAuthSignInPanel({ client, status, onStatus, onSignedOut }: OAuthSignInPanelProps) {
   const [pending, setPending] = useState<Pending | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -81,6 +83,7 @@ export function OAuthSignInPanel({ client, status, onStatus }: OAuthSignInPanelP
   const signOut = async () => {
     onStatus(await client.call('upstream.oauthSignOut', {}));
     setConfirming(false);
+    onSignedOut();
   };
 
   const again = status.state === 'sign-in-again';

@@ -25,6 +25,8 @@ export function SmarthostLogin({ client, upstream, oauth, onSaved }: SmarthostLo
   const configured = upstream.mode === 'smarthost' && upstream.oauth !== null;
   // Choosing the other login only shows its form; nothing changes until it is saved.
   const [login, setLogin] = useState<Login>(configured ? 'oauth' : 'password');
+  // A failed reload leaves the view as it was: only whether an app credential is stored may be out of date.
+  const reload = () => void client.call('upstream.get', {}).then(onSaved, () => undefined);
   return (
     <Stack spacing={2}>
       <RadioGroup row aria-label="How the relay logs in to the smarthost" value={login} onChange={(e) => setLogin(e.target.value as Login)}>
@@ -37,7 +39,7 @@ export function SmarthostLogin({ client, upstream, oauth, onSaved }: SmarthostLo
         <>
           {configured && oauth.status && oauth.status.state !== 'not-configured' && (
             <>
-              <OAuthSignInPanel client={client} status={oauth.status} onStatus={oauth.set} />
+              <OAuthSignInPanel client={client} status={oauth.status} onStatus={oauth.set} onSignedOut={reload} />
               <SendAsNotice client={client} status={oauth.status} />
             </>
           )}
