@@ -29,6 +29,7 @@ import { UsersScreen } from './screens/users/UsersScreen.js';
 import { theme } from './theme.js';
 import { useAlertNotifications } from './useAlertNotifications.js';
 import { useDeliveryState } from './useDeliveryState.js';
+import { useOAuthStatus, type OAuthStatusView } from './useOAuthStatus.js';
 import { useQueueState } from './useQueueState.js';
 import { useRelayState, type RelayStateView } from './useRelayState.js';
 
@@ -58,6 +59,8 @@ interface ScreenContext {
   relay: RelayStateView;
   delivery: DeliveryState | null;
   queue: { state: QueueState | null; set: (state: QueueState) => void };
+  /** The smarthost's OAuth sign-in, shown in the app bar when it needs the admin. */
+  oauth: OAuthStatusView;
   /** A statistics group the Messages screen is narrowed to (null: none), and how to change it. */
   group: MessageFilter['group'] | null;
   openGroup: (group: MessageFilter['group'] | null) => void;
@@ -116,7 +119,7 @@ const SCREENS: [Screen, ...Screen[]] = [
   },
   { id: 'properties', label: 'Properties', usesList: true, render: ({ client, list }) => <MessagePropertiesScreen client={client} list={list} /> },
   { id: 'senders', label: 'Senders', render: ({ client }) => <SendersScreen client={client} /> },
-  { id: 'server', label: 'Server', render: ({ client, relay }) => <ServerScreen client={client} relay={relay} /> },
+  { id: 'server', label: 'Server', render: ({ client, relay, oauth }) => <ServerScreen client={client} relay={relay} oauth={oauth} /> },
   { id: 'troubleshooting', label: 'Troubleshooting', render: ({ client }) => <TroubleshootingScreen client={client} /> },
   { id: 'alerts', label: 'Alerts', usesList: true, render: ({ client, list, openMessage }) => <AlertsScreen client={client} list={list} onOpenMessage={openMessage} /> },
 ];
@@ -125,6 +128,7 @@ function Connected({ client }: { client: ApiClient }) {
   const relay = useRelayState(client);
   const delivery = useDeliveryState(client);
   const queue = useQueueState(client);
+  const oauth = useOAuthStatus(client);
   const lists = useLists(client);
   const [list, setList] = useState(ALL_LISTS);
   const [screenId, setScreenId] = useState(SCREENS[0].id);
@@ -147,6 +151,9 @@ function Connected({ client }: { client: ApiClient }) {
       textColor="inherit"
       indicatorColor="secondary"
       aria-label="screens"
+      // On a narrow window, or beside a long status chip, the tabs scroll rather than cut the last ones off.
+      variant="scrollable"
+      scrollButtons="auto"
       // MUI dims unselected tabs to 60% opacity, too faint on the app bar (WCAG contrast); the indicator and weight mark the selected one.
       sx={{ flexGrow: 1, '& .MuiTab-root': { opacity: 1 }, '& .Mui-selected': { fontWeight: 700 } }}
     >
@@ -155,12 +162,20 @@ function Connected({ client }: { client: ApiClient }) {
       ))}
     </Tabs>
   );
+  const status = (
+    <RelayStatusChip
+      state={relay.state}
+      delivery={delivery}
+      paused={queue.state?.paused ?? false}
+      onSignInAgain={oauth.status?.state === 'sign-in-again' ? () => setScreenId('server') : null}
+    />
+  );
   const listBar = screen.usesList ? <ListChooser client={client} lists={lists} value={list} onChange={setList} /> : undefined;
   return (
-    <Shell nav={nav} status={<RelayStatusChip state={relay.state} delivery={delivery} paused={queue.state?.paused ?? false} />} listBar={listBar} wide={screen.wide}>
+    <Shell nav={nav} status={status} listBar={listBar} wide={screen.wide}>
       <RelayProblems state={relay.state} />
       <Box id="screen" role="tabpanel" aria-labelledby={`tab-${screen.id}`}>
-        {screen.render({ client, list, lists, relay, delivery, queue, group, openGroup, messageSearch, openMessage })}
+        {screen.render({ client, list, lists, relay, delivery, queue, oauth, group, openGroup, messageSearch, openMessage })}
       </Box>
     </Shell>
   );

@@ -16,7 +16,7 @@ import { PasswordField } from './PasswordField.js';
 import { SMARTHOST_FIELDS, smarthostFormFor, smarthostInput, type Security, type SmarthostForm as Form } from './smarthostForm.js';
 import { TestResult } from './TestResult.js';
 
-const SECURITY: { value: Security; label: string }[] = [
+export const SECURITY: { value: Security; label: string }[] = [
   { value: 'starttls', label: 'STARTTLS (usually port 587)' },
   { value: 'tls', label: 'TLS from the start (usually port 465)' },
   { value: 'none', label: 'None (only inside a trusted network)' },

@@ -8,7 +8,8 @@ import type { ApiClient } from '#api/client.js';
 import type { UpstreamView } from '#api/schemas/server.js';
 import { Section } from '../../components/Section.js';
 import { DirectForm } from './DirectForm.js';
-import { SmarthostForm } from './SmarthostForm.js';
+import type { OAuthStatusView } from '../../useOAuthStatus.js';
+import { SmarthostLogin } from './SmarthostLogin.js';
 
 type Mode = 'smarthost' | 'mx';
 
@@ -17,14 +18,24 @@ function summary(upstream: UpstreamView): { severity: 'info' | 'warning'; text: 
     case 'none':
       return { severity: 'warning', text: 'No upstream is set: accepted mail waits in the queue until you choose one below.' };
     case 'smarthost':
-      return { severity: 'info', text: `Mail is handed to the smarthost ${upstream.host}:${upstream.port}.` };
+      return {
+        severity: 'info',
+        text: `Mail is handed to the smarthost ${upstream.host}:${upstream.port}${upstream.oauth ? `, signed in with OAuth 2.0 as ${upstream.user ?? 'the mailbox'}` : ''}.`,
+      };
     case 'mx':
       return { severity: 'info', text: `Mail is delivered directly to the recipients' mail servers, on port ${upstream.port}.` };
   }
 }
 
+export interface UpstreamSectionProps {
+  client: ApiClient;
+  upstream: UpstreamView;
+  oauth: OAuthStatusView;
+  onSaved: (view: UpstreamView) => void;
+}
+
 /** Where accepted mail goes next: a smarthost, or the recipients' own servers. */
-export function UpstreamSection({ client, upstream, onSaved }: { client: ApiClient; upstream: UpstreamView; onSaved: (view: UpstreamView) => void }) {
+export function UpstreamSection({ client, upstream, oauth, onSaved }: UpstreamSectionProps) {
   // Choosing the other way only shows its form; nothing changes until it is saved.
   const [mode, setMode] = useState<Mode>(upstream.mode === 'mx' ? 'mx' : 'smarthost');
   const now = summary(upstream);
@@ -39,7 +50,7 @@ export function UpstreamSection({ client, upstream, onSaved }: { client: ApiClie
           <FormControlLabel value="mx" control={<Radio />} label="Direct delivery to the recipients' servers" />
         </RadioGroup>
         {mode === 'smarthost' ? (
-          <SmarthostForm client={client} upstream={upstream} onSaved={onSaved} />
+          <SmarthostLogin client={client} upstream={upstream} oauth={oauth} onSaved={onSaved} />
         ) : (
           <DirectForm client={client} upstream={upstream} onSaved={onSaved} />
         )}
