@@ -37,5 +37,7 @@ export function timeZone(): string {
 
 /** Makes `local_day(ms)` available to this connection's SQL. */
 export function registerLocalDay(db: Database): void {
+  // A history opened again may be in another time zone (the rollup is then counted again): no day kept from before.
+  last = null;
   db.function('local_day', { deterministic: true }, (ms: unknown) => (typeof ms === 'number' || typeof ms === 'bigint' ? localDay(Number(ms)).day : null));
 }
