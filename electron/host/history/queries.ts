@@ -4,7 +4,7 @@
  * that would cost a walk over the whole table for a number no one reads)
  * and reported as a lower bound beyond; a short last page is its own count.
  * Free text with a clause on the message's row (a status, a user) is
- * counted among its newest 20,000 full-text matches: past them, the count
+ * counted among its newest 10,000 full-text matches: past them, the count
  * is a lower bound too.
  */
 import type { Database } from 'better-sqlite3';

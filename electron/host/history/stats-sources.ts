@@ -10,6 +10,7 @@ import type { Database } from 'better-sqlite3';
 import type { Aggregation, GroupBy } from '../../api/schemas/stats.js';
 import { groupKeySql, periodOfDaySql } from './group-key.js';
 import { listKeySql } from './list-names.js';
+import { localDay } from './local-day.js';
 import type { Span } from './period-split.js';
 import { rollupKind, type GroupCounts } from './rollup.js';
 import { firstSeqAt } from './sequence.js';
@@ -42,11 +43,11 @@ function inDays(keys: readonly string[], days: { from: string; until: string }):
   return { sql: `${list.sql} AND day >= ? AND day < ?`, params: [...list.params, days.from, days.until] };
 }
 
-/** The messages of the span's direct ranges, grouped by `keySql` (over `messages m`). */
-function direct(db: Database, keySql: string, keys: readonly string[], span: Span): GroupCounts[] {
+/** The messages of the time ranges, grouped by `keySql` (over `messages m`). */
+function direct(db: Database, keySql: string, keys: readonly string[], ranges: Span['direct']): GroupCounts[] {
   const list = listKeySql('m.list', keys);
   const statement = db.prepare<unknown[], GroupCounts>(`SELECT ${keySql} AS key, ${COUNTS} FROM messages m WHERE ${list.sql} AND m.seq >= ? AND m.seq < ? GROUP BY 1`);
-  return span.direct.flatMap(([from, until]) => statement.all(...list.params, firstSeqAt(from), firstSeqAt(until)));
+  return ranges.flatMap(([from, until]) => statement.all(...list.params, firstSeqAt(from), firstSeqAt(until)));
 }
 
 /**
@@ -57,7 +58,7 @@ function direct(db: Database, keySql: string, keys: readonly string[], span: Spa
 export function countedGroups(db: Database, by: GroupBy, keys: readonly string[], span: Span, limit: number): { groups: GroupCounts[]; total: number } {
   const kind = rollupKind(by);
   const groups = new Map<string, GroupCounts>();
-  const directRows = direct(db, groupKeySql(by), keys, span);
+  const directRows = direct(db, groupKeySql(by), keys, span.direct);
   if (span.days === null) {
     for (const row of directRows) add(groups, row);
     return { groups: [...groups.values()], total: groups.size };
@@ -73,13 +74,7 @@ export function countedGroups(db: Database, by: GroupBy, keys: readonly string[]
     return { groups: [...groups.values()], total: groups.size };
   }
   const inMode = `kind = '${kind}' AND ${listDays}`;
-  // The largest groups' keys first, ranked on one sum (a mode like "subject" has a group per
-  // message, and summing every column of each costs twice as much), then their full counts
-  // and those of the direct part's groups, by key, in one statement.
-  const largest = db
-    .prepare<unknown[], string>(`SELECT key FROM stats_days WHERE ${inMode} GROUP BY key ORDER BY sum(accepted) DESC, key LIMIT ?`)
-    .pluck()
-    .all(...days, limit);
+  const largest = largestKeys(db, inMode, days, limit);
   const modeGroups =
     largest.length < limit ? largest.length : (db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM stats_days WHERE ${inMode} GROUP BY key)`).get(...days)?.n ?? 0);
   let total = campaigns.length + modeGroups;
@@ -100,6 +95,26 @@ export function countedGroups(db: Database, by: GroupBy, keys: readonly string[]
   return { groups: [...groups.values()], total };
 }
 
+/**
+ * The keys of the `limit` largest groups (by messages, then key) among the
+ * rollup rows `inMode`. A mode like "subject" has a group per message, and
+ * sorting 100,000 groups costs more than grouping them: the groups of more
+ * than one message are ranked, and the single-message groups that fill up
+ * the list come in key order, as the group-by walks them, and stop there.
+ */
+function largestKeys(db: Database, inMode: string, days: string[], limit: number): string[] {
+  const ranked = db
+    .prepare<unknown[], string>(`SELECT key FROM stats_days WHERE ${inMode} GROUP BY key HAVING sum(accepted) > 1 ORDER BY sum(accepted) DESC, key LIMIT ?`)
+    .pluck()
+    .all(...days, limit);
+  if (ranked.length === limit) return ranked;
+  const singles = db
+    .prepare<unknown[], string>(`SELECT key FROM stats_days WHERE ${inMode} GROUP BY key HAVING sum(accepted) <= 1 ORDER BY key LIMIT ?`)
+    .pluck()
+    .all(...days, limit - ranked.length);
+  return [...ranked, ...singles];
+}
+
 /** The list's messages per local day over the span, campaigns included, oldest first. */
 export function countedSeries(db: Database, keys: readonly string[], span: Span): GroupCounts[] {
   const days = new Map<string, GroupCounts>();
@@ -108,6 +123,11 @@ export function countedSeries(db: Database, keys: readonly string[], span: Span)
     const rows = db.prepare<unknown[], GroupCounts>(`SELECT day AS key, ${SUMS} FROM stats_days WHERE kind IN ('time', 'campaign') AND ${sql} GROUP BY day`).all(...params);
     for (const row of rows) add(days, row);
   }
-  for (const row of direct(db, 'local_day(m.seq / 1024)', keys, span)) add(days, row);
+  for (const range of span.direct) {
+    // A range within one local day (the part of a day the period cuts) is that day's: no day to look up per message.
+    const day = localDay(range[0]);
+    const oneDay = range[1] <= day.end;
+    for (const row of direct(db, oneDay ? `'${day.day}'` : 'local_day(m.seq / 1024)', keys, [range])) add(days, row);
+  }
   return [...days.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

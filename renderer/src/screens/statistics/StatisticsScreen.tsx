@@ -11,7 +11,7 @@ import { Section } from '../../components/Section.js';
 import { useAction } from '../../components/useAction.js';
 import { useApiData } from '../../components/useApiData.js';
 import { MODE_WORDS, MODES, UNIT_WORDS, UNITS } from './aggregationWords.js';
-import { StatsChart } from './StatsChart.js';
+import { periodStart, StatsChart } from './StatsChart.js';
 import { StatsTable } from './StatsTable.js';
 
 const PERIOD_DAYS = [7, 30, 90, 365] as const;
@@ -40,7 +40,7 @@ export function StatisticsScreen({ client, list, onOpenGroup }: StatisticsScreen
 function ListStatistics({ client, list, onOpenGroup }: { client: ApiClient; list: string; onOpenGroup: (filter: MessageFilter) => void }) {
   const [days, setDays] = useState<(typeof PERIOD_DAYS)[number]>(30);
   const action = useAction(NO_FIELDS);
-  const load = useCallback(() => client.call('stats.get', { list, since: new Date(Date.now() - days * 86_400_000).toISOString() }), [client, list, days]);
+  const load = useCallback(() => client.call('stats.get', { list, since: periodStart(days).toISOString() }), [client, list, days]);
   const { value: stats, loading, error, reload } = useApiData(load);
   const aggregation = stats?.aggregation;
   const choose = (next: Aggregation) =>

@@ -12,11 +12,17 @@ const SERIES = [
 
 const localDay = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
+/** The local midnight that starts a period of `days` whole days ending today (today included): what the table counts and the chart shows. */
+export function periodStart(days: number, now = new Date()): Date {
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate() - (days - 1));
+}
+
 /** Every day of the period, the host's days where it has any and zeros between: a quiet day shows as one, not as nothing. */
 function everyDay(series: Series, days: number, now = new Date()): Series {
   const known = new Map(series.map((day) => [day.day, day]));
   return Array.from({ length: days }, (_, i) => {
-    const day = localDay(new Date(now.getFullYear(), now.getMonth(), now.getDate() - (days - 1 - i)));
+    const start = periodStart(days, now);
+    const day = localDay(new Date(start.getFullYear(), start.getMonth(), start.getDate() + i));
     return known.get(day) ?? { day, accepted: 0, recipients: 0, delivered: 0, deferred: 0, bounced: 0, refused: 0 };
   });
 }
