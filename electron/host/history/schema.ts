@@ -84,7 +84,7 @@ const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX refusals_user ON refusals(user);
   CREATE INDEX refusals_remote ON refusals(remote_address);
   `,
-  // 2: the statistics rollup (./rollup.ts); a sender's addresses and domains as one index
+  // 2: the statistics rollup's first table (version 4 replaces it and counts it); a sender's addresses and domains as one index
   // (./senders.ts) in place of four; recipients findable by address; the day's counters and
   // a user's refusals in a period read from their indexes alone.
   (db) => {
@@ -119,7 +119,6 @@ const MIGRATIONS: readonly Migration[] = [
       DROP INDEX refusals_user;
       CREATE INDEX refusals_user ON refusals(user, at);
     `);
-    rebuildRollup(db);
   },
   // 3: a list's messages and rollup rows keep the key they were stored under; list_names
   // gives each key the list's name now, so a rename moves no message (./list-names.ts).
@@ -127,6 +126,29 @@ const MIGRATIONS: readonly Migration[] = [
   CREATE TABLE list_names (key TEXT PRIMARY KEY COLLATE NOCASE, name TEXT NOT NULL COLLATE NOCASE) WITHOUT ROWID;
   INSERT OR IGNORE INTO list_names (key, name) SELECT list, list FROM messages GROUP BY list COLLATE NOCASE;
   `,
+  // 4: the rollup per hour within each local day (./rollup.ts), so a period that starts or ends
+  // within a day counts less than an hour of it message by message instead of up to a day.
+  (db) => {
+    db.exec(`
+      DROP TABLE stats_days;
+      CREATE TABLE stats_hours (
+        list TEXT NOT NULL COLLATE NOCASE,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        hour INTEGER NOT NULL,
+        day TEXT NOT NULL,
+        accepted INTEGER NOT NULL,
+        recipients INTEGER NOT NULL,
+        delivered INTEGER NOT NULL,
+        deferred INTEGER NOT NULL,
+        bounced INTEGER NOT NULL,
+        first INTEGER NOT NULL,
+        last INTEGER NOT NULL,
+        PRIMARY KEY (list, kind, key, hour, day)
+      ) WITHOUT ROWID;
+    `);
+    rebuildRollup(db);
+  },
 ];
 
 export const HISTORY_VERSION = MIGRATIONS.length;

@@ -37,10 +37,10 @@ function add(into: Map<string, GroupCounts>, row: GroupCounts): void {
   had.last = Math.max(had.last, row.last);
 }
 
-/** The list's rollup rows over the span's whole days: the condition on `stats_days` and its parameters. */
-function inDays(keys: readonly string[], days: { from: string; until: string }): { sql: string; params: string[] } {
+/** The list's rollup rows over the span's whole hours: the condition on `stats_hours` and its parameters. */
+function inHours(keys: readonly string[], hours: { from: number; until: number }): { sql: string; params: (string | number)[] } {
   const list = listKeySql('list', keys);
-  return { sql: `${list.sql} AND day >= ? AND day < ?`, params: [...list.params, days.from, days.until] };
+  return { sql: `${list.sql} AND hour >= ? AND hour < ?`, params: [...list.params, hours.from, hours.until] };
 }
 
 /** The messages of the time ranges, grouped by `keySql` (over `messages m`). */
@@ -59,32 +59,32 @@ export function countedGroups(db: Database, by: GroupBy, keys: readonly string[]
   const kind = rollupKind(by);
   const groups = new Map<string, GroupCounts>();
   const directRows = direct(db, groupKeySql(by), keys, span.direct);
-  if (span.days === null) {
+  if (span.hours === null) {
     for (const row of directRows) add(groups, row);
     return { groups: [...groups.values()], total: groups.size };
   }
-  const { sql: listDays, params: days } = inDays(keys, span.days);
-  const campaigns = db.prepare<unknown[], GroupCounts>(`SELECT 'c:' || key AS key, ${SUMS} FROM stats_days WHERE kind = 'campaign' AND ${listDays} GROUP BY stats_days.key`).all(...days);
+  const { sql: listHours, params: hours } = inHours(keys, span.hours);
+  const campaigns = db.prepare<unknown[], GroupCounts>(`SELECT 'c:' || key AS key, ${SUMS} FROM stats_hours WHERE kind = 'campaign' AND ${listHours} GROUP BY stats_hours.key`).all(...hours);
   for (const row of campaigns) add(groups, row);
   if (kind === 'time') {
     const periods = db
-      .prepare<unknown[], GroupCounts>(`SELECT 'g:' || ${periodOfDaySql(by as Aggregation['unit'], 'day')} AS key, ${SUMS} FROM stats_days WHERE kind = 'time' AND key = '' AND ${listDays} GROUP BY 1`)
-      .all(...days);
+      .prepare<unknown[], GroupCounts>(`SELECT 'g:' || ${periodOfDaySql(by as Aggregation['unit'], 'day')} AS key, ${SUMS} FROM stats_hours WHERE kind = 'time' AND key = '' AND ${listHours} GROUP BY 1`)
+      .all(...hours);
     for (const row of [...periods, ...directRows]) add(groups, row);
     return { groups: [...groups.values()], total: groups.size };
   }
-  const inMode = `kind = '${kind}' AND ${listDays}`;
-  const largest = largestKeys(db, inMode, days, limit);
+  const inMode = `kind = '${kind}' AND ${listHours}`;
+  const largest = largestKeys(db, inMode, hours, limit);
   const modeGroups =
-    largest.length < limit ? largest.length : (db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM stats_days WHERE ${inMode} GROUP BY key)`).get(...days)?.n ?? 0);
+    largest.length < limit ? largest.length : (db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM stats_hours WHERE ${inMode} GROUP BY key)`).get(...hours)?.n ?? 0);
   let total = campaigns.length + modeGroups;
   const wanted = new Set(largest);
   for (const row of directRows) if (row.key.startsWith('g:')) wanted.add(row.key.slice(2));
   if (wanted.size > 0) {
     const ofKeys = db.prepare<unknown[], GroupCounts>(
-      `SELECT 'g:' || key AS key, ${SUMS} FROM stats_days WHERE key IN (SELECT value FROM json_each(?)) AND ${inMode} GROUP BY stats_days.key`,
+      `SELECT 'g:' || key AS key, ${SUMS} FROM stats_hours WHERE key IN (SELECT value FROM json_each(?)) AND ${inMode} GROUP BY stats_hours.key`,
     );
-    for (const row of ofKeys.all(JSON.stringify([...wanted]), ...days)) add(groups, row);
+    for (const row of ofKeys.all(JSON.stringify([...wanted]), ...hours)) add(groups, row);
   }
   const inRollup = new Set(groups.keys());
   // A direct group the rollup has not is one more group.
@@ -102,25 +102,25 @@ export function countedGroups(db: Database, by: GroupBy, keys: readonly string[]
  * than one message are ranked, and the single-message groups that fill up
  * the list come in key order, as the group-by walks them, and stop there.
  */
-function largestKeys(db: Database, inMode: string, days: string[], limit: number): string[] {
+function largestKeys(db: Database, inMode: string, hours: (string | number)[], limit: number): string[] {
   const ranked = db
-    .prepare<unknown[], string>(`SELECT key FROM stats_days WHERE ${inMode} GROUP BY key HAVING sum(accepted) > 1 ORDER BY sum(accepted) DESC, key LIMIT ?`)
+    .prepare<unknown[], string>(`SELECT key FROM stats_hours WHERE ${inMode} GROUP BY key HAVING sum(accepted) > 1 ORDER BY sum(accepted) DESC, key LIMIT ?`)
     .pluck()
-    .all(...days, limit);
+    .all(...hours, limit);
   if (ranked.length === limit) return ranked;
   const singles = db
-    .prepare<unknown[], string>(`SELECT key FROM stats_days WHERE ${inMode} GROUP BY key HAVING sum(accepted) <= 1 ORDER BY key LIMIT ?`)
+    .prepare<unknown[], string>(`SELECT key FROM stats_hours WHERE ${inMode} GROUP BY key HAVING sum(accepted) <= 1 ORDER BY key LIMIT ?`)
     .pluck()
-    .all(...days, limit - ranked.length);
+    .all(...hours, limit - ranked.length);
   return [...ranked, ...singles];
 }
 
 /** The list's messages per local day over the span, campaigns included, oldest first. */
 export function countedSeries(db: Database, keys: readonly string[], span: Span): GroupCounts[] {
   const days = new Map<string, GroupCounts>();
-  if (span.days !== null) {
-    const { sql, params } = inDays(keys, span.days);
-    const rows = db.prepare<unknown[], GroupCounts>(`SELECT day AS key, ${SUMS} FROM stats_days WHERE kind IN ('time', 'campaign') AND ${sql} GROUP BY day`).all(...params);
+  if (span.hours !== null) {
+    const { sql, params } = inHours(keys, span.hours);
+    const rows = db.prepare<unknown[], GroupCounts>(`SELECT day AS key, ${SUMS} FROM stats_hours WHERE kind IN ('time', 'campaign') AND ${sql} GROUP BY day`).all(...params);
     for (const row of rows) add(days, row);
   }
   for (const range of span.direct) {
