@@ -12,6 +12,9 @@ test('the relay gets PATH and NODE_ENV, none of the host environment, however it
 });
 
 test('a host run with --cpu-prof passes its profiler options on to the relay, and nothing else of its own', () => {
-  assert.deepEqual(profilerArgs(['--cpu-prof', '--cpu-prof-dir=/tmp/p', '--inspect', '--max-old-space-size=100']), ['--cpu-prof', '--cpu-prof-dir=/tmp/p']);
+  assert.deepEqual(
+    profilerArgs(['--cpu-prof', '--cpu-prof-dir=/tmp/p', '--cpu-prof-interval=500', '--cpu-prof-name=host.cpuprofile', '--inspect', '--max-old-space-size=100']),
+    ['--cpu-prof', '--cpu-prof-dir=/tmp/p', '--cpu-prof-interval=500'],
+  );
   assert.deepEqual(profilerArgs([]), []);
 });
