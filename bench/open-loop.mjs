@@ -14,9 +14,13 @@
  *   --haraka     also Haraka (bench/lib/haraka.mjs), the Node peer
  *   --seconds=S  offered load per rate and server (30 by default; 5 for a smoke run)
  *   --ceiling    also the bare Node responder (STARTTLS and AUTH, nothing else)
+ * BENCH_CPU_PROF=1 writes CPU profiles of the host and relay (bench/profile-summary.mjs).
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PRODUCT_FROM, prepareProduct, startProductServer } from './lib/product-servers.mjs';
 import { printTargets } from './lib/report.mjs';
@@ -35,6 +39,7 @@ const kinds = [
   ...(args.includes('--ceiling') ? ['ceiling'] : []),
 ];
 const NAMES = /** @type {Record<string, string>} */ ({ host: 'relay-desk serve', 'postfix-dkim': 'postfix+opendkim', haraka: 'haraka', ceiling: 'node ceiling' });
+const profileDir = process.env.BENCH_CPU_PROF ? await mkdtemp(join(tmpdir(), 'relay-bench-prof-')) : null;
 const generatorPath = fileURLToPath(new URL('lib/open-loop-gen.mjs', import.meta.url));
 
 /** One generator run in its own process. @param {object} job */
@@ -75,7 +80,7 @@ async function main() {
   const rows = [];
   for (const rate of rates) for (const kind of kinds) {
     process.stdout.write(`${rate}/s ${NAMES[kind]}… `);
-    const server = await startProductServer(/** @type {any} */ (kind), product);
+    const server = await startProductServer(/** @type {any} */ (kind), product, profileDir);
     try {
       const job = { host: '127.0.0.1', port: server.port, rate, auth: { user: product.user, password: product.password }, size: 10 * 1024, from: PRODUCT_FROM, to: 'rcpt@sink.example' };
       if (warmup > 0) await generate({ ...job, seconds: warmup });
@@ -116,6 +121,7 @@ async function main() {
     if (host?.ok && peer?.ok) targets.push({ name: `${rate}/s: relay p99 below Postfix+OpenDKIM's`, measured: `${host.p99.toFixed(1)} vs ${peer.p99.toFixed(1)} ms`, pass: host.p99 < peer.p99 });
   }
   if (targets.length) printTargets(targets, 'Targets (issue 19), open loop');
+  if (profileDir) console.log(`\nCPU profiles: ${profileDir} (node bench/profile-summary.mjs ${profileDir})`);
 }
 
 main()

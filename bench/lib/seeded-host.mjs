@@ -188,11 +188,12 @@ async function forgetKeychain(service) {
 
 /**
  * `relay-desk serve` on the seeded folder; resolves once the relay listens.
- * BENCH_CPU_PROF=1 adds --cpu-prof (the relay child inherits it through fork).
+ * BENCH_CPU_PROF=1 adds --cpu-prof (the host passes it on to its relay child).
  * `cli` runs another build's entry (bench/start.mjs compares dist folders).
  */
 export async function startHost(dataDir, smtpPort, profileDir, cli = cliEntry) {
-  const execArgv = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  // One-argument forms: the host passes its --cpu-prof options on to its relay (electron/host/relay-process.ts).
+  const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const spawnedAt = now();
   const child = spawn(process.execPath, [...execArgv, cli, 'serve', '--data-dir', dataDir, '--admin-port', '0', '--smtp-port', String(smtpPort)], {
     stdio: ['ignore', 'pipe', 'pipe'],

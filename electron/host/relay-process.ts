@@ -53,9 +53,19 @@ export function forkedRelayChild(child: ChildProcess, output: (NodeJS.ReadableSt
   };
 }
 
+/**
+ * The host's own --cpu-prof options (in their `--flag=value` form), passed on:
+ * a fork given execArgv does not inherit the parent's, and a profile of the
+ * host without its relay leaves out most of the CPU the product spends. Not
+ * --cpu-prof-name: the relay's profile would overwrite the host's.
+ */
+export function profilerArgs(hostArgs: readonly string[]): string[] {
+  return hostArgs.filter((arg) => arg === '--cpu-prof' || arg.startsWith('--cpu-prof-dir=') || arg.startsWith('--cpu-prof-interval='));
+}
+
 export const launchWithNodeFork: LaunchRelay = () => {
   const child = fork(relayEntry, [], {
-    execArgv: [...RELAY_EXEC_ARGV],
+    execArgv: [...RELAY_EXEC_ARGV, ...profilerArgs(process.execArgv)],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'json',
     env: relayEnvironment(),

@@ -64,6 +64,8 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
 
   const sseClients = new Set<ServerResponse>();
   const onEvent = (envelope: EventEnvelope) => {
+    // Serialized only for someone: the relay's events arrive several per message, watched or not.
+    if (sseClients.size === 0) return;
     const frame = `data: ${JSON.stringify(envelope)}\n\n`;
     for (const res of sseClients) res.write(frame);
   };

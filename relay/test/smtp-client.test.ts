@@ -222,3 +222,27 @@ test('a message stream is closed when the server refuses the message before DATA
   assert.equal(streams.length, 1);
   assert.equal(streams[0]?.destroyed, true);
 });
+
+test('only a large message asks for a full collection: small streamed bodies (every DKIM-signed one) never do', async (t) => {
+  const server = await upstream(t);
+  const d = deliverer(t, server.port);
+  const global = globalThis as { gc?: () => void };
+  const saved = global.gc;
+  let collections = 0;
+  global.gc = () => collections++;
+  t.after(() => {
+    global.gc = saved;
+  });
+  const streamed = (chunks: number, size: number): DeliveryJob => ({
+    ...job(['boss@example.org']),
+    body: () => Readable.from([Buffer.from('Subject: big\r\n\r\n'), ...Array.from({ length: chunks }, () => Buffer.alloc(size, 'a\r\n'))]),
+  });
+  // 40 messages of 240 KB, 9.6 MB in all: more than the 8 MB between collections, each one small.
+  for (let i = 0; i < 40; i++) assert.equal((await d.deliver(streamed(4, 60 * 1024)))[0]?.status, 'delivered');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(collections, 0);
+  // One of 9 MB: its bytes past the held size count.
+  assert.equal((await d.deliver(streamed(36, 256 * 1024)))[0]?.status, 'delivered');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(collections, 1);
+});
