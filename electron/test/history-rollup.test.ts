@@ -137,12 +137,13 @@ function midnight(ms: number): number {
   return day.getTime();
 }
 
-const hourStart = (ms: number) => Math.floor(ms / HOUR) * HOUR;
+/** The start of the rollup's six-hour slot (of UTC) that holds `ms`. */
+const slotStart = (ms: number) => Math.floor(ms / (6 * HOUR)) * 6 * HOUR;
 
-/** Periods that cut days at both ends, hold only whole days or whole hours, end now, and reach before the oldest message. */
+/** Periods that cut days at both ends, hold only whole days or whole slots, end now, and reach before the oldest message. */
 const PERIODS: [number, number][] = [
   [NOW - 25 * DAY_MS, NOW],
-  [hourStart(NOW - 4 * DAY_MS), hourStart(NOW - DAY_MS)],
+  [slotStart(NOW - 4 * DAY_MS), slotStart(NOW - DAY_MS)],
   [NOW - 2 * DAY_MS - 17 * 60_000, NOW - DAY_MS + 41 * 60_000],
   [NOW - 7 * DAY_MS - 3 * HOUR, NOW - 2 * DAY_MS + 5 * HOUR],
   [midnight(NOW - 5 * DAY_MS), midnight(NOW - DAY_MS)],
@@ -198,7 +199,7 @@ test('a history opened in another time zone counts its rollup again in that zone
   compareAll(history, path, 'in New York');
 });
 
-test('in a zone half an hour off UTC, where local days start within an hour, the rollup still answers exactly', async (t) => {
+test('in a zone half an hour off UTC, where local days start within a slot, the rollup still answers exactly', async (t) => {
   process.env.TZ = 'Asia/Kolkata';
   t.after(() => (process.env.TZ = 'Europe/Rome'));
   const { history, dataDir } = await openHistory(t);
@@ -215,7 +216,7 @@ test('a database of the version before the rollup is migrated: rollup built, sen
   // Back to version 1's shape: no rollup, no senders table, its own indexes.
   const db = new Database(path);
   db.exec(`
-    DROP TABLE list_names; DROP TABLE stats_hours; DROP TABLE senders; DROP TABLE history_meta; DROP INDEX recipients_address;
+    DROP TABLE list_names; DROP TABLE stats_slots; DROP TABLE senders; DROP TABLE history_meta; DROP INDEX recipients_address;
     DROP INDEX messages_finished; CREATE INDEX messages_finished ON messages(finished_at) WHERE finished_at IS NOT NULL;
     DROP INDEX refusals_user; CREATE INDEX refusals_user ON refusals(user);
     CREATE INDEX messages_envelope_from ON messages(envelope_from COLLATE NOCASE);

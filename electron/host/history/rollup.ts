@@ -1,19 +1,21 @@
 /**
- * The statistics rollup, `stats_hours`: for each list, kind of group, group
- * key and hour (split where a local day starts within it), the counts stats.get reports (messages, recipients,
+ * The statistics rollup, `stats_slots`: for each list, kind of group, group
+ * key and six-hour slot (split where a local day starts within it), the counts stats.get reports (messages, recipients,
  * delivered, deferred, bounced, first and last key). The ingest keeps it in
  * the same transaction as the rows that move it: a new message adds to its
  * rows, a status change moves a count from one column to another, summed
  * per row over the transaction (RollupDeltas). A message falls under one
  * 'campaign' row if it has a CampaignCode, else under one row per mode ('time' with an empty key: the day is the group) — the same
  * split as ./group-key.ts. So a month of statistics sums a few rows per
- * group and hour instead of grouping every message, and a period that
- * starts or ends within a day counts less than an hour of messages one by one.
+ * group and slot instead of grouping every message, and a period that
+ * starts or ends within a day counts under six hours of messages one by one.
+ * (Hours would cut that further, but a busy group, one subject sent all
+ * day, then has 24 rows a day to sum instead of 4.)
  *
  * Days are the host's local days in the time zone recorded beside the
  * rollup; started in another zone, the history rebuilds it. Retention
- * deletes the oldest messages, and the rollup rows of the hours it reached
- * go with them: statistics count those hours from the messages
+ * deletes the oldest messages, and the rollup rows of the slots it reached
+ * go with them: statistics count those slots from the messages
  * (`completeFrom`).
  */
 import type { Database, Statement } from 'better-sqlite3';
@@ -101,19 +103,23 @@ export interface GroupCounts {
 interface Delta extends GroupCounts {
   list: string;
   kind: RollupKind;
-  hour: number;
+  slot: number;
   day: string;
 }
 
-/** An hour of the rollup: hours since the epoch (whole UTC hours; local days start on one, or within one in a zone half an hour off). */
-export const HOUR_MS = 3_600_000;
+/**
+ * A slot of the rollup: six hours of UTC, numbered since the epoch. A local
+ * day starts on a slot's edge in a zone whole hours off UTC by a multiple of
+ * six, and within a slot elsewhere, where the slot then has a row per day.
+ */
+export const SLOT_MS = 6 * 3_600_000;
 
-export function hourOf(ms: number): number {
-  return Math.floor(ms / HOUR_MS);
+export function slotOf(ms: number): number {
+  return Math.floor(ms / SLOT_MS);
 }
 
-/** The hour of `messages m` in SQL. */
-const HOUR_OF_SEQ = `m.seq / ${HOUR_MS * SEQ_PER_MS}`;
+/** The slot of `messages m` in SQL. */
+const SLOT_OF_SEQ = `m.seq / ${SLOT_MS * SEQ_PER_MS}`;
 
 /**
  * The rollup's changes in one ingest transaction, summed per row and
@@ -128,12 +134,12 @@ export class RollupDeltas {
   private readonly shift: Statement<[number, number, number, string, string, string, number, string]>;
 
   constructor(db: Database) {
-    this.upsert = db.prepare(`INSERT INTO stats_hours (list, kind, key, hour, day, accepted, recipients, delivered, deferred, bounced, first, last)
+    this.upsert = db.prepare(`INSERT INTO stats_slots (list, kind, key, slot, day, accepted, recipients, delivered, deferred, bounced, first, last)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET accepted = accepted + excluded.accepted, recipients = recipients + excluded.recipients, delivered = delivered + excluded.delivered,
         deferred = deferred + excluded.deferred, bounced = bounced + excluded.bounced, first = min(first, excluded.first), last = max(last, excluded.last)`);
     this.shift = db.prepare(
-      'UPDATE stats_hours SET delivered = delivered + ?, deferred = deferred + ?, bounced = bounced + ? WHERE list = ? AND kind = ? AND key = ? AND hour = ? AND day = ?',
+      'UPDATE stats_slots SET delivered = delivered + ?, deferred = deferred + ?, bounced = bounced + ? WHERE list = ? AND kind = ? AND key = ? AND slot = ? AND day = ?',
     );
   }
 
@@ -166,9 +172,9 @@ export class RollupDeltas {
   /** Writes the summed changes (inside the transaction that made them). */
   write(): void {
     for (const d of this.pending.values()) {
-      if (d.accepted > 0) this.upsert.run(d.list, d.kind, d.key, d.hour, d.day, d.accepted, d.recipients, d.delivered, d.deferred, d.bounced, d.first, d.last);
-      // Only moved: the row exists, unless retention took its hour (then there is nothing to move).
-      else if (d.delivered !== 0 || d.deferred !== 0 || d.bounced !== 0) this.shift.run(d.delivered, d.deferred, d.bounced, d.list, d.kind, d.key, d.hour, d.day);
+      if (d.accepted > 0) this.upsert.run(d.list, d.kind, d.key, d.slot, d.day, d.accepted, d.recipients, d.delivered, d.deferred, d.bounced, d.first, d.last);
+      // Only moved: the row exists, unless retention took its slot (then there is nothing to move).
+      else if (d.delivered !== 0 || d.deferred !== 0 || d.bounced !== 0) this.shift.run(d.delivered, d.deferred, d.bounced, d.list, d.kind, d.key, d.slot, d.day);
     }
     this.pending.clear();
   }
@@ -181,12 +187,12 @@ export class RollupDeltas {
   private each(m: GroupedMessage, change: (d: Delta) => void): void {
     const ms = timeOfSeq(m.seq);
     const day = localDay(ms).day;
-    const hour = hourOf(ms);
+    const slot = slotOf(ms);
     for (const [kind, key] of rollupKeys(m)) {
-      const id = `${m.list}\0${kind}\0${key}\0${hour}\0${day}`;
+      const id = `${m.list}\0${kind}\0${key}\0${slot}\0${day}`;
       let d = this.pending.get(id);
       if (!d) {
-        d = { list: m.list, kind, key, hour, day, accepted: 0, recipients: 0, delivered: 0, deferred: 0, bounced: 0, first: m.seq, last: m.seq };
+        d = { list: m.list, kind, key, slot, day, accepted: 0, recipients: 0, delivered: 0, deferred: 0, bounced: 0, first: m.seq, last: m.seq };
         this.pending.set(id, d);
       }
       change(d);
@@ -194,18 +200,18 @@ export class RollupDeltas {
   }
 }
 
-/** Retention deleted this message: the rows of its hour go (its hour is no longer complete, see completeFrom). */
+/** Retention deleted this message: the rows of its slot go (its slot is no longer complete, see completeFrom). */
 export class RollupForget {
   private readonly remove: Statement<[string, string, string, number, string]>;
 
   constructor(db: Database) {
-    this.remove = db.prepare('DELETE FROM stats_hours WHERE list = ? AND kind = ? AND key = ? AND hour = ? AND day = ?');
+    this.remove = db.prepare('DELETE FROM stats_slots WHERE list = ? AND kind = ? AND key = ? AND slot = ? AND day = ?');
   }
 
   forget(m: GroupedMessage): void {
     const ms = timeOfSeq(m.seq);
     const day = localDay(ms).day;
-    for (const [kind, key] of rollupKeys(m)) this.remove.run(m.list, kind, key, hourOf(ms), day);
+    for (const [kind, key] of rollupKeys(m)) this.remove.run(m.list, kind, key, slotOf(ms), day);
   }
 }
 
@@ -213,12 +219,12 @@ const COUNTS = `count(*), sum(m.recipients), sum(m.status IN ('delivered', 'part
 
 /** Counts the whole rollup again from the messages (a new database version, or another time zone). */
 export function rebuildRollup(db: Database): void {
-  db.exec('DELETE FROM stats_hours');
+  db.exec('DELETE FROM stats_slots');
   const insert = (kind: RollupKind, key: string, where: string) =>
     db
       .prepare(
-        `INSERT INTO stats_hours (list, kind, key, hour, day, accepted, recipients, delivered, deferred, bounced, first, last)
-         SELECT m.list, '${kind}', ${key}, ${HOUR_OF_SEQ}, local_day(m.seq / 1024), ${COUNTS} FROM messages m WHERE ${where}
+        `INSERT INTO stats_slots (list, kind, key, slot, day, accepted, recipients, delivered, deferred, bounced, first, last)
+         SELECT m.list, '${kind}', ${key}, ${SLOT_OF_SEQ}, local_day(m.seq / 1024), ${COUNTS} FROM messages m WHERE ${where}
          GROUP BY m.list COLLATE NOCASE, 3, 4, 5`,
       )
       .run();
@@ -239,10 +245,10 @@ export function markPruned(db: Database, cutoff: number): void {
   if (cutoff > before) setMeta(db, 'pruned_before', String(cutoff));
 }
 
-/** The start of the hour from which every hour's rollup rows are complete (0: all of them). */
+/** The start of the slot from which every slot's rollup rows are complete (0: all of them). */
 export function completeFrom(db: Database): number {
   const pruned = Number(getMeta(db, 'pruned_before') ?? 0);
-  return pruned === 0 ? 0 : Math.ceil(pruned / HOUR_MS) * HOUR_MS;
+  return pruned === 0 ? 0 : Math.ceil(pruned / SLOT_MS) * SLOT_MS;
 }
 
 function getMeta(db: Database, name: string): string | undefined {

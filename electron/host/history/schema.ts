@@ -126,16 +126,16 @@ const MIGRATIONS: readonly Migration[] = [
   CREATE TABLE list_names (key TEXT PRIMARY KEY COLLATE NOCASE, name TEXT NOT NULL COLLATE NOCASE) WITHOUT ROWID;
   INSERT OR IGNORE INTO list_names (key, name) SELECT list, list FROM messages GROUP BY list COLLATE NOCASE;
   `,
-  // 4: the rollup per hour within each local day (./rollup.ts), so a period that starts or ends
-  // within a day counts less than an hour of it message by message instead of up to a day.
+  // 4: the rollup per six-hour slot within each local day (./rollup.ts), so a period that starts
+  // or ends within a day counts under six hours of it message by message instead of up to a day.
   (db) => {
     db.exec(`
       DROP TABLE stats_days;
-      CREATE TABLE stats_hours (
+      CREATE TABLE stats_slots (
         list TEXT NOT NULL COLLATE NOCASE,
         kind TEXT NOT NULL,
         key TEXT NOT NULL,
-        hour INTEGER NOT NULL,
+        slot INTEGER NOT NULL,
         day TEXT NOT NULL,
         accepted INTEGER NOT NULL,
         recipients INTEGER NOT NULL,
@@ -144,7 +144,7 @@ const MIGRATIONS: readonly Migration[] = [
         bounced INTEGER NOT NULL,
         first INTEGER NOT NULL,
         last INTEGER NOT NULL,
-        PRIMARY KEY (list, kind, key, hour, day)
+        PRIMARY KEY (list, kind, key, slot, day)
       ) WITHOUT ROWID;
     `);
     rebuildRollup(db);

@@ -7,8 +7,8 @@
  * and only where a group can be told: per period in time mode, per user in
  * user mode.
  *
- * Whole hours come from the rollup (./rollup.ts); the part of an hour the
- * period cuts, and hours retention has reached, are counted from the
+ * Whole six-hour slots come from the rollup (./rollup.ts); the part of a slot the
+ * period cuts, and slots retention has reached, are counted from the
  * messages themselves (./period-split.ts), and the two are added up.
  */
 import type { Database } from 'better-sqlite3';

@@ -37,10 +37,10 @@ function add(into: Map<string, GroupCounts>, row: GroupCounts): void {
   had.last = Math.max(had.last, row.last);
 }
 
-/** The list's rollup rows over the span's whole hours: the condition on `stats_hours` and its parameters. */
-function inHours(keys: readonly string[], hours: { from: number; until: number }): { sql: string; params: (string | number)[] } {
+/** The list's rollup rows over the span's whole slots: the condition on `stats_slots` and its parameters. */
+function inSlots(keys: readonly string[], slots: { from: number; until: number }): { sql: string; params: (string | number)[] } {
   const list = listKeySql('list', keys);
-  return { sql: `${list.sql} AND hour >= ? AND hour < ?`, params: [...list.params, hours.from, hours.until] };
+  return { sql: `${list.sql} AND slot >= ? AND slot < ?`, params: [...list.params, slots.from, slots.until] };
 }
 
 /** The messages of the time ranges, grouped by `keySql` (over `messages m`). */
@@ -59,32 +59,32 @@ export function countedGroups(db: Database, by: GroupBy, keys: readonly string[]
   const kind = rollupKind(by);
   const groups = new Map<string, GroupCounts>();
   const directRows = direct(db, groupKeySql(by), keys, span.direct);
-  if (span.hours === null) {
+  if (span.slots === null) {
     for (const row of directRows) add(groups, row);
     return { groups: [...groups.values()], total: groups.size };
   }
-  const { sql: listHours, params: hours } = inHours(keys, span.hours);
-  const campaigns = db.prepare<unknown[], GroupCounts>(`SELECT 'c:' || key AS key, ${SUMS} FROM stats_hours WHERE kind = 'campaign' AND ${listHours} GROUP BY stats_hours.key`).all(...hours);
+  const { sql: listSlots, params: slots } = inSlots(keys, span.slots);
+  const campaigns = db.prepare<unknown[], GroupCounts>(`SELECT 'c:' || key AS key, ${SUMS} FROM stats_slots WHERE kind = 'campaign' AND ${listSlots} GROUP BY stats_slots.key`).all(...slots);
   for (const row of campaigns) add(groups, row);
   if (kind === 'time') {
     const periods = db
-      .prepare<unknown[], GroupCounts>(`SELECT 'g:' || ${periodOfDaySql(by as Aggregation['unit'], 'day')} AS key, ${SUMS} FROM stats_hours WHERE kind = 'time' AND key = '' AND ${listHours} GROUP BY 1`)
-      .all(...hours);
+      .prepare<unknown[], GroupCounts>(`SELECT 'g:' || ${periodOfDaySql(by as Aggregation['unit'], 'day')} AS key, ${SUMS} FROM stats_slots WHERE kind = 'time' AND key = '' AND ${listSlots} GROUP BY 1`)
+      .all(...slots);
     for (const row of [...periods, ...directRows]) add(groups, row);
     return { groups: [...groups.values()], total: groups.size };
   }
-  const inMode = `kind = '${kind}' AND ${listHours}`;
-  const largest = largestKeys(db, inMode, hours, limit);
+  const inMode = `kind = '${kind}' AND ${listSlots}`;
+  const largest = largestKeys(db, inMode, slots, limit);
   const modeGroups =
-    largest.length < limit ? largest.length : (db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM stats_hours WHERE ${inMode} GROUP BY key)`).get(...hours)?.n ?? 0);
+    largest.length < limit ? largest.length : (db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM stats_slots WHERE ${inMode} GROUP BY key)`).get(...slots)?.n ?? 0);
   let total = campaigns.length + modeGroups;
   const wanted = new Set(largest);
   for (const row of directRows) if (row.key.startsWith('g:')) wanted.add(row.key.slice(2));
   if (wanted.size > 0) {
     const ofKeys = db.prepare<unknown[], GroupCounts>(
-      `SELECT 'g:' || key AS key, ${SUMS} FROM stats_hours WHERE key IN (SELECT value FROM json_each(?)) AND ${inMode} GROUP BY stats_hours.key`,
+      `SELECT 'g:' || key AS key, ${SUMS} FROM stats_slots WHERE key IN (SELECT value FROM json_each(?)) AND ${inMode} GROUP BY stats_slots.key`,
     );
-    for (const row of ofKeys.all(JSON.stringify([...wanted]), ...hours)) add(groups, row);
+    for (const row of ofKeys.all(JSON.stringify([...wanted]), ...slots)) add(groups, row);
   }
   const inRollup = new Set(groups.keys());
   // A direct group the rollup has not is one more group.
@@ -102,25 +102,25 @@ export function countedGroups(db: Database, by: GroupBy, keys: readonly string[]
  * than one message are ranked, and the single-message groups that fill up
  * the list come in key order, as the group-by walks them, and stop there.
  */
-function largestKeys(db: Database, inMode: string, hours: (string | number)[], limit: number): string[] {
+function largestKeys(db: Database, inMode: string, slots: (string | number)[], limit: number): string[] {
   const ranked = db
-    .prepare<unknown[], string>(`SELECT key FROM stats_hours WHERE ${inMode} GROUP BY key HAVING sum(accepted) > 1 ORDER BY sum(accepted) DESC, key LIMIT ?`)
+    .prepare<unknown[], string>(`SELECT key FROM stats_slots WHERE ${inMode} GROUP BY key HAVING sum(accepted) > 1 ORDER BY sum(accepted) DESC, key LIMIT ?`)
     .pluck()
-    .all(...hours, limit);
+    .all(...slots, limit);
   if (ranked.length === limit) return ranked;
   const singles = db
-    .prepare<unknown[], string>(`SELECT key FROM stats_hours WHERE ${inMode} GROUP BY key HAVING sum(accepted) <= 1 ORDER BY key LIMIT ?`)
+    .prepare<unknown[], string>(`SELECT key FROM stats_slots WHERE ${inMode} GROUP BY key HAVING sum(accepted) <= 1 ORDER BY key LIMIT ?`)
     .pluck()
-    .all(...hours, limit - ranked.length);
+    .all(...slots, limit - ranked.length);
   return [...ranked, ...singles];
 }
 
 /** The list's messages per local day over the span, campaigns included, oldest first. */
 export function countedSeries(db: Database, keys: readonly string[], span: Span): GroupCounts[] {
   const days = new Map<string, GroupCounts>();
-  if (span.hours !== null) {
-    const { sql, params } = inHours(keys, span.hours);
-    const rows = db.prepare<unknown[], GroupCounts>(`SELECT day AS key, ${SUMS} FROM stats_hours WHERE kind IN ('time', 'campaign') AND ${sql} GROUP BY day`).all(...params);
+  if (span.slots !== null) {
+    const { sql, params } = inSlots(keys, span.slots);
+    const rows = db.prepare<unknown[], GroupCounts>(`SELECT day AS key, ${SUMS} FROM stats_slots WHERE kind IN ('time', 'campaign') AND ${sql} GROUP BY day`).all(...params);
     for (const row of rows) add(days, row);
   }
   for (const range of span.direct) {
