@@ -13,11 +13,10 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './proc.mjs';
+import { freePort, portAnswers } from './proc.mjs';
 
 const harakaBin = fileURLToPath(new URL('../haraka/node_modules/Haraka/bin/haraka', import.meta.url));
 const harakaDefaults = fileURLToPath(new URL('../haraka/node_modules/Haraka/config/', import.meta.url));
@@ -59,13 +58,7 @@ export async function startHaraka(sinkPort, options) {
   for (const stream of [child.stdout, child.stderr]) stream.on('data', (/** @type {Buffer} */ d) => (output = (output + d.toString()).slice(-3000)));
   const exited = once(child, 'exit');
   const gone = () => child.exitCode !== null || child.signalCode !== null;
-  let up = false;
-  for (let i = 0; i < 300 && !up && !gone(); i++) {
-    up = await new Promise((resolve) => {
-      const s = connect({ host: '127.0.0.1', port }, () => (s.destroy(), resolve(true)));
-      s.on('error', () => setTimeout(() => resolve(false), 50));
-    });
-  }
+  const up = await portAnswers(port, 300, gone);
   if (!up || gone()) {
     child.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true });

@@ -8,10 +8,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './proc.mjs';
+import { freePort, portAnswers } from './proc.mjs';
 
 /** @param {{ domain: string, selector: string, privateKey: string }} key */
 export async function startOpenDkim(key) {
@@ -43,13 +42,7 @@ PidFile ${dir}/opendkim.pid
   const exited = once(child, 'exit');
   const gone = () => child.exitCode !== null || child.signalCode !== null;
   // It says nothing when ready: its port answering shows it is up.
-  let up = false;
-  for (let i = 0; i < 200 && !up && !gone(); i++) {
-    up = await new Promise((resolve) => {
-      const s = connect({ host: '127.0.0.1', port }, () => (s.destroy(), resolve(true)));
-      s.on('error', () => setTimeout(() => resolve(false), 50));
-    });
-  }
+  const up = await portAnswers(port, 200, gone);
   if (!up || gone()) {
     child.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /** Resolves with a free loopback port in [min, max] (the relay accepts 1025–5000 only). */
 export async function freePort(min = 1025, max = 5000) {
@@ -119,4 +119,20 @@ export async function waitUntil(check, timeoutMs, everyMs = 20) {
     if (Date.now() > end) return null;
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/**
+ * Resolves true once something accepts connections on the loopback `port`
+ * (servers that print nothing when ready), false after `tries` attempts
+ * about 50 ms apart or as soon as `gone()` says the process exited.
+ */
+export async function portAnswers(port, tries, gone) {
+  for (let i = 0; i < tries && !gone(); i++) {
+    const up = await new Promise((resolve) => {
+      const s = connect({ host: '127.0.0.1', port }, () => (s.destroy(), resolve(true)));
+      s.on('error', () => setTimeout(() => resolve(false), 50));
+    });
+    if (up) return true;
+  }
+  return false;
 }

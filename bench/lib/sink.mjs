@@ -8,9 +8,8 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { freePort, waitUntil } from './proc.mjs';
+import { freePort, portAnswers, waitUntil } from './proc.mjs';
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -45,13 +44,7 @@ export async function startSink(options = {}) {
   });
   const exited = once(child, 'exit');
   // It prints nothing until the first session; a connect test shows it is up.
-  let up = false;
-  for (let i = 0; i < 100 && !up && child.exitCode === null; i++) {
-    up = await new Promise((resolve) => {
-      const s = connect({ host: '127.0.0.1', port }, () => (s.destroy(), resolve(true)));
-      s.on('error', () => setTimeout(() => resolve(false), 50));
-    });
-  }
+  const up = await portAnswers(port, 100, () => child.exitCode !== null);
   if (!up || child.exitCode !== null) {
     child.kill('SIGKILL');
     throw new Error(`smtp-sink did not start (is postfix installed? run bench/install-bench-packages.sh): ${stderr}`);
