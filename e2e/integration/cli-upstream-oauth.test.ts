@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { ok } from '../fixtures/api.js';
 import { assertOneLineError, cli, cliOk } from '../fixtures/cli.js';
-import { approveDeviceSignIn, completeBrowserSignIn, OAUTH_APP_CLIENT, OAUTH_PUBLIC_CLIENT, OAUTH_SMTP_CLIENT, OAUTH_SMTP_SCOPE, startOAuthServer } from '../fixtures/oauth-server.js';
+import { approveDeviceSignIn, completeBrowserSignIn, OAUTH_APP_CLIENT, OAUTH_PUBLIC_CLIENT, OAUTH_SMTP_SCOPE, startOAuthServer } from '../fixtures/oauth-server.js';
 import { cliEntry } from '../fixtures/paths.js';
 import { spawnProcess } from '../fixtures/process.js';
 import { startRelayDesk } from '../fixtures/relay-desk.js';
@@ -22,7 +22,7 @@ async function setUp(t: TestContext) {
   const server = await startOAuthServer(t);
   const upstream = await startUpstream(t, {
     tls: await testCertificate(),
-    oauth: { introspection: server.endpoints.introspection, clientId: OAUTH_SMTP_CLIENT, clientSecret: server.smtpSecret, scope: OAUTH_SMTP_SCOPE },
+    oauth: server.smtpTokenCheck,
   });
   const relay = await startRelayDesk(t);
   // The test server's certificate is self-signed: trusted as an admin would in the Server screen; the OAuth settings keep that choice.

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { clientCredentialsGrant, requestTokens } from '../../electron/host/oauth/token-endpoint.js';
 import { createDeliverer } from '../../relay/delivery/index.js';
 import { deliveryJob, sampleMessage } from '../fixtures/delivery-job.js';
-import { OAUTH_APP_CLIENT, OAUTH_SMTP_CLIENT, OAUTH_SMTP_SCOPE, startOAuthServer, type OAuthServer } from '../fixtures/oauth-server.js';
+import { OAUTH_APP_CLIENT, OAUTH_SMTP_SCOPE, startOAuthServer, type OAuthServer } from '../fixtures/oauth-server.js';
 import { testCertificate } from '../fixtures/tls.js';
 import { startUpstream } from '../fixtures/upstream.js';
 
@@ -21,7 +21,7 @@ const MAILBOX = 'scanner@office.example';
 async function oauthUpstream(t: TestContext, server: OAuthServer, offerOAuthBearer = false) {
   return startUpstream(t, {
     tls: await testCertificate(),
-    oauth: { introspection: server.endpoints.introspection, clientId: OAUTH_SMTP_CLIENT, clientSecret: server.smtpSecret, scope: OAUTH_SMTP_SCOPE, offerOAuthBearer },
+    oauth: { ...server.smtpTokenCheck, offerOAuthBearer },
   });
 }
 

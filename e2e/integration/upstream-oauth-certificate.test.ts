@@ -12,7 +12,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
 import { ok } from '../fixtures/api.js';
 import { startDns } from '../fixtures/dns.js';
-import { OAUTH_CERT_CLIENT, OAUTH_SMTP_CLIENT, OAUTH_SMTP_SCOPE, startOAuthServer } from '../fixtures/oauth-server.js';
+import { OAUTH_CERT_CLIENT, OAUTH_SMTP_SCOPE, startOAuthServer } from '../fixtures/oauth-server.js';
 import { startRelayDesk } from '../fixtures/relay-desk.js';
 import { senderUser } from '../fixtures/scenario.js';
 import { assertNoSecrets, filesUnder } from '../fixtures/secrets-scan.js';
@@ -29,7 +29,7 @@ test('app-only sign-in with a certificate credential: token issued on a signed a
   const server = await startOAuthServer(t, { appCertificate: credential.cert });
   const upstream = await startUpstream(t, {
     tls: await testCertificate(),
-    oauth: { introspection: server.endpoints.introspection, clientId: OAUTH_SMTP_CLIENT, clientSecret: server.smtpSecret, scope: OAUTH_SMTP_SCOPE },
+    oauth: server.smtpTokenCheck,
   });
   const relay = await startRelayDesk(t, { dns });
   const login = await senderUser(relay, dns, 'office.example');

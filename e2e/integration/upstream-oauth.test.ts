@@ -14,7 +14,7 @@ import { test, type TestContext } from 'node:test';
 import { OAuthStatusSchema, type OAuthStatus } from '../../electron/api/schemas/oauth.js';
 import { ok } from '../fixtures/api.js';
 import { startDns } from '../fixtures/dns.js';
-import { approveDeviceSignIn, OAUTH_APP_CLIENT, OAUTH_PUBLIC_CLIENT, OAUTH_SMTP_CLIENT, OAUTH_SMTP_SCOPE, startOAuthServer, type OAuthServer } from '../fixtures/oauth-server.js';
+import { approveDeviceSignIn, OAUTH_APP_CLIENT, OAUTH_PUBLIC_CLIENT, OAUTH_SMTP_SCOPE, startOAuthServer, type OAuthServer } from '../fixtures/oauth-server.js';
 import { startRelayDesk, whenEvent, type RelayDesk } from '../fixtures/relay-desk.js';
 import { senderUser } from '../fixtures/scenario.js';
 import { assertNoSecrets, filesUnder } from '../fixtures/secrets-scan.js';
@@ -29,7 +29,7 @@ async function setUp(t: TestContext) {
   const server = await startOAuthServer(t);
   const upstream = await startUpstream(t, {
     tls: await testCertificate(),
-    oauth: { introspection: server.endpoints.introspection, clientId: OAUTH_SMTP_CLIENT, clientSecret: server.smtpSecret, scope: OAUTH_SMTP_SCOPE },
+    oauth: server.smtpTokenCheck,
   });
   const relay = await startRelayDesk(t, { dns });
   const login = await senderUser(relay, dns, 'office.example');

@@ -15,7 +15,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright';
 import { openPage, screenshot, settled } from '../fixtures/browser.js';
 import { startDns } from '../fixtures/dns.js';
-import { approveDeviceSignIn, OAUTH_APP_CLIENT, OAUTH_PUBLIC_CLIENT, OAUTH_SMTP_CLIENT, OAUTH_SMTP_SCOPE, startOAuthServer } from '../fixtures/oauth-server.js';
+import { approveDeviceSignIn, OAUTH_APP_CLIENT, OAUTH_PUBLIC_CLIENT, OAUTH_SMTP_SCOPE, startOAuthServer } from '../fixtures/oauth-server.js';
 import { startRelayDesk, type RelayDesk } from '../fixtures/relay-desk.js';
 import { senderUser } from '../fixtures/scenario.js';
 import { swaks } from '../fixtures/smtp-clients.js';
@@ -51,7 +51,7 @@ test('the Server screen signs the smarthost in with OAuth 2.0: device code, sign
   const server = await startOAuthServer(t);
   const upstream = await startUpstream(t, {
     tls: await testCertificate(),
-    oauth: { introspection: server.endpoints.introspection, clientId: OAUTH_SMTP_CLIENT, clientSecret: server.smtpSecret, scope: OAUTH_SMTP_SCOPE },
+    oauth: server.smtpTokenCheck,
   });
   const relay = await startRelayDesk(t, { dns });
   const login = await senderUser(relay, dns, 'office.example');
