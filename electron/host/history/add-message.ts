@@ -3,7 +3,8 @@
  * snapshot or an earlier version's journal: its row under its list's key
  * (./list-names.ts), its full-text entry, recipients, sender keys
  * (./senders.ts) and statistics rollup rows (./rollup.ts), and the counters
- * moved. Runs inside the ingest's transaction.
+ * moved. Runs inside the ingest's transaction; the rows are written at its
+ * end (./held-messages.ts).
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { MessageStatus } from '../../api/schemas/messages.js';
@@ -11,6 +12,7 @@ import { ACTIVE_STATUSES, type Counters } from './counters.js';
 import { dynamicSubject } from './dynamic-subject.js';
 import type { ListNames } from './list-names.js';
 import type { RollupDeltas } from './rollup.js';
+import { HeldMessages, type HeldRecipient, type HeldRow } from './held-messages.js';
 import { SenderKeys } from './senders.js';
 import { firstSeqAt, SEQ_PER_MS } from './sequence.js';
 
@@ -42,10 +44,12 @@ export interface NewMessage {
 export class MessageAdder {
   private readonly exists: Statement<[string], { one: number }>;
   private readonly lastSeqIn: Statement<[number, number], { seq: number | null }>;
-  private readonly insertMessage: Statement<Record<string, unknown>>;
+  private readonly insertMessage: Statement<HeldRow>;
   private readonly insertText: Statement<[number, string]>;
-  private readonly insertRecipient: Statement<[number, string, string, number]>;
+  private readonly insertRecipient: Statement<[number, string, string, string | null, number]>;
   private readonly senders: SenderKeys;
+  /** This batch's new messages, inserted at its end (./held-messages.ts). */
+  readonly held = new HeldMessages();
 
   constructor(
     db: Database,
@@ -57,53 +61,77 @@ export class MessageAdder {
     this.exists = db.prepare('SELECT 1 AS one FROM messages WHERE id = ?');
     this.lastSeqIn = db.prepare('SELECT max(seq) AS seq FROM messages WHERE seq >= ? AND seq < ?');
     this.insertMessage = db.prepare(`INSERT INTO messages (seq, id, list, user, envelope_from, from_addr, from_name, subject, dynamic_subject,
-      recipients, size, tls, priority, campaign_code, campaign_name, status, attempts, updated_at, finished_at, added_headers, last_reply, next_attempt_at)
+      recipients, size, tls, priority, campaign_code, campaign_name, status, attempts, updated_at, finished_at, added_headers, last_reply, next_attempt_at,
+      bounce_id, bounce_reason)
       VALUES (@seq, @id, @list, @user, @envelopeFrom, @from, @fromName, @subject, @dynamicSubject, @recipients, @size, @tls, @priority,
-      @campaignCode, @campaignName, @status, @attempts, @at, @finishedAt, @addedHeaders, @lastReply, @nextAttemptAt)`);
+      @campaignCode, @campaignName, @status, @attempts, @at, @finishedAt, @addedHeaders, @lastReply, @nextAttemptAt, @bounceId, @bounceReason)`);
     this.insertText = db.prepare('INSERT INTO messages_text (rowid, text) VALUES (?, ?)');
-    this.insertRecipient = db.prepare('INSERT OR IGNORE INTO recipients (seq, address, status, updated_at) VALUES (?, ?, ?, ?)');
+    this.insertRecipient = db.prepare('INSERT OR IGNORE INTO recipients (seq, address, status, reply, updated_at) VALUES (?, ?, ?, ?, ?)');
   }
 
-  /** Adds a message unless its id is already recorded; says whether it did. */
+  /** Adds a message unless its id is already recorded; says whether it did. It is held until `writeHeld`. */
   add(message: NewMessage, at: number): boolean {
-    if (this.exists.get(message.id)) return false;
+    if (this.held.has(message.id) || this.exists.get(message.id)) return false;
     const seq = this.nextSeq(message.acceptedAt);
     const final = !ACTIVE_STATUSES.has(message.status);
     const dynamic = dynamicSubject(message.subject);
     const list = this.lists.keyFor(message.list);
     this.counters.move(null, message.status, at);
-    this.insertMessage.run({
-      ...message,
-      list,
+    const row: HeldRow = {
       seq,
+      id: message.id,
+      list,
+      user: message.user,
+      envelopeFrom: message.envelopeFrom,
+      from: message.from,
+      fromName: message.fromName,
+      subject: message.subject,
       dynamicSubject: dynamic,
       recipients: message.recipients.length,
+      size: message.size,
       tls: message.tls === null ? null : Number(message.tls),
+      priority: message.priority,
+      campaignCode: message.campaignCode,
+      campaignName: message.campaignName,
+      status: message.status,
+      attempts: message.attempts,
+      at,
+      finishedAt: final ? at : null,
       addedHeaders: JSON.stringify(message.addedHeaders),
       lastReply: message.lastReply ?? null,
       nextAttemptAt: message.nextAttemptAt ?? null,
-      at,
-      finishedAt: final ? at : null,
-    });
-    this.insertText.run(seq, [message.id, message.subject, ...message.recipients].join('\n'));
-    this.senders.add(seq, message.envelopeFrom, message.from);
-    this.rollup.add(
-      {
-        seq,
-        list,
-        campaign_code: message.campaignCode,
-        subject: message.subject,
-        dynamic_subject: dynamic,
-        from_addr: message.from,
-        from_name: message.fromName,
-        user: message.user,
-        recipients: message.recipients.length,
-      },
-      message.status,
-    );
+      bounceId: null,
+      bounceReason: null,
+    };
+    const state = {
+      seq,
+      list,
+      campaign_code: message.campaignCode,
+      subject: message.subject,
+      dynamic_subject: dynamic,
+      from_addr: message.from,
+      from_name: message.fromName,
+      user: message.user,
+      recipients: message.recipients.length,
+      status: message.status,
+      attempts: message.attempts,
+    };
+    this.rollup.add(state, message.status);
     const recipientStatus = final ? finalRecipientStatus(message.status) : message.attempts > 0 ? 'deferred' : 'pending';
-    for (const address of message.recipients) this.insertRecipient.run(seq, address, recipientStatus, at);
+    const recipients = new Map<string, HeldRecipient>();
+    for (const address of message.recipients) if (!recipients.has(address)) recipients.set(address, { status: recipientStatus, reply: null, updatedAt: at });
+    this.held.hold({ row, state, text: [message.id, message.subject, ...message.recipients].join('\n'), recipients });
     return true;
+  }
+
+  /** Inserts the held messages as they now are (inside the batch's transaction). */
+  writeHeld(): void {
+    for (const { row, text, recipients } of this.held.take()) {
+      this.insertMessage.run(row);
+      this.insertText.run(row.seq, text);
+      this.senders.add(row.seq, row.envelopeFrom, row.from);
+      for (const [address, r] of recipients) this.insertRecipient.run(row.seq, address, r.status, r.reply, r.updatedAt);
+    }
   }
 
   /**
@@ -115,7 +143,9 @@ export class MessageAdder {
    */
   private nextSeq(acceptedAt: number): number {
     for (let first = firstSeqAt(acceptedAt); ; first += SEQ_PER_MS) {
-      const last = this.lastSeqIn.get(first, first + SEQ_PER_MS)?.seq ?? null;
+      const stored = this.lastSeqIn.get(first, first + SEQ_PER_MS)?.seq ?? null;
+      const held = this.held.lastSeqIn(first);
+      const last = stored === null || held === null ? (stored ?? held) : Math.max(stored, held);
       if (last === null) return first;
       if (last + 1 < first + SEQ_PER_MS) return last + 1;
     }

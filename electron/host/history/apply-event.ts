@@ -15,8 +15,9 @@ import type { RelayEvent } from '../../../relay/events.js';
 import type { MessageStatus } from '../../api/schemas/messages.js';
 import { MessageAdder, type NewMessage, type RecipientStatus } from './add-message.js';
 import { ACTIVE_STATUSES, type Counters } from './counters.js';
+import { heldRecipientStatuses, patchHeld, setHeldRecipient, setHeldWaiting, type MessagePatch, type MessageState } from './held-messages.js';
 import type { ListNames } from './list-names.js';
-import { GROUPED_COLUMNS, RollupDeltas, type GroupedMessage } from './rollup.js';
+import { GROUPED_COLUMNS, RollupDeltas } from './rollup.js';
 
 type Accepted = Extract<RelayEvent, { type: 'accepted' }>;
 type Snapshot = Extract<RelayEvent, { type: 'queue-snapshot' }>;
@@ -36,13 +37,8 @@ export const HISTORY_EVENTS: ReadonlySet<RelayEvent['type']> = new Set([
 
 export const UNKNOWN_REPLY = 'The relay finished with this message while its outcome could not be recorded (it was restarted).';
 
-interface Current extends GroupedMessage {
-  status: MessageStatus;
-  attempts: number;
-}
-
 export class EventApplier {
-  private readonly find: Statement<[string], Current>;
+  private readonly find: Statement<[string], MessageState>;
   private readonly setRecipient: Statement<[string, string | null, number, number, string]>;
   private readonly setAllWaiting: Statement<[string, number, number]>;
   private readonly recipientStatuses: Statement<[number], { status: RecipientStatus; n: number }>;
@@ -75,12 +71,14 @@ export class EventApplier {
     this.active = db.prepare("SELECT id, seq, status FROM messages WHERE status IN ('queued', 'sending', 'deferred')");
   }
 
-  /** Runs `apply` and `add` calls as one batch, inside the caller's transaction: the rollup's changes are written at its end. */
+  /** Runs `apply` and `add` calls as one batch, inside the caller's transaction: its new messages and the rollup's changes are written at its end. */
   inBatch(work: () => void): void {
     try {
       work();
+      this.adder.writeHeld();
       this.rollup.write();
     } finally {
+      this.adder.held.clear();
       this.rollup.discard();
     }
   }
@@ -134,13 +132,13 @@ export class EventApplier {
   }
 
   private attempt(event: Extract<RelayEvent, { type: 'attempt' }>, at: number, changed: Set<string>): void {
-    const current = this.find.get(event.id);
+    const current = this.current(event.id);
     if (!current) return;
     this.insertAttempt.run(current.seq, Date.parse(event.startedAt) || at, event.durationMs, event.remoteHost, JSON.stringify(event.results));
     this.answered.add(current.seq);
     for (const result of event.results) {
       const reply = result.code !== undefined && !result.response.startsWith(String(result.code)) ? `${result.code} ${result.response}` : result.response;
-      this.setRecipient.run(result.status === 'failed' ? 'bounced' : result.status, reply, at, current.seq, result.recipient);
+      this.recipient(current.seq, result.recipient, result.status === 'failed' ? 'bounced' : result.status, reply, at);
     }
     const worst = event.results.find((r) => r.status !== 'delivered') ?? event.results[0];
     this.write(current, { status: current.status, attempts: current.attempts + 1, reply: worst?.response ?? null }, at);
@@ -159,9 +157,9 @@ export class EventApplier {
   ): void {
     this.transition(id, at, changed, (current) => {
       const own = this.answered.has(current.seq) ? null : reply;
-      for (const address of recipients) this.setRecipient.run(outcome, own, at, current.seq, address);
+      for (const address of recipients) this.recipient(current.seq, address, outcome, own, at);
       // Deleting a message removes it whole, whichever recipients the relay named.
-      if (outcome === 'deleted') this.setAllWaiting.run('deleted', at, current.seq);
+      if (outcome === 'deleted') this.waitingTo(current.seq, 'deleted', at);
       const waiting = outcome === 'deferred' ? 'deferred' : current.status === 'deferred' ? 'deferred' : 'sending';
       return {
         status: this.settled(current.seq) ?? waiting,
@@ -176,7 +174,8 @@ export class EventApplier {
   /** The final status its recipients give a message, or null while any still waits. */
   private settled(seq: number): MessageStatus | null {
     const n: Record<RecipientStatus, number> = { pending: 0, delivered: 0, deferred: 0, bounced: 0, deleted: 0 };
-    for (const row of this.recipientStatuses.all(seq)) n[row.status] = row.n;
+    const held = this.adder.held.at(seq);
+    for (const row of held ? heldRecipientStatuses(held) : this.recipientStatuses.all(seq)) n[row.status] = row.n;
     if (n.pending + n.deferred > 0) return null;
     if (n.delivered === 0 && n.bounced === 0) return 'deleted';
     if (n.bounced === 0) return 'delivered';
@@ -185,6 +184,8 @@ export class EventApplier {
 
   /** Messages the relay holds that the history missed are added; those it no longer holds but the history thought queued become unknown. */
   private reconcile(event: Snapshot, at: number, changed: Set<string>): void {
+    // The query below reads stored statuses: this batch's messages so far are stored first.
+    this.adder.writeHeld();
     const inQueue = new Set(event.messages.map((m) => m.id));
     for (const m of this.active.all()) {
       if (inQueue.has(m.id)) continue;
@@ -221,9 +222,9 @@ export class EventApplier {
     id: string,
     at: number,
     changed: Set<string>,
-    next: (current: Current) => { status: MessageStatus; attempts?: number; reply?: string | null; nextAttemptAt?: number; bounceId?: string | null; bounceReason?: string } | null,
+    next: (current: MessageState) => MessagePatch | null,
   ): void {
-    const current = this.find.get(id);
+    const current = this.current(id);
     if (!current) return;
     const patch = next(current);
     if (!patch) return;
@@ -231,14 +232,32 @@ export class EventApplier {
     changed.add(id);
   }
 
-  private write(
-    current: Current,
-    patch: { status: MessageStatus; attempts?: number; reply?: string | null; nextAttemptAt?: number; bounceId?: string | null; bounceReason?: string },
-    at: number,
-  ): void {
+  /** A message's state: held in this batch, or as stored. */
+  private current(id: string): MessageState | undefined {
+    return this.adder.held.state(id) ?? this.find.get(id);
+  }
+
+  private recipient(seq: number, address: string, status: RecipientStatus, reply: string | null, at: number): void {
+    const held = this.adder.held.at(seq);
+    if (held) setHeldRecipient(held, address, status, reply, at);
+    else this.setRecipient.run(status, reply, at, seq, address);
+  }
+
+  private waitingTo(seq: number, status: RecipientStatus, at: number): void {
+    const held = this.adder.held.at(seq);
+    if (held) setHeldWaiting(held, status, at);
+    else this.setAllWaiting.run(status, at, seq);
+  }
+
+  private write(current: MessageState, patch: MessagePatch, at: number): void {
     this.counters.move(current.status, patch.status, at);
     this.rollup.move(current, current.status, patch.status);
     if (!ACTIVE_STATUSES.has(patch.status)) this.answered.delete(current.seq);
+    const held = this.adder.held.at(current.seq);
+    if (held) {
+      patchHeld(held, patch, at);
+      return;
+    }
     this.update.run({
       seq: current.seq,
       status: patch.status,
