@@ -87,14 +87,17 @@ async function runOne(workload, kind, product, sink, dump) {
     const base = sink.count();
     const rss = server.watchRss();
     const cpuBefore = server.cpuSeconds();
+    const hostBefore = server.hostCpuSeconds?.() ?? 0;
     const result = await loadgen.run({ ...job, messages: Math.max(workload.clients, Math.round(workload.messages * scale)) });
     const doneAt = delivers ? await sink.waitFor(base + result.accepted, 180_000) : NaN;
     const cpuMs = (server.cpuSeconds() - cpuBefore) * 1000;
+    const hostMs = ((server.hostCpuSeconds?.() ?? 0) - hostBefore) * 1000;
     const peakRss = rss.stop();
     if (Object.keys(result.errors).length) notes.push(`errors: ${JSON.stringify(result.errors)}`);
     if (doneAt === null) notes.push(`sink got ${sink.count() - base} of ${result.accepted} within 180 s`);
     const dumped = await signedSince(dump, dumpStart);
     if (delivers) notes.push(`${dumped.signed} of ${dumped.messages} delivered messages DKIM-signed`);
+    if (server.hostCpuSeconds && result.accepted) notes.push(`CPU per message: host ${(hostMs / result.accepted).toFixed(2)} ms + relay ${((cpuMs - hostMs) / result.accepted).toFixed(2)} ms`);
     const seconds = (/** @type {number} */ end) => (end - result.firstConnect) / 1000;
     return {
       workload: workload.name,

@@ -58,7 +58,7 @@ export async function prepareProduct(sinkPort, users) {
 
 /**
  * @typedef {Awaited<ReturnType<typeof prepareProduct>>} Product
- * @typedef {{ port: number, cpuSeconds: () => number, watchRss: () => { stop: () => number }, stop: () => Promise<void> }} Server
+ * @typedef {{ port: number, cpuSeconds: () => number, hostCpuSeconds?: () => number, watchRss: () => { stop: () => number }, stop: () => Promise<void> }} Server
  */
 
 /** @param {'host' | 'postfix-dkim' | 'haraka' | 'ceiling'} kind @param {Product} product @param {string | null} [profileDir] @returns {Promise<Server>} */
@@ -66,7 +66,8 @@ export async function startProductServer(kind, product, profileDir = null) {
   if (kind === 'host') {
     const host = await startHost(product.dataDir, product.smtpPort, profileDir);
     const pid = /** @type {number} */ (host.child.pid);
-    return { port: product.smtpPort, cpuSeconds: () => treeCpuSeconds(pid), watchRss: () => sampleTreePeak(pid), stop: host.stop };
+    // The host's own share, beside the sum: the rest is its relay child's.
+    return { port: product.smtpPort, cpuSeconds: () => treeCpuSeconds(pid), hostCpuSeconds: () => cpuSeconds(pid), watchRss: () => sampleTreePeak(pid), stop: host.stop };
   }
   if (kind === 'ceiling') {
     const ceiling = await startCeiling(product.cert);
