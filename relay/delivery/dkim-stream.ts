@@ -37,22 +37,51 @@ function privateKeyOf(key: DkimKey): KeyObject {
   return parsed;
 }
 
-/** The message behind a DKIM-Signature header per key (one pass to hash, one to send); `body` is called once per pass. */
-export function signedBody(body: () => Buffer | Readable, keys: DkimKey[]): Readable {
-  return Readable.from(signed(body, keys), { objectMode: false });
+/**
+ * The message behind a DKIM-Signature header per key. A message held in
+ * memory is signed at once and stays one buffer, which the client writes in
+ * one go (as a stream of two pieces it cost ~0.2 ms more per 10 KB message:
+ * the async reads and a socket write per piece); a spooled one streams, read
+ * twice (one pass to hash, one to send; `body` is called once per pass).
+ */
+export function signedBody(body: () => Buffer | Readable, keys: DkimKey[]): Buffer | Readable {
+  const first = body();
+  if (Buffer.isBuffer(first)) return withSignatures(signaturesOfHeld(first, keys), first);
+  return Readable.from(signed(first, body, keys), { objectMode: false });
 }
 
-async function* signed(body: () => Buffer | Readable, keys: DkimKey[]): AsyncGenerator<Buffer> {
-  const signatures = await signaturesOf(body(), keys);
-  if (signatures.length > 0) yield Buffer.from(signatures.map((s) => `${s}\r\n`).join(''));
+async function* signed(first: Readable, body: () => Buffer | Readable, keys: DkimKey[]): AsyncGenerator<Buffer> {
+  const signatures = await signaturesOf(first, keys);
+  if (signatures.length > 0) yield signatureLines(signatures);
   const again = body();
   if (Buffer.isBuffer(again)) yield again;
   else for await (const chunk of again) yield chunk as Buffer;
 }
 
+function signatureLines(signatures: string[]): Buffer {
+  return Buffer.from(signatures.map((s) => `${s}\r\n`).join(''));
+}
+
+function withSignatures(signatures: string[], message: Buffer): Buffer {
+  return signatures.length > 0 ? Buffer.concat([signatureLines(signatures), message]) : message;
+}
+
 /** Reads the message once, keeping only its header block and the running body hash, and signs it with each key (a key that cannot sign is left out). */
 export async function signaturesOf(message: Buffer | Readable, keys: DkimKey[]): Promise<string[]> {
-  const { headers, bodyHash } = await headersAndBodyHash(message);
+  if (Buffer.isBuffer(message)) return signaturesOfHeld(message, keys);
+  const reader = new HeadersAndBodyHash();
+  for await (const chunk of message) reader.update(chunk as Buffer);
+  return signatures(reader, keys);
+}
+
+function signaturesOfHeld(message: Buffer, keys: DkimKey[]): string[] {
+  const reader = new HeadersAndBodyHash();
+  reader.update(message);
+  return signatures(reader, keys);
+}
+
+function signatures(reader: HeadersAndBodyHash, keys: DkimKey[]): string[] {
+  const { headers, bodyHash } = reader.digest();
   return keys.flatMap((key) => {
     const privateKey = privateKeyOf(key);
     const signature =
@@ -68,14 +97,18 @@ export async function signaturesOf(message: Buffer | Readable, keys: DkimKey[]):
  * it comes: the body's chunks go straight to the hash, not through two more
  * streams (which cost as much as the hashing on a 10 KB message).
  */
-async function headersAndBodyHash(message: Buffer | Readable): Promise<{ headers: Header[]; bodyHash: string }> {
-  const split = new HeaderSplit();
-  const body = new RelaxedBodyHash();
-  for await (const chunk of Buffer.isBuffer(message) ? [message] : message) {
-    const rest = split.bodyOf(chunk as Buffer);
-    if (rest && rest.length > 0) body.update(rest);
+class HeadersAndBodyHash {
+  private readonly split = new HeaderSplit();
+  private readonly body = new RelaxedBodyHash();
+
+  update(chunk: Buffer): void {
+    const rest = this.split.bodyOf(chunk);
+    if (rest && rest.length > 0) this.body.update(rest);
   }
-  return { headers: parseHeaders(split.headerBlock()), bodyHash: body.digest() };
+
+  digest(): { headers: Header[]; bodyHash: string } {
+    return { headers: parseHeaders(this.split.headerBlock()), bodyHash: this.body.digest() };
+  }
 }
 
 /**

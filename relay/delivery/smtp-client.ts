@@ -236,8 +236,8 @@ export class SmtpClient extends SmtpChannel {
       for await (const chunk of body) {
         if (this.failure) break;
         read += (chunk as Buffer).length;
-        // Only a large message's bytes: a DKIM-signed small one comes as a stream too, from memory. Counted, every
-        // ~800 signed 10 KB messages forced a full collection, which also threw away the hot path's optimized code.
+        // Only a large message's bytes: a small one read back from the spool streams too. When small signed ones
+        // streamed and counted, every ~800 forced a full collection, which also threw away the hot path's optimized code.
         if (read > HOLD_LIMIT) noteLargeBytes((chunk as Buffer).length);
         for (const piece of encoder.encode(chunk as Buffer)) await this.write(piece);
       }

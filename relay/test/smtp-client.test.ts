@@ -223,7 +223,7 @@ test('a message stream is closed when the server refuses the message before DATA
   assert.equal(streams[0]?.destroyed, true);
 });
 
-test('only a large message asks for a full collection: small streamed bodies (every DKIM-signed one) never do', async (t) => {
+test('only a large message asks for a full collection: small streamed bodies (read back from the spool) never do', async (t) => {
   const server = await upstream(t);
   const d = deliverer(t, server.port);
   const global = globalThis as { gc?: () => void };
