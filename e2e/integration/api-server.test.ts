@@ -129,7 +129,8 @@ test('server.setListener: allowed ports only, encryption rules, the same port up
   const added = value(await relay.call('server.setListener', { port: tlsPort, encryption: 'tls' }), ServerViewSchema);
   assert.deepEqual(added.listeners.find((l) => l.port === tlsPort), { port: tlsPort, encryption: 'tls', requireTlsForAuth: false, clearTextLogins: false });
   await listening(relay, tlsPort);
-  assert.equal(await fingerprintOverTls(tlsPort), added.tls?.fingerprint);
+  assert.equal(await fingerprintOverTls(tlsPort), added.tls?.ecdsaFingerprint);
+  assert.equal(await fingerprintOverTls(tlsPort, { sigalgs: RSA_ONLY_SIGALGS }), added.tls?.fingerprint);
 
   // Asked to add a port that exists (the Server screen's "Add a port"): refused, nothing changed.
   const exists = error(await relay.call('server.setListener', { port: tlsPort, encryption: 'none', create: true }), 409);
