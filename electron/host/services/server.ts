@@ -10,6 +10,7 @@
  * at once can never leave one's key beside the other's certificate.
  */
 import { allowsClearTextLogin } from '../../../relay/protocol.js';
+import { errorMessage } from '../../../relay/shared/errors.js';
 import type { ApiImplementation, MethodInput } from '../../api/contract.js';
 import { ApiError } from '../../api/contract.js';
 import type { ServerView, UpstreamView } from '../../api/schemas/server.js';
@@ -133,7 +134,8 @@ async function addEcdsaTwin(ctx: HostContext): Promise<void> {
  */
 export async function ensureCertificate(ctx: HostContext): Promise<void> {
   if (certificateUsable(ctx)) {
-    if (twinMissing(ctx)) await addEcdsaTwin(ctx);
+    // The twin only saves CPU: a start never fails for want of it.
+    if (twinMissing(ctx)) await addEcdsaTwin(ctx).catch((err: unknown) => console.error('relay-desk: no ECDSA twin for the certificate, the RSA one is served alone:', errorMessage(err)));
     return;
   }
   const seen = ctx.store.data.server.tls?.cert ?? null;
