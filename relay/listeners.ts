@@ -32,6 +32,11 @@ export function describeBindError(port: number, err: NodeJS.ErrnoException): str
   }
 }
 
+/** Node's TLS key and certificate options: with a twin, both, RSA first (the one for clients that support nothing else). */
+export function servedKeys(tls: TlsConfig): { key: string | string[]; cert: string | string[] } {
+  return tls.ecdsa ? { key: [tls.key, tls.ecdsa.key], cert: [tls.cert, tls.ecdsa.cert] } : { key: tls.key, cert: tls.cert };
+}
+
 /**
  * smtp-server options for one listener's encryption. AUTH before TLS is not
  * left to the library: where a port takes logins only over TLS, the patched
@@ -40,7 +45,7 @@ export function describeBindError(port: number, err: NodeJS.ErrnoException): str
 export function encryptionOptions(listener: ListenerConfig, tls: TlsConfig | null): SMTPServerOptions | string {
   if (listener.encryption === 'none') return { secure: false, disabledCommands: ['STARTTLS'], allowInsecureAuth: true };
   if (!tls) return `Port ${listener.port} needs a TLS certificate, and none is configured. Generate or import one under Server.`;
-  const keys = { key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' as const };
+  const keys = { ...servedKeys(tls), minVersion: 'TLSv1.2' as const };
   switch (listener.encryption) {
     case 'starttls':
     case 'starttls-required':
@@ -73,7 +78,7 @@ export class ListenerSet {
     const closing = [...this.open.entries()].filter(([key, l]) => !wanted.has(key) || !l.server);
     for (const [key] of closing) this.open.delete(key);
     if (tlsChanged && tls) {
-      for (const l of this.open.values()) if (l.config.encryption !== 'none') l.server?.updateSecureContext({ key: tls.key, cert: tls.cert });
+      for (const l of this.open.values()) if (l.config.encryption !== 'none') l.server?.updateSecureContext(servedKeys(tls));
     }
     const opening = [...wanted.entries()].filter(([key]) => !this.open.has(key));
     await Promise.all(closing.map(([, l]) => closeServer(l.server)));

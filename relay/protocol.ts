@@ -48,7 +48,9 @@ export function allowsClearTextLogin(listener: Pick<ListenerConfig, 'encryption'
   return listener.encryption === 'none' || (listener.encryption === 'starttls' && !listener.requireTlsForAuth);
 }
 
-export const TlsConfigSchema = z.object({ key: z.string().min(1), cert: z.string().min(1) });
+const KeyAndCertSchema = z.object({ key: z.string().min(1), cert: z.string().min(1) });
+/** The certificate, and the ECDSA twin served beside a generated one (OpenSSL picks it for clients that support ECDSA). */
+export const TlsConfigSchema = KeyAndCertSchema.extend({ ecdsa: KeyAndCertSchema.optional() });
 export type TlsConfig = z.infer<typeof TlsConfigSchema>;
 
 /**

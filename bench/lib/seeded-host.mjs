@@ -121,7 +121,9 @@ export async function seed(dataDir, smtpPort, USERS, options = {}) {
   const scryptStarted = now();
   const sharedVerifier = await verifier.createVerifier('bench-password-1');
   const scryptMs = now() - scryptStarted;
-  const [cert, dkimKey] = await Promise.all([certificate.generateCertificate(hostname(), lan.lanAddresses()), records.generateDkimKey()]);
+  const [generated, dkimKey] = await Promise.all([certificate.generateCertificate(hostname(), lan.lanAddresses()), records.generateDkimKey()]);
+  // The relay serves the RSA certificate and its ECDSA twin, as a fresh install does; peers get the RSA pair.
+  const cert = generated.rsa;
 
   const at = new Date().toISOString();
   const names = [];
@@ -164,13 +166,14 @@ export async function seed(dataDir, smtpPort, USERS, options = {}) {
         codeSentAt: at,
       };
     });
-    draft.server.tls = { source: 'generated', cert: cert.cert };
+    draft.server.tls = { source: 'generated', cert: cert.cert, ecdsaCert: generated.ecdsa.cert };
     if (options.upstream) draft.upstream = options.upstream;
     if (options.limits) Object.assign(draft.server.limits, options.limits);
   });
   await vault.change((entries) => {
     for (const name of names) entries.set(vaultNames.verifier(name), sharedVerifier);
     entries.set(vaultNames.tlsKey, cert.key);
+    entries.set(vaultNames.tlsEcdsaKey, generated.ecdsa.key);
     for (let i = 0; i < VERIFIED_DOMAINS; i++) entries.set(vaultNames.dkimKey(domainName(i)), dkimKey.privateKey);
   });
   const [settingsBytes, usersBytes, vaultBytes] = await Promise.all(

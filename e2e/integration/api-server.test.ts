@@ -7,16 +7,15 @@
  */
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { generate } from 'selfsigned';
 import type { z } from 'zod';
 import { serverMethods, ServerViewSchema, UpstreamViewSchema } from '../../electron/api/schemas/server.js';
 import { apiError as error } from '../fixtures/api.js';
+import { fingerprintOverStarttls, fingerprintOverTls, RSA_ONLY_SIGALGS } from '../fixtures/peer-certificate.js';
 import { freePort } from '../fixtures/ports.js';
 import { rawSmtp } from '../fixtures/raw-smtp.js';
 import { startRelayDesk, type ApiResponse, type RelayDesk } from '../fixtures/relay-desk.js';
@@ -38,28 +37,6 @@ function succeeds(response: ApiResponse): void {
 
 const getServer = async (relay: RelayDesk) => value(await relay.call('server.get'), ServerViewSchema);
 const getUpstream = async (relay: RelayDesk) => value(await relay.call('upstream.get'), UpstreamViewSchema);
-
-async function peerFingerprint(socket: TLSSocket): Promise<string> {
-  await once(socket, 'secureConnect');
-  const fingerprint = socket.getPeerCertificate().fingerprint256;
-  socket.destroy();
-  return fingerprint;
-}
-
-/** The certificate the relay presents on a STARTTLS port, as a mail client sees it. */
-async function fingerprintOverStarttls(port: number): Promise<string> {
-  const smtp = await rawSmtp(port);
-  assert.equal((await smtp.reply()).code, 220);
-  assert.match((await smtp.command('EHLO client.test')).text, /STARTTLS/);
-  assert.equal((await smtp.command('STARTTLS')).code, 220);
-  smtp.socket.removeAllListeners('data');
-  return peerFingerprint(tlsConnect({ socket: smtp.socket, servername: 'localhost', rejectUnauthorized: false }));
-}
-
-/** The certificate the relay presents on an implicit TLS port. */
-function fingerprintOverTls(port: number): Promise<string> {
-  return peerFingerprint(tlsConnect({ host: '127.0.0.1', port, servername: 'localhost', rejectUnauthorized: false }));
-}
 
 function listening(relay: RelayDesk, port: number) {
   return relay.waitForRelayState((s) => s.listeners.some((l) => l.port === port && l.status === 'listening'));
@@ -83,16 +60,46 @@ test('a fresh serve has a self-signed certificate for this machine, and the rela
   const days = (Date.parse(server.tls.notAfter) - Date.now()) / 86_400_000;
   assert.ok(days > 700 && days < 740, `valid for about two years, not ${days} days`);
   assert.match(server.tls.fingerprint, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  assert.deepEqual(server.tls.algorithms, ['RSA-2048', 'ECDSA P-256']);
+  assert.match(server.tls.ecdsaFingerprint ?? '', /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  assert.notEqual(server.tls.ecdsaFingerprint, server.tls.fingerprint);
 
-  assert.equal(await fingerprintOverStarttls(relay.smtpPort), server.tls.fingerprint);
-  // The key is in the vault, never in the settings file.
+  // A client that supports ECDSA gets the twin; one that knows only RSA gets the RSA certificate.
+  assert.equal(await fingerprintOverStarttls(relay.smtpPort), server.tls.ecdsaFingerprint);
+  assert.equal(await fingerprintOverStarttls(relay.smtpPort, { sigalgs: RSA_ONLY_SIGALGS }), server.tls.fingerprint);
+  // Both certificates are in the settings file, their keys in the vault only.
   const settings = await readFile(join(relay.dataDir, 'settings.json'), 'utf8');
   assert.doesNotMatch(settings, /PRIVATE KEY/);
+  const stored = (JSON.parse(settings) as { server: { tls: { cert: string; ecdsaCert: string } } }).server.tls;
+  assert.equal(new X509Certificate(stored.cert).fingerprint256, server.tls.fingerprint);
+  assert.equal(new X509Certificate(stored.ecdsaCert).fingerprint256, server.tls.ecdsaFingerprint);
 
-  // A restart keeps the certificate rather than making a new one.
+  // A restart keeps both certificates rather than making new ones.
   await relay.interrupt();
   const again = await startRelayDesk(t, { dataDir: relay.dataDir, smtpPort: relay.smtpPort });
-  assert.equal((await getServer(again)).tls?.fingerprint, server.tls.fingerprint);
+  assert.deepEqual((await getServer(again)).tls, server.tls);
+});
+
+test('an installation whose generated certificate has no ECDSA twin gets one at start, ending with it; the RSA one is kept', async (t) => {
+  const first = await startRelayDesk(t);
+  const before = (await getServer(first)).tls;
+  assert.ok(before);
+  await first.interrupt();
+  // As Relay Desk wrote the certificate before twins.
+  const file = join(first.dataDir, 'settings.json');
+  const settings = JSON.parse(await readFile(file, 'utf8')) as { server: { tls: { ecdsaCert?: string } } };
+  delete settings.server.tls.ecdsaCert;
+  await writeFile(file, JSON.stringify(settings));
+
+  const relay = await startRelayDesk(t, { dataDir: first.dataDir, smtpPort: first.smtpPort });
+  const after = (await getServer(relay)).tls;
+  assert.ok(after?.ecdsaFingerprint);
+  assert.equal(after.fingerprint, before.fingerprint, 'devices that trusted the RSA certificate still see it');
+  assert.notEqual(after.ecdsaFingerprint, before.ecdsaFingerprint);
+  assert.deepEqual(after.algorithms, ['RSA-2048', 'ECDSA P-256']);
+  assert.deepEqual([after.names, after.notBefore, after.notAfter], [before.names, before.notBefore, before.notAfter]);
+  assert.equal(await fingerprintOverStarttls(relay.smtpPort), after.ecdsaFingerprint);
+  assert.equal(await fingerprintOverStarttls(relay.smtpPort, { sigalgs: RSA_ONLY_SIGALGS }), before.fingerprint);
 });
 
 test('server.setListener: allowed ports only, encryption rules, the same port updated; the relay opens it', async (t) => {
@@ -122,7 +129,8 @@ test('server.setListener: allowed ports only, encryption rules, the same port up
   const added = value(await relay.call('server.setListener', { port: tlsPort, encryption: 'tls' }), ServerViewSchema);
   assert.deepEqual(added.listeners.find((l) => l.port === tlsPort), { port: tlsPort, encryption: 'tls', requireTlsForAuth: false, clearTextLogins: false });
   await listening(relay, tlsPort);
-  assert.equal(await fingerprintOverTls(tlsPort), added.tls?.fingerprint);
+  assert.equal(await fingerprintOverTls(tlsPort), added.tls?.ecdsaFingerprint);
+  assert.equal(await fingerprintOverTls(tlsPort, { sigalgs: RSA_ONLY_SIGALGS }), added.tls?.fingerprint);
 
   // Asked to add a port that exists (the Server screen's "Add a port"): refused, nothing changed.
   const exists = error(await relay.call('server.setListener', { port: tlsPort, encryption: 'none', create: true }), 409);
@@ -223,7 +231,12 @@ test('certificates: regenerate, and import refusing garbage, a foreign key and a
   const regenerated = value(await relay.call('server.regenerateCertificate'), ServerViewSchema);
   assert.equal(regenerated.tls?.source, 'generated');
   assert.notEqual(regenerated.tls.fingerprint, first.fingerprint);
-  assert.equal(await fingerprintOverStarttls(relay.smtpPort), regenerated.tls.fingerprint);
+  assert.ok(regenerated.tls.ecdsaFingerprint);
+  assert.notEqual(regenerated.tls.ecdsaFingerprint, first.ecdsaFingerprint, 'a new twin too');
+  // Swapped into the running servers with its twin, on both kinds of port.
+  assert.equal(await fingerprintOverStarttls(relay.smtpPort), regenerated.tls.ecdsaFingerprint);
+  assert.equal(await fingerprintOverTls(tlsPort), regenerated.tls.ecdsaFingerprint);
+  assert.equal(await fingerprintOverTls(tlsPort, { sigalgs: RSA_ONLY_SIGALGS }), regenerated.tls.fingerprint);
   assert.equal(error(await relay.call('server.regenerateCertificate', { force: true })).code, 'invalid_input');
 
   const mine = await testCertificate(['mail.office.test'], ['127.0.0.1']);
@@ -255,17 +268,25 @@ test('certificates: regenerate, and import refusing garbage, a foreign key and a
   assert.deepEqual(imported.tls, {
     source: 'imported',
     fingerprint: x509.fingerprint256,
+    ecdsaFingerprint: null,
+    algorithms: ['RSA-2048'],
     names: ['mail.office.test', '127.0.0.1'],
     notBefore: new Date(x509.validFrom).toISOString(),
     notAfter: new Date(x509.validTo).toISOString(),
   });
   assert.deepEqual((await getServer(relay)).tls, imported.tls);
-  // Swapped into the running relay: no restart, both kinds of port present it.
+  // Swapped into the running relay: no restart, both kinds of port present it, and it alone: the twin is gone.
   assert.equal(await fingerprintOverTls(tlsPort), x509.fingerprint256);
   assert.equal(await fingerprintOverStarttls(relay.smtpPort), x509.fingerprint256);
   assert.equal(await relay.relayPid(), pidBefore);
   const settings = await readFile(join(relay.dataDir, 'settings.json'), 'utf8');
   assert.doesNotMatch(settings, /PRIVATE KEY/);
+  assert.equal((JSON.parse(settings) as { server: { tls: { ecdsaCert: unknown } } }).server.tls.ecdsaCert, null);
+
+  // Regenerating after an import makes both anew.
+  const again = value(await relay.call('server.regenerateCertificate'), ServerViewSchema);
+  assert.deepEqual(again.tls?.algorithms, ['RSA-2048', 'ECDSA P-256']);
+  assert.equal(await fingerprintOverStarttls(relay.smtpPort), again.tls.ecdsaFingerprint);
 });
 
 test('upstream settings: smarthost with a password kept out of every answer and file; bad input refused; direct delivery', async (t) => {

@@ -120,6 +120,9 @@ test('an admin sees the certificate, makes a new one, and imports a PEM pair aft
   await page.getByTestId('certificate-source').getByText('Self-signed, made by Relay Desk').waitFor();
   await page.getByTestId('certificate-names').getByText(before.tls.names[0] ?? '', { exact: false }).waitFor();
   await page.getByTestId('certificate-expiry').getByText(/\(in \d+ days\)/).waitFor();
+  // Offered as RSA and ECDSA: clients that support ECDSA see the second fingerprint.
+  await page.getByTestId('certificate-algorithms').getByText('RSA-2048 and ECDSA P-256', { exact: true }).waitFor();
+  await page.getByTestId('certificate-ecdsa-fingerprint').getByText(before.tls.ecdsaFingerprint ?? '?').waitFor();
   await settled(page);
   await screenshot(page, 'server-certificate');
 
@@ -135,6 +138,7 @@ test('an admin sees the certificate, makes a new one, and imports a PEM pair aft
   const regenerated = (await ok(relay, 'server.get', {})).tls;
   assert.ok(regenerated);
   assert.equal(await fingerprint.textContent(), regenerated.fingerprint);
+  assert.equal(await page.getByTestId('certificate-ecdsa-fingerprint').textContent(), regenerated.ecdsaFingerprint);
   await page.getByText('A new self-signed certificate is in use.').waitFor();
   await settled(page);
   await screenshot(page, 'server-certificate-regenerated');
@@ -166,6 +170,9 @@ test('an admin sees the certificate, makes a new one, and imports a PEM pair aft
   await page.getByText('Certificate imported, for mail.office.example.').waitFor();
   await page.getByTestId('certificate-source').getByText('Imported', { exact: true }).waitFor();
   await page.getByTestId('certificate-names').getByText('mail.office.example', { exact: true }).waitFor();
+  // Served alone: no ECDSA twin beside an imported certificate.
+  await page.getByTestId('certificate-algorithms').getByText('RSA-2048', { exact: true }).waitFor();
+  assert.equal(await page.getByTestId('certificate-ecdsa-fingerprint').count(), 0);
   assert.equal((await ok(relay, 'server.get', {})).tls?.source, 'imported');
   await settled(page);
   await screenshot(page, 'server-certificate-imported');

@@ -224,7 +224,7 @@ export const statusGroup: CommandGroup = {
     const lan = server.lanAddresses.length > 0 ? ` (LAN ${server.lanAddresses.join(', ')})` : '';
     lines.push(`Server: ${server.hostname}${lan}, listening on ${server.listenAddress}`, listenerTable(server, relay));
     const tls = server.tls;
-    lines.push(tls ? `Certificate: ${tls.source}, for ${tls.names.join(', ')}, valid until ${when(tls.notAfter)}` : 'Certificate: none');
+    lines.push(tls ? `Certificate: ${tls.source}, for ${tls.names.join(', ')}, valid until ${when(tls.notAfter)}, offered as ${tls.algorithms.join(' and ')}` : 'Certificate: none');
     lines.push(`Upstream: ${describeUpstream(upstream)}`);
     lines.push(`Secrets: encrypted with a key kept in ${secrets.location}`);
     print(lines.join('\n'));

@@ -82,11 +82,13 @@ export function buildUsersDelta(ctx: HostContext, names: string[]): { upsert: Re
 export function buildRelayConfig(ctx: HostContext): RelayConfig {
   const data = ctx.store.data;
   const key = ctx.vault.get(vaultNames.tlsKey);
+  const ecdsaKey = ctx.vault.get(vaultNames.tlsEcdsaKey);
+  const ecdsaCert = data.server.tls?.ecdsaCert;
   return {
     hostname: ctx.hostname(),
     spoolDir: join(ctx.dataDir, 'spool'),
     listeners: data.server.listeners.map((l) => ({ ...l, address: data.server.listenAddress })),
-    tls: data.server.tls && key ? { cert: data.server.tls.cert, key } : null,
+    tls: data.server.tls && key ? { cert: data.server.tls.cert, key, ...(ecdsaCert && ecdsaKey ? { ecdsa: { cert: ecdsaCert, key: ecdsaKey } } : {}) } : null,
     users: [...ctx.store.users.values()].flatMap((u) => relayUser(ctx, u) ?? []),
     limits: { ...data.server.limits, session: SESSION_LIMITS, authFailures: AUTH_FAILURES },
     delivery: delivery(ctx),

@@ -21,6 +21,8 @@ export const vaultNames = {
   upstreamClientCertificate: named('upstream-oauth-client-certificate'),
   /** The private key of the relay's TLS certificate. */
   tlsKey: named('tls-key'),
+  /** The private key of the generated certificate's ECDSA twin, where it has one. */
+  tlsEcdsaKey: named('tls-ecdsa-key'),
   /** A verified domain's DKIM private key (PKCS#8 PEM). */
   dkimKey: (domain: string) => named(`dkim:${domain}`),
   /** Its Ed25519 DKIM private key (PKCS#8 PEM), when the admin turned that signature on. */

@@ -26,6 +26,8 @@ import { Vault } from '../host/vault.js';
 import { vaultNames } from '../host/vault-names.js';
 import { testSettings } from './settings-fixture.js';
 import { TokenKeeper } from '../host/oauth/token-keeper.js';
+import { generateCertificate } from '../host/services/server/certificate.js';
+import { generate } from 'selfsigned';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -241,4 +243,24 @@ test('the upstream\'s OAuth sign-in ended by the provider is one delivery-proble
   h.clock.now += 16 * MINUTE;
   h.center.upstreamOAuth(status('sign-in-again', 'invalid_grant'));
   assert.equal(h.shown.length, 2);
+});
+
+test('certificate-expiring counts the certificate that ends first: an ECDSA twin ending soon raises it though the RSA one lasts', async (t) => {
+  const h = await harness(t, [desktop('immediate')]);
+  const now = new Date(h.clock.now);
+  const { rsa, ecdsa } = await generateCertificate('office-pc.example', [], now);
+  await h.ctx.store.update((draft) => void (draft.server.tls = { source: 'generated', cert: rsa.cert, ecdsaCert: ecdsa.cert }));
+  h.center.start();
+  assert.equal(h.shown.length, 0, 'both last two years');
+
+  const short = await generate([{ name: 'commonName', value: 'office-pc.example' }], { keyType: 'ec', algorithm: 'sha256', notBeforeDate: now, notAfterDate: new Date(h.clock.now + 5 * 24 * HOUR) });
+  await h.ctx.store.update((draft) => {
+    if (draft.server.tls) draft.server.tls.ecdsaCert = short.cert;
+  });
+  h.center.stop();
+  h.center.start();
+  assert.deepEqual(
+    h.shown.map((a) => [a.kind, a.title]),
+    [['certificate-expiring', "The relay's TLS certificate expires in 5 days"]],
+  );
 });

@@ -4,6 +4,7 @@
  * real certificates made by the same library and parsed by Node's crypto.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { test } from 'node:test';
 import { generate } from 'selfsigned';
@@ -13,9 +14,11 @@ import {
   certificateView,
   checkImport,
   generateCertificate,
+  generateEcdsaTwin,
   GENERATED_VALIDITY_DAYS,
   keyMatches,
   parseSubjectAltName,
+  storedCertificateView,
 } from '../host/services/server/certificate.js';
 
 const DAY = 24 * 3600_000;
@@ -47,7 +50,7 @@ const valid = certificate('mail.example.com', new Date(now.getTime() - DAY), new
 const other = certificate('other.example.com', new Date(now.getTime() - DAY), new Date(now.getTime() + 90 * DAY));
 
 test('the generated certificate is RSA 2048 / SHA-256 for two years, for this machine\'s names and addresses', async () => {
-  const pair = await generateCertificate('Office-PC', ['192.168.1.20', 'fd00::20'], now);
+  const { rsa: pair } = await generateCertificate('Office-PC', ['192.168.1.20', 'fd00::20'], now);
   const x509 = new X509Certificate(pair.cert);
   assert.equal(createPrivateKey(pair.key).asymmetricKeyDetails?.modulusLength, 2048);
   assert.ok(x509.checkPrivateKey(createPrivateKey(pair.key)));
@@ -66,11 +69,78 @@ test('the generated certificate is RSA 2048 / SHA-256 for two years, for this ma
   assert.ok(x509.raw.includes(Buffer.from('06092a864886f70d01010b', 'hex')));
 });
 
+/** The key usage bits of a certificate, as OpenSSL prints them, e.g. "Digital Signature, Key Encipherment". */
+function keyUsage(pem: string): string {
+  return execFileSync('openssl', ['x509', '-noout', '-ext', 'keyUsage'], { input: pem, encoding: 'utf8' }).split('\n')[1]?.trim() ?? '';
+}
+
+test('the generated certificate has an ECDSA P-256 / SHA-256 twin with the same subject, names, validity and uses', async () => {
+  const { rsa, ecdsa } = await generateCertificate('Office-PC', ['192.168.1.20', 'fd00::20'], now);
+  const a = new X509Certificate(rsa.cert);
+  const b = new X509Certificate(ecdsa.cert);
+  assert.equal(b.publicKey.asymmetricKeyType, 'ec');
+  assert.equal(b.publicKey.asymmetricKeyDetails?.namedCurve, 'prime256v1');
+  assert.ok(b.checkPrivateKey(createPrivateKey(ecdsa.key)));
+  assert.match(ecdsa.key, /^-----BEGIN PRIVATE KEY-----/);
+  assert.ok(b.verify(b.publicKey), 'self-signed');
+  // ecdsa-with-SHA256 (OID 1.2.840.10045.4.3.2).
+  assert.ok(b.raw.includes(Buffer.from('06082a8648ce3d040302', 'hex')));
+  assert.equal(b.subject, a.subject);
+  assert.equal(b.subjectAltName, a.subjectAltName);
+  assert.equal(b.validFrom, a.validFrom);
+  assert.equal(b.validTo, a.validTo);
+  assert.equal(b.ca, false);
+  assert.deepEqual(b.keyUsage, a.keyUsage, 'the same extended key usage (server authentication)');
+  assert.equal(keyUsage(rsa.cert), 'Digital Signature, Key Encipherment');
+  assert.equal(keyUsage(ecdsa.cert), 'Digital Signature');
+  assert.notEqual(b.serialNumber, a.serialNumber);
+});
+
+test('the view of a generated certificate with its twin names both algorithms and both fingerprints', async () => {
+  const { rsa, ecdsa } = await generateCertificate('office-pc', [], now);
+  const view = certificateView(rsa.cert, 'generated', ecdsa.cert);
+  assert.ok(view);
+  assert.deepEqual(view.algorithms, ['RSA-2048', 'ECDSA P-256']);
+  assert.equal(view.fingerprint, new X509Certificate(rsa.cert).fingerprint256);
+  assert.equal(view.ecdsaFingerprint, new X509Certificate(ecdsa.cert).fingerprint256);
+  assert.deepEqual(storedCertificateView({ source: 'generated', cert: rsa.cert, ecdsaCert: ecdsa.cert }), view);
+  assert.equal(storedCertificateView(null), null);
+  // An unreadable twin is left out rather than hiding the certificate.
+  assert.deepEqual(certificateView(rsa.cert, 'generated', 'garbage')?.algorithms, ['RSA-2048']);
+});
+
+test('with a twin that ends first, the view\'s validity is where both are valid, so expiry warnings count the earlier end', async () => {
+  const { rsa } = await generateCertificate('office-pc', [], now);
+  const shortTwin = await generate([{ name: 'commonName', value: 'office-pc' }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+    notBeforeDate: new Date(now.getTime() - DAY),
+    notAfterDate: new Date(now.getTime() + 10 * DAY),
+  });
+  const view = certificateView(rsa.cert, 'generated', shortTwin.cert);
+  assert.ok(view);
+  assert.equal(view.notAfter, new Date(new X509Certificate(shortTwin.cert).validTo).toISOString());
+  assert.equal(view.notBefore, new Date(new X509Certificate(rsa.cert).validFrom).toISOString());
+});
+
+test('a twin made later for an older generated certificate has its names and validity', async () => {
+  const { rsa } = await generateCertificate('Office-PC', ['192.168.1.20', 'fd00::20'], new Date(now.getTime() - 100 * DAY));
+  const twin = await generateEcdsaTwin(rsa.cert);
+  const a = new X509Certificate(rsa.cert);
+  const b = new X509Certificate(twin.cert);
+  assert.equal(b.publicKey.asymmetricKeyDetails?.namedCurve, 'prime256v1');
+  assert.equal(b.subject, a.subject);
+  assert.equal(b.subjectAltName, a.subjectAltName);
+  assert.equal(b.validFrom, a.validFrom);
+  assert.equal(b.validTo, a.validTo);
+  assert.ok(keyMatches(twin.cert, twin.key));
+});
+
 test('a host name that cannot be a DNS name is left out; an IP host name is an IP entry', async () => {
   const odd = await generateCertificate('bad_name!', [], now);
-  assert.deepEqual(certificateView(odd.cert, 'generated')?.names, ['localhost', '127.0.0.1']);
+  assert.deepEqual(certificateView(odd.rsa.cert, 'generated')?.names, ['localhost', '127.0.0.1']);
   const ip = await generateCertificate('10.0.0.5', ['10.0.0.5'], now);
-  assert.deepEqual(certificateView(ip.cert, 'generated')?.names, ['localhost', '10.0.0.5', '127.0.0.1']);
+  assert.deepEqual(certificateView(ip.rsa.cert, 'generated')?.names, ['localhost', '10.0.0.5', '127.0.0.1']);
 });
 
 test('the view shows the SHA-256 fingerprint, names and validity as ISO dates', async () => {
@@ -80,6 +150,8 @@ test('the view shows the SHA-256 fingerprint, names and validity as ISO dates', 
   assert.deepEqual(view, {
     source: 'imported',
     fingerprint: x509.fingerprint256,
+    ecdsaFingerprint: null,
+    algorithms: ['RSA-2048'],
     names: ['mail.example.com'],
     notBefore: new Date(x509.validFrom).toISOString(),
     notAfter: new Date(x509.validTo).toISOString(),

@@ -21,7 +21,12 @@ export const ServerViewSchema = z.object({
   tls: z
     .object({
       source: z.enum(['generated', 'imported']),
+      /** SHA-256 of the certificate (the RSA one when there are two). */
       fingerprint: z.string(),
+      /** SHA-256 of the ECDSA twin served beside a generated certificate; null when there is none. */
+      ecdsaFingerprint: z.string().nullable(),
+      /** The keys offered, e.g. ["RSA-2048", "ECDSA P-256"]: clients that support ECDSA get that one. */
+      algorithms: z.array(z.string()),
       names: z.array(z.string()),
       notBefore: z.string(),
       notAfter: z.string(),

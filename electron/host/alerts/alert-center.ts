@@ -14,7 +14,7 @@ import type { AlertChannel, AlertHistoryEntry, AlertRaised, AlertRule } from '..
 import type { RelayEvent } from '../../../relay/events.js';
 import type { HostContext } from '../context.js';
 import { addressMaySend } from '../services/senders/status.js';
-import { certificateView } from '../services/server/certificate.js';
+import { storedCertificateView } from '../services/server/certificate.js';
 import { vaultNames } from '../vault-names.js';
 import type { Alert, AlertLike } from './alert.js';
 import { AlertDetector } from './detector.js';
@@ -209,8 +209,7 @@ export class AlertCenter {
   }
 
   private checkCertificate(): void {
-    const tls = this.options.ctx.store.data.server.tls;
-    const view = tls ? certificateView(tls.cert, tls.source) : null;
+    const view = storedCertificateView(this.options.ctx.store.data.server.tls);
     if (view) this.detector.checkCertificate(view.notAfter, view.fingerprint, this.now());
   }
 

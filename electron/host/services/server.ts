@@ -10,12 +10,13 @@
  * at once can never leave one's key beside the other's certificate.
  */
 import { allowsClearTextLogin } from '../../../relay/protocol.js';
+import { errorMessage } from '../../../relay/shared/errors.js';
 import type { ApiImplementation, MethodInput } from '../../api/contract.js';
 import { ApiError } from '../../api/contract.js';
 import type { ServerView, UpstreamView } from '../../api/schemas/server.js';
 import type { HostContext } from '../context.js';
 import type { StoreData } from '../store/schema.js';
-import { certificateView, checkImport, generateCertificate, keyMatches, type CertificatePair } from './server/certificate.js';
+import { checkImport, generateCertificate, generateEcdsaTwin, keyMatches, storedCertificateView, type CertificatePair } from './server/certificate.js';
 import { lanAddresses } from './server/lan-addresses.js';
 import { checkListener, normalizeHost } from './server/rules.js';
 import { testSmarthost, type SmarthostSettings } from './server/smarthost-test.js';
@@ -47,7 +48,7 @@ function serverView(ctx: HostContext): ServerView {
     lanAddresses: lanAddresses(),
     listenAddress: server.listenAddress,
     listeners: [...server.listeners].sort((a, b) => a.port - b.port).map((l) => ({ ...l, clearTextLogins: allowsClearTextLogin(l) })),
-    tls: server.tls ? certificateView(server.tls.cert, server.tls.source) : null,
+    tls: storedCertificateView(server.tls),
     limits: { ...server.limits },
   };
 }
@@ -64,41 +65,83 @@ function upstreamView(ctx: HostContext): UpstreamView {
   };
 }
 
-/** Stores a certificate and its key together; see the note at the top. */
-async function storeCertificate(ctx: HostContext, pair: CertificatePair, source: 'generated' | 'imported', unless?: (data: StoreData) => boolean): Promise<boolean> {
+/** What the relay serves: a certificate, and for a generated one its ECDSA twin. */
+interface ServedCertificate {
+  source: 'generated' | 'imported';
+  pair: CertificatePair;
+  ecdsaTwin: CertificatePair | null;
+}
+
+/**
+ * Stores a certificate and its key together, with its twin or none (an
+ * imported certificate is served alone: a twin left from before would name
+ * this computer, not the admin's names); see the note at the top.
+ */
+async function storeCertificate(ctx: HostContext, served: ServedCertificate, unless?: (data: StoreData) => boolean): Promise<boolean> {
+  const { source, pair, ecdsaTwin } = served;
   const stored = await ctx.store.update(async (draft) => {
     if (unless?.(draft)) return false;
-    await ctx.vault.change((v) => v.set(vaultNames.tlsKey, pair.key));
-    draft.server.tls = { source, cert: pair.cert };
+    await ctx.vault.change((v) => {
+      v.set(vaultNames.tlsKey, pair.key);
+      if (ecdsaTwin) v.set(vaultNames.tlsEcdsaKey, ecdsaTwin.key);
+      else v.delete(vaultNames.tlsEcdsaKey);
+    });
+    draft.server.tls = { source, cert: pair.cert, ecdsaCert: ecdsaTwin?.cert ?? null };
     return true;
   });
   if (stored) await ctx.relayChanged();
   return stored;
 }
 
-function newCertificate(ctx: HostContext): Promise<CertificatePair> {
-  return generateCertificate(ctx.hostname(), lanAddresses());
+async function newCertificate(ctx: HostContext): Promise<ServedCertificate> {
+  const { rsa, ecdsa } = await generateCertificate(ctx.hostname(), lanAddresses());
+  return { source: 'generated', pair: rsa, ecdsaTwin: ecdsa };
 }
 
 /** Whether the stored certificate can serve: present, readable, and its key in the vault. */
 function certificateUsable(ctx: HostContext): boolean {
   const tls = ctx.store.data.server.tls;
   const key = ctx.vault.get(vaultNames.tlsKey);
-  return tls !== null && key !== null && certificateView(tls.cert, tls.source) !== null && keyMatches(tls.cert, key);
+  return tls !== null && key !== null && storedCertificateView(tls) !== null && keyMatches(tls.cert, key);
+}
+
+/** Whether a generated certificate lacks a usable ECDSA twin (an install from before twins, or a twin's key lost). */
+function twinMissing(ctx: HostContext): boolean {
+  const tls = ctx.store.data.server.tls;
+  if (tls?.source !== 'generated') return false;
+  const key = ctx.vault.get(vaultNames.tlsEcdsaKey);
+  return tls.ecdsaCert === null || key === null || !keyMatches(tls.ecdsaCert, key);
+}
+
+/** Adds the ECDSA twin to a generated certificate that has none, leaving the RSA one as it is. */
+async function addEcdsaTwin(ctx: HostContext): Promise<void> {
+  const seen = ctx.store.data.server.tls;
+  if (!seen) return;
+  const twin = await generateEcdsaTwin(seen.cert);
+  const key = ctx.vault.get(vaultNames.tlsKey);
+  if (!key) return;
+  // Someone may have imported or regenerated one meanwhile: theirs stays.
+  await storeCertificate(ctx, { source: 'generated', pair: { cert: seen.cert, key }, ecdsaTwin: twin }, (data) => data.server.tls?.cert !== seen.cert);
 }
 
 /**
  * Makes the self-signed certificate on first run. It also replaces a stored
  * certificate the relay could not use (its key missing from the vault, or not
  * its key: a data folder copied without the keychain, or a stop between the
- * two writes), since without one no port offering TLS could open.
+ * two writes), since without one no port offering TLS could open. A usable
+ * generated certificate without an ECDSA twin keeps its RSA one and gets the
+ * twin, so devices that trusted it go on trusting it.
  */
 export async function ensureCertificate(ctx: HostContext): Promise<void> {
-  if (certificateUsable(ctx)) return;
+  if (certificateUsable(ctx)) {
+    // The twin only saves CPU: a start never fails for want of it.
+    if (twinMissing(ctx)) await addEcdsaTwin(ctx).catch((err: unknown) => console.error('relay-desk: no ECDSA twin for the certificate, the RSA one is served alone:', errorMessage(err)));
+    return;
+  }
   const seen = ctx.store.data.server.tls?.cert ?? null;
-  const pair = await newCertificate(ctx);
+  const served = await newCertificate(ctx);
   // Someone may have imported or regenerated one meanwhile: theirs stays.
-  await storeCertificate(ctx, pair, 'generated', (data) => (data.server.tls?.cert ?? null) !== seen);
+  await storeCertificate(ctx, served, (data) => (data.server.tls?.cert ?? null) !== seen);
 }
 
 function setListener(ctx: HostContext, input: MethodInput<'server.setListener'>): Promise<void> {
@@ -225,11 +268,11 @@ export function serverService(ctx: HostContext): ServerApi {
         }),
       ),
     'server.regenerateCertificate': async () => {
-      await storeCertificate(ctx, await newCertificate(ctx), 'generated');
+      await storeCertificate(ctx, await newCertificate(ctx));
       return serverView(ctx);
     },
     'server.importCertificate': async ({ cert, key }) => {
-      await storeCertificate(ctx, checkImport(cert, key), 'imported');
+      await storeCertificate(ctx, { source: 'imported', pair: checkImport(cert, key), ecdsaTwin: null });
       return serverView(ctx);
     },
     'upstream.get': () => Promise.resolve(upstreamView(ctx)),

@@ -145,8 +145,12 @@ export const StoreSchema = z.object({
   server: z.object({
     listenAddress: z.string(),
     listeners: z.array(ListenerSchema),
-    /** The certificate is public; its key is in the keychain. */
-    tls: z.object({ source: z.enum(['generated', 'imported']), cert: z.string() }).nullable(),
+    /**
+     * The certificate is public; its key is in the vault. A generated one has
+     * an ECDSA twin (its key in the vault too); added after version 6, hence
+     * the default.
+     */
+    tls: z.object({ source: z.enum(['generated', 'imported']), cert: z.string(), ecdsaCert: z.string().nullable().default(null) }).nullable(),
     limits: z.object({
       maxMessageBytes: z.number().int().positive(),
       maxRecipients: z.number().int().positive(),

@@ -6,7 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { DoctorCheck } from '../../../api/schemas/doctor.js';
 import type { HostContext } from '../../context.js';
-import { certificateBlocks, certificateView } from '../server/certificate.js';
+import { certificateBlocks, storedCertificateView } from '../server/certificate.js';
 import { lanAddresses } from '../server/lan-addresses.js';
 
 const DAY_MS = 86_400_000;
@@ -16,7 +16,7 @@ const EXPIRY_WARNING_DAYS = 30;
 export function certificateCheck(ctx: HostContext, now = new Date()): DoctorCheck {
   const base = { id: 'certificate', title: 'TLS certificate' };
   const tls = ctx.store.data.server.tls;
-  const view = tls ? certificateView(tls.cert, tls.source) : null;
+  const view = storedCertificateView(tls);
   const first = tls ? certificateBlocks(tls.cert)[0] : undefined;
   if (!tls || !view || !first) {
     return { ...base, status: 'problem', summary: 'The relay has no usable certificate: STARTTLS and TLS ports cannot work.', fix: 'Make a new one on the Server screen (Certificate, Regenerate) or import yours.', details: [] };
@@ -32,6 +32,7 @@ export function certificateCheck(ctx: HostContext, now = new Date()): DoctorChec
     `Valid ${view.notBefore.slice(0, 10)} to ${view.notAfter.slice(0, 10)}`,
     `Issuer: ${selfSigned ? 'itself (self-signed)' : x509.issuer.replace(/\n/g, ', ')}`,
     `SHA-256 fingerprint: ${view.fingerprint}`,
+    ...(view.ecdsaFingerprint ? [`Offered as ${view.algorithms.join(' and ')}; ECDSA SHA-256 fingerprint: ${view.ecdsaFingerprint}`] : []),
   ];
   const check = (status: DoctorCheck['status'], summary: string, fix: string | null): DoctorCheck => ({ ...base, status, summary, fix, details });
   if (daysLeft < 0) return check('problem', `The certificate expired on ${view.notAfter.slice(0, 10)}: clients that check it refuse to connect.`, 'Regenerate it on the Server screen, or import a renewed one.');

@@ -36,7 +36,22 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** What identifies the certificate mail clients are shown: where it came from, its fingerprint, names and validity. */
+function Fingerprint({ value, testId, what }: { value: string; testId: string; what: string }) {
+  return (
+    <Stack direction="row" sx={{ alignItems: 'center', minWidth: 0 }}>
+      <Typography data-testid={testId} sx={{ fontFamily: 'monospace', fontSize: '0.8rem', wordBreak: 'break-all', userSelect: 'all' }}>
+        {value}
+      </Typography>
+      <CopyButton text={value} what={what} />
+    </Stack>
+  );
+}
+
+/**
+ * What identifies the certificate mail clients are shown: where it came from,
+ * its keys, fingerprints, names and validity. A generated one is offered as
+ * RSA and ECDSA: a client sees the ECDSA fingerprint when it supports ECDSA.
+ */
 export function CertificateDetails({ tls }: { tls: Certificate }) {
   return (
     <Stack component="dl" spacing={0.75} sx={{ my: 0 }}>
@@ -48,14 +63,17 @@ export function CertificateDetails({ tls }: { tls: Certificate }) {
       <Row label="Names">
         <Typography data-testid="certificate-names">{tls.names.join(', ') || 'none'}</Typography>
       </Row>
-      <Row label="Fingerprint">
-        <Stack direction="row" sx={{ alignItems: 'center', minWidth: 0 }}>
-          <Typography data-testid="certificate-fingerprint" sx={{ fontFamily: 'monospace', fontSize: '0.8rem', wordBreak: 'break-all', userSelect: 'all' }}>
-            {tls.fingerprint}
-          </Typography>
-          <CopyButton text={tls.fingerprint} what="fingerprint" />
-        </Stack>
+      <Row label="Offered as">
+        <Typography data-testid="certificate-algorithms">{tls.algorithms.join(' and ')}</Typography>
       </Row>
+      <Row label={tls.ecdsaFingerprint ? 'RSA fingerprint' : 'Fingerprint'}>
+        <Fingerprint value={tls.fingerprint} testId="certificate-fingerprint" what="fingerprint" />
+      </Row>
+      {tls.ecdsaFingerprint && (
+        <Row label="ECDSA fingerprint">
+          <Fingerprint value={tls.ecdsaFingerprint} testId="certificate-ecdsa-fingerprint" what="ECDSA fingerprint" />
+        </Row>
+      )}
       <Row label="Valid from">
         <Typography>{day(tls.notBefore)}</Typography>
       </Row>
