@@ -10,7 +10,11 @@ import { createServer } from 'node:net';
 import { createSecureContext, TLSSocket } from 'node:tls';
 
 const port = Number(process.argv[2]);
-const secureContext = process.env.TLS_CERT ? createSecureContext({ cert: process.env.TLS_CERT, key: process.env.TLS_KEY }) : null;
+const { TLS_CERT, TLS_KEY, TLS_EC_CERT, TLS_EC_KEY } = process.env;
+// With the ECDSA twin, both are offered as the relay offers them (RSA first; OpenSSL picks what the client supports).
+const secureContext = TLS_CERT
+  ? createSecureContext(TLS_EC_CERT ? { cert: [TLS_CERT, TLS_EC_CERT], key: [TLS_KEY ?? '', TLS_EC_KEY ?? ''] } : { cert: TLS_CERT, key: TLS_KEY })
+  : null;
 const EHLO = `250-ceiling.bench.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n${secureContext ? '250-STARTTLS\r\n' : ''}250 AUTH PLAIN\r\n`;
 
 /** One session: commands by their first letters; in DATA, only the final dot matters. @param {import('node:net').Socket} socket */

@@ -10,10 +10,11 @@ import { freePort, statusBytes } from './proc.mjs';
 
 const entry = fileURLToPath(new URL('ceiling-server.mjs', import.meta.url));
 
-/** @param {{ cert: string, key: string } | null} [tls] answers STARTTLS with this certificate */
+/** @param {{ cert: string, key: string, ecdsa?: { cert: string, key: string } } | null} [tls] answers STARTTLS with this certificate (and its ECDSA twin) */
 export async function startCeiling(tls = null) {
   const port = await freePort();
-  const env = tls ? { ...process.env, TLS_CERT: tls.cert, TLS_KEY: tls.key } : process.env;
+  const twin = tls?.ecdsa ? { TLS_EC_CERT: tls.ecdsa.cert, TLS_EC_KEY: tls.ecdsa.key } : {};
+  const env = tls ? { ...process.env, TLS_CERT: tls.cert, TLS_KEY: tls.key, ...twin } : process.env;
   const child = fork(entry, [String(port)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
   const exited = once(child, 'exit');
   const [message] = await Promise.race([once(child, 'message'), exited.then(() => ['exited'])]);

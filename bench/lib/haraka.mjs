@@ -24,7 +24,7 @@ export const harakaInstalled = () => existsSync(harakaBin);
 
 /**
  * @param {number} sinkPort
- * @param {{ cert: { cert: string, key: string }, user: string, password: string, dkim: { domain: string, selector: string, privateKey: string } }} options
+ * @param {{ cert: { cert: string, key: string, ecdsa?: { cert: string, key: string } }, user: string, password: string, dkim: { domain: string, selector: string, privateKey: string } }} options
  */
 export async function startHaraka(sinkPort, options) {
   if (!harakaInstalled()) throw new Error('Haraka is not installed: run bash bench/install-bench-packages.sh');
@@ -41,9 +41,13 @@ export async function startHaraka(sinkPort, options) {
     'config/log.ini': '[main]\nlevel=notice\n',
     'config/me': 'haraka.bench.test\n',
     'config/plugins': 'tls\nauth/flat_file\ndkim\nbench_mx\n',
-    'config/tls.ini': 'key=tls_key.pem\ncert=tls_cert.pem\n',
+    // Haraka takes several key and cert files (key[]=, cert[]=), as Node's TLS does: the RSA pair and its ECDSA twin.
+    'config/tls.ini': options.cert.ecdsa
+      ? 'key[]=tls_key.pem\nkey[]=tls_ec_key.pem\ncert[]=tls_cert.pem\ncert[]=tls_ec_cert.pem\n'
+      : 'key=tls_key.pem\ncert=tls_cert.pem\n',
     'config/tls_key.pem': options.cert.key,
     'config/tls_cert.pem': options.cert.cert,
+    ...(options.cert.ecdsa ? { 'config/tls_ec_key.pem': options.cert.ecdsa.key, 'config/tls_ec_cert.pem': options.cert.ecdsa.cert } : {}),
     'config/auth_flat_file.ini': `[core]\nmethods=PLAIN\n[users]\n${options.user}=${options.password}\n`,
     'config/dkim.ini': `[sign]\nenabled=true\nselector=${options.dkim.selector}\ndomain=${options.dkim.domain}\n[verify]\nenabled=false\n`,
     [`config/dkim/${options.dkim.domain}/private`]: options.dkim.privateKey,

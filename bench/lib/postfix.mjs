@@ -74,6 +74,12 @@ async function productCf(dir, options) {
     await writeFile(join(dir, 'tls-cert.pem'), options.tls.cert);
     await writeFile(join(dir, 'tls-key.pem'), options.tls.key, { mode: 0o600 });
     lines.push(`smtpd_tls_cert_file = ${dir}/tls-cert.pem`, `smtpd_tls_key_file = ${dir}/tls-key.pem`, 'smtpd_tls_security_level = may');
+    if (options.tls.ecdsa) {
+      // Postfix's own pair of certificates, RSA and ECDSA, served as the relay serves its twin.
+      await writeFile(join(dir, 'tls-ec-cert.pem'), options.tls.ecdsa.cert);
+      await writeFile(join(dir, 'tls-ec-key.pem'), options.tls.ecdsa.key, { mode: 0o600 });
+      lines.push(`smtpd_tls_eccert_file = ${dir}/tls-ec-cert.pem`, `smtpd_tls_eckey_file = ${dir}/tls-ec-key.pem`);
+    }
   }
   if (options.sasl) {
     const sasl = join(dir, 'sasl');
@@ -137,7 +143,7 @@ async function postfix(dir, action) {
 }
 
 /**
- * @typedef {{ tls?: { cert: string, key: string }, sasl?: { user: string, password: string }, milterPort?: number }} PeerOptions
+ * @typedef {{ tls?: { cert: string, key: string, ecdsa?: { cert: string, key: string } }, sasl?: { user: string, password: string }, milterPort?: number }} PeerOptions
  */
 
 /**

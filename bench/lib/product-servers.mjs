@@ -1,7 +1,8 @@
 /**
  * The servers of the "as the product runs" rows (bench/relay-product.mjs,
  * bench/open-loop.mjs), each started fresh for a row and each doing the same
- * work for a message: STARTTLS with one certificate, AUTH PLAIN as one user,
+ * work for a message: STARTTLS with one certificate pair (RSA-2048 and its
+ * ECDSA P-256 twin, as a fresh install has), AUTH PLAIN as one user,
  * a DKIM signature with one RSA-2048 key, delivery to the same sink.
  *
  * - host: `relay-desk serve` (dist/electron/cli.js) on a data folder seeded

@@ -122,8 +122,8 @@ export async function seed(dataDir, smtpPort, USERS, options = {}) {
   const sharedVerifier = await verifier.createVerifier('bench-password-1');
   const scryptMs = now() - scryptStarted;
   const [generated, dkimKey] = await Promise.all([certificate.generateCertificate(hostname(), lan.lanAddresses()), records.generateDkimKey()]);
-  // The relay serves the RSA certificate and its ECDSA twin, as a fresh install does; peers get the RSA pair.
-  const cert = generated.rsa;
+  // The relay serves the RSA certificate and its ECDSA twin, as a fresh install does; peers are given both too.
+  const cert = { ...generated.rsa, ecdsa: generated.ecdsa };
 
   const at = new Date().toISOString();
   const names = [];
