@@ -69,7 +69,7 @@ export type Transaction = (to: string[], dkim: DkimKey[]) => Promise<SentInfo>;
 
 /** nodemailer's pool as a Transaction (direct MX delivery). */
 export function nodemailerTransaction(pool: Pool, job: DeliveryJob): Transaction {
-  return (to, dkim) =>
+  return async (to, dkim) =>
     pool.sendMail({
       envelope: {
         // false is the null reverse-path (MAIL FROM:<>) that bounces are sent with.
@@ -79,7 +79,7 @@ export function nodemailerTransaction(pool: Pool, job: DeliveryJob): Transaction
         use8BitMime: true,
       },
       // Signed here rather than by nodemailer, whose signer holds the whole message in memory.
-      raw: dkim.length > 0 ? signedBody(job.body, dkim) : job.body(),
+      raw: (await signedBody(job.body, dkim))(),
     });
 }
 

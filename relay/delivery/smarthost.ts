@@ -8,17 +8,12 @@ import type { DeliveryConfig, DkimKey } from '../protocol.js';
 import { signedBody } from './dkim-stream.js';
 import { sendJob, type Transaction } from './send.js';
 import { SmtpPool } from './smtp-pool.js';
-import type { Deliverer, DeliveryJob } from './types.js';
+import type { Deliverer } from './types.js';
 
 export type SmarthostConfig = Extract<DeliveryConfig, { mode: 'smarthost' }>;
 
 /** A few parallel connections keep a burst moving without looking like abuse to the provider. */
 const MAX_CONNECTIONS = 5;
-
-/** The message as the client sends it: DKIM-signed on the way when a key applies (the spool keeps it unsigned). */
-function bodyOf(job: DeliveryJob, keys: DkimKey[]) {
-  return keys.length > 0 ? signedBody(job.body, keys) : job.body();
-}
 
 export interface SmarthostOptions {
   hostname: string;
@@ -44,7 +39,8 @@ export function createSmarthostDeliverer(config: SmarthostConfig, options: Smart
   const destination = { name, context: `smarthost ${name}` };
   return {
     async deliver(job) {
-      const send: Transaction = (to, keys) => pool.send(job.from, to, () => bodyOf(job, keys));
+      // DKIM-signed on the way when a key applies (the spool keeps the message unsigned), before a connection is taken.
+      const send: Transaction = async (to, keys) => pool.send(job.from, to, await signedBody(job.body, keys));
       const { results } = await sendJob(send, job, job.recipients, options.dkim, destination);
       return results;
     },
