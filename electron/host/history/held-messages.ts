@@ -9,7 +9,7 @@
  * (./apply-event.ts) as its stored row would.
  */
 import type { MessageStatus } from '../../api/schemas/messages.js';
-import type { RecipientStatus } from './add-message.js';
+import type { NewMessage, RecipientStatus } from './add-message.js';
 import { ACTIVE_STATUSES } from './counters.js';
 import type { GroupedMessage } from './rollup.js';
 import { SEQ_PER_MS } from './sequence.js';
@@ -30,33 +30,22 @@ export interface MessagePatch {
   bounceReason?: string;
 }
 
-/** A held message's row: what `messages` will hold, by column. */
-export interface HeldRow {
+/** A held message's row: what `messages` will hold, by column (as the insert names them). */
+export type HeldRow = Pick<NewMessage, 'id' | 'list' | 'user' | 'envelopeFrom' | 'from' | 'fromName' | 'subject' | 'size' | 'priority' | 'campaignCode' | 'campaignName' | 'status' | 'attempts'> & {
   seq: number;
-  id: string;
-  list: string;
-  user: string;
-  envelopeFrom: string;
-  from: string;
-  fromName: string;
-  subject: string;
   dynamicSubject: string;
+  /** How many. */
   recipients: number;
-  size: number | null;
   tls: number | null;
-  priority: number | null;
-  campaignCode: string | null;
-  campaignName: string | null;
-  status: MessageStatus;
-  attempts: number;
   at: number;
   finishedAt: number | null;
+  /** JSON. */
   addedHeaders: string;
   lastReply: string | null;
   nextAttemptAt: number | null;
   bounceId: string | null;
   bounceReason: string | null;
-}
+};
 
 export interface HeldRecipient {
   status: RecipientStatus;
