@@ -236,10 +236,10 @@ export function storedCertificateView(tls: { source: CertificateView['source']; 
 
 /** Whether `key` is the private key of the first certificate in `pem`. */
 export function keyMatches(pem: string, key: string): boolean {
-  const first = certificateBlocks(pem)[0];
-  if (!first) return false;
+  const x509 = readCertificate(pem);
+  if (!x509) return false;
   try {
-    return new X509Certificate(first).checkPrivateKey(createPrivateKey(key));
+    return x509.checkPrivateKey(createPrivateKey(key));
   } catch {
     return false;
   }
