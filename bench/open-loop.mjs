@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PRODUCT_FROM, prepareProduct, startProductServer } from './lib/product-servers.mjs';
-import { printTargets } from './lib/report.mjs';
+import { printColumns, printTargets } from './lib/report.mjs';
 import { cleanUp, cleanups } from './lib/seeded-host.mjs';
 import { startSink } from './lib/sink.mjs';
 
@@ -84,25 +84,32 @@ async function main() {
     try {
       const job = { host: '127.0.0.1', port: server.port, rate, auth: { user: product.user, password: product.password }, size: 10 * 1024, from: PRODUCT_FROM, to: 'rcpt@sink.example' };
       if (warmup > 0) await generate({ ...job, seconds: warmup });
+      const cpuBefore = server.cpuSeconds();
       const r = await generate({ ...job, seconds });
+      const cpuMsPerMessage = ((server.cpuSeconds() - cpuBefore) * 1000) / Math.max(1, r.completed);
       const k = keptUp(r);
-      rows.push({ rate, kind, ...r, ...k });
+      rows.push({ rate, kind, ...r, ...k, cpuMsPerMessage });
       console.log(`${r.completed}/${r.offered} answered, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms${k.ok ? '' : ', fell behind'}`);
     } finally {
       await server.stop();
     }
   }
 
-  const header = ['offered/s', 'server', 'messages', 'answered in window', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'failed', 'in flight (2nd → last quarter)', 'kept up'];
-  const lines = rows.map((r) => [
-    String(r.rate), NAMES[r.kind] ?? r.kind, String(r.offered), `${((r.completedInWindow / r.offered) * 100).toFixed(0)}%`,
-    r.p50.toFixed(1), r.p99.toFixed(1), r.p999.toFixed(1), r.max.toFixed(1), String(r.failed), `${r.early} → ${r.late}`, r.ok ? 'yes' : 'NO',
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
-  const format = (/** @type {string[]} */ cells) => cells.map((c, i) => (i === 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  console.log(`\n${format(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
-  for (const l of lines) console.log(format(l));
+  console.log('');
+  printColumns(
+    ['offered/s', 'server', 'messages', 'answered in window', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'failed', 'in flight (2nd → last quarter)', 'kept up', 'CPU ms/msg', 'generator ms/msg'],
+    rows.map((r) => [
+      String(r.rate), NAMES[r.kind] ?? r.kind, String(r.offered), `${((r.completedInWindow / r.offered) * 100).toFixed(0)}%`,
+      r.p50.toFixed(1), r.p99.toFixed(1), r.p999.toFixed(1), r.max.toFixed(1), String(r.failed), `${r.early} → ${r.late}`, r.ok ? 'yes' : 'NO', r.cpuMsPerMessage.toFixed(2), r.generatorCpuMsPerMessage.toFixed(2),
+    ]),
+    [1],
+  );
   console.log('\nLatency: scheduled start (Poisson arrival) → the 250 after the dot; connecting, STARTTLS and AUTH are in it.');
+  console.log('CPU ms/msg: the server\'s CPU (all its processes) while the generator ran, per answered message; generator ms/msg:');
+  console.log('  the load generator\'s own, which shares the 2 cores with the server.');
+  console.log('\nWhere the time goes: each step\'s p50 / p99 in ms, timed from the end of the step before (the first from the scheduled start)');
+  const stepNames = rows[0]?.steps.map((s) => s.name) ?? [];
+  printColumns(['offered/s', 'server', ...stepNames], rows.map((r) => [String(r.rate), NAMES[r.kind] ?? r.kind, ...r.steps.map((s) => `${s.p50.toFixed(1)} / ${s.p99.toFixed(1)}`)]), [1]);
   for (const r of rows) if (Object.keys(r.errors).length) console.log(`note ${r.rate}/s ${NAMES[r.kind]}: ${JSON.stringify(r.errors)}`);
   for (const kind of kinds) {
     const behind = rows.filter((r) => r.kind === kind && !r.ok).map((r) => r.rate);

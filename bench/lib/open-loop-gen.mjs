@@ -14,6 +14,11 @@ import { bodyChunks, Connection } from './smtp-connection.mjs';
 const now = () => performance.now();
 /** A message not answered this long after its start is counted as failed, so a stalled server ends the run. */
 const GIVE_UP_MS = 30_000;
+/** The steps a message's latency is split into, each timed from the end of the one before (the first from the scheduled start). */
+const STEPS = ['connect + greeting', 'EHLO + STARTTLS', 'EHLO + AUTH', 'MAIL + RCPT + DATA', 'body → 250'];
+
+/** The p-th quantile of an ascending array. @param {number[]} sorted @param {number} p */
+const quantile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 
 /**
  * @param {{ host: string, port: number, rate: number, seconds: number, auth: { user: string, password: string },
@@ -31,31 +36,43 @@ async function run(job) {
   }
   /** @type {number[]} */
   const latencies = [];
+  /** @type {number[][]} per step, each answered message's time in it */
+  const stepTimes = STEPS.map(() => []);
   /** @type {Map<string, number>} */
   const errors = new Map();
   let inFlight = 0;
   /** The deepest in-flight count in each second of the schedule: a backlog that keeps growing means the server fell behind. */
   const inFlightPerSecond = Array.from({ length: Math.ceil(job.seconds) }, () => 0);
   let completedInWindow = 0;
+  const cpuAtStart = process.cpuUsage();
   const start = now();
 
   const send = async (/** @type {number} */ scheduled, /** @type {number} */ n) => {
     const conn = new Connection(connect({ host: job.host, port: job.port }));
     const timer = setTimeout(() => conn.fail(new Error('no answer within 30 s')), GIVE_UP_MS);
+    /** @type {number[]} when each step ended, from the start of the run */
+    const ends = [];
+    const stepDone = () => ends.push(now() - start);
     try {
       await conn.expect(220, 'greeting');
+      stepDone();
       await conn.command('EHLO device.bench.test', 250);
       await conn.startTls();
+      stepDone();
       await conn.command('EHLO device.bench.test', 250);
       await conn.command(authLine, 235);
+      stepDone();
       await conn.command(`MAIL FROM:<${job.from}>`, 250);
       await conn.command(`RCPT TO:<${job.to}>`, 250);
       await conn.command('DATA', 354);
+      stepDone();
       const headers = `From: Bench <${job.from}>\r\nTo: <${job.to}>\r\nSubject: open loop ${n}\r\nDate: ${new Date().toUTCString()}\r\nMessage-ID: <ol${n}.${process.pid}@bench.example>\r\n\r\n`;
       await conn.write(Buffer.concat([Buffer.from(headers), body]));
       await conn.expect(250, 'end of data');
       const done = now() - start;
+      ends.push(done);
       latencies.push(done - scheduled);
+      ends.forEach((end, i) => stepTimes[i]?.push(end - (i === 0 ? scheduled : /** @type {number} */ (ends[i - 1]))));
       if (done <= job.seconds * 1000) completedInWindow++;
       await conn.command('QUIT', 221).catch(() => undefined);
     } catch (err) {
@@ -84,8 +101,13 @@ async function run(job) {
     }
   }
   await Promise.all(pending);
+  const cpu = process.cpuUsage(cpuAtStart);
   latencies.sort((a, b) => a - b);
-  const pct = (/** @type {number} */ p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+  const pct = (/** @type {number} */ p) => quantile(latencies, p);
+  const steps = stepTimes.map((times, i) => {
+    times.sort((a, b) => a - b);
+    return { name: STEPS[i], p50: quantile(times, 0.5), p99: quantile(times, 0.99) };
+  });
   return {
     offered: schedule.length,
     completed: latencies.length,
@@ -97,6 +119,8 @@ async function run(job) {
     p999: pct(0.999),
     max: latencies[latencies.length - 1] ?? NaN,
     inFlightPerSecond,
+    steps,
+    generatorCpuMsPerMessage: (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length),
   };
 }
 

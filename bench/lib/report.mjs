@@ -41,6 +41,21 @@ export function ceilingShare(row, rows) {
   return `${Math.round((row.acceptedRate / ceiling.acceptedRate) * 100)}%`;
 }
 
+/**
+ * A text table, columns as wide as their widest cell: the left columns padded
+ * on the right, the others (figures) on the left.
+ * @param {string[]} header @param {string[][]} lines @param {number[]} leftColumns
+ */
+export function printColumns(header, lines, leftColumns) {
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+  const left = new Set(leftColumns);
+  const format = (/** @type {string[]} */ cells) =>
+    cells.map((c, i) => (left.has(i) ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  console.log(format(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const line of lines) console.log(format(line));
+}
+
 /** @param {Row[]} rows @param {boolean} [productPath] the legend of bench/relay-product.mjs's rows */
 export function printTable(rows, productPath = false) {
   const header = ['workload', 'server', 'mode', 'size', 'messages', 'accepted msg/s', 'of ceiling', 'delivered msg/s', 'p50 ms', 'p99 ms', 'p99 >0.5 s', 'CPU ms/msg', 'loadgen ms/msg', 'peak RSS MB'];
@@ -60,13 +75,7 @@ export function printTable(rows, productPath = false) {
     r.loadgenCpuPerMessage.toFixed(2),
     `${fmt.mb(r.peakRss)}${r.rssKind === 'pss-sum' ? '*' : ''}`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
-  const left = new Set([0, 1, 2]);
-  const format = (/** @type {string[]} */ cells) =>
-    cells.map((c, i) => (left.has(i) ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  console.log(format(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const line of lines) console.log(format(line));
+  printColumns(header, lines, [0, 1, 2]);
   console.log(
     '\nmessages: accepted (/attempted when some failed). accepted msg/s: accepted / (first connect → last 250).\n' +
       'delivered msg/s: counted at smtp-sink / (first connect → sink has them all). p50/p99: MAIL FROM → 250 after the dot.\n' +
