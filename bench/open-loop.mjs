@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PRODUCT_FROM, prepareProduct, startProductServer } from './lib/product-servers.mjs';
+import { machineSpeedLine } from './lib/machine-speed.mjs';
 import { printColumns, printTargets } from './lib/report.mjs';
 import { cleanUp, cleanups } from './lib/seeded-host.mjs';
 import { startSink } from './lib/sink.mjs';
@@ -74,6 +75,7 @@ function keptUp(r) {
 
 async function main() {
   console.log(`Open loop: rates ${rates.join(', ')} msg/s, ${seconds} s each (after ${warmup} s warm-up), a new connection per message with STARTTLS + AUTH PLAIN, DKIM signing on`);
+  console.log(machineSpeedLine('at the start'));
   const sink = await startSink();
   cleanups.push(() => sink.stop());
   const product = await prepareProduct(sink.port, 20);
@@ -94,6 +96,7 @@ async function main() {
       await server.stop();
     }
   }
+  console.log(machineSpeedLine('at the end'));
 
   console.log('');
   printColumns(

@@ -22,6 +22,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { harakaInstalled } from './lib/haraka.mjs';
 import { startLoadgen } from './lib/loadgen-client.mjs';
+import { machineSpeedLine } from './lib/machine-speed.mjs';
 import { PRODUCT_FROM, prepareProduct, startProductServer } from './lib/product-servers.mjs';
 import { medianRows, printTable, printTargets } from './lib/report.mjs';
 import { cleanUp, cleanups } from './lib/seeded-host.mjs';
@@ -160,6 +161,7 @@ function targets(rows) {
 
 async function main() {
   console.log(`Relay as the product runs it: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}${scale < 1 ? ', --quick' : ''}`);
+  console.log(machineSpeedLine('at the start'));
   // The sink runs as nobody (smtp-sink will not run as root): its dump goes in a folder it may write.
   const dumpDir = await mkdtemp(join(tmpdir(), 'relay-bench-dump-'));
   await chmod(dumpDir, 0o777);
@@ -177,6 +179,7 @@ async function main() {
     // The dump is only for counting signatures: emptied between rows so it never fills the disk.
     await truncate(dump, 0);
   }
+  console.log(machineSpeedLine('at the end'));
   console.log('');
   if (repeat > 1) console.log(`Each row: median of ${repeat} runs.`);
   const summary = medianRows(rows);
