@@ -16,14 +16,13 @@
  *   --ceiling    also the bare Node responder (STARTTLS and AUTH, nothing else)
  * BENCH_CPU_PROF=1 writes CPU profiles of the host and relay (bench/profile-summary.mjs).
  */
-import { fork } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PRODUCT_FROM, prepareProduct, startProductServer } from './lib/product-servers.mjs';
+import { startGenerator } from './lib/loadgen-client.mjs';
 import { machineSpeedLine } from './lib/machine-speed.mjs';
+import { PRODUCT_FROM, prepareProduct, startProductServer } from './lib/product-servers.mjs';
 import { printColumns, printTargets } from './lib/report.mjs';
 import { cleanUp, cleanups } from './lib/seeded-host.mjs';
 import { startSink } from './lib/sink.mjs';
@@ -42,21 +41,6 @@ const kinds = [
 const NAMES = /** @type {Record<string, string>} */ ({ host: 'relay-desk serve', 'postfix-dkim': 'postfix+opendkim', haraka: 'haraka', ceiling: 'node ceiling' });
 const profileDir = process.env.BENCH_CPU_PROF ? await mkdtemp(join(tmpdir(), 'relay-bench-prof-')) : null;
 const generatorPath = fileURLToPath(new URL('lib/open-loop-gen.mjs', import.meta.url));
-
-/** One generator run in its own process. @param {object} job */
-async function generate(job) {
-  const child = fork(generatorPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const exited = once(child, 'exit');
-  try {
-    child.send(job);
-    const result = await Promise.race([once(child, 'message').then(([m]) => m), exited.then(() => null)]);
-    if (!result) throw new Error('the open-loop generator exited without a result');
-    return result;
-  } finally {
-    if (child.exitCode === null) child.disconnect();
-    await exited;
-  }
-}
 
 /**
  * Kept up: at least 95% of the offered messages answered within the offered
@@ -83,16 +67,19 @@ async function main() {
   for (const rate of rates) for (const kind of kinds) {
     process.stdout.write(`${rate}/s ${NAMES[kind]}… `);
     const server = await startProductServer(/** @type {any} */ (kind), product, profileDir);
+    // One generator process for the warm-up and the measured run, so that its own JIT is warm too.
+    const generator = startGenerator(generatorPath);
     try {
       const job = { host: '127.0.0.1', port: server.port, rate, auth: { user: product.user, password: product.password }, size: 10 * 1024, from: PRODUCT_FROM, to: 'rcpt@sink.example' };
-      if (warmup > 0) await generate({ ...job, seconds: warmup });
+      if (warmup > 0) await generator.run({ ...job, seconds: warmup });
       const cpuBefore = server.cpuSeconds();
-      const r = await generate({ ...job, seconds });
+      const r = await generator.run({ ...job, seconds });
       const cpuMsPerMessage = ((server.cpuSeconds() - cpuBefore) * 1000) / Math.max(1, r.completed);
       const k = keptUp(r);
       rows.push({ rate, kind, ...r, ...k, cpuMsPerMessage });
       console.log(`${r.completed}/${r.offered} answered, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms${k.ok ? '' : ', fell behind'}`);
     } finally {
+      await generator.close();
       await server.stop();
     }
   }
