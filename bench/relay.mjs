@@ -35,6 +35,7 @@ import { join } from 'node:path';
 import { openRecorder } from './lib/history-recorder.mjs';
 import { startCeiling } from './lib/ceiling.mjs';
 import { startLoadgen } from './lib/loadgen-client.mjs';
+import { machineSpeedLine } from './lib/machine-speed.mjs';
 import { startPostfix } from './lib/postfix.mjs';
 import { sampleTreePeak, treeCpuSeconds, waitUntil } from './lib/proc.mjs';
 import { BENCH_DOMAIN, BENCH_PASSWORD, BENCH_USER, startRelay } from './lib/relay-child.mjs';
@@ -203,6 +204,7 @@ function historyTargets(row, rows) {
 async function main() {
   const started = now();
   console.log(`Relay benchmark: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}${quick ? ', --quick' : ''}`);
+  console.log(machineSpeedLine('at the start'));
   const sink = await track(startSink());
   const rows = [];
   try {
@@ -225,6 +227,7 @@ async function main() {
   } finally {
     await sink.stop();
   }
+  console.log(machineSpeedLine('at the end'));
   console.log('');
   const summary = medianRows(rows);
   if (repeat > 1) console.log(`Each row: median of ${repeat} runs (peak RSS: the highest; messages: all runs).`);

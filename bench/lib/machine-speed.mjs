@@ -5,8 +5,8 @@
  * benches run on, neighbours slow every server down by a quarter or more
  * within one session (seen: 0.25 → 0.35 ms from one minute to the next, and
  * over an hour the relay's W2 CPU per message 1.4 → 2.1 ms and Postfix's
- * 4.8 → 7.1 on the same build), so the benches print this at their start
- * and end: a snapshot, not a correction, that says whether a run's CPU
+ * 4.8 → 7.1 on the same build), so the relay benches print this at their
+ * start and end: a snapshot, not a correction, that says whether a run's CPU
  * figures can be compared with another's.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
