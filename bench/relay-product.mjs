@@ -27,6 +27,7 @@ import { PRODUCT_FROM, prepareProduct, startProductServer } from './lib/product-
 import { medianRows, printTable, printTargets } from './lib/report.mjs';
 import { cleanUp, cleanups } from './lib/seeded-host.mjs';
 import { startSink } from './lib/sink.mjs';
+import { isSteadyRow, printSteadyTargets, steadyWarmup, withSteadyRows } from './lib/steady-rows.mjs';
 
 const args = process.argv.slice(2);
 const flag = (/** @type {string} */ name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -34,9 +35,7 @@ const only = flag('only')?.split(',');
 const scale = args.includes('--quick') ? 0.25 : 1;
 const repeat = Math.max(1, Number(flag('repeat') ?? 1));
 const users = Number(flag('users') ?? 20);
-const steadyArg = args.find((a) => a === '--steady' || a.startsWith('--steady='));
-const steadyWarmup = steadyArg ? Number(steadyArg.split('=')[1] ?? 6000) : 0;
-const STEADY = ' steady';
+const steadyWarmupMessages = steadyWarmup(args);
 const kinds = /** @type {const} */ (['host', 'postfix-dkim', 'haraka', 'ceiling']).filter(
   (k) =>
     !(k === 'postfix-dkim' && args.includes('--no-postfix')) &&
@@ -46,12 +45,15 @@ const kinds = /** @type {const} */ (['host', 'postfix-dkim', 'haraka', 'ceiling'
 const profileDir = process.env.BENCH_CPU_PROF ? await mkdtemp(join(tmpdir(), 'relay-bench-prof-')) : null;
 
 const KB = 1024;
-const workloads = [
-  { name: 'W1', clients: 20, reuse: false, messages: 2000, warmup: 300 },
-  { name: 'W2', clients: 20, reuse: true, messages: 2000, warmup: 300 },
-  { name: 'W3', clients: 100, reuse: false, messages: 3000, warmup: 300 },
-].filter((w) => !only || only.includes(w.name));
-if (steadyWarmup > 0) workloads.push(...workloads.map((w) => ({ ...w, name: `${w.name}${STEADY}`, warmup: steadyWarmup })));
+const WARMUP = 300;
+const workloads = withSteadyRows(
+  [
+    { name: 'W1', clients: 20, reuse: false, messages: 2000, warmup: WARMUP },
+    { name: 'W2', clients: 20, reuse: true, messages: 2000, warmup: WARMUP },
+    { name: 'W3', clients: 100, reuse: false, messages: 3000, warmup: WARMUP },
+  ].filter((w) => !only || only.includes(w.name)),
+  steadyWarmupMessages,
+);
 
 /** How many messages in the dump past `offset` there are, and how many carry a DKIM-Signature. @param {string} file @param {number} offset */
 async function signedSince(file, offset) {
@@ -190,12 +192,8 @@ async function main() {
       'and AUTH only. relay-desk serve: CPU and peak RSS of the host and its relay summed (Pss, sampled). postfix+opendkim: all\n' +
       'Postfix processes and OpenDKIM summed. haraka: one process, outbound queue, dkim plugin, log level NOTICE.\nThe "DKIM-signed" notes count DKIM-Signature fields at the sink (not verified there).',
   );
-  const steady = summary.filter((r) => r.workload.endsWith(STEADY));
-  printTargets(targets(summary.filter((r) => !steady.includes(r))), `Targets (issue 19), as the product runs, after ${Math.round(300 * scale)} warm-up messages`);
-  if (steady.length) {
-    const renamed = steady.map((r) => ({ ...r, workload: r.workload.slice(0, -STEADY.length) }));
-    printTargets(targets(renamed), `Targets at steady state ("steady" rows, after ${Math.round(steadyWarmup * scale)} warm-up messages)`);
-  }
+  printTargets(targets(summary.filter((r) => !isSteadyRow(r))), `Targets (issue 19), as the product runs, after ${Math.round(WARMUP * scale)} warm-up messages`);
+  printSteadyTargets(summary, targets, Math.round(steadyWarmupMessages * scale));
   if (profileDir) console.log(`\nCPU profiles: ${profileDir} (node bench/profile-summary.mjs ${profileDir})`);
 }
 

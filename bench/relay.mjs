@@ -41,6 +41,7 @@ import { sampleTreePeak, treeCpuSeconds, waitUntil } from './lib/proc.mjs';
 import { BENCH_DOMAIN, BENCH_PASSWORD, BENCH_USER, startRelay } from './lib/relay-child.mjs';
 import { evaluateTargets, medianRows, printTable, printTargets } from './lib/report.mjs';
 import { startSink } from './lib/sink.mjs';
+import { isSteadyRow, printSteadyTargets, steadyWarmup, withSteadyRows } from './lib/steady-rows.mjs';
 
 const KB = 1024;
 const MB = 1024 * KB;
@@ -52,9 +53,7 @@ const withCeiling = !args.has('--no-ceiling');
 const scale = quick ? 0.25 : 1;
 const repeat = Math.max(1, Number([...args].find((a) => a.startsWith('--repeat='))?.slice('--repeat='.length) ?? 1));
 const warmupOverride = [...args].find((a) => a.startsWith('--warmup='))?.slice('--warmup='.length);
-const steadyArg = [...args].find((a) => a === '--steady' || a.startsWith('--steady='));
-const steadyWarmup = steadyArg ? Number(steadyArg.split('=')[1] ?? 6000) : 0;
-const STEADY = ' steady';
+const steadyWarmupMessages = steadyWarmup(args);
 const HISTORY = ' +history';
 const withHistory = !args.has('--no-history');
 const historyDir = [...args].find((a) => a.startsWith('--history-dir='))?.slice('--history-dir='.length) ?? null;
@@ -63,7 +62,7 @@ const historyDir = [...args].find((a) => a.startsWith('--history-dir='))?.slice(
  * The issue's workloads. Warm-up messages (same shape, not measured) let the
  * relay's JIT and Postfix's process pool settle before the measured batch.
  */
-const workloads = [
+const workloads = withSteadyRows([
   { name: 'W1', clients: 20, reuse: false, size: 10 * KB, messages: 2000, warmup: 300 },
   { name: 'W2', clients: 20, reuse: true, size: 10 * KB, messages: 2000, warmup: 300 },
   { name: 'W3', clients: 100, reuse: false, size: 10 * KB, messages: 3000, warmup: 300 },
@@ -71,9 +70,10 @@ const workloads = [
   { name: 'W3-20MB', clients: 100, reuse: false, size: 20 * MB, messages: 100, warmup: 0 },
 ]
   .filter((w) => !only || only.includes(w.name))
-  .map((w) => (warmupOverride !== undefined && w.warmup > 0 ? { ...w, warmup: Number(warmupOverride) } : w));
-// The steady rows: the same workloads, servers and batches, only after a long warm-up.
-if (steadyWarmup > 0) workloads.push(...workloads.filter((w) => w.warmup > 0).map((w) => ({ ...w, name: `${w.name}${STEADY}`, warmup: steadyWarmup })));
+  .map((w) => (warmupOverride !== undefined && w.warmup > 0 ? { ...w, warmup: Number(warmupOverride) } : w)),
+  // The steady rows: the same workloads, servers and batches, only after a long warm-up.
+  steadyWarmupMessages,
+);
 // The fastest workload again, its events recorded into a message history as the host does.
 if (withHistory) workloads.push(...workloads.filter((w) => w.name === 'W2').map((w) => ({ ...w, name: `${w.name}${HISTORY}`, history: true })));
 
@@ -232,17 +232,13 @@ async function main() {
   const summary = medianRows(rows);
   if (repeat > 1) console.log(`Each row: median of ${repeat} runs (peak RSS: the highest; messages: all runs).`);
   printTable(summary);
-  const steady = summary.filter((r) => r.workload.endsWith(STEADY));
   const recorded = summary.filter((r) => r.workload.endsWith(HISTORY));
   printTargets(
-    evaluateTargets(summary.filter((r) => !steady.includes(r) && !recorded.includes(r))),
+    evaluateTargets(summary.filter((r) => !isSteadyRow(r) && !recorded.includes(r))),
     `Targets (relay issue), 10 KB rows after ${Math.round(Number(warmupOverride ?? 300) * scale)} warm-up messages`,
   );
   for (const r of recorded) printTargets(historyTargets(r, summary), `With the history recording every event (issue 15)${historyDir ? `, into a copy of ${historyDir}` : ', into an empty history'}`);
-  if (steady.length) {
-    const renamed = steady.map((r) => ({ ...r, workload: r.workload.slice(0, -STEADY.length) }));
-    printTargets(evaluateTargets(renamed), `Targets at steady state ("steady" rows, after ${Math.round(steadyWarmup * scale)} warm-up messages)`);
-  }
+  printSteadyTargets(summary, evaluateTargets, Math.round(steadyWarmupMessages * scale));
   if (profileDir) console.log(`\nCPU profiles of the relay runs: ${profileDir} (node bench/profile-summary.mjs ${profileDir})`);
   console.log(`\nTotal bench time ${((now() - started) / 1000).toFixed(0)} s.`);
 }
