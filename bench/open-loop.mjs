@@ -87,16 +87,18 @@ async function main() {
 
   console.log('');
   printColumns(
-    ['offered/s', 'server', 'messages', 'answered in window', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'failed', 'in flight (2nd → last quarter)', 'kept up', 'CPU ms/msg', 'generator ms/msg'],
+    ['offered/s', 'server', 'messages', 'answered in window', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'failed', 'in flight (2nd → last quarter)', 'kept up', 'CPU ms/msg', 'generator ms/msg', 'generator loop delay p99 / max ms'],
     rows.map((r) => [
       String(r.rate), NAMES[r.kind] ?? r.kind, String(r.offered), `${((r.completedInWindow / r.offered) * 100).toFixed(0)}%`,
       r.p50.toFixed(1), r.p99.toFixed(1), r.p999.toFixed(1), r.max.toFixed(1), String(r.failed), `${r.early} → ${r.late}`, r.ok ? 'yes' : 'NO', r.cpuMsPerMessage.toFixed(2), r.generatorCpuMsPerMessage.toFixed(2),
+      `${r.generatorLoopDelay.p99.toFixed(1)} / ${r.generatorLoopDelay.max.toFixed(1)}`,
     ]),
     [1],
   );
   console.log('\nLatency: scheduled start (Poisson arrival) → the 250 after the dot; connecting, STARTTLS and AUTH are in it.');
   console.log('CPU ms/msg: the server\'s CPU (all its processes) while the generator ran, per answered message; generator ms/msg:');
-  console.log('  the load generator\'s own, which shares the 2 cores with the server.');
+  console.log('  the load generator\'s own, which shares the 2 cores with the server. generator loop delay: how late its event');
+  console.log('  loop ran (monitorEventLoopDelay), the delay the instrument adds to replies it has already received.');
   console.log('\nWhere the time goes: each step\'s p50 / p99 in ms, timed from the end of the step before (the first from the scheduled start)');
   const stepNames = rows[0]?.steps.map((s) => s.name) ?? [];
   printColumns(['offered/s', 'server', ...stepNames], rows.map((r) => [String(r.rate), NAMES[r.kind] ?? r.kind, ...r.steps.map((s) => `${s.p50.toFixed(1)} / ${s.p99.toFixed(1)}`)]), [1]);

@@ -8,7 +8,7 @@
  * falls behind is charged for the wait (no coordinated omission).
  */
 import { connect } from 'node:net';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { bodyChunks, Connection } from './smtp-connection.mjs';
 
 const now = () => performance.now();
@@ -45,6 +45,8 @@ async function run(job) {
   const inFlightPerSecond = Array.from({ length: Math.ceil(job.seconds) }, () => 0);
   let completedInWindow = 0;
   const cpuAtStart = process.cpuUsage();
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
   const start = now();
 
   const send = async (/** @type {number} */ scheduled, /** @type {number} */ n) => {
@@ -101,6 +103,7 @@ async function run(job) {
     }
   }
   await Promise.all(pending);
+  loopDelay.disable();
   const cpu = process.cpuUsage(cpuAtStart);
   latencies.sort((a, b) => a - b);
   const pct = (/** @type {number} */ p) => quantile(latencies, p);
@@ -120,6 +123,7 @@ async function run(job) {
     max: latencies[latencies.length - 1] ?? NaN,
     inFlightPerSecond,
     steps,
+    generatorLoopDelay: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
     generatorCpuMsPerMessage: (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length),
   };
 }
